@@ -1,0 +1,309 @@
+//! A request's life: its events in, its status and every deadline out, each explained.
+//!
+//! `schedule` is a pure function of the regime, the events, the calendar and today's date;
+//! nothing here reads a clock or a database, so the same events always give the same answer.
+
+mod walk;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{Calendar, CalendarError, SkippedDay};
+use super::regime::Regime;
+
+macro_rules! closed_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            strum::EnumString, strum::Display, strum::IntoStaticStr, strum::VariantArray,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+}
+
+closed_enum! {
+    /// What can happen to a request, in the words the API and the database use.
+    pub enum EventKind {
+        Received,
+        Acknowledged,
+        /// For a SAR: the controller asks for what it needs to identify the data or the request.
+        ClarificationRequested,
+        ClarificationProvided,
+        FeeNotice,
+        FeePaid,
+        Extension,
+        Response,
+        InternalReviewRequested,
+        InternalReviewResponse,
+        RegulatorComplaint,
+        RegulatorDecision,
+        TribunalAppeal,
+        /// Dated when the tribunal sent its written reasons.
+        TribunalDecision,
+        OnwardAppeal,
+        /// The requester accepts the outcome.
+        Closed,
+        Withdrawn,
+        Note,
+    }
+}
+
+closed_enum! {
+    /// Where a request stands. Being overdue is a flag beside the status, not a status.
+    pub enum Status {
+        Draft,
+        AwaitingResponse,
+        AwaitingClarification,
+        AwaitingFee,
+        Responded,
+        InInternalReview,
+        WithRegulator,
+        AtTribunal,
+        Closed,
+        Withdrawn,
+        Lapsed,
+    }
+}
+
+closed_enum! {
+    pub enum DeadlineKind {
+        Response,
+        FeePayment,
+        InternalReviewRequest,
+        InternalReviewResponse,
+        RegulatorComplaint,
+        TribunalAppeal,
+        OnwardAppeal,
+    }
+}
+
+closed_enum! {
+    pub enum DeadlineState {
+        /// The date is still ahead.
+        Running,
+        /// The event that satisfies it happened on or before the date.
+        Met,
+        /// An authority's deadline passed: the event came late or not at all.
+        Missed,
+        /// A requester's deadline passed unused (or was used late).
+        Lapsed,
+        /// Superseded, e.g. by a clarification request, a pause or the request's closure.
+        Void,
+    }
+}
+
+closed_enum! {
+    /// Whose duty or right a deadline is.
+    pub enum Party {
+        Authority,
+        Requester,
+    }
+}
+
+impl EventKind {
+    /// A label for people, e.g. "Internal review requested".
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Received => "Request received",
+            EventKind::Acknowledged => "Acknowledged",
+            EventKind::ClarificationRequested => "Clarification requested",
+            EventKind::ClarificationProvided => "Clarification provided",
+            EventKind::FeeNotice => "Fees notice",
+            EventKind::FeePaid => "Fee paid",
+            EventKind::Extension => "Extension",
+            EventKind::Response => "Response",
+            EventKind::InternalReviewRequested => "Internal review requested",
+            EventKind::InternalReviewResponse => "Internal review response",
+            EventKind::RegulatorComplaint => "Complaint to the regulator",
+            EventKind::RegulatorDecision => "Regulator's decision",
+            EventKind::TribunalAppeal => "Appeal to the tribunal",
+            EventKind::TribunalDecision => "Tribunal's decision",
+            EventKind::OnwardAppeal => "Onward appeal",
+            EventKind::Closed => "Closed",
+            EventKind::Withdrawn => "Withdrawn",
+            EventKind::Note => "Note",
+        }
+    }
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::AwaitingResponse => "Awaiting response",
+            Status::AwaitingClarification => "Awaiting clarification",
+            Status::AwaitingFee => "Awaiting fee",
+            Status::Responded => "Responded",
+            Status::InInternalReview => "In internal review",
+            Status::WithRegulator => "With the regulator",
+            Status::AtTribunal => "At tribunal",
+            Status::Closed => "Closed",
+            Status::Withdrawn => "Withdrawn",
+            Status::Lapsed => "Lapsed",
+        }
+    }
+}
+
+impl DeadlineKind {
+    pub fn party(self) -> Party {
+        match self {
+            DeadlineKind::Response | DeadlineKind::InternalReviewResponse => Party::Authority,
+            _ => Party::Requester,
+        }
+    }
+
+    /// The event that satisfies this deadline.
+    pub fn met_by(self) -> EventKind {
+        match self {
+            DeadlineKind::Response => EventKind::Response,
+            DeadlineKind::FeePayment => EventKind::FeePaid,
+            DeadlineKind::InternalReviewRequest => EventKind::InternalReviewRequested,
+            DeadlineKind::InternalReviewResponse => EventKind::InternalReviewResponse,
+            DeadlineKind::RegulatorComplaint => EventKind::RegulatorComplaint,
+            DeadlineKind::TribunalAppeal => EventKind::TribunalAppeal,
+            DeadlineKind::OnwardAppeal => EventKind::OnwardAppeal,
+        }
+    }
+
+    /// What the deadline asks for, e.g. "Ask for an internal review".
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineKind::Response => "Response due",
+            DeadlineKind::FeePayment => "Pay the fee",
+            DeadlineKind::InternalReviewRequest => "Ask for an internal review",
+            DeadlineKind::InternalReviewResponse => "Internal review due",
+            DeadlineKind::RegulatorComplaint => "Complain to the regulator",
+            DeadlineKind::TribunalAppeal => "Appeal to the tribunal",
+            DeadlineKind::OnwardAppeal => "Ask permission to appeal onward",
+        }
+    }
+}
+
+/// One recorded event. Events on the same day keep the order in which they were recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub kind: EventKind,
+    pub date: NaiveDate,
+    /// For an extension: the date the authority gave, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_to: Option<NaiveDate>,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, date: NaiveDate) -> Event {
+        Event {
+            kind,
+            date,
+            extended_to: None,
+        }
+    }
+}
+
+/// One deadline, past or future, with everything needed to explain it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub due: NaiveDate,
+    /// The outer limit, where the rule gives a target and a limit.
+    pub latest: Option<NaiveDate>,
+    pub state: DeadlineState,
+    pub party: Party,
+    /// For a deadline passed: how many working days after the due date it was met, or until today.
+    pub working_days_late: Option<i64>,
+    /// The day the period is counted from (day 0).
+    pub from: NaiveDate,
+    /// The rule in words, with how this date was reached.
+    pub rule: String,
+    pub source: String,
+    /// False where the limit is a regulator's norm, not the law.
+    pub statutory: bool,
+    /// The non-working days that moved the date.
+    pub skipped: Vec<SkippedDay>,
+    /// The event that met, ended or superseded this deadline, and when.
+    pub settled_by: Option<EventKind>,
+    pub settled_on: Option<NaiveDate>,
+    /// Why a deadline is void, or what else the reader must know.
+    pub note: Option<String>,
+    /// Before an extension: the date the response was first due.
+    pub original_due: Option<NaiveDate>,
+    /// An extension beyond the ICO's norm of 20 extra working days.
+    pub beyond_ico_norm: bool,
+    /// An extension notified after the deadline it extended.
+    pub late_extension: bool,
+}
+
+/// A request's status and deadlines on a given day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    pub regime: Regime,
+    pub received: Option<NaiveDate>,
+    /// The day the states are judged on.
+    pub today: NaiveDate,
+    pub status: Status,
+    /// An authority's deadline has passed and what it owes has not come.
+    pub overdue: bool,
+    /// Every deadline, in the order they began.
+    pub deadlines: Vec<Deadline>,
+    /// What the requester can do where the law sets no date.
+    pub prompts: Vec<String>,
+}
+
+impl Schedule {
+    /// The deadlines still ahead, earliest first.
+    pub fn running(&self) -> impl Iterator<Item = &Deadline> {
+        self.deadlines
+            .iter()
+            .filter(|d| d.state == DeadlineState::Running)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimelineError {
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    #[error("{} on {date}: {reason}", kind.label())]
+    OutOfOrder {
+        kind: EventKind,
+        date: NaiveDate,
+        reason: String,
+    },
+    #[error("{} on {date}: {reason}", kind.label())]
+    Invalid {
+        kind: EventKind,
+        date: NaiveDate,
+        reason: String,
+    },
+}
+
+impl TimelineError {
+    /// The event the error is about, if any.
+    pub fn event(&self) -> Option<(EventKind, NaiveDate)> {
+        match self {
+            TimelineError::Calendar(_) => None,
+            TimelineError::OutOfOrder { kind, date, .. } | TimelineError::Invalid { kind, date, .. } => {
+                Some((*kind, *date))
+            }
+        }
+    }
+}
+
+/// The status and every deadline of a request under `regime`, as they stand on `today`.
+///
+/// Events are taken in date order; events on the same day keep the order given.
+pub fn schedule(
+    regime: Regime,
+    events: &[Event],
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Schedule, TimelineError> {
+    let mut ordered: Vec<&Event> = events.iter().collect();
+    ordered.sort_by_key(|e| e.date);
+    let mut walk = walk::Walk::new(regime, calendar);
+    for event in ordered {
+        walk.apply(event)?;
+    }
+    walk.finish(today)
+}

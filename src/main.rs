@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    foi_tracker::cli::main()
+}
