@@ -8,9 +8,15 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::Settings;
+use crate::db::DbError;
 use crate::domain::calendar::Calendar;
 use crate::domain::regime::Regime;
-use crate::domain::timeline::{self, Deadline, DeadlineState, Event, EventKind, Schedule};
+use crate::domain::timeline::{Deadline, DeadlineState, Event, EventKind, Schedule};
+use crate::error::AppError;
+use crate::startup::{self, Application, StartupError};
+use crate::tracker::calculator::calculate;
+use crate::tracker::holidays::CalendarStore;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,8 +31,35 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the web application.
+    Serve(ServeArgs),
+    /// Bring the database's schema up to date.
+    Migrate,
     /// Compute the status and every deadline of a request from its events.
     Deadline(DeadlineArgs),
+    /// Import a gov.uk bank-holidays.json and recompute every stored deadline.
+    ImportHolidays(ImportArgs),
+    /// Import public authorities from CSV (name,short_name,foi_email,website,default_regime,nation).
+    ImportAuthorities(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (default 127.0.0.1:8080, or FOI_BIND).
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// Load a demonstration data set into an empty database.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub file: std::path::PathBuf,
+    /// Show what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -56,11 +89,13 @@ pub enum Format {
     Json,
 }
 
-/// Input the command refuses: shown as one line, exit status 2.
+/// Why a command stopped: bad input exits 2, anything else 1; both print one line.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("{0}")]
     BadInput(String),
+    #[error("{0}")]
+    Failed(String),
     #[error("cannot write the output: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -69,7 +104,7 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::BadInput(_) => 2,
-            CliError::Io(_) => 1,
+            CliError::Failed(_) | CliError::Io(_) => 1,
         }
     }
 }
@@ -107,27 +142,200 @@ pub fn london_today() -> NaiveDate {
         .date_naive()
 }
 
-/// Parses `args` and runs the command, writing to `out`; errors are for the caller to print.
+/// Runs the command, writing to `out`; errors are for the caller to print.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     match cli.command {
+        Command::Serve(args) => serve(args, out),
+        Command::Migrate => migrate(out),
         Command::Deadline(args) => deadline(args, out),
+        Command::ImportHolidays(args) => import_holidays(args, out),
+        Command::ImportAuthorities(args) => import_authorities(args, out),
     }
 }
 
-fn deadline(args: DeadlineArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let mut events = vec![Event::new(EventKind::Received, args.received)];
-    events.extend(args.events);
-    if let Some(to) = args.extended_to {
-        let extension = events
-            .iter_mut()
-            .rev()
-            .find(|e| e.kind == EventKind::Extension)
-            .ok_or_else(|| CliError::BadInput("--extended-to needs an --event extension@DATE".into()))?;
-        extension.extended_to = Some(to);
+fn settings() -> Result<Settings, CliError> {
+    Settings::load().map_err(|e| CliError::BadInput(format!("configuration: {e}")))
+}
+
+fn startup_error(error: StartupError) -> CliError {
+    match error {
+        StartupError::Database(DbError::UnsupportedUrl(_)) => CliError::BadInput(error.to_string()),
+        other => CliError::Failed(other.to_string()),
     }
+}
+
+fn read_file(path: &std::path::Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))
+}
+
+fn app_error(error: AppError) -> CliError {
+    match error {
+        AppError::Invalid(_)
+        | AppError::BadRequest { .. }
+        | AppError::Conflict { .. }
+        | AppError::TooLarge(_) => CliError::BadInput(error.to_string()),
+        other => CliError::Failed(other.to_string()),
+    }
+}
+
+fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let mut settings = settings()?;
+    if let Some(bind) = args.bind {
+        settings.bind = bind;
+    }
+    crate::telemetry::init(settings.log_format);
+    let database = settings.database_url.clone();
+    let today = settings.today();
+    if args.demo {
+        let mut conn = startup::connection(&settings).map_err(startup_error)?;
+        let calendar = Calendar::bundled();
+        let loaded = crate::tracker::demo::load(&mut conn, calendar, today, crate::tracker::now())
+            .map_err(app_error)?;
+        match loaded {
+            0 => writeln!(
+                out,
+                "The database already holds requests: the demonstration data was not loaded."
+            )?,
+            n => writeln!(out, "Loaded {n} demonstration requests.")?,
+        }
+    }
+    // The server must be built inside the runtime that will run it.
+    actix_web::rt::System::new().block_on(async move {
+        let application = Application::build(settings).map_err(startup_error)?;
+        writeln!(
+            out,
+            "foi-tracker is running on http://{} (database {database})",
+            application.address()
+        )?;
+        writeln!(out, "Press Ctrl-C to stop.")?;
+        out.flush()?;
+        application
+            .run()
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))
+    })
+}
+
+fn migrate(out: &mut impl Write) -> Result<(), CliError> {
+    let settings = settings()?;
+    startup::connection(&settings).map_err(startup_error)?;
+    writeln!(out, "The database is up to date.")?;
+    Ok(())
+}
+
+fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let content = read_file(&args.file)?;
+    let settings = settings()?;
+    let mut conn = startup::connection(&settings).map_err(startup_error)?;
+    let store = CalendarStore::load(&mut conn).map_err(app_error)?;
+    let source = args
+        .file
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let report = crate::tracker::holidays::import(
+        &mut conn,
+        &store,
+        settings.today(),
+        &source,
+        &content,
+        args.dry_run,
+        crate::tracker::now(),
+    )
+    .map_err(app_error)?;
+    let verb = if report.dry_run { "would change" } else { "changed" };
+    writeln!(out, "{} ({}) {verb}:", source, report.years)?;
+    for day in &report.added {
+        writeln!(out, "  + {} {} ({})", day.date, day.title, day.division)?;
+    }
+    for day in &report.removed {
+        writeln!(out, "  - {} {} ({})", day.date, day.title, day.division)?;
+    }
+    for moved in &report.moved {
+        writeln!(
+            out,
+            "  request {} \"{}\": {} -> {}",
+            moved.request_id, moved.title, moved.from, moved.to
+        )?;
+    }
+    writeln!(out, "{}", report.summary())?;
+    Ok(())
+}
+
+fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let content = read_file(&args.file)?;
+    let settings = settings()?;
+    let mut conn = startup::connection(&settings).map_err(startup_error)?;
+    let report =
+        crate::tracker::authorities::import_csv(&mut conn, &content, args.dry_run, crate::tracker::now())
+            .map_err(app_error)?;
+    for row in &report.rows {
+        let problems: Vec<String> = row
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        writeln!(
+            out,
+            "line {}: {:?} {}{}",
+            row.line,
+            row.action,
+            row.name,
+            if problems.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", problems.join("; "))
+            }
+        )?;
+    }
+    let outcome = if report.refused > 0 {
+        "nothing imported"
+    } else if report.dry_run {
+        "dry run, nothing written"
+    } else {
+        "imported"
+    };
+    writeln!(
+        out,
+        "{} to add, {} to update, {} unchanged, {} refused: {outcome}",
+        report.created, report.updated, report.unchanged, report.refused
+    )?;
+    if report.refused > 0 {
+        return Err(CliError::BadInput(format!(
+            "{} rows refused; nothing was imported",
+            report.refused
+        )));
+    }
+    Ok(())
+}
+
+fn deadline(args: DeadlineArgs, out: &mut impl Write) -> Result<(), CliError> {
     let today = args.today.unwrap_or_else(london_today);
-    let schedule = timeline::schedule(args.regime, &events, Calendar::bundled(), today)
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let schedule = calculate(
+        Calendar::bundled(),
+        args.regime,
+        args.received,
+        &args.events,
+        args.extended_to,
+        today,
+    )
+    .map_err(|e| match e {
+        AppError::Invalid(errors)
+            if errors.iter().any(|e| e.field == "extended_to")
+                && !args.events.iter().any(|e| e.kind == EventKind::Extension) =>
+        {
+            CliError::BadInput("--extended-to needs an --event extension@DATE".into())
+        }
+        AppError::Invalid(errors) => CliError::BadInput(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => CliError::Failed(other.to_string()),
+    })?;
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &schedule).map_err(std::io::Error::from)?;

@@ -2,4 +2,11 @@
 //! the tribunal.
 
 pub mod cli;
+pub mod config;
+pub mod db;
 pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod telemetry;
+pub mod tracker;
+pub mod web;

@@ -143,3 +143,13 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn subtracting_n_working_days_undoes_adding_them(kind in any_kind(), start in any_date(), n in 1u32..=100) {
+        let calendar = Calendar::bundled();
+        let working_start = calendar.working_day_on_or_after(kind, start).unwrap();
+        let later = calendar.add_working_days(kind, working_start, n).unwrap();
+        prop_assert_eq!(calendar.subtract_working_days(kind, later, n).unwrap(), working_start);
+    }
+}

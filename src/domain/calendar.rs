@@ -133,7 +133,7 @@ impl CalendarKind {
 }
 
 /// A day that did not count, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkippedDay {
     pub date: NaiveDate,
     pub reason: String,
@@ -206,6 +206,16 @@ impl Calendar {
         n: u32,
     ) -> Result<NaiveDate, CalendarError> {
         self.index(kind).add(date, n)
+    }
+
+    /// The nth working day before `date`.
+    pub fn subtract_working_days(
+        &self,
+        kind: CalendarKind,
+        date: NaiveDate,
+        n: u32,
+    ) -> Result<NaiveDate, CalendarError> {
+        self.index(kind).subtract(date, n)
     }
 
     /// Working days after `after` up to and including `through` (negative if `through` is earlier).

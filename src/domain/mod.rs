@@ -1,5 +1,22 @@
 //! Pure rules: no database, no HTTP, no clock, no I/O.
 
+/// A closed set of values: a Rust enum stored and serialised as snake_case text.
+macro_rules! closed_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            strum::EnumString, strum::Display, strum::IntoStaticStr, strum::VariantArray,
+        )]
+        #[serde(rename_all = "snake_case")]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+}
+
+pub mod authority;
 pub mod calendar;
 pub mod regime;
+pub mod request;
 pub mod timeline;

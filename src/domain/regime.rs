@@ -1,38 +1,23 @@
 //! The access regimes and their time limits, as DEADLINES.md states them, each with its source.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use serde::{Deserialize, Serialize};
 
 use super::calendar::{Calendar, CalendarError, CalendarKind, SkippedDay};
 
-/// The law a request is made under.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::EnumString,
-    strum::Display,
-    strum::IntoStaticStr,
-    strum::VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Regime {
-    /// Freedom of Information Act 2000.
-    Foia,
-    /// Environmental Information Regulations 2004.
-    Eir,
-    /// Freedom of Information (Scotland) Act 2002.
-    Foisa,
-    /// Environmental Information (Scotland) Regulations 2004.
-    Eisr,
-    /// A subject access request under UK GDPR Art. 15.
-    Sar,
+closed_enum! {
+    /// The law a request is made under.
+    pub enum Regime {
+        /// Freedom of Information Act 2000.
+        Foia,
+        /// Environmental Information Regulations 2004.
+        Eir,
+        /// Freedom of Information (Scotland) Act 2002.
+        Foisa,
+        /// Environmental Information (Scotland) Regulations 2004.
+        Eisr,
+        /// A subject access request under UK GDPR Art. 15.
+        Sar,
+    }
 }
 
 /// How a time limit is measured from its starting day (day 0).

@@ -11,19 +11,6 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Calendar, CalendarError, SkippedDay};
 use super::regime::Regime;
 
-macro_rules! closed_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            strum::EnumString, strum::Display, strum::IntoStaticStr, strum::VariantArray,
-        )]
-        #[serde(rename_all = "snake_case")]
-        #[strum(serialize_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-    };
-}
-
 closed_enum! {
     /// What can happen to a request, in the words the API and the database use.
     pub enum EventKind {
@@ -183,7 +170,7 @@ impl DeadlineKind {
 }
 
 /// One recorded event. Events on the same day keep the order in which they were recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     pub kind: EventKind,
     pub date: NaiveDate,
@@ -203,7 +190,7 @@ impl Event {
 }
 
 /// One deadline, past or future, with everything needed to explain it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deadline {
     pub kind: DeadlineKind,
     pub due: NaiveDate,
@@ -236,7 +223,7 @@ pub struct Deadline {
 }
 
 /// A request's status and deadlines on a given day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Schedule {
     pub regime: Regime,
     pub received: Option<NaiveDate>,
@@ -274,18 +261,18 @@ pub enum TimelineError {
     Invalid {
         kind: EventKind,
         date: NaiveDate,
+        /// The part of the event at fault: "kind" or "extended_to".
+        field: &'static str,
         reason: String,
     },
 }
 
 impl TimelineError {
-    /// The event the error is about, if any.
-    pub fn event(&self) -> Option<(EventKind, NaiveDate)> {
+    /// The field of the event at fault, in the words the API uses.
+    pub fn field(&self) -> &'static str {
         match self {
-            TimelineError::Calendar(_) => None,
-            TimelineError::OutOfOrder { kind, date, .. } | TimelineError::Invalid { kind, date, .. } => {
-                Some((*kind, *date))
-            }
+            TimelineError::Calendar(_) | TimelineError::OutOfOrder { .. } => "occurred_on",
+            TimelineError::Invalid { field, .. } => field,
         }
     }
 }

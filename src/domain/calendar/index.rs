@@ -59,6 +59,17 @@ impl WorkingDayIndex {
             .ok_or(CalendarError::OutOfRange(LAST_DAY))
     }
 
+    /// The nth working day before `date`.
+    pub(super) fn subtract(&self, date: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let i = day_number(date)?;
+        let before = if i == 0 { 0 } else { self.cumulative[i - 1] };
+        before
+            .checked_sub(n)
+            .and_then(|k| self.working.get(k as usize))
+            .map(|&day| date_of(day))
+            .ok_or(CalendarError::OutOfRange(FIRST_DAY))
+    }
+
     /// Working days in the interval (after, through]; negative when `through` is earlier.
     pub(super) fn count(&self, after: NaiveDate, through: NaiveDate) -> Result<i64, CalendarError> {
         let a = self.cumulative[day_number(after)?];

@@ -83,10 +83,11 @@ fn out_of_order(e: &Event, reason: impl Into<String>) -> TimelineError {
     }
 }
 
-fn invalid(e: &Event, reason: impl Into<String>) -> TimelineError {
+fn invalid(e: &Event, field: &'static str, reason: impl Into<String>) -> TimelineError {
     TimelineError::Invalid {
         kind: e.kind,
         date: e.date,
+        field,
         reason: reason.into(),
     }
 }
@@ -252,7 +253,11 @@ impl<'a> Walk<'a> {
     pub(super) fn apply(&mut self, e: &Event) -> Result<(), TimelineError> {
         use EventKind as K;
         if e.extended_to.is_some() && e.kind != K::Extension {
-            return Err(invalid(e, "only an extension carries an extended date"));
+            return Err(invalid(
+                e,
+                "extended_to",
+                "only an extension carries an extended date",
+            ));
         }
         if e.kind == K::Note {
             return Ok(());
@@ -394,12 +399,14 @@ impl<'a> Walk<'a> {
         let Some(ext_rule) = regime.extended_response() else {
             return Err(invalid(
                 e,
+                "kind",
                 "FOISA allows no extension of time: the response is due within 20 working days (s.10)",
             ));
         };
         if e.extended_to.is_some() && regime != Regime::Foia {
             return Err(invalid(
                 e,
+                "extended_to",
                 format!(
                     "only a FOIA public interest extension runs to a date the authority gives; this one runs to {} ({})",
                     ext_rule.text, ext_rule.source
@@ -412,6 +419,7 @@ impl<'a> Walk<'a> {
             if to <= current.due {
                 return Err(invalid(
                     e,
+                    "extended_to",
                     format!(
                         "the extended date {to} is not after the deadline it extends ({})",
                         current.due

@@ -1,0 +1,230 @@
+//! One connection type over SQLite and PostgreSQL, chosen by the URL's scheme, and the pool.
+//!
+//! The derived `establish` tries each backend in turn and reports only the last failure (and
+//! SQLite accepts any path), so connections are made here, by scheme, with the real cause.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Serialises migrations between app instances sharing one PostgreSQL database.
+const MIGRATION_LOCK: i64 = 0x666f_6974_7261_636b; // "foitrack"
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
+    UnsupportedUrl(String),
+    #[error("cannot open the SQLite database {path}: {reason}")]
+    Sqlite { path: String, reason: String },
+    #[error("cannot connect to PostgreSQL at {url}: {reason}")]
+    Postgres { url: String, reason: String },
+    #[error("the database refused a query: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migration(String),
+}
+
+/// A parsed `FOI_DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    pub backend: Backend,
+    /// The file path for SQLite, the whole URL for PostgreSQL.
+    target: String,
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<DatabaseUrl, DbError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url.to_string(),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .filter(|p| !p.is_empty())
+            .ok_or_else(|| DbError::UnsupportedUrl(redact(url)))?;
+        Ok(DatabaseUrl {
+            backend: Backend::Sqlite,
+            target: path.to_string(),
+        })
+    }
+
+    /// The URL without its password, fit for logs and messages.
+    pub fn display(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => redact(&self.target),
+        }
+    }
+
+    pub fn connect(&self) -> Result<DbConnection, DbError> {
+        match self.backend {
+            Backend::Postgres => diesel::PgConnection::establish(&self.target)
+                .map(DbConnection::Postgres)
+                .map_err(|e| DbError::Postgres {
+                    url: redact(&self.target),
+                    reason: e.to_string().trim().to_string(),
+                }),
+            Backend::Sqlite => {
+                let fail = |reason: String| DbError::Sqlite {
+                    path: self.target.clone(),
+                    reason,
+                };
+                let parent = Path::new(&self.target)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty());
+                if let Some(dir) = parent.filter(|d| !d.is_dir()) {
+                    return Err(fail(format!("the folder {} does not exist", dir.display())));
+                }
+                let mut conn =
+                    diesel::SqliteConnection::establish(&self.target).map_err(|e| fail(e.to_string()))?;
+                // WAL lets readers work beside the writer; the busy timeout makes a writer wait
+                // for the lock instead of failing with "database is locked".
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(|e| fail(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Query)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// Connects once to report a wrong URL at once and plainly, then builds the pool.
+pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
+    url.connect()?;
+    Ok(r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build_unchecked(ConnectionManager { url: url.clone() }))
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgres(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+/// Applies every pending migration of this backend; returns the versions applied.
+pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(versions),
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(versions);
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            applied
+        }
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {
+    applied.iter().map(|v| v.to_string()).collect()
+}
+
+/// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock
+/// before the first read, so that a read-then-write never fails half-way with "database is
+/// locked" when another writer got there first; the busy timeout makes it wait its turn.
+pub fn write<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// The id the last INSERT on this connection gave its row.
+pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i32> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Integer;
+    let expression = match conn.backend() {
+        Backend::Sqlite => "last_insert_rowid()",
+        Backend::Postgres => "CAST(lastval() AS INTEGER)",
+    };
+    diesel::select(sql::<Integer>(expression)).get_result(conn)
+}
+
+/// True when the error is a UNIQUE constraint refusing a duplicate.
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}

@@ -1,0 +1,126 @@
+//! The deadlines index: every deadline of every request as the engine last computed it, for
+//! the dashboard, reminders and calendar feeds. The engine stays the source of truth.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{authorities, deadlines, requests};
+use super::{closed, DbConnection};
+use crate::domain::regime::Regime;
+use crate::domain::timeline::{DeadlineKind, Party, Schedule};
+
+/// Replaces a request's deadlines with those of its new schedule.
+pub fn replace(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) -> QueryResult<()> {
+    diesel::delete(deadlines::table.filter(deadlines::request_id.eq(request_id))).execute(conn)?;
+    let rows: Vec<_> = schedule
+        .deadlines
+        .iter()
+        .enumerate()
+        .map(|(position, d)| {
+            (
+                deadlines::request_id.eq(request_id),
+                deadlines::position.eq(position as i32),
+                deadlines::kind.eq(d.kind.to_string()),
+                deadlines::party.eq(d.party.to_string()),
+                deadlines::from_date.eq(d.from),
+                deadlines::due.eq(d.due),
+                deadlines::latest.eq(d.latest),
+                // Only what an event settled is stored as settled; the rest is judged
+                // against the day it is read.
+                deadlines::settled_state.eq(d.settled_on.map(|_| d.state.to_string())),
+                deadlines::settled_on.eq(d.settled_on),
+                deadlines::rule.eq(&d.rule),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(deadlines::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A deadline nothing has settled yet, with what a list needs to show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pending {
+    pub request_id: i32,
+    pub title: String,
+    pub authority: String,
+    pub regime: Regime,
+    pub kind: DeadlineKind,
+    pub party: Party,
+    pub due: NaiveDate,
+    pub latest: Option<NaiveDate>,
+    /// Filled in by the caller for deadlines already passed.
+    pub working_days_late: Option<i64>,
+}
+
+#[derive(Queryable)]
+struct PendingRow {
+    request_id: i32,
+    title: String,
+    authority: String,
+    regime: String,
+    kind: String,
+    party: String,
+    due: NaiveDate,
+    latest: Option<NaiveDate>,
+}
+
+/// Pending deadlines of one party due from `from` to `until` (both included), earliest first.
+pub fn pending(
+    conn: &mut DbConnection,
+    party: Party,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    limit: i64,
+) -> QueryResult<Vec<Pending>> {
+    let mut query = deadlines::table
+        .inner_join(requests::table.inner_join(authorities::table))
+        .filter(deadlines::settled_state.is_null())
+        .filter(deadlines::party.eq(party.to_string()))
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(deadlines::due.ge(from));
+    }
+    if let Some(until) = until {
+        query = query.filter(deadlines::due.le(until));
+    }
+    let rows: Vec<PendingRow> = query
+        .order((deadlines::due, deadlines::request_id))
+        .limit(limit)
+        .select((
+            deadlines::request_id,
+            requests::title,
+            authorities::short_name,
+            requests::regime,
+            deadlines::kind,
+            deadlines::party,
+            deadlines::due,
+            deadlines::latest,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Pending {
+                request_id: row.request_id,
+                title: row.title,
+                authority: row.authority,
+                regime: closed(&row.regime)?,
+                kind: closed(&row.kind)?,
+                party: closed(&row.party)?,
+                due: row.due,
+                latest: row.latest,
+                working_days_late: None,
+            })
+        })
+        .collect()
+}
+
+/// (request, kind, due) of every stored deadline, to tell what a recomputation moved.
+pub fn all_dues(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, NaiveDate)>> {
+    deadlines::table
+        .select((deadlines::request_id, deadlines::position, deadlines::due))
+        .order((deadlines::request_id, deadlines::position))
+        .load(conn)
+}

@@ -1,0 +1,128 @@
+//! The events of a request, in the order they were recorded.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::events;
+use super::{closed, last_insert_id, DbConnection};
+use crate::domain::timeline::{Event, EventKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct EventRecord {
+    pub id: i32,
+    pub request_id: i32,
+    pub kind: EventKind,
+    pub occurred_on: NaiveDate,
+    pub extended_to: Option<NaiveDate>,
+    pub details: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+impl EventRecord {
+    /// What the engine needs of it.
+    pub fn event(&self) -> Event {
+        Event {
+            kind: self.kind,
+            date: self.occurred_on,
+            extended_to: self.extended_to,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events)]
+struct Row {
+    id: i32,
+    request_id: i32,
+    kind: String,
+    occurred_on: NaiveDate,
+    extended_to: Option<NaiveDate>,
+    details: String,
+    recorded_at: NaiveDateTime,
+}
+
+impl TryFrom<Row> for EventRecord {
+    type Error = diesel::result::Error;
+
+    fn try_from(row: Row) -> QueryResult<EventRecord> {
+        Ok(EventRecord {
+            kind: closed(&row.kind)?,
+            id: row.id,
+            request_id: row.request_id,
+            occurred_on: row.occurred_on,
+            extended_to: row.extended_to,
+            details: row.details,
+            recorded_at: row.recorded_at,
+        })
+    }
+}
+
+/// A request's events by date; events of one day in the order recorded.
+pub fn for_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<EventRecord>> {
+    events::table
+        .filter(events::request_id.eq(request_id))
+        .order((events::occurred_on, events::id))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(EventRecord::try_from)
+        .collect()
+}
+
+/// The events of many requests in one query.
+pub fn for_requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<EventRecord>>> {
+    let mut map: HashMap<i32, Vec<EventRecord>> = HashMap::new();
+    let rows: Vec<Row> = events::table
+        .filter(events::request_id.eq_any(ids))
+        .order((events::request_id, events::occurred_on, events::id))
+        .select(Row::as_select())
+        .load(conn)?;
+    for row in rows {
+        let record = EventRecord::try_from(row)?;
+        map.entry(record.request_id).or_default().push(record);
+    }
+    Ok(map)
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    request_id: i32,
+    event: &Event,
+    details: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(events::table)
+        .values((
+            events::request_id.eq(request_id),
+            events::kind.eq(event.kind.to_string()),
+            events::occurred_on.eq(event.date),
+            events::extended_to.eq(event.extended_to),
+            events::details.eq(details),
+            events::recorded_at.eq(now),
+        ))
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+/// The event recorded last, whatever its date.
+pub fn last_recorded(conn: &mut DbConnection, request_id: i32) -> QueryResult<Option<EventRecord>> {
+    events::table
+        .filter(events::request_id.eq(request_id))
+        .order(events::id.desc())
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(EventRecord::try_from)
+        .transpose()
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(events::table.find(id)).execute(conn)
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    events::table.count().get_result(conn)
+}

@@ -1,0 +1,22 @@
+//! Storage: the connection over both backends, the schema, and one file of queries per table
+//! group. Dialect differences live here and nowhere else.
+
+mod connection;
+pub mod schema;
+
+pub use connection::{
+    is_unique_violation, last_insert_id, migrate, pool, write, Backend, DatabaseUrl, DbConnection, DbError,
+    Pool, PooledConnection,
+};
+
+pub mod authorities;
+pub mod deadlines;
+pub mod events;
+pub mod holidays;
+pub mod requests;
+
+/// A closed-set value read back from a text column (CHECK constraints keep them valid).
+fn closed<T: std::str::FromStr>(text: &str) -> diesel::QueryResult<T> {
+    text.parse()
+        .map_err(|_| diesel::result::Error::DeserializationError(format!("unexpected value {text:?}").into()))
+}

@@ -1,0 +1,337 @@
+//! Requests, their tags, and the status index the engine writes.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{authorities, deadlines, request_tags, requests};
+use super::{closed, last_insert_id, DbConnection};
+use crate::domain::regime::Regime;
+use crate::domain::request::SentVia;
+use crate::domain::timeline::{Party, Status};
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Request {
+    pub id: i32,
+    pub title: String,
+    pub body: String,
+    pub authority_id: i32,
+    pub regime: Regime,
+    pub sent_via: SentVia,
+    pub sent_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub owner: Option<String>,
+    /// As the engine last wrote it; see `status_on`.
+    pub status: Status,
+    pub lapses_after: Option<NaiveDate>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Request {
+    /// The status on `today`: a request awaiting a fee lapses once the fee's last day has passed.
+    pub fn status_on(&self, today: NaiveDate) -> Status {
+        match self.lapses_after {
+            Some(last_day) if last_day < today => Status::Lapsed,
+            _ => self.status,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = requests)]
+struct Row {
+    id: i32,
+    title: String,
+    body: String,
+    authority_id: i32,
+    regime: String,
+    sent_via: String,
+    sent_on: Option<NaiveDate>,
+    reference: Option<String>,
+    owner: Option<String>,
+    status: String,
+    lapses_after: Option<NaiveDate>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<Row> for Request {
+    type Error = diesel::result::Error;
+
+    fn try_from(row: Row) -> QueryResult<Request> {
+        Ok(Request {
+            regime: closed(&row.regime)?,
+            sent_via: closed(&row.sent_via)?,
+            status: closed(&row.status)?,
+            id: row.id,
+            title: row.title,
+            body: row.body,
+            authority_id: row.authority_id,
+            sent_on: row.sent_on,
+            reference: row.reference,
+            owner: row.owner,
+            lapses_after: row.lapses_after,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+fn rows(rows: Vec<Row>) -> QueryResult<Vec<Request>> {
+    rows.into_iter().map(Request::try_from).collect()
+}
+
+/// What a user sets on a request.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = requests, treat_none_as_null = true)]
+pub struct RequestValues {
+    pub title: String,
+    pub body: String,
+    pub authority_id: i32,
+    pub regime: String,
+    pub sent_via: String,
+    pub sent_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub owner: Option<String>,
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
+    requests::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Request::try_from)
+        .transpose()
+}
+
+pub fn insert(conn: &mut DbConnection, values: &RequestValues, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(requests::table)
+        .values((
+            values,
+            requests::status.eq(Status::Draft.to_string()),
+            requests::created_at.eq(now),
+            requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    values: &RequestValues,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((values, requests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_sent_on(
+    conn: &mut DbConnection,
+    id: i32,
+    sent_on: NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((requests::sent_on.eq(sent_on), requests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Writes the engine's status into the index.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: i32,
+    status: Status,
+    lapses_after: Option<NaiveDate>,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((
+            requests::status.eq(status.to_string()),
+            requests::lapses_after.eq(lapses_after),
+        ))
+        .execute(conn)
+}
+
+pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
+    requests::table
+        .select(requests::id)
+        .order(requests::id)
+        .load(conn)
+}
+
+pub fn tags(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<String>>> {
+    let pairs: Vec<(i32, String)> = request_tags::table
+        .filter(request_tags::request_id.eq_any(ids))
+        .order((request_tags::request_id, request_tags::tag))
+        .select((request_tags::request_id, request_tags::tag))
+        .load(conn)?;
+    let mut map: HashMap<i32, Vec<String>> = HashMap::new();
+    for (id, tag) in pairs {
+        map.entry(id).or_default().push(tag);
+    }
+    Ok(map)
+}
+
+pub fn set_tags(conn: &mut DbConnection, id: i32, tags: &[String]) -> QueryResult<()> {
+    diesel::delete(request_tags::table.filter(request_tags::request_id.eq(id))).execute(conn)?;
+    for tag in tags {
+        diesel::insert_into(request_tags::table)
+            .values((request_tags::request_id.eq(id), request_tags::tag.eq(tag)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every tag in use, for the list's filter.
+pub fn all_tags(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    request_tags::table
+        .select(request_tags::tag)
+        .distinct()
+        .order(request_tags::tag)
+        .load(conn)
+}
+
+/// The request list's filters, already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestFilter {
+    pub status: Option<Status>,
+    pub authority_id: Option<i32>,
+    pub regime: Option<Regime>,
+    pub overdue: bool,
+    pub tag: Option<String>,
+    pub text: Option<String>,
+}
+
+fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
+    let mut query = requests::table.into_boxed();
+    match filter.status {
+        Some(Status::Lapsed) => {
+            query = query.filter(requests::status.eq("lapsed").or(requests::lapses_after.lt(today)));
+        }
+        Some(status) => {
+            query = query.filter(requests::status.eq(status.to_string())).filter(
+                requests::lapses_after
+                    .is_null()
+                    .or(requests::lapses_after.ge(today)),
+            );
+        }
+        None => {}
+    }
+    if let Some(id) = filter.authority_id {
+        query = query.filter(requests::authority_id.eq(id));
+    }
+    if let Some(regime) = filter.regime {
+        query = query.filter(requests::regime.eq(regime.to_string()));
+    }
+    if filter.overdue {
+        query = query.filter(diesel::dsl::exists(
+            deadlines::table
+                .filter(deadlines::request_id.eq(requests::id))
+                .filter(deadlines::settled_state.is_null())
+                .filter(deadlines::party.eq(Party::Authority.to_string()))
+                .filter(deadlines::due.lt(today)),
+        ));
+    }
+    if let Some(tag) = &filter.tag {
+        query = query.filter(diesel::dsl::exists(
+            request_tags::table
+                .filter(request_tags::request_id.eq(requests::id))
+                .filter(request_tags::tag.eq(tag)),
+        ));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        query = query.filter(
+            lower(requests::title)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(requests::body).like(pattern.clone()).escape('\\'))
+                .or(lower(requests::reference.assume_not_null())
+                    .like(pattern)
+                    .escape('\\')),
+        );
+    }
+    query
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// One page of the filtered list, newest first, and how many match in all.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &RequestFilter,
+    today: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Request>, i64)> {
+    let total = filtered(filter, today).count().get_result(conn)?;
+    let page = filtered(filter, today)
+        .order(requests::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select(Row::as_select())
+        .load(conn)?;
+    Ok((rows(page)?, total))
+}
+
+/// Requests in the given statuses, newest first.
+pub fn with_status(conn: &mut DbConnection, statuses: &[Status], limit: i64) -> QueryResult<Vec<Request>> {
+    let names: Vec<String> = statuses.iter().map(Status::to_string).collect();
+    rows(
+        requests::table
+            .filter(requests::status.eq_any(names))
+            .order(requests::id.desc())
+            .limit(limit)
+            .select(Row::as_select())
+            .load(conn)?,
+    )
+}
+
+/// The coalition's other requests to an authority sent from `since` to `until`, and its drafts.
+pub fn to_authority_between(
+    conn: &mut DbConnection,
+    authority_id: i32,
+    since: NaiveDate,
+    until: NaiveDate,
+    except: Option<i32>,
+) -> QueryResult<Vec<Request>> {
+    rows(
+        requests::table
+            .filter(requests::authority_id.eq(authority_id))
+            .filter(requests::id.ne(except.unwrap_or(0)))
+            .filter(
+                requests::sent_on
+                    .between(since, until)
+                    .or(requests::status.eq(Status::Draft.to_string())),
+            )
+            .order(requests::sent_on.desc())
+            .limit(50)
+            .select(Row::as_select())
+            .load(conn)?,
+    )
+}
+
+/// Short names of the authorities of these requests.
+pub fn authority_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+    Ok(authorities::table
+        .filter(authorities::id.eq_any(ids))
+        .select((authorities::id, authorities::short_name))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    requests::table.count().get_result(conn)
+}

@@ -1,0 +1,266 @@
+//! Public authorities: list, read, create, edit, and import from CSV.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::input::{names, Fields};
+use crate::db::authorities::{self, Authority, AuthorityValues};
+use crate::db::{self, is_unique_violation, DbConnection};
+use crate::domain::authority::Nation;
+use crate::domain::regime::Regime;
+use crate::error::{AppError, FieldError};
+
+/// An authority as a form or an API client sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuthorityInput {
+    /// The full name, unique, e.g. "Home Office".
+    #[serde(default)]
+    pub name: String,
+    /// A short name for lists, e.g. "HO".
+    #[serde(default)]
+    pub short_name: String,
+    pub foi_email: Option<String>,
+    pub website: Option<String>,
+    /// foia, eir, foisa, eisr or sar.
+    #[serde(default)]
+    pub default_regime: String,
+    /// uk, england, wales, scotland or northern_ireland.
+    #[serde(default)]
+    pub nation: String,
+}
+
+impl From<&Authority> for AuthorityInput {
+    fn from(a: &Authority) -> AuthorityInput {
+        AuthorityInput {
+            name: a.name.clone(),
+            short_name: a.short_name.clone(),
+            foi_email: a.foi_email.clone(),
+            website: a.website.clone(),
+            default_regime: a.default_regime.to_string(),
+            nation: a.nation.to_string(),
+        }
+    }
+}
+
+impl AuthorityInput {
+    fn validate(&self) -> Result<AuthorityValues, AppError> {
+        let mut f = Fields::new();
+        let name = f.text("name", "Name", &self.name, 200);
+        let short_name = f.text("short_name", "Short name", &self.short_name, 60);
+        let foi_email = f.optional_email("foi_email", "FOI email", self.foi_email.as_deref());
+        let website = f.optional_url("website", "Website", self.website.as_deref());
+        let regime: Option<Regime> = f.closed(
+            "default_regime",
+            "Default regime",
+            &self.default_regime,
+            &names::<Regime>(),
+        );
+        let nation: Option<Nation> = f.closed("nation", "Nation", &self.nation, &names::<Nation>());
+        f.finish(AuthorityValues {
+            name,
+            short_name,
+            foi_email,
+            website,
+            default_regime: regime.map(|r| r.to_string()).unwrap_or_default(),
+            nation: nation.map(|n| n.to_string()).unwrap_or_default(),
+        })
+    }
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Authority>, AppError> {
+    Ok(authorities::list(conn)?)
+}
+
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<Authority, AppError> {
+    authorities::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("authority {id}")))
+}
+
+fn taken(name: &str) -> AppError {
+    AppError::conflict(
+        Some("name"),
+        format!("an authority called \"{name}\" already exists"),
+    )
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    input: &AuthorityInput,
+    now: NaiveDateTime,
+) -> Result<Authority, AppError> {
+    let values = input.validate()?;
+    db::write(conn, |conn| {
+        if authorities::find_by_name(conn, &values.name)?.is_some() {
+            return Err(taken(&values.name));
+        }
+        let id = authorities::insert(conn, &values, now).map_err(|e| match is_unique_violation(&e) {
+            true => taken(&values.name),
+            false => e.into(),
+        })?;
+        get(conn, id)
+    })
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    input: &AuthorityInput,
+    now: NaiveDateTime,
+) -> Result<Authority, AppError> {
+    let values = input.validate()?;
+    db::write(conn, |conn| {
+        get(conn, id)?;
+        if authorities::find_by_name(conn, &values.name)?.is_some_and(|other| other.id != id) {
+            return Err(taken(&values.name));
+        }
+        authorities::update(conn, id, &values, now)?;
+        get(conn, id)
+    })
+}
+
+/// What an import did, or would do, with each row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub rows: Vec<ImportRow>,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows refused; when there are any, nothing was written.
+    pub refused: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRow {
+    /// The line in the file, counting the header as line 1.
+    pub line: usize,
+    pub name: String,
+    pub action: ImportAction,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    Create,
+    Update,
+    Unchanged,
+    Refused,
+}
+
+/// The columns an authorities CSV must have, in any order.
+pub const CSV_COLUMNS: [&str; 6] = [
+    "name",
+    "short_name",
+    "foi_email",
+    "website",
+    "default_regime",
+    "nation",
+];
+
+/// Imports authorities from CSV with a header row: a new name creates an authority, a known
+/// name updates it. Every row is checked first; if any is refused, nothing is written.
+pub fn import_csv(
+    conn: &mut DbConnection,
+    csv_text: &str,
+    dry_run: bool,
+    now: NaiveDateTime,
+) -> Result<ImportReport, AppError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| AppError::invalid("file", format!("cannot read the header row: {e}")))?
+        .clone();
+    let missing: Vec<&str> = CSV_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == *c))
+        .collect();
+    if !missing.is_empty() {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "the header row lacks {} (expected {})",
+                missing.join(", "),
+                CSV_COLUMNS.join(",")
+            ),
+        ));
+    }
+    let mut parsed = Vec::new();
+    for (i, record) in reader.deserialize::<AuthorityInput>().enumerate() {
+        let line = i + 2;
+        parsed.push(match record {
+            Ok(input) => (line, input.validate().map(|v| (input.name.clone(), v))),
+            Err(e) => (line, Err(AppError::invalid("file", format!("line {line}: {e}")))),
+        });
+    }
+    db::write(conn, |conn| {
+        let mut report = ImportReport {
+            dry_run,
+            rows: Vec::new(),
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            refused: 0,
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut writes = Vec::new();
+        for (line, result) in parsed {
+            let (name, action, errors) = match result {
+                Err(error) => (String::new(), ImportAction::Refused, error.field_errors()),
+                Ok((name, _)) if !seen.insert(name.clone()) => (
+                    name,
+                    ImportAction::Refused,
+                    vec![FieldError::new("name", "this name appears twice in the file")],
+                ),
+                Ok((name, values)) => match authorities::find_by_name(conn, &values.name)? {
+                    None => {
+                        writes.push((None, values));
+                        (name, ImportAction::Create, Vec::new())
+                    }
+                    Some(existing) if AuthorityInput::from(&existing).validate()? == values => {
+                        (name, ImportAction::Unchanged, Vec::new())
+                    }
+                    Some(existing) => {
+                        writes.push((Some(existing.id), values));
+                        (name, ImportAction::Update, Vec::new())
+                    }
+                },
+            };
+            match action {
+                ImportAction::Create => report.created += 1,
+                ImportAction::Update => report.updated += 1,
+                ImportAction::Unchanged => report.unchanged += 1,
+                ImportAction::Refused => report.refused += 1,
+            }
+            report.rows.push(ImportRow {
+                line,
+                name,
+                action,
+                errors,
+            });
+        }
+        if dry_run || report.refused > 0 {
+            return Ok(report);
+        }
+        for (id, values) in writes {
+            match id {
+                Some(id) => authorities::update(conn, id, &values, now)?,
+                None => authorities::insert(conn, &values, now).map(|_| 1)?,
+            };
+        }
+        Ok(report)
+    })
+}
+
+const SEED: &str = include_str!("../../data/authorities.csv");
+
+/// Fills an empty register with the authorities the coalition writes to most.
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    if authorities::count(conn)? > 0 {
+        return Ok(0);
+    }
+    let report = import_csv(conn, SEED, false, now)?;
+    Ok(report.created)
+}

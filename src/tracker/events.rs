@@ -1,0 +1,114 @@
+//! Events: record what happened to a request, or take back the last one recorded by mistake.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::input::{names, Fields};
+use super::requests::{get, reindex};
+use crate::db::events::{self, EventRecord};
+use crate::db::{self, requests, DbConnection};
+use crate::domain::calendar::Calendar;
+use crate::domain::timeline::{Event, EventKind, Schedule};
+use crate::error::AppError;
+
+pub const MAX_DETAILS: usize = 10_000;
+
+/// An event as a form or an API client sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EventInput {
+    /// received, acknowledged, clarification_requested, …, note.
+    #[serde(default)]
+    pub kind: String,
+    /// YYYY-MM-DD, not after today.
+    #[serde(default)]
+    pub occurred_on: String,
+    /// For a FOIA public interest extension: the date the authority gave.
+    pub extended_to: Option<String>,
+    /// What happened, in a few words.
+    pub details: Option<String>,
+}
+
+impl EventInput {
+    fn validate(&self, today: NaiveDate) -> Result<(Event, String), AppError> {
+        let mut f = Fields::new();
+        let kind: Option<EventKind> = f.closed("kind", "Event", &self.kind, &names::<EventKind>());
+        let date = f.date("occurred_on", "Date", &self.occurred_on, Some(today));
+        let extended_to = f.optional_date("extended_to", "Extended to", self.extended_to.as_deref(), None);
+        let details = f
+            .optional_text("details", "Details", self.details.as_deref(), MAX_DETAILS)
+            .unwrap_or_default();
+        let (Some(kind), Some(date)) = (kind, date) else {
+            return f.finish((Event::new(EventKind::Note, today), details));
+        };
+        f.finish((
+            Event {
+                kind,
+                date,
+                extended_to,
+            },
+            details,
+        ))
+    }
+}
+
+pub fn list(conn: &mut DbConnection, request_id: i32) -> Result<Vec<EventRecord>, AppError> {
+    get(conn, request_id)?;
+    Ok(events::for_request(conn, request_id)?)
+}
+
+/// Records an event after checking, with the engine, that it fits the request's timeline.
+pub fn add(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    request_id: i32,
+    input: &EventInput,
+    now: NaiveDateTime,
+) -> Result<(EventRecord, Schedule), AppError> {
+    let (event, details) = input.validate(today)?;
+    db::write(conn, |conn| {
+        let request = get(conn, request_id)?;
+        let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
+            .iter()
+            .map(EventRecord::event)
+            .collect();
+        timeline.push(event.clone());
+        let schedule = reindex(conn, calendar, today, request_id, request.regime, &timeline)?;
+        let id = events::insert(conn, request_id, &event, &details, now)?;
+        if event.kind == EventKind::Received && request.sent_on.is_none() {
+            requests::set_sent_on(conn, request_id, event.date, now)?;
+        }
+        let record = events::for_request(conn, request_id)?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| AppError::Internal(format!("event {id} vanished")))?;
+        Ok((record, schedule))
+    })
+}
+
+/// Removes the event recorded last, if the timeline still holds together without it.
+pub fn remove_last(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    request_id: i32,
+) -> Result<(EventRecord, Schedule), AppError> {
+    db::write(conn, |conn| {
+        let request = get(conn, request_id)?;
+        let last = events::last_recorded(conn, request_id)?
+            .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
+        let rest: Vec<Event> = events::for_request(conn, request_id)?
+            .iter()
+            .filter(|e| e.id != last.id)
+            .map(EventRecord::event)
+            .collect();
+        let schedule = reindex(conn, calendar, today, request_id, request.regime, &rest).map_err(|e| {
+            AppError::conflict(
+                None,
+                format!("Removing this event would leave the timeline inconsistent: {e}"),
+            )
+        })?;
+        events::delete(conn, last.id)?;
+        Ok((last, schedule))
+    })
+}

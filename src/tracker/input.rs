@@ -1,0 +1,169 @@
+//! Reading user input field by field, collecting every problem with the field it belongs to,
+//! so that a form can show each message beside its field and the API can name it.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR};
+use crate::error::{AppError, FieldError};
+
+#[derive(Debug, Default)]
+pub struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    pub fn new() -> Fields {
+        Fields::default()
+    }
+
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        if !self.errors.iter().any(|e| e.field == field) {
+            self.errors.push(FieldError::new(field, message));
+        }
+    }
+
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    /// `value` if no field had a problem, else every problem found.
+    pub fn finish<T>(self, value: T) -> Result<T, AppError> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(AppError::Invalid(self.errors))
+        }
+    }
+
+    /// Required text, trimmed, at most `max` characters.
+    pub fn text(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.error(field, format!("{label} is required"));
+        }
+        self.limit(field, label, value, max);
+        value.to_string()
+    }
+
+    /// Optional text: blank is none.
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.limit(field, label, value, max);
+        Some(value.to_string())
+    }
+
+    fn limit(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        let length = value.chars().count();
+        if length > max {
+            self.error(
+                field,
+                format!("{label} must be at most {max} characters (it has {length})"),
+            );
+        }
+    }
+
+    /// One value of a closed set, such as a regime.
+    pub fn closed<T: FromStr>(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &str,
+        allowed: &[&str],
+    ) -> Option<T> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.error(field, format!("{label} is required"));
+            return None;
+        }
+        let parsed = value.parse().ok();
+        if parsed.is_none() {
+            self.error(field, format!("{label} must be one of {}", allowed.join(", ")));
+        }
+        parsed
+    }
+
+    /// A date written YYYY-MM-DD, within the calendar's years and not after `today`.
+    pub fn date(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: &str,
+        today: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let value = value.trim();
+        if value.is_empty() {
+            self.error(field, format!("{label} is required"));
+            return None;
+        }
+        let Some(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .ok()
+            .filter(|_| value.len() == 10)
+        else {
+            self.error(field, format!("{label} must be a date written like 2026-03-02"));
+            return None;
+        };
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&date)) {
+            self.error(
+                field,
+                format!("{label} must fall between {FIRST_YEAR} and {LAST_YEAR}"),
+            );
+            return None;
+        }
+        if let Some(today) = today.filter(|t| date > *t) {
+            self.error(field, format!("{label} cannot be after today ({today})"));
+            return None;
+        }
+        Some(date)
+    }
+
+    pub fn optional_date(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: Option<&str>,
+        today: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.date(field, label, value, today)
+    }
+
+    /// An optional email address: something@somewhere.tld, without spaces.
+    pub fn optional_email(&mut self, field: &str, label: &str, value: Option<&str>) -> Option<String> {
+        let email = self.optional_text(field, label, value, 254)?;
+        let valid = email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        }) && !email.chars().any(char::is_whitespace);
+        if !valid {
+            self.error(
+                field,
+                format!("{label} must be an email address like foi@homeoffice.gov.uk"),
+            );
+        }
+        Some(email)
+    }
+
+    /// An optional web address starting http:// or https://.
+    pub fn optional_url(&mut self, field: &str, label: &str, value: Option<&str>) -> Option<String> {
+        let url = self.optional_text(field, label, value, 500)?;
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        if !rest.is_some_and(|r| !r.is_empty() && !r.chars().any(char::is_whitespace)) {
+            self.error(field, format!("{label} must be a web address starting https://"));
+        }
+        Some(url)
+    }
+}
+
+/// The snake_case names of a closed enum, for messages.
+pub fn names<T: strum::VariantArray + Into<&'static str> + Copy>() -> Vec<&'static str> {
+    T::VARIANTS.iter().map(|v| (*v).into()).collect()
+}

@@ -1,0 +1,16 @@
+//! Use cases: each one transaction that loads, applies the domain rules, and writes the change.
+//! The HTML pages, the JSON API and the CLI all call these and nothing else.
+
+pub mod authorities;
+pub mod calculator;
+pub mod dashboard;
+pub mod demo;
+pub mod events;
+pub mod holidays;
+pub mod input;
+pub mod requests;
+
+/// The current instant in UTC, as timestamps are stored.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,540 @@
+//! Requests: create, edit, send a draft, read one with its schedule, list with filters, and
+//! keep the status and deadlines index in step with the engine.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::input::{names, Fields};
+use crate::db::authorities::{self, Authority};
+use crate::db::events::{self, EventRecord};
+use crate::db::requests::{self, Request, RequestFilter, RequestValues};
+use crate::db::{self, deadlines, DbConnection};
+use crate::domain::calendar::{Calendar, CalendarKind};
+use crate::domain::regime::Regime;
+use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
+use crate::domain::timeline::{self, DeadlineKind, Event, EventKind, Schedule, Status, TimelineError};
+use crate::error::AppError;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_BODY: usize = 100_000;
+pub const PAGE_SIZE: i64 = 25;
+/// Fees Regulations 2004 reg 5: requests in concert within 60 working days may be aggregated.
+pub const AGGREGATION_WORKING_DAYS: u32 = 60;
+
+/// A request as a form or an API client sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RequestInput {
+    #[serde(default)]
+    pub title: String,
+    /// The text sent to the authority.
+    #[serde(default)]
+    pub body: String,
+    pub authority_id: Option<i32>,
+    /// foia, eir, foisa, eisr or sar; the authority's default when left out.
+    pub regime: Option<String>,
+    /// email (the default), web_form, post, whatdotheyknow or other.
+    pub sent_via: Option<String>,
+    /// YYYY-MM-DD; with no date sent or received the request is a draft.
+    pub sent_on: Option<String>,
+    /// YYYY-MM-DD, the day the authority received it (default: the day sent). Only when
+    /// creating; afterwards the date of receipt is the `received` event.
+    pub received_on: Option<String>,
+    /// The authority's reference.
+    pub reference: Option<String>,
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+struct Valid {
+    values: RequestValues,
+    regime: Regime,
+    tags: Vec<String>,
+    received_on: Option<NaiveDate>,
+}
+
+fn validate(conn: &mut DbConnection, input: &RequestInput, today: NaiveDate) -> Result<Valid, AppError> {
+    let mut f = Fields::new();
+    let title = f.text("title", "Title", &input.title, MAX_TITLE);
+    let body = f.text("body", "The text sent", &input.body, MAX_BODY);
+    let authority = match input.authority_id {
+        None => {
+            f.error("authority_id", "Choose the authority the request goes to");
+            None
+        }
+        Some(id) => {
+            let found = authorities::find(conn, id)?;
+            if found.is_none() {
+                f.error("authority_id", format!("There is no authority {id}"));
+            }
+            found
+        }
+    };
+    let regime: Option<Regime> = match input.regime.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(regime) => f.closed("regime", "Regime", regime, &names::<Regime>()),
+        None => authority.as_ref().map(|a| a.default_regime),
+    };
+    let sent_via: Option<SentVia> = match input.sent_via.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(via) => f.closed("sent_via", "How it was sent", via, &names::<SentVia>()),
+        None => Some(SentVia::Email),
+    };
+    let sent_on = f.optional_date("sent_on", "Date sent", input.sent_on.as_deref(), Some(today));
+    let received_on = f.optional_date(
+        "received_on",
+        "Date received",
+        input.received_on.as_deref(),
+        Some(today),
+    );
+    if let (Some(sent), Some(received)) = (sent_on, received_on) {
+        if received < sent {
+            f.error(
+                "received_on",
+                format!("Date received cannot be before the date sent ({sent})"),
+            );
+        }
+    }
+    let reference = f.optional_text(
+        "reference",
+        "The authority's reference",
+        input.reference.as_deref(),
+        100,
+    );
+    let owner = f.optional_text("owner", "Owner", input.owner.as_deref(), 100);
+    let tags = tags(&mut f, &input.tags);
+    let regime = regime.unwrap_or(Regime::Foia);
+    f.finish(Valid {
+        values: RequestValues {
+            title,
+            body,
+            authority_id: input.authority_id.unwrap_or_default(),
+            regime: regime.to_string(),
+            sent_via: sent_via.unwrap_or(SentVia::Email).to_string(),
+            sent_on: sent_on.or(received_on),
+            reference,
+            owner,
+        },
+        regime,
+        tags,
+        received_on: received_on.or(sent_on),
+    })
+}
+
+fn tags(f: &mut Fields, raw: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        match normalise_tag(tag) {
+            Some(tag) if tag.chars().count() > MAX_TAG_LENGTH => f.error(
+                "tags",
+                format!("Tag \"{tag}\" is longer than {MAX_TAG_LENGTH} characters"),
+            ),
+            Some(tag) => {
+                if !tags.contains(&tag) {
+                    tags.push(tag)
+                }
+            }
+            None => f.error(
+                "tags",
+                format!("Tag \"{tag}\" may use only letters, digits, spaces and hyphens"),
+            ),
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        f.error("tags", format!("A request can have at most {MAX_TAGS} tags"));
+    }
+    tags
+}
+
+/// Recomputes a request's schedule from its events and writes the index from it.
+pub(crate) fn reindex(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    request_id: i32,
+    regime: Regime,
+    events: &[Event],
+) -> Result<Schedule, AppError> {
+    let schedule = timeline::schedule(regime, events, calendar, today)
+        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
+    write_index(conn, request_id, &schedule)?;
+    Ok(schedule)
+}
+
+fn write_index(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) -> Result<(), AppError> {
+    let lapses_after = schedule
+        .deadlines
+        .iter()
+        .find(|d| d.kind == DeadlineKind::FeePayment && d.settled_on.is_none())
+        .map(|d| d.due);
+    requests::set_status(conn, request_id, schedule.status, lapses_after)?;
+    deadlines::replace(conn, request_id, schedule)?;
+    Ok(())
+}
+
+/// Recomputes every request against `calendar`, rewriting (if `write`) the index of those
+/// whose deadlines moved; returns the deadlines that moved.
+pub(crate) fn reindex_all(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    write: bool,
+) -> Result<Vec<super::holidays::MovedDeadline>, AppError> {
+    let ids = requests::all_ids(conn)?;
+    let mut stored: HashMap<i32, Vec<NaiveDate>> = HashMap::new();
+    for (request_id, _, due) in deadlines::all_dues(conn)? {
+        stored.entry(request_id).or_default().push(due);
+    }
+    let mut moved = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut events_by_request = events::for_requests(conn, chunk)?;
+        for &id in chunk {
+            let request = get(conn, id)?;
+            let events: Vec<Event> = events_by_request
+                .remove(&id)
+                .unwrap_or_default()
+                .iter()
+                .map(EventRecord::event)
+                .collect();
+            let schedule = timeline::schedule(request.regime, &events, calendar, today)
+                .map_err(|e| AppError::Internal(format!("request {id} no longer computes: {e}")))?;
+            let before = stored.remove(&id).unwrap_or_default();
+            let after: Vec<NaiveDate> = schedule.deadlines.iter().map(|d| d.due).collect();
+            if before == after {
+                continue;
+            }
+            for (i, due) in after.iter().enumerate() {
+                if let Some(old) = before.get(i).filter(|old| *old != due) {
+                    moved.push(super::holidays::MovedDeadline {
+                        request_id: id,
+                        title: request.title.clone(),
+                        from: *old,
+                        to: *due,
+                    });
+                }
+            }
+            if write {
+                write_index(conn, id, &schedule)?;
+            }
+        }
+    }
+    Ok(moved)
+}
+
+pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
+    requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))
+}
+
+/// Creates a request; with a date sent or received it is sent, and its clock starts.
+pub fn create(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    input: &RequestInput,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    db::write(conn, |conn| {
+        let valid = validate(conn, input, today)?;
+        let id = requests::insert(conn, &valid.values, now)?;
+        requests::set_tags(conn, id, &valid.tags)?;
+        let mut events = Vec::new();
+        if let Some(received) = valid.received_on {
+            let event = Event::new(EventKind::Received, received);
+            events::insert(conn, id, &event, "", now)?;
+            events.push(event);
+        }
+        reindex(conn, calendar, today, id, valid.regime, &events)?;
+        Ok(id)
+    })
+}
+
+/// Edits a request's own facts; its events stay as recorded.
+pub fn update(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    id: i32,
+    input: &RequestInput,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    db::write(conn, |conn| {
+        get(conn, id)?;
+        let valid = validate(conn, input, today)?;
+        let records = events::for_request(conn, id)?;
+        let received = records
+            .iter()
+            .find(|e| e.kind == EventKind::Received)
+            .map(|e| e.occurred_on);
+        if input.received_on.as_deref().is_some_and(|r| !r.trim().is_empty()) && valid.received_on != received
+        {
+            return Err(AppError::invalid(
+                "received_on",
+                "The date received is on the timeline: remove the received event and record it again",
+            ));
+        }
+        requests::update(conn, id, &valid.values, now)?;
+        requests::set_tags(conn, id, &valid.tags)?;
+        let events: Vec<Event> = records.iter().map(EventRecord::event).collect();
+        reindex(conn, calendar, today, id, valid.regime, &events).map_err(|e| match e {
+            AppError::Invalid(errors) => AppError::invalid(
+                "regime",
+                format!(
+                    "The events recorded do not fit {}: {}",
+                    valid.regime.short_name(),
+                    errors.first().map(|e| e.message.as_str()).unwrap_or_default()
+                ),
+            ),
+            other => other,
+        })?;
+        Ok(())
+    })
+}
+
+/// Sends a draft: records the date sent and the `received` event that starts its clock.
+pub fn send(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    id: i32,
+    sent_on: &str,
+    received_on: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let mut f = Fields::new();
+    let sent = f.date("sent_on", "Date sent", sent_on, Some(today));
+    let received = f
+        .optional_date("received_on", "Date received", received_on, Some(today))
+        .or(sent);
+    if let (Some(s), Some(r)) = (sent, received) {
+        if r < s {
+            f.error(
+                "received_on",
+                format!("Date received cannot be before the date sent ({s})"),
+            );
+        }
+    }
+    let (sent, received) = f.finish((sent.unwrap_or(today), received.unwrap_or(today)))?;
+    db::write(conn, |conn| {
+        let request = get(conn, id)?;
+        if request.status != Status::Draft {
+            return Err(AppError::conflict(
+                Some("sent_on"),
+                "This request has already been sent",
+            ));
+        }
+        requests::set_sent_on(conn, id, sent, now)?;
+        let mut events: Vec<Event> = events::for_request(conn, id)?
+            .iter()
+            .map(EventRecord::event)
+            .collect();
+        let event = Event::new(EventKind::Received, received);
+        events.push(event.clone());
+        reindex(conn, calendar, today, id, request.regime, &events)?;
+        events::insert(conn, id, &event, "", now)?;
+        Ok(())
+    })
+}
+
+/// A request with everything its page and its API representation show.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestDetail {
+    pub request: Request,
+    pub authority: Authority,
+    pub tags: Vec<String>,
+    pub events: Vec<EventRecord>,
+    pub schedule: Schedule,
+    /// The coalition's other requests to the same authority within 60 working days.
+    pub related: Vec<Related>,
+}
+
+/// Another request that the authority might aggregate with this one for the cost limit.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Related {
+    pub id: i32,
+    pub title: String,
+    pub sent_on: Option<NaiveDate>,
+    pub status: Status,
+}
+
+pub fn show(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    id: i32,
+) -> Result<RequestDetail, AppError> {
+    let request = get(conn, id)?;
+    let authority = super::authorities::get(conn, request.authority_id)?;
+    let events = events::for_request(conn, id)?;
+    let schedule = schedule_of(&request, &events, calendar, today)?;
+    let tags = requests::tags(conn, &[id])?.remove(&id).unwrap_or_default();
+    let related = if matches!(request.status, Status::Draft | Status::AwaitingResponse) {
+        related(conn, calendar, &request, today)?
+    } else {
+        Vec::new()
+    };
+    Ok(RequestDetail {
+        request,
+        authority,
+        tags,
+        events,
+        schedule,
+        related,
+    })
+}
+
+fn schedule_of(
+    request: &Request,
+    events: &[EventRecord],
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<Schedule, AppError> {
+    let events: Vec<Event> = events.iter().map(EventRecord::event).collect();
+    timeline::schedule(request.regime, &events, calendar, today).map_err(|e: TimelineError| {
+        AppError::Internal(format!("request {} does not compute: {e}", request.id))
+    })
+}
+
+/// The coalition's other requests to the same authority sent in the 60 working days before
+/// this one was sent (or before today, for a draft), and its drafts to that authority.
+pub fn related(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    request: &Request,
+    today: NaiveDate,
+) -> Result<Vec<Related>, AppError> {
+    let until = request.sent_on.unwrap_or(today);
+    let since = calendar
+        .subtract_working_days(CalendarKind::Foia, until, AGGREGATION_WORKING_DAYS)
+        .unwrap_or(until);
+    Ok(
+        requests::to_authority_between(conn, request.authority_id, since, until, Some(request.id))?
+            .into_iter()
+            .map(|r| Related {
+                id: r.id,
+                status: r.status_on(today),
+                title: r.title,
+                sent_on: r.sent_on,
+            })
+            .collect(),
+    )
+}
+
+/// The list's filters as the query string gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// A status, e.g. awaiting_response.
+    pub status: Option<String>,
+    pub authority_id: Option<String>,
+    pub regime: Option<String>,
+    /// "true" for requests with an authority's deadline passed and unmet.
+    pub overdue: Option<String>,
+    pub tag: Option<String>,
+    /// Words to find in the title, the text or the reference.
+    pub q: Option<String>,
+    /// From 1.
+    pub page: Option<String>,
+}
+
+impl ListQuery {
+    fn validate(&self) -> Result<(RequestFilter, i64), AppError> {
+        let mut f = Fields::new();
+        let blank = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let status = blank(&self.status).and_then(|s| f.closed("status", "Status", &s, &names::<Status>()));
+        let regime = blank(&self.regime).and_then(|r| f.closed("regime", "Regime", &r, &names::<Regime>()));
+        let authority_id = blank(&self.authority_id).and_then(|a| {
+            let id = a.parse::<i32>().ok().filter(|id| *id > 0);
+            if id.is_none() {
+                f.error("authority_id", "authority_id must be a number");
+            }
+            id
+        });
+        let overdue = match blank(&self.overdue).as_deref() {
+            None | Some("false") | Some("0") | Some("off") => false,
+            Some("true") | Some("1") | Some("on") => true,
+            Some(_) => {
+                f.error("overdue", "overdue must be true or false");
+                false
+            }
+        };
+        let tag = blank(&self.tag).map(|t| normalise_tag(&t).unwrap_or(t));
+        let text = f.optional_text("q", "Search", self.q.as_deref(), 200);
+        let page = blank(&self.page).map_or(Some(1), |p| {
+            p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p))
+        });
+        if page.is_none() {
+            f.error("page", "page must be a whole number from 1");
+        }
+        f.finish((
+            RequestFilter {
+                status,
+                authority_id,
+                regime,
+                overdue,
+                tag,
+                text,
+            },
+            page.unwrap_or(1),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    pub request: Request,
+    pub authority: String,
+    pub tags: Vec<String>,
+    pub schedule: Schedule,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestPage {
+    pub items: Vec<RequestSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// One page of the filtered list, each request with its schedule, in a bounded number of
+/// queries whatever the page holds.
+pub fn list(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    query: &ListQuery,
+) -> Result<RequestPage, AppError> {
+    let (filter, page) = query.validate()?;
+    let (found, total) = requests::list(conn, &filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
+    let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
+    let authority_ids: Vec<i32> = found.iter().map(|r| r.authority_id).collect();
+    let names = requests::authority_names(conn, &authority_ids)?;
+    let mut tags = requests::tags(conn, &ids)?;
+    let mut events = events::for_requests(conn, &ids)?;
+    let items = found
+        .into_iter()
+        .map(|request| {
+            let records = events.remove(&request.id).unwrap_or_default();
+            Ok(RequestSummary {
+                schedule: schedule_of(&request, &records, calendar, today)?,
+                authority: names.get(&request.authority_id).cloned().unwrap_or_default(),
+                tags: tags.remove(&request.id).unwrap_or_default(),
+                request,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(RequestPage {
+        items,
+        total,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+    })
+}
+
+pub fn all_tags(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    Ok(requests::all_tags(conn)?)
+}

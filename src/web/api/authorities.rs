@@ -1,0 +1,71 @@
+//! `/api/v1/authorities`: list, create, read, update.
+
+use actix_web::{web, HttpResponse};
+
+use super::created;
+use crate::db::authorities::Authority;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::web::extract::{id, with_db, ApiJson};
+
+#[utoipa::path(get, path = "/api/v1/authorities", tag = "authorities",
+    responses((status = 200, body = Vec<Authority>)))]
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let list = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[utoipa::path(post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
+    responses((status = 201, body = Authority),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    body: ApiJson<AuthorityInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let authority = with_db(&state, move |conn, _, _| {
+        authorities::create(conn, &input, tracker::now())
+    })
+    .await?;
+    Ok(created(
+        format!("/api/v1/authorities/{}", authority.id),
+        &authority,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/authorities/{id}", tag = "authorities",
+    params(("id" = i32, Path, description = "The authority's id")),
+    responses((status = 200, body = Authority),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let authority = with_db(&state, move |conn, _, _| authorities::get(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(authority))
+}
+
+#[utoipa::path(put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
+    params(("id" = i32, Path, description = "The authority's id")),
+    responses((status = 200, body = Authority),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<AuthorityInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let authority = with_db(&state, move |conn, _, _| {
+        authorities::update(conn, id, &input, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(authority))
+}

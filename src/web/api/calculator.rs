@@ -1,0 +1,23 @@
+//! `POST /api/v1/deadline`: the public calculator.
+
+use actix_web::{web, HttpResponse};
+
+use crate::domain::timeline::Schedule;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker::calculator::CalculatorInput;
+use crate::web::extract::{with_db, ApiJson};
+
+#[utoipa::path(post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
+    responses((status = 200, description = "The status and every deadline", body = Schedule),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn calculate(
+    state: web::Data<AppState>,
+    body: ApiJson<CalculatorInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let schedule = with_db(&state, move |_, calendar, today| input.calculate(calendar, today)).await?;
+    Ok(HttpResponse::Ok().json(schedule))
+}

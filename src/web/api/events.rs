@@ -1,0 +1,72 @@
+//! `/api/v1/requests/{id}/events`: list, add, and remove the last one recorded.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use super::created;
+use crate::db::events::EventRecord;
+use crate::domain::timeline::Schedule;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker::{self, events::EventInput};
+use crate::web::extract::{id, with_db, ApiJson};
+
+/// An event recorded or removed, and the request's schedule after it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventChange {
+    pub event: EventRecord,
+    pub schedule: Schedule,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}/events", tag = "events",
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 200, body = Vec<EventRecord>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let events = with_db(&state, move |conn, _, _| tracker::events::list(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(events))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 201, body = EventChange),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
+pub async fn add(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<EventInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let (event, schedule) = with_db(&state, move |conn, calendar, today| {
+        tracker::events::add(conn, calendar, today, id, &input, tracker::now())
+    })
+    .await?;
+    Ok(created(
+        format!("/api/v1/requests/{id}/events"),
+        &EventChange { event, schedule },
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 200, description = "The event removed and the schedule without it", body = EventChange),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
+pub async fn remove_last(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let (event, schedule) = with_db(&state, move |conn, calendar, today| {
+        tracker::events::remove_last(conn, calendar, today, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(EventChange { event, schedule }))
+}

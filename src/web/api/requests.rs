@@ -1,0 +1,189 @@
+//! `/api/v1/requests`: list with filters, create, read, update.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+use super::created;
+use crate::db::authorities::Authority;
+use crate::domain::regime::Regime;
+use crate::domain::request::SentVia;
+use crate::domain::timeline::{Schedule, Status};
+use crate::error::{ApiError, AppError, Problem};
+use crate::startup::AppState;
+use crate::tracker::{self, requests, requests::ListQuery, requests::Related, requests::RequestInput};
+use crate::web::extract::{id, with_db, ApiJson};
+
+/// The authority a request goes to.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuthorityRef {
+    pub id: i32,
+    pub name: String,
+    pub short_name: String,
+}
+
+/// A request with its status and deadlines, in the shape `foi-tracker deadline --format json` prints.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequestJson {
+    pub id: i32,
+    pub title: String,
+    pub body: String,
+    pub authority: AuthorityRef,
+    pub regime: Regime,
+    pub sent_via: SentVia,
+    pub sent_on: Option<NaiveDate>,
+    pub reference: Option<String>,
+    pub owner: Option<String>,
+    pub tags: Vec<String>,
+    pub status: Status,
+    pub overdue: bool,
+    pub schedule: Schedule,
+    /// The coalition's other requests to the same authority within 60 working days (on a
+    /// single request only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Vec<Related>>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn json_of(
+    request: &crate::db::requests::Request,
+    authority: AuthorityRef,
+    tags: Vec<String>,
+    schedule: Schedule,
+    related: Option<Vec<Related>>,
+) -> RequestJson {
+    RequestJson {
+        id: request.id,
+        title: request.title.clone(),
+        body: request.body.clone(),
+        authority,
+        regime: request.regime,
+        sent_via: request.sent_via,
+        sent_on: request.sent_on,
+        reference: request.reference.clone(),
+        owner: request.owner.clone(),
+        tags,
+        status: schedule.status,
+        overdue: schedule.overdue,
+        schedule,
+        related,
+        created_at: request.created_at,
+        updated_at: request.updated_at,
+    }
+}
+
+fn authority_ref(a: &Authority) -> AuthorityRef {
+    AuthorityRef {
+        id: a.id,
+        name: a.name.clone(),
+        short_name: a.short_name.clone(),
+    }
+}
+
+fn detail_json(detail: requests::RequestDetail) -> RequestJson {
+    json_of(
+        &detail.request,
+        authority_ref(&detail.authority),
+        detail.tags,
+        detail.schedule,
+        Some(detail.related),
+    )
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequestList {
+    pub items: Vec<RequestJson>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
+    responses((status = 200, body = RequestList),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let query: ListQuery =
+        serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
+            field: None,
+            message: format!("the query string could not be read: {e}"),
+        })?;
+    let page = with_db(&state, move |conn, calendar, today| {
+        requests::list(conn, calendar, today, &query)
+    })
+    .await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|s| {
+            let authority = AuthorityRef {
+                id: s.request.authority_id,
+                name: s.authority.clone(),
+                short_name: s.authority.clone(),
+            };
+            json_of(&s.request, authority, s.tags, s.schedule, None)
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(RequestList {
+        items,
+        total: page.total,
+        page: page.page,
+        pages: page.pages,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
+    responses((status = 201, body = RequestJson),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    body: ApiJson<RequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let detail = with_db(&state, move |conn, calendar, today| {
+        let id = requests::create(conn, calendar, today, &input, tracker::now())?;
+        requests::show(conn, calendar, today, id)
+    })
+    .await?;
+    let location = format!("/api/v1/requests/{}", detail.request.id);
+    Ok(created(location, &detail_json(detail)))
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 200, body = RequestJson),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let detail = with_db(&state, move |conn, calendar, today| {
+        requests::show(conn, calendar, today, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(detail_json(detail)))
+}
+
+#[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 200, body = RequestJson),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn update(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<RequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let detail = with_db(&state, move |conn, calendar, today| {
+        requests::update(conn, calendar, today, id, &input, tracker::now())?;
+        requests::show(conn, calendar, today, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(detail_json(detail)))
+}

@@ -1,0 +1,174 @@
+//! What handlers share: running a use case on a pooled connection off the async threads,
+//! reading ids from paths, JSON bodies that name the field at fault, and uploaded files.
+
+use actix_multipart::Multipart;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::NaiveDate;
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::db::DbConnection;
+use crate::domain::calendar::Calendar;
+use crate::error::{ApiError, AppError};
+use crate::startup::AppState;
+
+/// The largest body accepted, JSON, form or upload.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Runs `f` with a pooled connection, the current calendar and today's date, on a blocking
+/// thread: diesel is synchronous.
+pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, &Calendar, NaiveDate) -> Result<T, AppError> + Send + 'static,
+{
+    let state = state.clone();
+    web::block(move || {
+        let mut conn = state.pool.get()?;
+        let calendar = state.calendars.current(&mut conn)?;
+        f(&mut conn, &calendar, state.today())
+    })
+    .await?
+}
+
+/// An id from the path: not a number is a bad request naming `id`.
+pub fn id(raw: &str) -> Result<i32, AppError> {
+    raw.parse::<i32>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::BadRequest {
+            field: Some("id".into()),
+            message: format!("\"{raw}\" is not an id: ids are whole numbers"),
+        })
+}
+
+/// A JSON body of at most 1 MiB. A syntax error is a 400; a value of the wrong type is a 422
+/// naming the field, e.g. `tags[2]`.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<ApiJson<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await.map_err(payload_error)?;
+            if !json {
+                return Err(ApiError(AppError::BadRequest {
+                    field: None,
+                    message: "send the body as JSON, with Content-Type: application/json".into(),
+                }));
+            }
+            let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+            serde_path_to_error::deserialize(&mut deserializer)
+                .map(ApiJson)
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    let field = (path != ".").then_some(path);
+                    ApiError(match inner.classify() {
+                        serde_json::error::Category::Data => match field {
+                            Some(field) => AppError::invalid(field, inner.to_string()),
+                            None => AppError::BadRequest {
+                                field: None,
+                                message: inner.to_string(),
+                            },
+                        },
+                        _ => AppError::BadRequest {
+                            field,
+                            message: format!("the body is not valid JSON: {inner}"),
+                        },
+                    })
+                })
+        })
+    }
+}
+
+/// Maps a body read failure: too large is 413, anything else 400.
+pub fn payload_error(error: actix_web::Error) -> AppError {
+    let status = error.as_response_error().status_code();
+    if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge(format!(
+            "the body is larger than the limit of {} KiB",
+            BODY_LIMIT / 1024
+        ))
+    } else {
+        AppError::BadRequest {
+            field: None,
+            message: format!("the body could not be read: {error}"),
+        }
+    }
+}
+
+/// The text fields and the one file of a multipart form, the whole at most 1 MiB.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub file_name: Option<String>,
+    pub file: Vec<u8>,
+}
+
+impl Upload {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, AppError> {
+        let mut upload = Upload::default();
+        let mut total = 0usize;
+        while let Some(part) = multipart.next().await {
+            let mut part = part.map_err(|e| AppError::BadRequest {
+                field: None,
+                message: format!("the upload could not be read: {e}"),
+            })?;
+            let name = part.name().unwrap_or_default().to_string();
+            let file_name = part
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(str::to_string);
+            let mut data = Vec::new();
+            while let Some(chunk) = part.next().await {
+                let chunk = chunk.map_err(|e| AppError::BadRequest {
+                    field: Some(name.clone()),
+                    message: format!("the upload could not be read: {e}"),
+                })?;
+                total += chunk.len();
+                if total > BODY_LIMIT {
+                    return Err(AppError::TooLarge(format!(
+                        "the upload is larger than the limit of {} KiB",
+                        BODY_LIMIT / 1024
+                    )));
+                }
+                data.extend_from_slice(&chunk);
+            }
+            if name == file_field {
+                upload.file_name = file_name.filter(|f| !f.is_empty());
+                upload.file = data;
+            } else {
+                upload
+                    .fields
+                    .push((name, String::from_utf8_lossy(&data).into_owned()));
+            }
+        }
+        Ok(upload)
+    }
+
+    /// The file as UTF-8 text, or a field error naming the file field.
+    pub fn text(&self, field: &str) -> Result<&str, AppError> {
+        if self.file.is_empty() {
+            return Err(AppError::invalid(field, "Choose a file to upload"));
+        }
+        std::str::from_utf8(&self.file).map_err(|_| AppError::invalid(field, "The file is not UTF-8 text"))
+    }
+}

@@ -1,0 +1,142 @@
+//! Authority pages: the list, the forms to add and edit one, and the CSV import.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Map, Value};
+
+use super::{errors, form_again, is_form_error, options, page, see_other};
+use crate::domain::authority::Nation;
+use crate::domain::regime::Regime;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::web::extract::{id, with_db, Upload};
+
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+    page(
+        &state,
+        "authorities/list",
+        &json!({"title": "Authorities", "nav": "authorities", "authorities": authorities}),
+    )
+}
+
+fn form_page(form: &AuthorityInput, errors: Map<String, Value>, existing: Option<i32>) -> Value {
+    let (heading, action, button) = match existing {
+        None => ("Add an authority".to_string(), "/authorities".to_string(), "Add"),
+        Some(id) => (
+            "Edit authority".to_string(),
+            format!("/authorities/{id}"),
+            "Save changes",
+        ),
+    };
+    json!({
+        "title": heading, "heading": heading, "nav": "authorities", "action": action, "button": button,
+        "form": form, "errors": errors,
+        "regimes": options::<Regime>(Regime::short_name),
+        "nations": options::<Nation>(Nation::label),
+    })
+}
+
+pub async fn new(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let form = AuthorityInput {
+        default_regime: Regime::Foia.to_string(),
+        nation: Nation::Uk.to_string(),
+        ..AuthorityInput::default()
+    };
+    page(&state, "authorities/form", &form_page(&form, Map::new(), None))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    form: web::Form<AuthorityInput>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let input = form.clone();
+    match with_db(&state, move |conn, _, _| {
+        authorities::create(conn, &input, tracker::now())
+    })
+    .await
+    {
+        Ok(_) => Ok(see_other("/authorities")),
+        Err(error) if is_form_error(&error) => form_again(
+            &state,
+            &error,
+            "authorities/form",
+            &form_page(&form, errors(&error), None),
+        ),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn edit(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let authority = with_db(&state, move |conn, _, _| authorities::get(conn, id)).await?;
+    page(
+        &state,
+        "authorities/form",
+        &form_page(&AuthorityInput::from(&authority), Map::new(), Some(id)),
+    )
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<AuthorityInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let form = form.into_inner();
+    let input = form.clone();
+    match with_db(&state, move |conn, _, _| {
+        authorities::update(conn, id, &input, tracker::now())
+    })
+    .await
+    {
+        Ok(_) => Ok(see_other("/authorities")),
+        Err(error) if is_form_error(&error) => form_again(
+            &state,
+            &error,
+            "authorities/form",
+            &form_page(&form, errors(&error), Some(id)),
+        ),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn import_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    page(
+        &state,
+        "authorities/import",
+        &json!({"title": "Import authorities", "nav": "authorities"}),
+    )
+}
+
+pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<HttpResponse, AppError> {
+    let result = async {
+        let upload = Upload::read(multipart, "file").await?;
+        let text = upload.text("file")?.to_string();
+        let dry_run = upload.field("dry_run").is_some_and(|v| v == "true");
+        with_db(&state, move |conn, _, _| {
+            authorities::import_csv(conn, &text, dry_run, tracker::now())
+        })
+        .await
+    }
+    .await;
+    let data = |report: Option<&authorities::ImportReport>, errors: Map<String, Value>| json!({"title": "Import authorities", "nav": "authorities", "report": report, "errors": errors});
+    match result {
+        Ok(report) if report.refused > 0 => {
+            let error = AppError::Invalid(Vec::new());
+            form_again(
+                &state,
+                &error,
+                "authorities/import",
+                &data(Some(&report), Map::new()),
+            )
+        }
+        Ok(report) => page(&state, "authorities/import", &data(Some(&report), Map::new())),
+        Err(error) if is_form_error(&error) => {
+            form_again(&state, &error, "authorities/import", &data(None, errors(&error)))
+        }
+        Err(error) => Err(error),
+    }
+}

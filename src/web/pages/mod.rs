@@ -1,0 +1,82 @@
+//! The HTML pages: parse the form or query, call the use case, render. No JavaScript needed.
+
+pub mod assets;
+pub mod authorities;
+pub mod calculator;
+pub mod dashboard;
+pub mod events;
+pub mod health;
+pub mod holidays;
+pub mod requests;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::HttpResponse;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::templates::render;
+use crate::error::AppError;
+use crate::startup::AppState;
+
+/// Renders a page with 200 OK.
+pub fn page(state: &AppState, name: &str, data: &impl Serialize) -> Result<HttpResponse, AppError> {
+    render(&state.templates, StatusCode::OK, name, data)
+}
+
+/// Renders a form again with its errors: 422, or the error's own status (409, 413).
+pub fn form_again(
+    state: &AppState,
+    error: &AppError,
+    name: &str,
+    data: &impl Serialize,
+) -> Result<HttpResponse, AppError> {
+    let status = match error {
+        AppError::Invalid(_)
+        | AppError::Conflict { .. }
+        | AppError::TooLarge(_)
+        | AppError::BadRequest { .. } => error.status(),
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render(&state.templates, status, name, data)
+}
+
+/// After a change, send the browser on with a GET (303 See Other).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+/// Field name to message, for templates to show beside each field.
+pub fn errors(error: &AppError) -> Map<String, Value> {
+    let mut map = Map::new();
+    for e in error.field_errors() {
+        map.entry(e.field).or_insert(Value::String(e.message));
+    }
+    if map.is_empty() {
+        map.insert("form".into(), Value::String(error.to_string()));
+    }
+    map
+}
+
+/// `true` when the error belongs on the form, rather than on an error page.
+pub fn is_form_error(error: &AppError) -> bool {
+    matches!(
+        error,
+        AppError::Invalid(_)
+            | AppError::Conflict { .. }
+            | AppError::TooLarge(_)
+            | AppError::BadRequest { .. }
+    )
+}
+
+/// The choices of a closed set, as `[{value, text}]` for a select.
+pub fn options<T>(text: fn(T) -> &'static str) -> Vec<Value>
+where
+    T: strum::VariantArray + Into<&'static str> + Copy,
+{
+    T::VARIANTS
+        .iter()
+        .map(|v| json!({"value": Into::<&'static str>::into(*v), "text": text(*v)}))
+        .collect()
+}

@@ -1,0 +1,331 @@
+//! Request pages: the list with filters, a request with its deadlines and timeline, and the
+//! forms to create, edit and send one.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::{errors, form_again, is_form_error, options, page, see_other};
+use crate::db::authorities::Authority;
+use crate::domain::regime::Regime;
+use crate::domain::request::SentVia;
+use crate::domain::timeline::{EventKind, Status};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
+use crate::tracker::{self, authorities};
+use crate::web::extract::{id, with_db};
+
+/// The request form as the browser posts it: every field as typed, so that a mistake is
+/// shown back to its author unchanged.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    pub title: String,
+    pub body: String,
+    pub authority_id: String,
+    pub regime: String,
+    pub sent_via: String,
+    pub sent_on: String,
+    pub received_on: String,
+    pub reference: String,
+    pub owner: String,
+    pub tags: String,
+}
+
+impl RequestForm {
+    fn input(&self) -> RequestInput {
+        let some = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+        RequestInput {
+            title: self.title.clone(),
+            body: self.body.clone(),
+            authority_id: self.authority_id.trim().parse().ok(),
+            regime: some(&self.regime),
+            sent_via: some(&self.sent_via),
+            sent_on: some(&self.sent_on),
+            received_on: some(&self.received_on),
+            reference: some(&self.reference),
+            owner: some(&self.owner),
+            tags: self.tags.split(',').map(str::to_string).collect(),
+        }
+    }
+
+    fn of(detail: &RequestDetail) -> RequestForm {
+        let r = &detail.request;
+        RequestForm {
+            title: r.title.clone(),
+            body: r.body.clone(),
+            authority_id: r.authority_id.to_string(),
+            regime: r.regime.to_string(),
+            sent_via: r.sent_via.to_string(),
+            sent_on: r.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+            received_on: String::new(),
+            reference: r.reference.clone().unwrap_or_default(),
+            owner: r.owner.clone().unwrap_or_default(),
+            tags: detail.tags.join(", "),
+        }
+    }
+}
+
+fn authority_choices(authorities: &[Authority], selected: &str) -> Vec<Value> {
+    authorities
+        .iter()
+        .map(|a| json!({"id": a.id, "name": a.name, "selected": a.id.to_string() == selected.trim()}))
+        .collect()
+}
+
+fn form_page(
+    state: &AppState,
+    authorities: &[Authority],
+    form: &RequestForm,
+    errors: Map<String, Value>,
+    existing: Option<i32>,
+) -> Value {
+    let (heading, action, button, cancel) = match existing {
+        None => (
+            "New request".to_string(),
+            "/requests".to_string(),
+            "Save",
+            "/requests".to_string(),
+        ),
+        Some(id) => (
+            "Edit request".to_string(),
+            format!("/requests/{id}"),
+            "Save changes",
+            format!("/requests/{id}"),
+        ),
+    };
+    let _ = state;
+    json!({
+        "title": heading, "heading": heading, "nav": if existing.is_none() { "new" } else { "requests" },
+        "action": action, "button": button, "cancel": cancel, "is_new": existing.is_none(),
+        "form": form, "errors": errors,
+        "authorities": authority_choices(authorities, &form.authority_id),
+        "regimes": options::<Regime>(Regime::short_name),
+        "sent_vias": options::<SentVia>(SentVia::label),
+    })
+}
+
+pub async fn new(
+    state: web::Data<AppState>,
+    query: web::Query<Map<String, Value>>,
+) -> Result<HttpResponse, AppError> {
+    let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+    let form = RequestForm {
+        authority_id: query
+            .get("authority_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        sent_via: SentVia::Email.to_string(),
+        ..RequestForm::default()
+    };
+    page(
+        &state,
+        "requests/form",
+        &form_page(&state, &authorities, &form, Map::new(), None),
+    )
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    form: web::Form<RequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let input = form.input();
+    let result = with_db(&state, move |conn, calendar, today| {
+        requests::create(conn, calendar, today, &input, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(see_other(&format!("/requests/{id}"))),
+        Err(error) if is_form_error(&error) => {
+            let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+            form_again(
+                &state,
+                &error,
+                "requests/form",
+                &form_page(&state, &authorities, &form, errors(&error), None),
+            )
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn edit(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let (detail, authorities) = with_db(&state, move |conn, calendar, today| {
+        Ok((
+            requests::show(conn, calendar, today, id)?,
+            authorities::list(conn)?,
+        ))
+    })
+    .await?;
+    let form = RequestForm::of(&detail);
+    page(
+        &state,
+        "requests/form",
+        &form_page(&state, &authorities, &form, Map::new(), Some(id)),
+    )
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<RequestForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let form = form.into_inner();
+    let mut input = form.input();
+    input.received_on = None;
+    let result = with_db(&state, move |conn, calendar, today| {
+        requests::update(conn, calendar, today, id, &input, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
+        Err(error) if is_form_error(&error) => {
+            let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+            form_again(
+                &state,
+                &error,
+                "requests/form",
+                &form_page(&state, &authorities, &form, errors(&error), Some(id)),
+            )
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// What the request page shows around the request: the forms' values and errors.
+#[derive(Default)]
+pub struct PageForms {
+    pub event: Value,
+    pub event_errors: Map<String, Value>,
+    pub send: Value,
+    pub send_errors: Map<String, Value>,
+    pub message: Option<String>,
+}
+
+pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
+    let event_kinds: Vec<Value> = <EventKind as strum::VariantArray>::VARIANTS
+        .iter()
+        .filter(|k| **k != EventKind::Received || detail.schedule.status == Status::Draft)
+        .map(|k| json!({"value": k.to_string(), "text": k.label()}))
+        .collect();
+    let event = if forms.event.is_null() {
+        json!({"kind": "response", "occurred_on": detail.schedule.today})
+    } else {
+        forms.event
+    };
+    let send = if forms.send.is_null() {
+        json!({"sent_on": detail.schedule.today})
+    } else {
+        forms.send
+    };
+    json!({
+        "title": detail.request.title, "nav": "requests", "d": detail,
+        "event": event, "event_errors": forms.event_errors, "event_kinds": event_kinds,
+        "send": send, "send_errors": forms.send_errors, "message": forms.message,
+    })
+}
+
+pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let detail = with_db(&state, move |conn, calendar, today| {
+        requests::show(conn, calendar, today, id)
+    })
+    .await?;
+    page(&state, "requests/show", &show_page(&detail, PageForms::default()))
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SendForm {
+    pub sent_on: String,
+    pub received_on: String,
+}
+
+pub async fn send(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<SendForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let form = form.into_inner();
+    let (sent, received) = (form.sent_on.clone(), form.received_on.clone());
+    let result = with_db(&state, move |conn, calendar, today| {
+        let received = Some(received.as_str()).filter(|r| !r.trim().is_empty());
+        requests::send(conn, calendar, today, id, &sent, received, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
+        Err(error) if is_form_error(&error) => {
+            let detail = with_db(&state, move |conn, calendar, today| {
+                requests::show(conn, calendar, today, id)
+            })
+            .await?;
+            let forms = PageForms {
+                send: json!(form),
+                send_errors: errors(&error),
+                ..PageForms::default()
+            };
+            form_again(&state, &error, "requests/show", &show_page(&detail, forms))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
+    let query: ListQuery = web::Query::<ListQuery>::from_query(request.query_string())
+        .map(web::Query::into_inner)
+        .unwrap_or_default();
+    let q = query.clone();
+    let (result, authorities, tags) = with_db(&state, move |conn, calendar, today| {
+        Ok((
+            requests::list(conn, calendar, today, &q),
+            authorities::list(conn)?,
+            requests::all_tags(conn)?,
+        ))
+    })
+    .await?;
+    let (page_data, errors) = match result {
+        Ok(page) => (Some(page), Map::new()),
+        Err(error) if is_form_error(&error) => (None, errors(&error)),
+        Err(error) => return Err(error),
+    };
+    let link = |page: i64| {
+        let mut q = query.clone();
+        q.page = Some(page.to_string());
+        format!(
+            "/requests?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        )
+    };
+    let (prev, next) = match &page_data {
+        Some(p) => (
+            (p.page > 1).then(|| link(p.page - 1)),
+            (p.page < p.pages).then(|| link(p.page + 1)),
+        ),
+        None => (None, None),
+    };
+    let statuses: Vec<&str> = crate::tracker::input::names::<Status>();
+    let regimes: Vec<&str> = crate::tracker::input::names::<Regime>();
+    let data = json!({
+        "title": "Requests", "nav": "requests",
+        "page": page_data, "errors": errors, "query": query,
+        "overdue": query.overdue.as_deref().is_some_and(|o| matches!(o, "true" | "1" | "on")),
+        "statuses": statuses, "regimes": regimes, "tags": tags,
+        "authorities": authority_choices(&authorities, query.authority_id.as_deref().unwrap_or_default()),
+        "prev": prev, "next": next,
+    });
+    if errors_present(&data) {
+        return form_again(&state, &AppError::Invalid(Vec::new()), "requests/list", &data);
+    }
+    page(&state, "requests/list", &data)
+}
+
+fn errors_present(data: &Value) -> bool {
+    data["errors"].as_object().is_some_and(|e| !e.is_empty())
+}

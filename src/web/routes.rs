@@ -1,0 +1,55 @@
+//! Every route, in one table: the router is built from it, and tests enumerate it.
+
+use actix_web::web;
+
+use super::{api, pages};
+
+macro_rules! routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        /// Every route served, as (method, path). Order matters: `/requests/new` before
+        /// `/requests/{id}`.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)*];
+
+        pub(super) fn register(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+    };
+}
+
+routes! {
+    get "/" => pages::dashboard::show,
+    get "/healthz" => pages::health::check,
+    get "/static/{file}" => pages::assets::serve,
+    get "/deadline" => pages::calculator::show,
+    get "/requests" => pages::requests::list,
+    get "/requests/new" => pages::requests::new,
+    post "/requests" => pages::requests::create,
+    get "/requests/{id}" => pages::requests::show,
+    get "/requests/{id}/edit" => pages::requests::edit,
+    post "/requests/{id}" => pages::requests::update,
+    post "/requests/{id}/send" => pages::requests::send,
+    post "/requests/{id}/events" => pages::events::add,
+    post "/requests/{id}/events/remove-last" => pages::events::remove_last,
+    get "/authorities" => pages::authorities::list,
+    get "/authorities/new" => pages::authorities::new,
+    post "/authorities" => pages::authorities::create,
+    get "/authorities/import" => pages::authorities::import_form,
+    post "/authorities/import" => pages::authorities::import,
+    get "/authorities/{id}/edit" => pages::authorities::edit,
+    post "/authorities/{id}" => pages::authorities::update,
+    get "/admin/holidays" => pages::holidays::show,
+    post "/admin/holidays" => pages::holidays::import,
+    get "/api/v1/openapi.json" => api::openapi::document,
+    get "/api/v1/requests" => api::requests::list,
+    post "/api/v1/requests" => api::requests::create,
+    get "/api/v1/requests/{id}" => api::requests::read,
+    put "/api/v1/requests/{id}" => api::requests::update,
+    get "/api/v1/requests/{id}/events" => api::events::list,
+    post "/api/v1/requests/{id}/events" => api::events::add,
+    delete "/api/v1/requests/{id}/events/last" => api::events::remove_last,
+    get "/api/v1/authorities" => api::authorities::list,
+    post "/api/v1/authorities" => api::authorities::create,
+    get "/api/v1/authorities/{id}" => api::authorities::read,
+    put "/api/v1/authorities/{id}" => api::authorities::update,
+    post "/api/v1/deadline" => api::calculator::calculate,
+}

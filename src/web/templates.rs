@@ -1,0 +1,87 @@
+//! The handlebars templates and static files, embedded in the binary.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use chrono::NaiveDate;
+use handlebars::{handlebars_helper, Handlebars};
+use rust_embed::RustEmbed;
+use serde::Serialize;
+
+use crate::error::AppError;
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+struct Templates;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+pub struct Assets;
+
+handlebars_helper!(long_date: |date: str| {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| d.format("%a %-d %b %Y").to_string())
+        .unwrap_or_else(|_| date.to_string())
+});
+
+handlebars_helper!(humanize: |text: str| {
+    let words = text.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
+        None => String::new(),
+    }
+});
+
+handlebars_helper!(label_helper: |set: str, value: str| label_of(set, value));
+
+/// The words people read for a stored value: `{{label_of "deadline" kind}}`.
+fn label_of(set: &str, value: &str) -> String {
+    use crate::domain::authority::Nation;
+    use crate::domain::regime::Regime;
+    use crate::domain::request::SentVia;
+    use crate::domain::timeline::{DeadlineKind, EventKind, Status};
+    let text = match set {
+        "deadline" => value.parse::<DeadlineKind>().ok().map(|k| k.label().to_string()),
+        "status" => value.parse::<Status>().ok().map(|s| s.label().to_string()),
+        "event" => value.parse::<EventKind>().ok().map(|e| e.label().to_string()),
+        "regime" => value.parse::<Regime>().ok().map(|r| r.short_name().to_string()),
+        "nation" => value.parse::<Nation>().ok().map(|n| n.label().to_string()),
+        "sent_via" => value.parse::<SentVia>().ok().map(|v| v.label().to_string()),
+        _ => None,
+    };
+    text.unwrap_or_else(|| value.to_string())
+}
+
+/// Every template under `templates/`, named by its path without `.hbs` ("requests/show").
+pub fn registry() -> Result<Handlebars<'static>, String> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(false);
+    registry.register_helper("long_date", Box::new(long_date));
+    registry.register_helper("humanize", Box::new(humanize));
+    registry.register_helper("label_of", Box::new(label_helper));
+    for path in Templates::iter().filter(|p| p.ends_with(".hbs")) {
+        let file = Templates::get(&path).ok_or_else(|| format!("{path} vanished"))?;
+        let source = std::str::from_utf8(&file.data).map_err(|e| format!("{path}: {e}"))?;
+        // Partials are named without their folder: {{> field}}.
+        let name = path.trim_end_matches(".hbs").trim_start_matches("partials/");
+        registry
+            .register_template_string(name, source)
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(registry)
+}
+
+/// Renders a page; a template fault is an internal error, never a half page.
+pub fn render(
+    registry: &Handlebars<'_>,
+    status: StatusCode,
+    name: &str,
+    data: &impl Serialize,
+) -> Result<HttpResponse, AppError> {
+    let html = registry
+        .render(name, data)
+        .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}

@@ -1,0 +1,255 @@
+//! Starts the real server on port 0 against a fresh database, SQLite or PostgreSQL, and
+//! talks HTTP to it as a browser or an API client would.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use foi_tracker::config::Settings;
+use foi_tracker::db::{Backend, DatabaseUrl};
+use foi_tracker::startup::Application;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+
+/// The day the tests' server believes it is, unless a test says otherwise.
+pub const TODAY: &str = "2026-06-01";
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+/// A database for one test, removed when the test ends.
+enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name } = self {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: Client,
+    pub backend: Backend,
+    pub database_url: String,
+    _db: TestDb,
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("FOI_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// A fresh, empty database URL for the backend; `None` for PostgreSQL when it is not configured.
+fn fresh_database(backend: Backend) -> Option<(String, TestDb)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}", dir.path().join("foi-tracker.db").display());
+            Some((url, TestDb::Sqlite(dir)))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url()?;
+            let name = format!("foi_test_{}", rand::random::<u64>());
+            let mut conn = diesel::PgConnection::establish(&admin_url)
+                .unwrap_or_else(|e| panic!("FOI_TEST_POSTGRES_URL is set but PostgreSQL refuses: {e}"));
+            conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                .unwrap();
+            let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap();
+            Some((format!("{base}/{name}"), TestDb::Postgres { admin_url, name }))
+        }
+    }
+}
+
+impl TestApp {
+    /// The server on `backend`, with today pinned to `today`; `None` if PostgreSQL is not configured.
+    pub async fn start(backend: Backend, today: &str) -> Option<TestApp> {
+        let (database_url, db) = fresh_database(backend)?;
+        let settings = Settings {
+            database_url: database_url.clone(),
+            bind: "127.0.0.1:0".into(),
+            pool_size: 4,
+            today: Some(date(today)),
+            ..Settings::default()
+        };
+        let app = Application::build(settings).expect("the app starts");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run());
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Some(TestApp {
+            address,
+            client,
+            backend,
+            database_url,
+            _db: db,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.client.put(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client.delete(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// The id of an authority seeded on start-up, by name.
+    pub async fn authority(&self, name: &str) -> i64 {
+        let list = self.get_json("/api/v1/authorities").await;
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("no authority {name}"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// Creates a request through the API and returns its JSON.
+    pub async fn create_request(&self, body: Value) -> Value {
+        let response = self.post_json("/api/v1/requests", &body).await;
+        let status = response.status();
+        let json: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        json
+    }
+
+    /// Records an event through the API and returns the schedule after it.
+    pub async fn add_event(&self, request: i64, kind: &str, on: &str) -> Value {
+        let body = serde_json::json!({"kind": kind, "occurred_on": on});
+        let response = self
+            .post_json(&format!("/api/v1/requests/{request}/events"), &body)
+            .await;
+        let status = response.status();
+        let json: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{kind}@{on}: {json}");
+        json["schedule"].clone()
+    }
+
+    /// Everything stored, read straight from the database, to prove a refusal changed nothing.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<String>> {
+        let url = DatabaseUrl::parse(&self.database_url).unwrap();
+        let mut conn = url.connect().unwrap();
+        let mut tables = BTreeMap::new();
+        let queries = [
+            ("authorities", "SELECT id || '|' || name || '|' || short_name || '|' || COALESCE(foi_email, '') || '|' || COALESCE(website, '') || '|' || default_regime || '|' || nation || '|' || CAST(updated_at AS TEXT) FROM authorities ORDER BY id"),
+            ("requests", "SELECT id || '|' || title || '|' || body || '|' || authority_id || '|' || regime || '|' || sent_via || '|' || COALESCE(CAST(sent_on AS TEXT), '') || '|' || COALESCE(reference, '') || '|' || COALESCE(owner, '') || '|' || status || '|' || CAST(updated_at AS TEXT) FROM requests ORDER BY id"),
+            ("request_tags", "SELECT request_id || '|' || tag FROM request_tags ORDER BY request_id, tag"),
+            ("events", "SELECT id || '|' || request_id || '|' || kind || '|' || CAST(occurred_on AS TEXT) || '|' || COALESCE(CAST(extended_to AS TEXT), '') || '|' || details FROM events ORDER BY id"),
+            ("deadlines", "SELECT request_id || '|' || position || '|' || kind || '|' || CAST(due AS TEXT) || '|' || COALESCE(settled_state, '') FROM deadlines ORDER BY request_id, position"),
+            ("holiday_imports", "SELECT id || '|' || source FROM holiday_imports ORDER BY id"),
+        ];
+        for (table, query) in queries {
+            #[derive(diesel::QueryableByName)]
+            struct Line {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                line: String,
+            }
+            let query = query
+                .replacen("SELECT ", "SELECT (", 1)
+                .replacen(" FROM ", ") AS line FROM ", 1);
+            let lines: Vec<Line> = diesel::RunQueryDsl::load(diesel::sql_query(query), &mut conn).unwrap();
+            tables.insert(table.to_string(), lines.into_iter().map(|l| l.line).collect());
+        }
+        tables
+    }
+}
+
+/// Runs a test body on SQLite and, when FOI_TEST_POSTGRES_URL is set, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            $(#[$meta])*
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn body($app: $crate::support::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::support::TestApp::start(foi_tracker::db::Backend::Sqlite, $crate::support::TODAY).await.unwrap();
+                    body(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::support::TestApp::start(foi_tracker::db::Backend::Postgres, $crate::support::TODAY).await {
+                        Some(app) => body(app).await,
+                        None => eprintln!("PostgreSQL not configured (FOI_TEST_POSTGRES_URL): only SQLite ran"),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// A problem+json answer: its status, and the fields it names.
+pub async fn problem(response: Response) -> (StatusCode, Vec<String>, Value) {
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(kind, "application/problem+json", "status {status}");
+    let body: Value = response.json().await.unwrap();
+    let fields = body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    (status, fields, body)
+}
+
+pub fn is_postgres(app: &TestApp) -> bool {
+    app.backend == Backend::Postgres
+}
