@@ -41,6 +41,8 @@ pub enum Command {
     ImportHolidays(ImportArgs),
     /// Import public authorities from CSV (name,short_name,foi_email,website,default_regime,nation).
     ImportAuthorities(ImportArgs),
+    /// Print the API's OpenAPI 3 document.
+    Openapi,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,12 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Deadline(args) => deadline(args, out),
         Command::ImportHolidays(args) => import_holidays(args, out),
         Command::ImportAuthorities(args) => import_authorities(args, out),
+        Command::Openapi => {
+            let document = <crate::web::api::openapi::ApiDoc as utoipa::OpenApi>::openapi();
+            serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+            Ok(())
+        }
     }
 }
 

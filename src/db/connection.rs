@@ -88,7 +88,8 @@ impl DatabaseUrl {
                 .map(DbConnection::Postgres)
                 .map_err(|e| DbError::Postgres {
                     url: redact(&self.target),
-                    reason: e.to_string().trim().to_string(),
+                    // libpq writes several lines; a message is one.
+                    reason: e.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
                 }),
             Backend::Sqlite => {
                 let fail = |reason: String| DbError::Sqlite {

@@ -70,12 +70,14 @@ impl HolidayLists {
     }
 
     pub fn from_gov_uk_json(text: &str) -> Result<HolidayLists, ImportError> {
-        let raw: HashMap<String, RawDivision> =
+        let raw: HashMap<String, serde_json::Value> =
             serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
         let mut lists = HolidayLists::default();
-        for (key, raw_division) in raw {
+        for (key, value) in raw {
             let division =
                 Division::from_slug(&key).ok_or_else(|| ImportError::UnknownDivision(key.clone()))?;
+            let raw_division: RawDivision =
+                serde_json::from_value(value).map_err(|e| ImportError::Shape(format!("{key}: {e}")))?;
             if raw_division.division != key {
                 return Err(ImportError::DivisionMismatch {
                     key,

@@ -9,19 +9,19 @@ use crate::startup::AppState;
 use crate::tracker::{self, authorities, authorities::AuthorityInput};
 use crate::web::extract::{id, with_db, ApiJson};
 
-#[utoipa::path(get, path = "/api/v1/authorities", tag = "authorities",
-    responses((status = 200, body = Vec<Authority>)))]
+#[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
+    responses((status = 200, description = "OK", body = Vec<Authority>)))]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let list = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[utoipa::path(post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
-    responses((status = 201, body = Authority),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
+#[utoipa::path(operation_id = "create_authority", post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
+    responses((status = 201, description = "Created", body = Authority),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     state: web::Data<AppState>,
     body: ApiJson<AuthorityInput>,
@@ -37,25 +37,25 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/authorities/{id}", tag = "authorities",
+#[utoipa::path(operation_id = "read_authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",
     params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, body = Authority),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Authority),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
 pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let authority = with_db(&state, move |conn, _, _| authorities::get(conn, id)).await?;
     Ok(HttpResponse::Ok().json(authority))
 }
 
-#[utoipa::path(put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
+#[utoipa::path(operation_id = "update_authority", put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
     params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, body = Authority),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "OK", body = Authority),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     state: web::Data<AppState>,
     path: web::Path<String>,

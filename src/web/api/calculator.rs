@@ -8,11 +8,11 @@ use crate::startup::AppState;
 use crate::tracker::calculator::CalculatorInput;
 use crate::web::extract::{with_db, ApiJson};
 
-#[utoipa::path(post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
+#[utoipa::path(operation_id = "calculate_deadlines", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
     responses((status = 200, description = "The status and every deadline", body = Schedule),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn calculate(
     state: web::Data<AppState>,
     body: ApiJson<CalculatorInput>,

@@ -18,23 +18,23 @@ pub struct EventChange {
     pub schedule: Schedule,
 }
 
-#[utoipa::path(get, path = "/api/v1/requests/{id}/events", tag = "events",
+#[utoipa::path(operation_id = "list_events", get, path = "/api/v1/requests/{id}/events", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, body = Vec<EventRecord>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Vec<EventRecord>),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let events = with_db(&state, move |conn, _, _| tracker::events::list(conn, id)).await?;
     Ok(HttpResponse::Ok().json(events))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
+#[utoipa::path(operation_id = "add_event", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, body = EventChange),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Created", body = EventChange),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     state: web::Data<AppState>,
@@ -53,11 +53,11 @@ pub async fn add(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
+#[utoipa::path(operation_id = "remove_last_event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "The event removed and the schedule without it", body = EventChange),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_last(
     state: web::Data<AppState>,

@@ -37,7 +37,7 @@ use super::{authorities, calculator, events, requests};
 )]
 pub struct ApiDoc;
 
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+#[utoipa::path(operation_id = "openapi_document", get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())

@@ -99,10 +99,10 @@ pub struct RequestList {
     pub pages: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
-    responses((status = 200, body = RequestList),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "list_requests", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
+    responses((status = 200, description = "OK", body = RequestList),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let query: ListQuery =
         serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
@@ -133,11 +133,11 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
-    responses((status = 201, body = RequestJson),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(operation_id = "create_request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
+    responses((status = 201, description = "Created", body = RequestJson),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     state: web::Data<AppState>,
     body: ApiJson<RequestInput>,
@@ -152,11 +152,11 @@ pub async fn create(
     Ok(created(location, &detail_json(detail)))
 }
 
-#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+#[utoipa::path(operation_id = "read_request", get, path = "/api/v1/requests/{id}", tag = "requests",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, body = RequestJson),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
 pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let detail = with_db(&state, move |conn, calendar, today| {
@@ -166,13 +166,13 @@ pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result
     Ok(HttpResponse::Ok().json(detail_json(detail)))
 }
 
-#[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
+#[utoipa::path(operation_id = "update_request", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, body = RequestJson),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     state: web::Data<AppState>,
     path: web::Path<String>,
