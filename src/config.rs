@@ -19,6 +19,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Pins "today" (in London) to a fixed date, for demonstrations and tests.
     pub today: Option<NaiveDate>,
+    /// Keep rendered pages until a write changes what they show (off: render every view).
+    pub page_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +39,7 @@ impl Default for Settings {
             pool_size: 8,
             log_format: LogFormat::Human,
             today: None,
+            page_cache: true,
         }
     }
 }
@@ -55,6 +58,7 @@ impl Settings {
                 "pool_size",
                 "log_format",
                 "today",
+                "page_cache",
             ]))
             .extract()
             .map_err(|e| e.to_string())

@@ -19,6 +19,7 @@ pub struct AppState {
     pub calendars: CalendarStore,
     pub settings: Settings,
     pub templates: Handlebars<'static>,
+    pub pages: crate::web::cache::PageCache,
 }
 
 impl AppState {
@@ -66,6 +67,7 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
         calendars,
         settings,
         templates,
+        pages: Default::default(),
     })
 }
 

@@ -157,6 +157,9 @@ pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
     url.connect()?;
     Ok(r2d2::Pool::builder()
         .max_size(size.max(1))
+        // A PostgreSQL connection can die with its server and is tested before use; an
+        // SQLite connection is a file handle that cannot.
+        .test_on_check_out(url.backend == Backend::Postgres)
         .connection_timeout(Duration::from_secs(10))
         .build_unchecked(ConnectionManager { url: url.clone() }))
 }
@@ -191,6 +194,7 @@ fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String
 /// Runs `f` in a write transaction. On SQLite it begins IMMEDIATE, taking the write lock
 /// before the first read, so that a read-then-write never fails half-way with "database is
 /// locked" when another writer got there first; the busy timeout makes it wait its turn.
+/// Every write moves the register's version, which tells cached pages they are stale.
 pub fn write<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
@@ -199,7 +203,8 @@ where
         DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    match f(conn) {
+    let result = bump_version(conn).map_err(E::from).and_then(|()| f(conn));
+    match result {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)
@@ -209,6 +214,20 @@ where
             Err(error)
         }
     }
+}
+
+fn bump_version(conn: &mut DbConnection) -> QueryResult<()> {
+    use super::schema::register_version::dsl::{register_version, version};
+    diesel::update(register_version)
+        .set(version.eq(version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The register's version: it moves with every committed write.
+pub fn version(conn: &mut DbConnection) -> QueryResult<i64> {
+    use super::schema::register_version::dsl::{register_version, version};
+    register_version.select(version).first(conn)
 }
 
 /// The id the last INSERT on this connection gave its row.

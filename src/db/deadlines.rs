@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::schema::{authorities, deadlines, requests};
 use super::{closed, DbConnection};
+use crate::domain::calendar::{FIRST_DAY, LAST_DAY};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::{DeadlineKind, Party, Schedule};
 
@@ -75,18 +76,13 @@ pub fn pending(
     until: Option<NaiveDate>,
     limit: i64,
 ) -> QueryResult<Vec<Pending>> {
-    let mut query = deadlines::table
+    // Unboxed, with both bounds always bound, so that each backend can reuse the prepared
+    // statement: the dashboard runs this on every view.
+    let rows: Vec<PendingRow> = deadlines::table
         .inner_join(requests::table.inner_join(authorities::table))
         .filter(deadlines::settled_state.is_null())
         .filter(deadlines::party.eq(party.to_string()))
-        .into_boxed();
-    if let Some(from) = from {
-        query = query.filter(deadlines::due.ge(from));
-    }
-    if let Some(until) = until {
-        query = query.filter(deadlines::due.le(until));
-    }
-    let rows: Vec<PendingRow> = query
+        .filter(deadlines::due.between(from.unwrap_or(FIRST_DAY), until.unwrap_or(LAST_DAY)))
         .order((deadlines::due, deadlines::request_id))
         .limit(limit)
         .select((
@@ -115,6 +111,21 @@ pub fn pending(
             })
         })
         .collect()
+}
+
+/// How many pending deadlines of one party fall due from `from` to `until`.
+pub fn count_pending(
+    conn: &mut DbConnection,
+    party: Party,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+) -> QueryResult<i64> {
+    deadlines::table
+        .filter(deadlines::settled_state.is_null())
+        .filter(deadlines::party.eq(party.to_string()))
+        .filter(deadlines::due.between(from.unwrap_or(FIRST_DAY), until.unwrap_or(LAST_DAY)))
+        .count()
+        .get_result(conn)
 }
 
 /// (request, kind, due) of every stored deadline, to tell what a recomputation moved.

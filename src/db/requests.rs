@@ -285,17 +285,23 @@ pub fn list(
     Ok((rows(page)?, total))
 }
 
-/// Requests in the given statuses, newest first.
-pub fn with_status(conn: &mut DbConnection, statuses: &[Status], limit: i64) -> QueryResult<Vec<Request>> {
-    let names: Vec<String> = statuses.iter().map(Status::to_string).collect();
+/// Requests in a status, newest first.
+pub fn with_status(conn: &mut DbConnection, status: Status, limit: i64) -> QueryResult<Vec<Request>> {
     rows(
         requests::table
-            .filter(requests::status.eq_any(names))
+            .filter(requests::status.eq(status.to_string()))
             .order(requests::id.desc())
             .limit(limit)
             .select(Row::as_select())
             .load(conn)?,
     )
+}
+
+pub fn count_with_status(conn: &mut DbConnection, status: Status) -> QueryResult<i64> {
+    requests::table
+        .filter(requests::status.eq(status.to_string()))
+        .count()
+        .get_result(conn)
 }
 
 /// The coalition's other requests to an authority sent from `since` to `until`, and its drafts.

@@ -77,6 +77,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    register_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(requests -> authorities (authority_id));
 diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
@@ -89,4 +96,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     deadlines,
     holiday_imports,
+    register_version,
 );

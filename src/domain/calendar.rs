@@ -22,8 +22,8 @@ use index::WorkingDayIndex;
 
 pub const FIRST_YEAR: i32 = 1990;
 pub const LAST_YEAR: i32 = 2100;
-pub(crate) const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).unwrap();
-pub(crate) const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).unwrap();
+pub const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).unwrap();
+pub const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31).unwrap();
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -13,37 +12,43 @@ use crate::db::{self, holidays, DbConnection};
 use crate::domain::calendar::{Calendar, Division, HolidayLists};
 use crate::error::AppError;
 
-/// How long a cached calendar is trusted before checking whether another instance imported.
-const RECHECK: Duration = Duration::from_secs(10);
-
-/// The calendar in use, rebuilt when a holiday file is imported (here or by another instance).
+/// The calendar in use, rebuilt when a holiday file is imported (here or by another instance
+/// sharing the database: every import moves the register's version, so the store looks again
+/// whenever the version has moved).
 pub struct CalendarStore {
     cached: RwLock<Cached>,
 }
 
 struct Cached {
     import_id: i32,
+    version: i64,
     calendar: Arc<Calendar>,
-    checked: Instant,
 }
 
 impl CalendarStore {
     pub fn load(conn: &mut DbConnection) -> Result<CalendarStore, AppError> {
+        let version = db::version(conn)?;
         let (import_id, calendar) = build(conn)?;
         Ok(CalendarStore {
             cached: RwLock::new(Cached {
                 import_id,
+                version,
                 calendar: Arc::new(calendar),
-                checked: Instant::now(),
             }),
         })
     }
 
-    /// The current calendar; rebuilt first if the database holds a newer import.
+    /// The current calendar.
     pub fn current(&self, conn: &mut DbConnection) -> Result<Arc<Calendar>, AppError> {
+        let version = db::version(conn)?;
+        self.current_at(conn, version)
+    }
+
+    /// The current calendar, given the register's version just read.
+    pub fn current_at(&self, conn: &mut DbConnection, version: i64) -> Result<Arc<Calendar>, AppError> {
         {
             let cached = self.cached.read().expect("calendar lock");
-            if cached.checked.elapsed() < RECHECK {
+            if cached.version == version {
                 return Ok(cached.calendar.clone());
             }
         }
@@ -54,17 +59,14 @@ impl CalendarStore {
             cached.import_id = import_id;
             cached.calendar = Arc::new(calendar);
         }
-        cached.checked = Instant::now();
+        cached.version = cached.version.max(version);
         Ok(cached.calendar.clone())
     }
 
     fn replace(&self, import_id: i32, calendar: Calendar) {
         let mut cached = self.cached.write().expect("calendar lock");
-        *cached = Cached {
-            import_id,
-            calendar: Arc::new(calendar),
-            checked: Instant::now(),
-        };
+        cached.import_id = import_id;
+        cached.calendar = Arc::new(calendar);
     }
 }
 

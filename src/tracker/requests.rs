@@ -437,7 +437,8 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn validate(&self) -> Result<(RequestFilter, i64), AppError> {
+    /// The filters and page number, or the fields at fault.
+    pub fn validate(&self) -> Result<(RequestFilter, i64), AppError> {
         let mut f = Fields::new();
         let blank = |v: &Option<String>| {
             v.as_deref()

@@ -1,10 +1,12 @@
 //! What the user sees: HTML pages, the JSON API, and the router that joins them.
 
 pub mod api;
+pub mod cache;
 pub mod extract;
 pub mod pages;
 pub mod routes;
 pub mod templates;
+pub mod view;
 
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 

@@ -19,6 +19,7 @@ macro_rules! routes {
 routes! {
     get "/" => pages::dashboard::show,
     get "/healthz" => pages::health::check,
+    get "/livez" => pages::health::live,
     get "/static/{file}" => pages::assets::serve,
     get "/deadline" => pages::calculator::show,
     get "/requests" => pages::requests::list,

@@ -56,6 +56,8 @@ fn label_of(set: &str, value: &str) -> String {
 pub fn registry() -> Result<Handlebars<'static>, String> {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(false);
+    // Re-indenting every line of a partial's output costs more than the rest of a render.
+    registry.set_prevent_indent(true);
     registry.register_helper("long_date", Box::new(long_date));
     registry.register_helper("humanize", Box::new(humanize));
     registry.register_helper("label_of", Box::new(label_helper));

@@ -1,3 +1,4 @@
+DROP TABLE register_version;
 DROP TABLE holiday_imports;
 DROP TABLE deadlines;
 DROP TABLE events;

@@ -73,7 +73,7 @@ CREATE TABLE deadlines (
     rule TEXT NOT NULL
 );
 CREATE INDEX deadlines_request ON deadlines (request_id, position);
-CREATE INDEX deadlines_pending ON deadlines (due) WHERE settled_state IS NULL;
+CREATE INDEX deadlines_pending ON deadlines (party, due, request_id) WHERE settled_state IS NULL;
 
 -- Each gov.uk bank holidays file imported, laid over the bundled copy in import order.
 CREATE TABLE holiday_imports (
@@ -83,3 +83,10 @@ CREATE TABLE holiday_imports (
     content TEXT NOT NULL,
     summary TEXT NOT NULL
 );
+
+-- Bumped by every write transaction: a page computed at one version is current until it moves.
+CREATE TABLE register_version (
+    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO register_version (id, version) VALUES (1, 0);

@@ -3,17 +3,28 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::page;
+use super::stored_page;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker;
-use crate::web::extract::with_db;
+use crate::web::view::{self, long_date};
 
 pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let dashboard = with_db(&state, tracker::dashboard::dashboard).await?;
-    page(
-        &state,
-        "dashboard",
-        &json!({"title": "Dashboard", "nav": "dashboard", "d": dashboard}),
-    )
+    stored_page(&state, "/".into(), |conn, calendar, today| {
+        let d = tracker::dashboard::dashboard(conn, calendar, today)?;
+        Ok((
+            "dashboard",
+            json!({
+                "title": "Dashboard", "nav": "dashboard",
+                "today": d.today, "today_long": long_date(d.today),
+                "horizon": d.horizon, "horizon_long": long_date(d.horizon),
+                "overdue": view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?overdue=true")),
+                "due_soon": view::pending(&d.due_soon, "No authority's deadline falls in the next five working days.", None),
+                "requester": view::pending(&d.requester, "No deadline of yours is running.", None),
+                "clarification": view::requests(&d.awaiting_clarification, "No authority is waiting for clarification.", "/requests?status=awaiting_clarification"),
+                "drafts": view::requests(&d.drafts, "No drafts.", "/requests?status=draft"),
+            }),
+        ))
+    })
+    .await
 }

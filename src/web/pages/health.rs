@@ -1,4 +1,6 @@
-//! `GET /healthz`: 200 when the database answers, 503 when it does not.
+//! `GET /healthz`: 200 when the database answers, 503 when it does not; `GET /livez`: 200
+//! while the process serves at all, touching nothing (for liveness probes, and the bare
+//! route the load benchmark compares the pages with).
 
 use actix_web::{web, HttpResponse};
 use diesel::connection::SimpleConnection;
@@ -24,4 +26,8 @@ pub async fn check(state: web::Data<AppState>) -> HttpResponse {
             .content_type("text/plain")
             .body("busy\n"),
     }
+}
+
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok\n")
 }

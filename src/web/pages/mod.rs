@@ -10,17 +10,58 @@ pub mod holidays;
 pub mod requests;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::HttpResponse;
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::templates::render;
+use crate::db::{self, DbConnection};
+use crate::domain::calendar::Calendar;
 use crate::error::AppError;
 use crate::startup::AppState;
 
 /// Renders a page with 200 OK.
 pub fn page(state: &AppState, name: &str, data: &impl Serialize) -> Result<HttpResponse, AppError> {
     render(&state.templates, StatusCode::OK, name, data)
+}
+
+/// A page that shows only what is stored: rendered once per register version and day, then
+/// served from the cache until a write moves the version. `build` gives the template and data.
+pub async fn stored_page<F>(
+    state: &web::Data<AppState>,
+    key: String,
+    build: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConnection, &Calendar, NaiveDate) -> Result<(&'static str, Value), AppError>
+        + Send
+        + 'static,
+{
+    let state = state.clone();
+    let html = web::block(move || -> Result<String, AppError> {
+        let mut conn = state.pool.get()?;
+        let version = db::version(&mut conn)?;
+        let today = state.today();
+        let cache = state.settings.page_cache;
+        if let Some(html) = state.pages.get(&key, version, today).filter(|_| cache) {
+            return Ok(html);
+        }
+        let calendar = state.calendars.current_at(&mut conn, version)?;
+        let (name, data) = build(&mut conn, &calendar, today)?;
+        let html = state
+            .templates
+            .render(name, &data)
+            .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
+        if cache {
+            state.pages.put(key, version, today, html.clone());
+        }
+        Ok(html)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
 /// Renders a form again with its errors: 422, or the error's own status (409, 413).

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, options, page, see_other};
+use super::{errors, form_again, is_form_error, options, page, see_other, stored_page};
 use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
@@ -15,6 +15,7 @@ use crate::startup::AppState;
 use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
 use crate::tracker::{self, authorities};
 use crate::web::extract::{id, with_db};
+use crate::web::view;
 
 /// The request form as the browser posts it: every field as typed, so that a mistake is
 /// shown back to its author unchanged.
@@ -75,7 +76,6 @@ fn authority_choices(authorities: &[Authority], selected: &str) -> Vec<Value> {
 }
 
 fn form_page(
-    state: &AppState,
     authorities: &[Authority],
     form: &RequestForm,
     errors: Map<String, Value>,
@@ -95,7 +95,6 @@ fn form_page(
             format!("/requests/{id}"),
         ),
     };
-    let _ = state;
     json!({
         "title": heading, "heading": heading, "nav": if existing.is_none() { "new" } else { "requests" },
         "action": action, "button": button, "cancel": cancel, "is_new": existing.is_none(),
@@ -123,7 +122,7 @@ pub async fn new(
     page(
         &state,
         "requests/form",
-        &form_page(&state, &authorities, &form, Map::new(), None),
+        &form_page(&authorities, &form, Map::new(), None),
     )
 }
 
@@ -145,7 +144,7 @@ pub async fn create(
                 &state,
                 &error,
                 "requests/form",
-                &form_page(&state, &authorities, &form, errors(&error), None),
+                &form_page(&authorities, &form, errors(&error), None),
             )
         }
         Err(error) => Err(error),
@@ -165,7 +164,7 @@ pub async fn edit(state: web::Data<AppState>, path: web::Path<String>) -> Result
     page(
         &state,
         "requests/form",
-        &form_page(&state, &authorities, &form, Map::new(), Some(id)),
+        &form_page(&authorities, &form, Map::new(), Some(id)),
     )
 }
 
@@ -190,7 +189,7 @@ pub async fn update(
                 &state,
                 &error,
                 "requests/form",
-                &form_page(&state, &authorities, &form, errors(&error), Some(id)),
+                &form_page(&authorities, &form, errors(&error), Some(id)),
             )
         }
         Err(error) => Err(error),
@@ -232,11 +231,11 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
 
 pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let detail = with_db(&state, move |conn, calendar, today| {
-        requests::show(conn, calendar, today, id)
+    stored_page(&state, format!("/requests/{id}"), move |conn, calendar, today| {
+        let detail = requests::show(conn, calendar, today, id)?;
+        Ok(("requests/show", show_page(&detail, PageForms::default())))
     })
-    .await?;
-    page(&state, "requests/show", &show_page(&detail, PageForms::default()))
+    .await
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -281,51 +280,61 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
     let query: ListQuery = web::Query::<ListQuery>::from_query(request.query_string())
         .map(web::Query::into_inner)
         .unwrap_or_default();
-    let q = query.clone();
-    let (result, authorities, tags) = with_db(&state, move |conn, calendar, today| {
-        Ok((
-            requests::list(conn, calendar, today, &q),
-            authorities::list(conn)?,
-            requests::all_tags(conn)?,
-        ))
-    })
-    .await?;
-    let (page_data, errors) = match result {
-        Ok(page) => (Some(page), Map::new()),
-        Err(error) if is_form_error(&error) => (None, errors(&error)),
-        Err(error) => return Err(error),
-    };
-    let link = |page: i64| {
+    match query.validate() {
+        Ok(_) => {
+            let key = format!("/requests?{}", request.query_string());
+            stored_page(&state, key, move |conn, calendar, today| {
+                let page = requests::list(conn, calendar, today, &query)?;
+                Ok(("requests/list", list_page(conn, &query, Some(page), Map::new())?))
+            })
+            .await
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = with_db(&state, move |conn, _, _| {
+                list_page(conn, &query, None, errors(&error))
+            })
+            .await?;
+            form_again(&state, &AppError::Invalid(Vec::new()), "requests/list", &data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn list_page(
+    conn: &mut crate::db::DbConnection,
+    query: &ListQuery,
+    page: Option<requests::RequestPage>,
+    errors: Map<String, Value>,
+) -> Result<Value, AppError> {
+    let authorities = authorities::list(conn)?;
+    let tags = requests::all_tags(conn)?;
+    let link = |number: i64| {
         let mut q = query.clone();
-        q.page = Some(page.to_string());
+        q.page = Some(number.to_string());
         format!(
             "/requests?{}",
             serde_urlencoded::to_string(&q).unwrap_or_default()
         )
     };
-    let (prev, next) = match &page_data {
+    let (prev, next) = match &page {
         Some(p) => (
             (p.page > 1).then(|| link(p.page - 1)),
             (p.page < p.pages).then(|| link(p.page + 1)),
         ),
         None => (None, None),
     };
-    let statuses: Vec<&str> = crate::tracker::input::names::<Status>();
-    let regimes: Vec<&str> = crate::tracker::input::names::<Regime>();
-    let data = json!({
+    let page = page.map(|p| {
+        let rows: Vec<Value> = p.items.iter().map(view::summary).collect();
+        json!({"total": p.total, "page": p.page, "pages": p.pages, "rows": rows})
+    });
+    Ok(json!({
         "title": "Requests", "nav": "requests",
-        "page": page_data, "errors": errors, "query": query,
+        "page": page, "errors": errors, "query": query,
         "overdue": query.overdue.as_deref().is_some_and(|o| matches!(o, "true" | "1" | "on")),
-        "statuses": statuses, "regimes": regimes, "tags": tags,
+        "statuses": crate::tracker::input::names::<Status>(),
+        "regimes": crate::tracker::input::names::<Regime>(),
+        "tags": tags,
         "authorities": authority_choices(&authorities, query.authority_id.as_deref().unwrap_or_default()),
         "prev": prev, "next": next,
-    });
-    if errors_present(&data) {
-        return form_again(&state, &AppError::Invalid(Vec::new()), "requests/list", &data);
-    }
-    page(&state, "requests/list", &data)
-}
-
-fn errors_present(data: &Value) -> bool {
-    data["errors"].as_object().is_some_and(|e| !e.is_empty())
+    }))
 }

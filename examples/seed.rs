@@ -1,0 +1,101 @@
+//! Seeds a register for the load benchmark: N requests with about ten events each, recorded
+//! through the same use cases a researcher's form calls. See BENCHMARKS.md.
+//!
+//! cargo run --release --example seed -- sqlite://target/bench/register.db 10000 2026-06-01
+
+use chrono::{Days, NaiveDate};
+use foi_tracker::config::Settings;
+use foi_tracker::domain::calendar::{Calendar, CalendarKind};
+use foi_tracker::startup;
+use foi_tracker::tracker::events::{self, EventInput};
+use foi_tracker::tracker::requests::{self, RequestInput};
+use foi_tracker::tracker::{self, authorities};
+
+/// A deterministic generator, so that two runs seed the same register.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let url = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "sqlite://target/bench/register.db".into());
+    let count: u64 = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let today = args
+        .get(3)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+    let settings = Settings {
+        database_url: url,
+        ..Settings::default()
+    };
+    let mut conn = startup::connection(&settings).expect("the database opens");
+    let calendar = Calendar::bundled();
+    let authority_ids: Vec<i32> = authorities::list(&mut conn)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let mut random = Xorshift(0x2545_F491_4F6C_DD1D);
+    let now = tracker::now();
+    let started = std::time::Instant::now();
+    let mut events_recorded = 0;
+    for i in 0..count {
+        // Received within the last 400 days; the recent ones are still running.
+        let received = today - Days::new(random.next(400) + 1);
+        let input = RequestInput {
+            title: format!("Seeded request {i}: potential victims in detention"),
+            body: "Please provide the number of potential victims of modern slavery detained, by quarter."
+                .into(),
+            authority_id: Some(authority_ids[random.next(authority_ids.len() as u64) as usize]),
+            regime: Some("foia".into()),
+            sent_on: Some(received.to_string()),
+            tags: vec![["detention", "nrm", "support", "returns"][random.next(4) as usize].into()],
+            ..RequestInput::default()
+        };
+        let id =
+            requests::create(&mut conn, calendar, today, &input, now).expect("a seeded request is valid");
+        events_recorded += 1;
+        // Ten more events in a plausible order, none after today.
+        let answered = calendar
+            .add_working_days(CalendarKind::Foia, received, 5 + random.next(30) as u32)
+            .unwrap();
+        let mut plan: Vec<(&str, NaiveDate)> = vec![("acknowledged", received + Days::new(1))];
+        for n in 0..5 {
+            plan.push(("note", received + Days::new(2 + n)));
+        }
+        plan.push(("response", answered));
+        plan.push(("internal_review_requested", answered + Days::new(10)));
+        plan.push(("internal_review_response", answered + Days::new(30)));
+        plan.push(("note", answered + Days::new(31)));
+        for (kind, date) in plan.into_iter().filter(|(_, d)| *d <= today) {
+            let event = EventInput {
+                kind: kind.into(),
+                occurred_on: date.to_string(),
+                ..EventInput::default()
+            };
+            events::add(&mut conn, calendar, today, id, &event, now).expect("a seeded event fits");
+            events_recorded += 1;
+        }
+        if (i + 1) % 1000 == 0 {
+            eprintln!(
+                "{} requests, {events_recorded} events, {:.0?}",
+                i + 1,
+                started.elapsed()
+            );
+        }
+    }
+    println!(
+        "seeded {count} requests with {events_recorded} events in {:.1?}",
+        started.elapsed()
+    );
+}
