@@ -194,6 +194,17 @@ on_both_backends! {
         assert_eq!(app.snapshot(), before);
     }
 
+    async fn a_write_in_one_instance_refreshes_the_pages_of_another(app) {
+        let other = app.second_instance().await;
+        let before = app.text("/").await;
+        assert!(before.contains("Nothing is overdue."));
+        let home_office = other.authority("Home Office").await;
+        other.create_request(json!({"title": "Filed elsewhere", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"})).await;
+        let after = app.text("/").await;
+        assert!(after.contains("Filed elsewhere"), "the first instance's cached dashboard is refreshed");
+        assert!(app.text("/requests").await.contains("Filed elsewhere"));
+    }
+
     async fn the_public_calculator_page(app) {
         let page = app.text("/deadline?regime=foia&received=2026-01-05&event_kind=extension&event_date=2026-01-20&event_kind=&event_date=&today=2026-01-21").await;
         assert!(page.contains(r#"<time datetime="2026-03-02">Mon 2 Mar 2026</time>"#), "{page}");

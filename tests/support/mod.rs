@@ -23,7 +23,12 @@ pub fn date(text: &str) -> NaiveDate {
 /// A database for one test, removed when the test ends.
 enum TestDb {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another instance's database, removed by that instance.
+    Shared,
 }
 
 impl Drop for TestDb {
@@ -75,6 +80,15 @@ impl TestApp {
     /// The server on `backend`, with today pinned to `today`; `None` if PostgreSQL is not configured.
     pub async fn start(backend: Backend, today: &str) -> Option<TestApp> {
         let (database_url, db) = fresh_database(backend)?;
+        Some(TestApp::serve(backend, database_url, today, db).await)
+    }
+
+    /// Another instance of the app on this one's database, as in a deployment with several.
+    pub async fn second_instance(&self) -> TestApp {
+        TestApp::serve(self.backend, self.database_url.clone(), TODAY, TestDb::Shared).await
+    }
+
+    async fn serve(backend: Backend, database_url: String, today: &str, db: TestDb) -> TestApp {
         let settings = Settings {
             database_url: database_url.clone(),
             bind: "127.0.0.1:0".into(),
@@ -90,13 +104,13 @@ impl TestApp {
             .cookie_store(true)
             .build()
             .unwrap();
-        Some(TestApp {
+        TestApp {
             address,
             client,
             backend,
             database_url,
             _db: db,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
