@@ -5,9 +5,10 @@
 
 use chrono::{Days, NaiveDate};
 use foi_tracker::config::Settings;
-use foi_tracker::domain::calendar::{Calendar, CalendarKind};
+use foi_tracker::domain::calendar::CalendarKind;
 use foi_tracker::startup;
 use foi_tracker::tracker::events::{self, EventInput};
+use foi_tracker::tracker::holidays::CalendarStore;
 use foi_tracker::tracker::requests::{self, RequestInput};
 use foi_tracker::tracker::{self, authorities};
 
@@ -39,7 +40,8 @@ fn main() {
         ..Settings::default()
     };
     let mut conn = startup::connection(&settings).expect("the database opens");
-    let calendar = Calendar::bundled();
+    let calendars = CalendarStore::load(&mut conn).expect("the calendar loads");
+    let calendar = calendars.current(&mut conn).expect("the calendar loads");
     let authority_ids: Vec<i32> = authorities::list(&mut conn)
         .unwrap()
         .iter()
@@ -63,7 +65,7 @@ fn main() {
             ..RequestInput::default()
         };
         let id =
-            requests::create(&mut conn, calendar, today, &input, now).expect("a seeded request is valid");
+            requests::create(&mut conn, &calendars, today, &input, now).expect("a seeded request is valid");
         events_recorded += 1;
         // Ten more events in a plausible order, none after today.
         let answered = calendar
@@ -83,7 +85,7 @@ fn main() {
                 occurred_on: date.to_string(),
                 ..EventInput::default()
             };
-            events::add(&mut conn, calendar, today, id, &event, now).expect("a seeded event fits");
+            events::add(&mut conn, &calendars, today, id, &event, now).expect("a seeded event fits");
             events_recorded += 1;
         }
         if (i + 1) % 1000 == 0 {

@@ -197,8 +197,8 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
     let today = settings.today();
     if args.demo {
         let mut conn = startup::connection(&settings).map_err(startup_error)?;
-        let calendar = Calendar::bundled();
-        let loaded = crate::tracker::demo::load(&mut conn, calendar, today, crate::tracker::now())
+        let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
+        let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::tracker::now())
             .map_err(app_error)?;
         match loaded {
             0 => writeln!(

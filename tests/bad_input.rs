@@ -72,6 +72,8 @@ on_both_backends! {
             (with(&good, "title", json!("")), "title"),
             (with(&good, "title", json!("   ")), "title"),
             (with(&good, "title", json!("x".repeat(201))), "title"),
+            (with(&good, "title", json!("\u{0000}")), "title"),
+            (with(&good, "body", json!("a\u{0000}b")), "body"),
             (with(&good, "body", json!("")), "body"),
             (with(&good, "authority_id", Value::Null), "authority_id"),
             (with(&good, "authority_id", json!(999_999)), "authority_id"),
@@ -147,6 +149,15 @@ on_both_backends! {
         }
     }
 
+    async fn a_sent_request_keeps_its_date_sent(app) {
+        let (id, good) = sent_request(&app).await;
+        let path = format!("/api/v1/requests/{id}");
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        refused(&app, "PUT", &path, Some(with(&good, "sent_on", Value::Null)), unprocessable, Some("sent_on")).await;
+        refused(&app, "PUT", &path, Some(with(&good, "sent_on", json!("2026-05-04"))), unprocessable, Some("sent_on")).await;
+        refused(&app, "PUT", &path, Some(with(&good, "received_on", json!("2026-05-02"))), unprocessable, Some("received_on")).await;
+    }
+
     async fn unknown_ids_are_404_and_bad_ids_400(app) {
         let (id, good) = sent_request(&app).await;
         let not_found = StatusCode::NOT_FOUND;
@@ -180,6 +191,10 @@ on_both_backends! {
         let page = app.get("/requests?status=bogus").await;
         assert_eq!(page.status(), unprocessable);
         assert!(page.text().await.unwrap().contains("Status must be one of"));
+        refused(&app, "GET", "/api/v1/requests?status=draft&status=draft", None, StatusCode::BAD_REQUEST, None).await;
+        let page = app.get("/requests?status=draft&status=draft").await;
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+        assert!(page.text().await.unwrap().contains("The filters could not be read"));
     }
 
     async fn authorities_are_checked(app) {

@@ -147,8 +147,11 @@ impl r2d2::ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(DbError::Query)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection given back mid-transaction (a panic inside `write`) would hold its locks
+    /// and refuse every later transaction: the pool drops it instead.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        let manager = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+        std::thread::panicking() || !matches!(manager.transaction_depth(), Ok(None))
     }
 }
 
@@ -210,7 +213,13 @@ where
             Ok(value)
         }
         Err(error) => {
-            <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            // The first error is the one to report; a failed rollback leaves the connection
+            // broken, and the pool discards it.
+            if let Err(rollback) =
+                <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(%rollback, "rollback failed");
+            }
             Err(error)
         }
     }
@@ -228,6 +237,23 @@ fn bump_version(conn: &mut DbConnection) -> QueryResult<()> {
 pub fn version(conn: &mut DbConnection) -> QueryResult<i64> {
     use super::schema::register_version::dsl::{register_version, version};
     register_version.select(version).first(conn)
+}
+
+/// `f` in a write transaction, or for a dry run that writes nothing, as it is: a dry run
+/// neither takes the write lock nor moves the version.
+pub fn write_unless<T, E>(
+    dry_run: bool,
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if dry_run {
+        f(conn)
+    } else {
+        write(conn, f)
+    }
 }
 
 /// The id the last INSERT on this connection gave its row.

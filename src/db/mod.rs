@@ -5,8 +5,8 @@ mod connection;
 pub mod schema;
 
 pub use connection::{
-    is_unique_violation, last_insert_id, migrate, pool, version, write, Backend, DatabaseUrl, DbConnection,
-    DbError, Pool, PooledConnection,
+    is_unique_violation, last_insert_id, migrate, pool, version, write, write_unless, Backend, DatabaseUrl,
+    DbConnection, DbError, Pool, PooledConnection,
 };
 
 pub mod authorities;

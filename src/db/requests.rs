@@ -14,8 +14,6 @@ use crate::domain::timeline::{Party, Status};
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Request {
     pub id: i32,
@@ -27,21 +25,11 @@ pub struct Request {
     pub sent_on: Option<NaiveDate>,
     pub reference: Option<String>,
     pub owner: Option<String>,
-    /// As the engine last wrote it; see `status_on`.
+    /// As the engine last wrote it; brought up to date on `reindex_on` before it is read.
     pub status: Status,
-    pub lapses_after: Option<NaiveDate>,
+    pub reindex_on: Option<NaiveDate>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-}
-
-impl Request {
-    /// The status on `today`: a request awaiting a fee lapses once the fee's last day has passed.
-    pub fn status_on(&self, today: NaiveDate) -> Status {
-        match self.lapses_after {
-            Some(last_day) if last_day < today => Status::Lapsed,
-            _ => self.status,
-        }
-    }
 }
 
 #[derive(Queryable, Selectable)]
@@ -57,7 +45,7 @@ struct Row {
     reference: Option<String>,
     owner: Option<String>,
     status: String,
-    lapses_after: Option<NaiveDate>,
+    reindex_on: Option<NaiveDate>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -77,7 +65,7 @@ impl TryFrom<Row> for Request {
             sent_on: row.sent_on,
             reference: row.reference,
             owner: row.owner,
-            lapses_after: row.lapses_after,
+            reindex_on: row.reindex_on,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -102,6 +90,18 @@ pub struct RequestValues {
     pub owner: Option<String>,
 }
 
+/// What the text search looks in, folded to lower case in Rust so that both backends agree
+/// (SQLite's `lower` folds ASCII only).
+fn search_text(values: &RequestValues) -> String {
+    format!(
+        "{}\n{}\n{}",
+        values.title,
+        values.reference.as_deref().unwrap_or_default(),
+        values.body
+    )
+    .to_lowercase()
+}
+
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
     requests::table
         .find(id)
@@ -112,10 +112,22 @@ pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
         .transpose()
 }
 
+/// Many requests by id, in one query.
+pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Request>> {
+    rows(
+        requests::table
+            .filter(requests::id.eq_any(ids))
+            .order(requests::id)
+            .select(Row::as_select())
+            .load(conn)?,
+    )
+}
+
 pub fn insert(conn: &mut DbConnection, values: &RequestValues, now: NaiveDateTime) -> QueryResult<i32> {
     diesel::insert_into(requests::table)
         .values((
             values,
+            requests::search.eq(search_text(values)),
             requests::status.eq(Status::Draft.to_string()),
             requests::created_at.eq(now),
             requests::updated_at.eq(now),
@@ -131,7 +143,11 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
-        .set((values, requests::updated_at.eq(now)))
+        .set((
+            values,
+            requests::search.eq(search_text(values)),
+            requests::updated_at.eq(now),
+        ))
         .execute(conn)
 }
 
@@ -146,19 +162,29 @@ pub fn set_sent_on(
         .execute(conn)
 }
 
-/// Writes the engine's status into the index.
+/// Writes the engine's status into the index, and the day it must be computed again.
 pub fn set_status(
     conn: &mut DbConnection,
     id: i32,
     status: Status,
-    lapses_after: Option<NaiveDate>,
+    reindex_on: Option<NaiveDate>,
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
         .set((
             requests::status.eq(status.to_string()),
-            requests::lapses_after.eq(lapses_after),
+            requests::reindex_on.eq(reindex_on),
         ))
         .execute(conn)
+}
+
+/// Requests whose index is out of date on `today`: a deadline has passed since it was written.
+pub fn due_for_reindex(conn: &mut DbConnection, today: NaiveDate, limit: i64) -> QueryResult<Vec<i32>> {
+    requests::table
+        .filter(requests::reindex_on.le(today))
+        .order(requests::id)
+        .limit(limit)
+        .select(requests::id)
+        .load(conn)
 }
 
 pub fn all_ids(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
@@ -213,18 +239,8 @@ pub struct RequestFilter {
 
 fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
     let mut query = requests::table.into_boxed();
-    match filter.status {
-        Some(Status::Lapsed) => {
-            query = query.filter(requests::status.eq("lapsed").or(requests::lapses_after.lt(today)));
-        }
-        Some(status) => {
-            query = query.filter(requests::status.eq(status.to_string())).filter(
-                requests::lapses_after
-                    .is_null()
-                    .or(requests::lapses_after.ge(today)),
-            );
-        }
-        None => {}
+    if let Some(status) = filter.status {
+        query = query.filter(requests::status.eq(status.to_string()));
     }
     if let Some(id) = filter.authority_id {
         query = query.filter(requests::authority_id.eq(id));
@@ -250,15 +266,7 @@ fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQ
     }
     if let Some(text) = &filter.text {
         let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
-        query = query.filter(
-            lower(requests::title)
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(requests::body).like(pattern.clone()).escape('\\'))
-                .or(lower(requests::reference.assume_not_null())
-                    .like(pattern)
-                    .escape('\\')),
-        );
+        query = query.filter(requests::search.like(pattern).escape('\\'));
     }
     query
 }
@@ -321,20 +329,26 @@ pub fn to_authority_between(
                     .between(since, until)
                     .or(requests::status.eq(Status::Draft.to_string())),
             )
-            .order(requests::sent_on.desc())
+            // Sent requests newest first, then drafts: the same order on both backends.
+            .order((
+                requests::sent_on.is_null(),
+                requests::sent_on.desc(),
+                requests::id.desc(),
+            ))
             .limit(50)
             .select(Row::as_select())
             .load(conn)?,
     )
 }
 
-/// Short names of the authorities of these requests.
-pub fn authority_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, String>> {
+/// The names and short names of these authorities.
+pub fn authority_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, (String, String)>> {
     Ok(authorities::table
         .filter(authorities::id.eq_any(ids))
-        .select((authorities::id, authorities::short_name))
-        .load::<(i32, String)>(conn)?
+        .select((authorities::id, authorities::name, authorities::short_name))
+        .load::<(i32, String, String)>(conn)?
         .into_iter()
+        .map(|(id, name, short)| (id, (name, short)))
         .collect())
 }
 

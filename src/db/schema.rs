@@ -26,7 +26,8 @@ diesel::table! {
         reference -> Nullable<Text>,
         owner -> Nullable<Text>,
         status -> Text,
-        lapses_after -> Nullable<Date>,
+        reindex_on -> Nullable<Date>,
+        search -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }

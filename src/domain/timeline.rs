@@ -245,6 +245,13 @@ impl Schedule {
             .iter()
             .filter(|d| d.state == DeadlineState::Running)
     }
+
+    /// The first day on which this schedule may read differently with no new event: the day
+    /// after the earliest running deadline, when it passes (and, under FOISA, the right to a
+    /// review or to the Commissioner may open, or an unpaid fee lapse the request).
+    pub fn next_change(&self) -> Option<NaiveDate> {
+        self.running().filter_map(|d| d.due.succ_opt()).min()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -195,7 +195,7 @@ pub fn import_csv(
             Err(e) => (line, Err(AppError::invalid("file", format!("line {line}: {e}")))),
         });
     }
-    db::write(conn, |conn| {
+    db::write_unless(dry_run, conn, |conn| {
         let mut report = ImportReport {
             dry_run,
             rows: Vec::new(),

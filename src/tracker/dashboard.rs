@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::holidays::CalendarStore;
 use crate::db::deadlines::{self, Pending};
 use crate::db::requests::{self, Request};
 use crate::db::DbConnection;
-use crate::domain::calendar::{Calendar, CalendarKind};
+use crate::domain::calendar::CalendarKind;
 use crate::domain::timeline::{Party, Status};
 use crate::error::AppError;
 
@@ -52,12 +53,14 @@ fn with_status(conn: &mut DbConnection, status: Status) -> Result<Section<Reques
     })
 }
 
-/// Ten indexed queries, whatever the register holds.
+/// Ten indexed queries, whatever the register holds, once the index has caught up with today.
 pub fn dashboard(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
 ) -> Result<Dashboard, AppError> {
+    super::requests::catch_up(conn, calendars, today)?;
+    let calendar = calendars.current(conn)?;
     let horizon = calendar
         .add_working_days(CalendarKind::Foia, today, HORIZON_WORKING_DAYS)
         .unwrap_or(today);

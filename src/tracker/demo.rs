@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::events::{self, EventInput};
+use super::holidays::CalendarStore;
 use super::requests::{self, RequestInput};
 use crate::db::{authorities, requests as stored, DbConnection};
 use crate::domain::calendar::{Calendar, CalendarKind};
@@ -156,14 +157,14 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
 /// Loads the demonstration requests into an empty register; returns how many were loaded.
 pub fn load(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     if stored::count(conn)? > 0 {
         return Ok(0);
     }
-    let demos = requests(calendar, today);
+    let demos = requests(&*calendars.current(conn)?, today);
     for demo in &demos {
         let authority = authorities::find_by_name(conn, demo.authority)?.ok_or_else(|| {
             AppError::Internal(format!(
@@ -184,7 +185,7 @@ pub fn load(
             owner: Some("Demo coordinator".into()),
             tags: demo.tags.iter().map(|t| t.to_string()).collect(),
         };
-        let id = requests::create(conn, calendar, today, &input, now)?;
+        let id = requests::create(conn, calendars, today, &input, now)?;
         for (kind, date, details) in demo.events.iter().skip(1) {
             let event = EventInput {
                 kind: kind.to_string(),
@@ -192,7 +193,7 @@ pub fn load(
                 extended_to: None,
                 details: Some(details.to_string()).filter(|d| !d.is_empty()),
             };
-            events::add(conn, calendar, today, id, &event, now)?;
+            events::add(conn, calendars, today, id, &event, now)?;
         }
     }
     Ok(demos.len())

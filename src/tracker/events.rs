@@ -3,11 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use super::requests::{get, reindex};
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
-use crate::domain::calendar::Calendar;
 use crate::domain::timeline::{Event, EventKind, Schedule};
 use crate::error::AppError;
 
@@ -59,7 +59,7 @@ pub fn list(conn: &mut DbConnection, request_id: i32) -> Result<Vec<EventRecord>
 /// Records an event after checking, with the engine, that it fits the request's timeline.
 pub fn add(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     request_id: i32,
     input: &EventInput,
@@ -67,13 +67,14 @@ pub fn add(
 ) -> Result<(EventRecord, Schedule), AppError> {
     let (event, details) = input.validate(today)?;
     db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
         let request = get(conn, request_id)?;
         let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .map(EventRecord::event)
             .collect();
         timeline.push(event.clone());
-        let schedule = reindex(conn, calendar, today, request_id, request.regime, &timeline)?;
+        let schedule = reindex(conn, &calendar, today, request_id, request.regime, &timeline)?;
         let id = events::insert(conn, request_id, &event, &details, now)?;
         if event.kind == EventKind::Received && request.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
@@ -89,11 +90,12 @@ pub fn add(
 /// Removes the event recorded last, if the timeline still holds together without it.
 pub fn remove_last(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     request_id: i32,
 ) -> Result<(EventRecord, Schedule), AppError> {
     db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
         let request = get(conn, request_id)?;
         let last = events::last_recorded(conn, request_id)?
             .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
@@ -102,12 +104,14 @@ pub fn remove_last(
             .filter(|e| e.id != last.id)
             .map(EventRecord::event)
             .collect();
-        let schedule = reindex(conn, calendar, today, request_id, request.regime, &rest).map_err(|e| {
-            AppError::conflict(
-                None,
-                format!("Removing this event would leave the timeline inconsistent: {e}"),
-            )
-        })?;
+        let schedule =
+            reindex(conn, &calendar, today, request_id, request.regime, &rest).map_err(|e| match e {
+                AppError::Invalid(_) => AppError::conflict(
+                    None,
+                    format!("Removing this event would leave the timeline inconsistent: {e}"),
+                ),
+                other => other,
+            })?;
         events::delete(conn, last.id)?;
         Ok((last, schedule))
     })

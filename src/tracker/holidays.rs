@@ -139,7 +139,7 @@ pub fn import(
 ) -> Result<ImportReport, AppError> {
     let file =
         HolidayLists::from_gov_uk_json(content).map_err(|e| AppError::invalid("file", e.to_string()))?;
-    let (report, installed) = db::write(conn, |conn| {
+    let (report, installed) = db::write_unless(dry_run, conn, |conn| {
         let old_lists = lists(conn)?;
         let old = Calendar::new(&old_lists);
         let mut new_lists = old_lists;

@@ -61,6 +61,14 @@ impl Fields {
     }
 
     fn limit(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        // Line breaks and tabs are text; other control characters (NUL above all, which
+        // PostgreSQL refuses) are not.
+        if value
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            self.error(field, format!("{label} contains a control character"));
+        }
         let length = value.chars().count();
         if length > max {
             self.error(

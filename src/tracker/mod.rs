@@ -10,7 +10,8 @@ pub mod holidays;
 pub mod input;
 pub mod requests;
 
-/// The current instant in UTC, as timestamps are stored.
+/// The current instant in UTC, to the microsecond: what both backends store.
 pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(6)
 }

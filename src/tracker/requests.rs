@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority};
 use crate::db::events::{self, EventRecord};
@@ -14,7 +15,7 @@ use crate::db::{self, deadlines, DbConnection};
 use crate::domain::calendar::{Calendar, CalendarKind};
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
-use crate::domain::timeline::{self, DeadlineKind, Event, EventKind, Schedule, Status, TimelineError};
+use crate::domain::timeline::{self, Event, EventKind, Schedule, Status, TimelineError};
 use crate::error::AppError;
 
 pub const MAX_TITLE: usize = 200;
@@ -162,14 +163,37 @@ pub(crate) fn reindex(
 }
 
 fn write_index(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) -> Result<(), AppError> {
-    let lapses_after = schedule
-        .deadlines
-        .iter()
-        .find(|d| d.kind == DeadlineKind::FeePayment && d.settled_on.is_none())
-        .map(|d| d.due);
-    requests::set_status(conn, request_id, schedule.status, lapses_after)?;
+    requests::set_status(conn, request_id, schedule.status, schedule.next_change())?;
     deadlines::replace(conn, request_id, schedule)?;
     Ok(())
+}
+
+/// Requests re-indexed at most per call; the rest wait for the next read.
+const CATCH_UP_BATCH: i64 = 500;
+
+/// Brings the index up to date on `today`: a request whose earliest running deadline has
+/// passed may now read differently (a FOISA review right opens, an unpaid fee lapses), so
+/// it is computed again. Runs before the index is read; after the first read of a day it
+/// finds nothing to do.
+pub fn catch_up(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    if requests::due_for_reindex(conn, today, 1)?.is_empty() {
+        return Ok(0);
+    }
+    db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
+        let ids = requests::due_for_reindex(conn, today, CATCH_UP_BATCH)?;
+        let mut events_by_request = events::for_requests(conn, &ids)?;
+        for request in requests::find_many(conn, &ids)? {
+            let records = events_by_request.remove(&request.id).unwrap_or_default();
+            let schedule = schedule_of(&request, &records, &calendar, today)?;
+            write_index(conn, request.id, &schedule)?;
+        }
+        Ok(ids.len())
+    })
 }
 
 /// Recomputes every request against `calendar`, rewriting (if `write`) the index of those
@@ -188,17 +212,10 @@ pub(crate) fn reindex_all(
     let mut moved = Vec::new();
     for chunk in ids.chunks(500) {
         let mut events_by_request = events::for_requests(conn, chunk)?;
-        for &id in chunk {
-            let request = get(conn, id)?;
-            let events: Vec<Event> = events_by_request
-                .remove(&id)
-                .unwrap_or_default()
-                .iter()
-                .map(EventRecord::event)
-                .collect();
-            let schedule = timeline::schedule(request.regime, &events, calendar, today)
-                .map_err(|e| AppError::Internal(format!("request {id} no longer computes: {e}")))?;
-            let before = stored.remove(&id).unwrap_or_default();
+        for request in requests::find_many(conn, chunk)? {
+            let records = events_by_request.remove(&request.id).unwrap_or_default();
+            let schedule = schedule_of(&request, &records, calendar, today)?;
+            let before = stored.remove(&request.id).unwrap_or_default();
             let after: Vec<NaiveDate> = schedule.deadlines.iter().map(|d| d.due).collect();
             if before == after {
                 continue;
@@ -206,7 +223,7 @@ pub(crate) fn reindex_all(
             for (i, due) in after.iter().enumerate() {
                 if let Some(old) = before.get(i).filter(|old| *old != due) {
                     moved.push(super::holidays::MovedDeadline {
-                        request_id: id,
+                        request_id: request.id,
                         title: request.title.clone(),
                         from: *old,
                         to: *due,
@@ -214,7 +231,7 @@ pub(crate) fn reindex_all(
                 }
             }
             if write {
-                write_index(conn, id, &schedule)?;
+                write_index(conn, request.id, &schedule)?;
             }
         }
     }
@@ -228,12 +245,13 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
 /// Creates a request; with a date sent or received it is sent, and its clock starts.
 pub fn create(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     input: &RequestInput,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
     db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
         let valid = validate(conn, input, today)?;
         let id = requests::insert(conn, &valid.values, now)?;
         requests::set_tags(conn, id, &valid.tags)?;
@@ -243,39 +261,60 @@ pub fn create(
             events::insert(conn, id, &event, "", now)?;
             events.push(event);
         }
-        reindex(conn, calendar, today, id, valid.regime, &events)?;
+        reindex(conn, &calendar, today, id, valid.regime, &events)?;
         Ok(id)
     })
 }
 
-/// Edits a request's own facts; its events stay as recorded.
+/// Edits a request's own facts. Its events stay as recorded, so a sent request keeps a date
+/// sent no later than its receipt; a draft given a date sent is sent.
 pub fn update(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     id: i32,
     input: &RequestInput,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
         get(conn, id)?;
         let valid = validate(conn, input, today)?;
         let records = events::for_request(conn, id)?;
+        let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
         let received = records
             .iter()
             .find(|e| e.kind == EventKind::Received)
             .map(|e| e.occurred_on);
-        if input.received_on.as_deref().is_some_and(|r| !r.trim().is_empty()) && valid.received_on != received
-        {
-            return Err(AppError::invalid(
-                "received_on",
-                "The date received is on the timeline: remove the received event and record it again",
-            ));
+        match (received, valid.values.sent_on) {
+            (Some(_), None) => {
+                return Err(AppError::invalid("sent_on", "A sent request keeps its date sent"));
+            }
+            (Some(received), Some(sent)) if sent > received => {
+                return Err(AppError::invalid(
+                    "sent_on",
+                    format!("Date sent cannot be after the date received ({received})"),
+                ));
+            }
+            (Some(received), _)
+                if input.received_on.as_deref().is_some_and(|r| !r.trim().is_empty())
+                    && valid.received_on != Some(received) =>
+            {
+                return Err(AppError::invalid(
+                    "received_on",
+                    "The date received is on the timeline: remove the received event and record it again",
+                ));
+            }
+            (None, Some(_)) => {
+                let event = Event::new(EventKind::Received, valid.received_on.unwrap_or(today));
+                events::insert(conn, id, &event, "", now)?;
+                events.push(event);
+            }
+            _ => {}
         }
         requests::update(conn, id, &valid.values, now)?;
         requests::set_tags(conn, id, &valid.tags)?;
-        let events: Vec<Event> = records.iter().map(EventRecord::event).collect();
-        reindex(conn, calendar, today, id, valid.regime, &events).map_err(|e| match e {
+        reindex(conn, &calendar, today, id, valid.regime, &events).map_err(|e| match e {
             AppError::Invalid(errors) => AppError::invalid(
                 "regime",
                 format!(
@@ -293,7 +332,7 @@ pub fn update(
 /// Sends a draft: records the date sent and the `received` event that starts its clock.
 pub fn send(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     id: i32,
     sent_on: &str,
@@ -315,6 +354,7 @@ pub fn send(
     }
     let (sent, received) = f.finish((sent.unwrap_or(today), received.unwrap_or(today)))?;
     db::write(conn, |conn| {
+        let calendar = calendars.current(conn)?;
         let request = get(conn, id)?;
         if request.status != Status::Draft {
             return Err(AppError::conflict(
@@ -329,7 +369,7 @@ pub fn send(
             .collect();
         let event = Event::new(EventKind::Received, received);
         events.push(event.clone());
-        reindex(conn, calendar, today, id, request.regime, &events)?;
+        reindex(conn, &calendar, today, id, request.regime, &events)?;
         events::insert(conn, id, &event, "", now)?;
         Ok(())
     })
@@ -358,10 +398,12 @@ pub struct Related {
 
 pub fn show(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     id: i32,
 ) -> Result<RequestDetail, AppError> {
+    let calendar = calendars.current(conn)?;
+    let calendar = calendar.as_ref();
     let request = get(conn, id)?;
     let authority = super::authorities::get(conn, request.authority_id)?;
     let events = events::for_request(conn, id)?;
@@ -411,7 +453,7 @@ pub fn related(
             .into_iter()
             .map(|r| Related {
                 id: r.id,
-                status: r.status_on(today),
+                status: r.status,
                 title: r.title,
                 sent_on: r.sent_on,
             })
@@ -488,7 +530,8 @@ impl ListQuery {
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestSummary {
     pub request: Request,
-    pub authority: String,
+    /// The authority's name and short name.
+    pub authority: (String, String),
     pub tags: Vec<String>,
     pub schedule: Schedule,
 }
@@ -505,11 +548,14 @@ pub struct RequestPage {
 /// queries whatever the page holds.
 pub fn list(
     conn: &mut DbConnection,
-    calendar: &Calendar,
+    calendars: &CalendarStore,
     today: NaiveDate,
     query: &ListQuery,
 ) -> Result<RequestPage, AppError> {
     let (filter, page) = query.validate()?;
+    catch_up(conn, calendars, today)?;
+    let calendar = calendars.current(conn)?;
+    let calendar = calendar.as_ref();
     let (found, total) = requests::list(conn, &filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
     let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
     let authority_ids: Vec<i32> = found.iter().map(|r| r.authority_id).collect();

@@ -10,25 +10,24 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::db::DbConnection;
-use crate::domain::calendar::Calendar;
 use crate::error::{ApiError, AppError};
 use crate::startup::AppState;
+use crate::tracker::holidays::CalendarStore;
 
 /// The largest body accepted, JSON, form or upload.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Runs `f` with a pooled connection, the current calendar and today's date, on a blocking
+/// Runs `f` with a pooled connection, the calendar store and today's date, on a blocking
 /// thread: diesel is synchronous.
 pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection, &Calendar, NaiveDate) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &CalendarStore, NaiveDate) -> Result<T, AppError> + Send + 'static,
 {
     let state = state.clone();
     web::block(move || {
         let mut conn = state.pool.get()?;
-        let calendar = state.calendars.current(&mut conn)?;
-        f(&mut conn, &calendar, state.today())
+        f(&mut conn, &state.calendars, state.today())
     })
     .await?
 }

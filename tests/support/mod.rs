@@ -85,7 +85,13 @@ impl TestApp {
 
     /// Another instance of the app on this one's database, as in a deployment with several.
     pub async fn second_instance(&self) -> TestApp {
-        TestApp::serve(self.backend, self.database_url.clone(), TODAY, TestDb::Shared).await
+        self.instance_on(TODAY).await
+    }
+
+    /// Another instance on this one's database that believes it is `today`: the register
+    /// as it will be seen on a later day.
+    pub async fn instance_on(&self, today: &str) -> TestApp {
+        TestApp::serve(self.backend, self.database_url.clone(), today, TestDb::Shared).await
     }
 
     async fn serve(backend: Backend, database_url: String, today: &str, db: TestDb) -> TestApp {
@@ -194,6 +200,7 @@ impl TestApp {
             ("events", "SELECT id || '|' || request_id || '|' || kind || '|' || CAST(occurred_on AS TEXT) || '|' || COALESCE(CAST(extended_to AS TEXT), '') || '|' || details FROM events ORDER BY id"),
             ("deadlines", "SELECT request_id || '|' || position || '|' || kind || '|' || CAST(due AS TEXT) || '|' || COALESCE(settled_state, '') FROM deadlines ORDER BY request_id, position"),
             ("holiday_imports", "SELECT id || '|' || source FROM holiday_imports ORDER BY id"),
+            ("register_version", "SELECT CAST(version AS TEXT) FROM register_version"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]

@@ -26,12 +26,18 @@ CREATE TABLE requests (
     status TEXT NOT NULL CHECK (status IN ('draft', 'awaiting_response', 'awaiting_clarification',
         'awaiting_fee', 'responded', 'in_internal_review', 'with_regulator', 'at_tribunal',
         'closed', 'withdrawn', 'lapsed')),
-    lapses_after DATE,
+    -- The first day the engine's answer may change with no event (a deadline passing):
+    -- the index is brought up to date before it is next read.
+    reindex_on DATE,
+    -- Title, text and reference in lower case, for a search that folds case the same way
+    -- on both backends.
+    search TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX requests_authority ON requests (authority_id, sent_on);
 CREATE INDEX requests_status ON requests (status);
+CREATE INDEX requests_reindex ON requests (reindex_on);
 
 CREATE TABLE request_tags (
     request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,

@@ -18,6 +18,9 @@ pub async fn calculate(
     body: ApiJson<CalculatorInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let schedule = with_db(&state, move |_, calendar, today| input.calculate(calendar, today)).await?;
+    let schedule = with_db(&state, move |conn, calendars, today| {
+        input.calculate(&*calendars.current(conn)?, today)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(schedule))
 }

@@ -119,8 +119,8 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
         .map(|s| {
             let authority = AuthorityRef {
                 id: s.request.authority_id,
-                name: s.authority.clone(),
-                short_name: s.authority.clone(),
+                name: s.authority.0.clone(),
+                short_name: s.authority.1.clone(),
             };
             json_of(&s.request, authority, s.tags, s.schedule, None)
         })

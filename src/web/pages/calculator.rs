@@ -60,7 +60,12 @@ pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
     let asked = pairs.iter().any(|(k, _)| k == "received");
     let result = if asked {
         let input = input.clone();
-        Some(with_db(&state, move |_, calendar, today| input.calculate(calendar, today)).await)
+        Some(
+            with_db(&state, move |conn, calendars, today| {
+                input.calculate(&*calendars.current(conn)?, today)
+            })
+            .await,
+        )
     } else {
         None
     };

@@ -17,9 +17,9 @@ use serde_json::{json, Map, Value};
 
 use super::templates::render;
 use crate::db::{self, DbConnection};
-use crate::domain::calendar::Calendar;
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::holidays::CalendarStore;
 
 /// Renders a page with 200 OK.
 pub fn page(state: &AppState, name: &str, data: &impl Serialize) -> Result<HttpResponse, AppError> {
@@ -34,7 +34,7 @@ pub async fn stored_page<F>(
     build: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut DbConnection, &Calendar, NaiveDate) -> Result<(&'static str, Value), AppError>
+    F: FnOnce(&mut DbConnection, &CalendarStore, NaiveDate) -> Result<(&'static str, Value), AppError>
         + Send
         + 'static,
 {
@@ -47,8 +47,7 @@ where
         if let Some(html) = state.pages.get(&key, version, today).filter(|_| cache) {
             return Ok(html);
         }
-        let calendar = state.calendars.current_at(&mut conn, version)?;
-        let (name, data) = build(&mut conn, &calendar, today)?;
+        let (name, data) = build(&mut conn, &state.calendars, today)?;
         let html = state
             .templates
             .render(name, &data)
@@ -64,19 +63,18 @@ where
         .body(html))
 }
 
-/// Renders a form again with its errors: 422, or the error's own status (409, 413).
+/// Renders a form again with its errors: the error's own status (400, 409, 413, 422) when
+/// the input is at fault, else 422.
 pub fn form_again(
     state: &AppState,
     error: &AppError,
     name: &str,
     data: &impl Serialize,
 ) -> Result<HttpResponse, AppError> {
-    let status = match error {
-        AppError::Invalid(_)
-        | AppError::Conflict { .. }
-        | AppError::TooLarge(_)
-        | AppError::BadRequest { .. } => error.status(),
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    let status = if is_form_error(error) {
+        error.status()
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     render(&state.templates, status, name, data)
 }

@@ -277,9 +277,21 @@ pub async fn send(
 }
 
 pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
-    let query: ListQuery = web::Query::<ListQuery>::from_query(request.query_string())
-        .map(web::Query::into_inner)
-        .unwrap_or_default();
+    let query: ListQuery = match serde_urlencoded::from_str(request.query_string()) {
+        Ok(query) => query,
+        Err(e) => {
+            let error = AppError::BadRequest {
+                field: None,
+                message: format!("The filters could not be read: {e}"),
+            };
+            let errors = errors(&error);
+            let data = with_db(&state, move |conn, _, _| {
+                list_page(conn, &ListQuery::default(), None, errors)
+            })
+            .await?;
+            return form_again(&state, &error, "requests/list", &data);
+        }
+    };
     match query.validate() {
         Ok(_) => {
             let key = format!("/requests?{}", request.query_string());
