@@ -26,13 +26,28 @@ start() {
     ./target/release/foi-tracker serve --bind 127.0.0.1:18181 > target/bench/serve.log 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18181/livez >/dev/null && break; sleep 0.2; done
+  sign_in
+}
+
+# Signs in as the seeded coordinator, as a browser does (CSRF cookie and token, then the
+# form), and keeps the session cookie for wrk.
+sign_in() {
+  local jar=target/bench/cookies.txt page csrf
+  rm -f "$jar"
+  page=$(curl -sf -c "$jar" http://127.0.0.1:18181/sign-in)
+  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
+  curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
+    --data-urlencode email=bench@example.org --data-urlencode password=bench-password \
+    http://127.0.0.1:18181/sign-in
+  cookie=$(awk '$6 == "foi_session" {print "foi_session=" $7}' "$jar")
+  [ -n "$cookie" ] || { echo "could not sign in as bench@example.org: seed a fresh database (rm -r target/bench)"; exit 1; }
 }
 trap 'kill $server 2>/dev/null' EXIT
 
 run() {
   local name=$1 path=$2
   local out
-  out=$(wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:18181$path")
+  out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Cookie: $cookie" "http://127.0.0.1:18181$path")
   local rps p50 p99 errors
   rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

@@ -2,11 +2,16 @@
 //! through the same use cases a researcher's form calls. See BENCHMARKS.md.
 //!
 //! cargo run --release --example seed -- sqlite://target/bench/register.db 10000 2026-06-01
+//!
+//! The requests are filed by bench@example.org (coordinator, password `bench-password`), whom
+//! bench/load.sh signs in as.
 
 use chrono::{Days, NaiveDate};
 use foi_tracker::config::Settings;
 use foi_tracker::domain::calendar::CalendarKind;
 use foi_tracker::startup;
+use foi_tracker::tracker::accounts::{self, UserInput};
+use foi_tracker::tracker::audit::Caller;
 use foi_tracker::tracker::events::{self, EventInput};
 use foi_tracker::tracker::holidays::CalendarStore;
 use foi_tracker::tracker::requests::{self, RequestInput};
@@ -42,13 +47,30 @@ fn main() {
     let mut conn = startup::connection(&settings).expect("the database opens");
     let calendars = CalendarStore::load(&mut conn).expect("the calendar loads");
     let calendar = calendars.current(&mut conn).expect("the calendar loads");
-    let authority_ids: Vec<i32> = authorities::list(&mut conn)
+    let now = tracker::now();
+    let bench = UserInput {
+        email: "bench@example.org".into(),
+        name: "Benchmark coordinator".into(),
+        organisation: "Benchmark NGO".into(),
+        role: "coordinator".into(),
+        password: Some("bench-password".into()),
+    };
+    let user = accounts::add_user(
+        &mut conn,
+        &Caller::command_line(),
+        &bench,
+        "http://localhost",
+        now,
+    )
+    .expect("the benchmark user is new: seed an empty database")
+    .user;
+    let caller = Caller::user(foi_tracker::tracker::sessions::actor_of(&user), None);
+    let authority_ids: Vec<i32> = authorities::list(&mut conn, &caller)
         .unwrap()
         .iter()
         .map(|a| a.id)
         .collect();
     let mut random = Xorshift(0x2545_F491_4F6C_DD1D);
-    let now = tracker::now();
     let started = std::time::Instant::now();
     let mut events_recorded = 0;
     for i in 0..count {
@@ -64,8 +86,8 @@ fn main() {
             tags: vec![["detention", "nrm", "support", "returns"][random.next(4) as usize].into()],
             ..RequestInput::default()
         };
-        let id =
-            requests::create(&mut conn, &calendars, today, &input, now).expect("a seeded request is valid");
+        let id = requests::create(&mut conn, &calendars, &caller, today, &input, now)
+            .expect("a seeded request is valid");
         events_recorded += 1;
         // Ten more events in a plausible order, none after today.
         let answered = calendar
@@ -85,7 +107,7 @@ fn main() {
                 occurred_on: date.to_string(),
                 ..EventInput::default()
             };
-            events::add(&mut conn, &calendars, today, id, &event, now).expect("a seeded event fits");
+            events::add(&mut conn, &calendars, &caller, today, id, &event, now).expect("a seeded event fits");
             events_recorded += 1;
         }
         if (i + 1) % 1000 == 0 {

@@ -21,6 +21,16 @@ pub struct Settings {
     pub today: Option<NaiveDate>,
     /// Keep rendered pages until a write changes what they show (off: render every view).
     pub page_cache: bool,
+    /// Signs the session cookie: at least 64 bytes, base64. Without it a random key is made
+    /// at start-up, and every session ends when the server restarts.
+    pub session_key: Option<String>,
+    /// A header that a trusted reverse proxy sets to the client's address, such as
+    /// X-Forwarded-For. Leave unset unless such a proxy is in front: clients could forge it.
+    pub trusted_proxy_header: Option<String>,
+    /// Failed sign-ins allowed per account, and per client address, within the window.
+    pub throttle_per_account: usize,
+    pub throttle_per_client: usize,
+    pub throttle_window_seconds: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +50,11 @@ impl Default for Settings {
             log_format: LogFormat::Human,
             today: None,
             page_cache: true,
+            session_key: None,
+            trusted_proxy_header: None,
+            throttle_per_account: 5,
+            throttle_per_client: 20,
+            throttle_window_seconds: 15 * 60,
         }
     }
 }
@@ -59,9 +74,37 @@ impl Settings {
                 "log_format",
                 "today",
                 "page_cache",
+                "session_key",
+                "trusted_proxy_header",
+                "throttle_per_account",
+                "throttle_per_client",
+                "throttle_window_seconds",
             ]))
             .extract()
             .map_err(|e| e.to_string())
+    }
+
+    /// The address people reach the app at, for links: `public_url`, else the bound address.
+    pub fn base_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Cookies are Secure when people reach the app over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    }
+
+    pub fn throttle(&self) -> crate::tracker::sessions::Throttle {
+        crate::tracker::sessions::Throttle {
+            window: chrono::Duration::seconds(self.throttle_window_seconds.max(1)),
+            per_account: self.throttle_per_account.max(1),
+            per_client: self.throttle_per_client.max(1),
+        }
     }
 
     /// Today's date in London, unless pinned.

@@ -29,6 +29,15 @@ pub enum AppError {
     /// The input could not be read at all (400).
     #[error("{message}")]
     BadRequest { field: Option<String>, message: String },
+    /// Not signed in: pages send the browser to sign in, the API answers 401.
+    #[error("sign in first")]
+    Unauthorized,
+    /// Signed in, but the role or organisation does not allow it (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed attempts: wait (429).
+    #[error("{0}")]
+    Throttled(String),
     /// "request 12", "authority 3" (404).
     #[error("{0} was not found")]
     NotFound(String),
@@ -70,6 +79,9 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -157,6 +169,11 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         self.log();
+        if let AppError::Unauthorized = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/sign-in"))
+                .finish();
+        }
         let status = self.status();
         let body = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -185,7 +202,11 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         self.0.log();
-        HttpResponse::build(self.0.status())
+        let mut response = HttpResponse::build(self.0.status());
+        if let AppError::Unauthorized = self.0 {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"foi-tracker\""));
+        }
+        response
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))
             .json(self.0.problem())
     }

@@ -20,6 +20,8 @@ pub struct AppState {
     pub settings: Settings,
     pub templates: Handlebars<'static>,
     pub pages: crate::web::cache::PageCache,
+    /// Signs the session and CSRF cookies.
+    pub cookie_key: actix_web::cookie::Key,
 }
 
 impl AppState {
@@ -40,6 +42,8 @@ pub enum StartupError {
     Bind { address: String, source: std::io::Error },
     #[error("the templates do not compile: {0}")]
     Templates(String),
+    #[error("{0}")]
+    SessionKey(String),
 }
 
 /// Opens the database, brings its schema up to date and fills in reference data.
@@ -62,13 +66,34 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
     let calendars = CalendarStore::load(&mut conn)?;
     drop(conn);
     let templates = crate::web::templates::registry().map_err(StartupError::Templates)?;
+    let cookie_key = cookie_key(&settings)?;
     Ok(AppState {
+        cookie_key,
         pool,
         calendars,
         settings,
         templates,
         pages: Default::default(),
     })
+}
+
+/// The configured signing key, or a random one (sessions then end with the process).
+fn cookie_key(settings: &Settings) -> Result<actix_web::cookie::Key, StartupError> {
+    use base64::Engine;
+    match &settings.session_key {
+        Some(encoded) => {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded.trim()))
+                .map_err(|_| StartupError::SessionKey("FOI_SESSION_KEY is not base64".into()))?;
+            actix_web::cookie::Key::try_from(bytes.as_slice())
+                .map_err(|_| StartupError::SessionKey("FOI_SESSION_KEY must hold at least 64 bytes".into()))
+        }
+        None => {
+            tracing::warn!("FOI_SESSION_KEY is not set: a random key signs the cookies, and every session ends when the server stops");
+            Ok(actix_web::cookie::Key::generate())
+        }
+    }
 }
 
 pub struct Application {
@@ -89,10 +114,14 @@ impl Application {
             address: bind.clone(),
             source,
         })?;
+        let https = state.settings.secure_cookies();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .wrap(tracing_actix_web::TracingLogger::default())
+                .wrap(crate::web::headers::security_headers(https))
+                .wrap(tracing_actix_web::TracingLogger::<
+                    crate::web::headers::RedactedSpan,
+                >::new())
                 .configure(crate::web::configure)
         })
         .listen(listener)

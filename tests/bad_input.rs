@@ -5,9 +5,10 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{problem, TestApp};
+use support::{problem, Session, TestApp};
 
-/// A request to the API that must be refused with `status`, naming `field`, changing nothing.
+/// A request to the API by the default user that must be refused with `status`, naming
+/// `field`, changing nothing.
 async fn refused(
     app: &TestApp,
     method: &str,
@@ -16,15 +17,21 @@ async fn refused(
     status: StatusCode,
     field: Option<&str>,
 ) {
+    refused_to(app, &app.session, method, path, body, status, field).await
+}
+
+/// The same, by `who`.
+async fn refused_to(
+    app: &TestApp,
+    who: &Session,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    status: StatusCode,
+    field: Option<&str>,
+) {
     let before = app.snapshot();
-    let url = app.url(path);
-    let request = match method {
-        "GET" => app.client.get(url),
-        "POST" => app.client.post(url),
-        "PUT" => app.client.put(url),
-        "DELETE" => app.client.delete(url),
-        _ => unreachable!(),
-    };
+    let request = who.request(method.parse().unwrap(), path);
     let request = match &body {
         Some(body) => request.json(body),
         None => request,
@@ -198,8 +205,9 @@ on_both_backends! {
     }
 
     async fn authorities_are_checked(app) {
+        let admin = app.admin().await;
         let good = json!({"name": "Home Office", "short_name": "HO", "default_regime": "foia", "nation": "uk"});
-        refused(&app, "POST", "/api/v1/authorities", Some(good.clone()), StatusCode::CONFLICT, Some("name")).await;
+        refused_to(&app, &admin, "POST", "/api/v1/authorities", Some(good.clone()), StatusCode::CONFLICT, Some("name")).await;
         let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
         for (field, value) in [
             ("foi_email", json!("not an address")),
@@ -209,10 +217,10 @@ on_both_backends! {
             ("short_name", json!("s".repeat(61))),
         ] {
             let body = with(&with(&good, "name", json!("A new authority")), field, value);
-            refused(&app, "POST", "/api/v1/authorities", Some(body), unprocessable, Some(field)).await;
+            refused_to(&app, &admin, "POST", "/api/v1/authorities", Some(body), unprocessable, Some(field)).await;
         }
         let ukvi = app.authority("Home Office: UK Visas and Immigration").await;
-        refused(&app, "PUT", &format!("/api/v1/authorities/{ukvi}"), Some(good), StatusCode::CONFLICT, Some("name")).await;
+        refused_to(&app, &admin, "PUT", &format!("/api/v1/authorities/{ukvi}"), Some(good), StatusCode::CONFLICT, Some("name")).await;
     }
 
     async fn the_calculator_names_its_fields(app) {
@@ -248,7 +256,9 @@ on_both_backends! {
         assert!(html.contains("no fee was asked for"));
         assert_eq!(app.snapshot(), before);
 
-        let response = app
+        let admin = app.admin().await;
+        let before = app.snapshot();
+        let response = admin
             .post_form("/authorities", &[("name", "Home Office"), ("short_name", "HO"), ("default_regime", "foia"), ("nation", "uk")])
             .await;
         assert_eq!(response.status(), StatusCode::CONFLICT);

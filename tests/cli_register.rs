@@ -124,16 +124,62 @@ fn import_holidays_recomputes_stored_deadlines() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // A fresh install first says how to create the first administrator.
+    let mut output = BufReader::new(server.stdout.take().unwrap());
+    let mut said = String::new();
     let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    while !line.contains("is running on") {
+        line.clear();
+        assert!(output.read_line(&mut line).unwrap() > 0, "serve stopped: {said}");
+        said.push_str(&line);
+    }
+    assert!(said.contains("foi-tracker user add --email"), "{said}");
     let address = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("serve prints its address: {line}"))
         .to_string();
-    let client = reqwest::blocking::Client::new();
+    let mut add = Command::new(env!("CARGO_BIN_EXE_foi-tracker"))
+        .args([
+            "user",
+            "add",
+            "--email",
+            "r@ngo.example",
+            "--name",
+            "R",
+            "--org",
+            "NGO",
+            "--role",
+            "researcher",
+            "--password-stdin",
+        ])
+        .env("FOI_DATABASE_URL", &url)
+        .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let token = text(&foi(&url, &["token", "create", "--email", "r@ngo.example"]).stdout)
+        .trim()
+        .to_string();
+    let client = reqwest::blocking::Client::builder()
+        .default_headers(
+            [(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {token}").parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
     let authorities: Value = client
         .get(format!("{address}/api/v1/authorities"))
         .send()

@@ -5,10 +5,10 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::TestApp;
+use support::Session;
 
 /// Posts a form and follows the 303 to the page it leads to.
-async fn submit(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (String, String) {
+async fn submit(app: &Session, path: &str, form: &[(&str, &str)]) -> (String, String) {
     let response = app.post_form(path, form).await;
     assert_eq!(
         response.status(),
@@ -151,8 +151,9 @@ on_both_backends! {
         let dry = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::text(file.clone()).file_name("bank-holidays.json"))
             .text("dry_run", "true");
+        let admin = app.admin().await;
         let before = app.snapshot();
-        let response = app.client.post(app.url("/admin/holidays")).multipart(dry).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(dry.text("csrf", admin.csrf.clone())).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("What the import would change"));
@@ -161,7 +162,7 @@ on_both_backends! {
 
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::text(file).file_name("bank-holidays.json"));
-        let response = app.client.post(app.url("/admin/holidays")).multipart(form).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(form.text("csrf", admin.csrf.clone())).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("Imported bank-holidays.json"));
@@ -188,7 +189,7 @@ on_both_backends! {
         let broken = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::text("{\"wales\": {}}").file_name("bad.json"));
         let before = app.snapshot();
-        let response = app.client.post(app.url("/admin/holidays")).multipart(broken).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(broken.text("csrf", admin.csrf.clone())).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("unknown division"));
         assert_eq!(app.snapshot(), before);
@@ -225,7 +226,8 @@ on_both_backends! {
                      "Department for Education"] {
             assert!(page.contains(name), "{name} is seeded");
         }
-        let (_, page) = submit(&app, "/authorities", &[
+        let admin = app.admin().await;
+        let (_, page) = submit(&admin, "/authorities", &[
             ("name", "Gangmasters and Labour Abuse Authority"), ("short_name", "GLAA"),
             ("foi_email", ""), ("website", "https://www.gla.gov.uk"), ("default_regime", "foia"), ("nation", "uk"),
         ]).await;
@@ -235,7 +237,7 @@ on_both_backends! {
             .part("file", reqwest::multipart::Part::text(csv).file_name("authorities.csv"))
             .text("dry_run", "true");
         let before = app.snapshot();
-        let response = app.client.post(app.url("/authorities/import")).multipart(form).send().await.unwrap();
+        let response = admin.client.post(app.url("/authorities/import")).multipart(form.text("csrf", admin.csrf.clone())).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("1 to add, 1 to update, 0 unchanged, 0 refused"), "{page}");

@@ -202,12 +202,30 @@ pub fn write<T, E>(conn: &mut DbConnection, f: impl FnOnce(&mut DbConnection) ->
 where
     E: From<diesel::result::Error>,
 {
+    transaction(conn, |conn| {
+        bump_version(conn)?;
+        f(conn)
+    })
+}
+
+/// A write transaction that leaves the register's version alone: for what no page shows,
+/// such as sessions and failed sign-ins.
+pub fn transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
     match conn {
-        DbConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        // Inside another transaction this is a savepoint, which already holds the lock.
+        DbConnection::Sqlite(c) => match in_transaction(c)? {
+            false => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+            true => AnsiTransactionManager::begin_transaction(c)?,
+        },
         DbConnection::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
     }
-    let result = bump_version(conn).map_err(E::from).and_then(|()| f(conn));
-    match result {
+    match f(conn) {
         Ok(value) => {
             <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)
@@ -223,6 +241,13 @@ where
             Err(error)
         }
     }
+}
+
+fn in_transaction(conn: &mut diesel::SqliteConnection) -> QueryResult<bool> {
+    use diesel::connection::TransactionManager;
+    Ok(AnsiTransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some())
 }
 
 fn bump_version(conn: &mut DbConnection) -> QueryResult<()> {

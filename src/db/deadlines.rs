@@ -68,9 +68,11 @@ struct PendingRow {
     latest: Option<NaiveDate>,
 }
 
-/// Pending deadlines of one party due from `from` to `until` (both included), earliest first.
+/// An organisation's pending deadlines of one party due from `from` to `until` (both
+/// included), earliest first.
 pub fn pending(
     conn: &mut DbConnection,
+    organisation_id: i32,
     party: Party,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
@@ -83,6 +85,7 @@ pub fn pending(
         .filter(deadlines::settled_state.is_null())
         .filter(deadlines::party.eq(party.to_string()))
         .filter(deadlines::due.between(from.unwrap_or(FIRST_DAY), until.unwrap_or(LAST_DAY)))
+        .filter(requests::organisation_id.eq(organisation_id))
         .order((deadlines::due, deadlines::request_id))
         .limit(limit)
         .select((
@@ -113,14 +116,17 @@ pub fn pending(
         .collect()
 }
 
-/// How many pending deadlines of one party fall due from `from` to `until`.
+/// How many of an organisation's pending deadlines of one party fall due from `from` to `until`.
 pub fn count_pending(
     conn: &mut DbConnection,
+    organisation_id: i32,
     party: Party,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
 ) -> QueryResult<i64> {
     deadlines::table
+        .inner_join(requests::table)
+        .filter(requests::organisation_id.eq(organisation_id))
         .filter(deadlines::settled_state.is_null())
         .filter(deadlines::party.eq(party.to_string()))
         .filter(deadlines::due.between(from.unwrap_or(FIRST_DAY), until.unwrap_or(LAST_DAY)))

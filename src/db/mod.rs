@@ -5,15 +5,18 @@ mod connection;
 pub mod schema;
 
 pub use connection::{
-    is_unique_violation, last_insert_id, migrate, pool, version, write, write_unless, Backend, DatabaseUrl,
-    DbConnection, DbError, Pool, PooledConnection,
+    is_unique_violation, last_insert_id, migrate, pool, transaction, version, write, write_unless, Backend,
+    DatabaseUrl, DbConnection, DbError, Pool, PooledConnection,
 };
 
+pub mod accounts;
+pub mod audit;
 pub mod authorities;
 pub mod deadlines;
 pub mod events;
 pub mod holidays;
 pub mod requests;
+pub mod sessions;
 
 /// A closed-set value read back from a text column (CHECK constraints keep them valid).
 fn closed<T: std::str::FromStr>(text: &str) -> diesel::QueryResult<T> {

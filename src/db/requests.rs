@@ -24,7 +24,8 @@ pub struct Request {
     pub sent_via: SentVia,
     pub sent_on: Option<NaiveDate>,
     pub reference: Option<String>,
-    pub owner: Option<String>,
+    pub organisation_id: i32,
+    pub owner_id: Option<i32>,
     /// As the engine last wrote it; brought up to date on `reindex_on` before it is read.
     pub status: Status,
     pub reindex_on: Option<NaiveDate>,
@@ -43,7 +44,8 @@ struct Row {
     sent_via: String,
     sent_on: Option<NaiveDate>,
     reference: Option<String>,
-    owner: Option<String>,
+    organisation_id: i32,
+    owner_id: Option<i32>,
     status: String,
     reindex_on: Option<NaiveDate>,
     created_at: NaiveDateTime,
@@ -64,7 +66,8 @@ impl TryFrom<Row> for Request {
             authority_id: row.authority_id,
             sent_on: row.sent_on,
             reference: row.reference,
-            owner: row.owner,
+            organisation_id: row.organisation_id,
+            owner_id: row.owner_id,
             reindex_on: row.reindex_on,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -87,7 +90,7 @@ pub struct RequestValues {
     pub sent_via: String,
     pub sent_on: Option<NaiveDate>,
     pub reference: Option<String>,
-    pub owner: Option<String>,
+    pub owner_id: Option<i32>,
 }
 
 /// What the text search looks in, folded to lower case in Rust so that both backends agree
@@ -123,10 +126,16 @@ pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Reques
     )
 }
 
-pub fn insert(conn: &mut DbConnection, values: &RequestValues, now: NaiveDateTime) -> QueryResult<i32> {
+pub fn insert(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    values: &RequestValues,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
     diesel::insert_into(requests::table)
         .values((
             values,
+            requests::organisation_id.eq(organisation_id),
             requests::search.eq(search_text(values)),
             requests::status.eq(Status::Draft.to_string()),
             requests::created_at.eq(now),
@@ -226,9 +235,22 @@ pub fn all_tags(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
         .load(conn)
 }
 
+/// The requests of other organisations a viewer may see: none of their drafts or subject
+/// access requests, unless the viewer sees everything (auditors).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scope {
+    #[default]
+    Everything,
+    /// An organisation's own requests, and the others' public ones.
+    SeenBy(i32),
+}
+
 /// The request list's filters, already validated.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestFilter {
+    pub scope: Scope,
+    /// Only this organisation's requests.
+    pub organisation_id: Option<i32>,
     pub status: Option<Status>,
     pub authority_id: Option<i32>,
     pub regime: Option<Regime>,
@@ -239,6 +261,16 @@ pub struct RequestFilter {
 
 fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
     let mut query = requests::table.into_boxed();
+    if let Scope::SeenBy(organisation) = filter.scope {
+        query = query.filter(
+            requests::organisation_id.eq(organisation).or(requests::status
+                .ne(Status::Draft.to_string())
+                .and(requests::regime.ne(Regime::Sar.to_string()))),
+        );
+    }
+    if let Some(organisation) = filter.organisation_id {
+        query = query.filter(requests::organisation_id.eq(organisation));
+    }
     if let Some(status) = filter.status {
         query = query.filter(requests::status.eq(status.to_string()));
     }
@@ -293,10 +325,16 @@ pub fn list(
     Ok((rows(page)?, total))
 }
 
-/// Requests in a status, newest first.
-pub fn with_status(conn: &mut DbConnection, status: Status, limit: i64) -> QueryResult<Vec<Request>> {
+/// An organisation's requests in a status, newest first.
+pub fn with_status(
+    conn: &mut DbConnection,
+    organisation_id: i32,
+    status: Status,
+    limit: i64,
+) -> QueryResult<Vec<Request>> {
     rows(
         requests::table
+            .filter(requests::organisation_id.eq(organisation_id))
             .filter(requests::status.eq(status.to_string()))
             .order(requests::id.desc())
             .limit(limit)
@@ -305,16 +343,19 @@ pub fn with_status(conn: &mut DbConnection, status: Status, limit: i64) -> Query
     )
 }
 
-pub fn count_with_status(conn: &mut DbConnection, status: Status) -> QueryResult<i64> {
+pub fn count_with_status(conn: &mut DbConnection, organisation_id: i32, status: Status) -> QueryResult<i64> {
     requests::table
+        .filter(requests::organisation_id.eq(organisation_id))
         .filter(requests::status.eq(status.to_string()))
         .count()
         .get_result(conn)
 }
 
-/// The coalition's other requests to an authority sent from `since` to `until`, and its drafts.
+/// The coalition's other requests to an authority sent from `since` to `until`, and the
+/// drafts to it of the organisation `drafts_of`.
 pub fn to_authority_between(
     conn: &mut DbConnection,
+    drafts_of: i32,
     authority_id: i32,
     since: NaiveDate,
     until: NaiveDate,
@@ -325,9 +366,9 @@ pub fn to_authority_between(
             .filter(requests::authority_id.eq(authority_id))
             .filter(requests::id.ne(except.unwrap_or(0)))
             .filter(
-                requests::sent_on
-                    .between(since, until)
-                    .or(requests::status.eq(Status::Draft.to_string())),
+                requests::sent_on.between(since, until).or(requests::status
+                    .eq(Status::Draft.to_string())
+                    .and(requests::organisation_id.eq(drafts_of))),
             )
             // Sent requests newest first, then drafts: the same order on both backends.
             .order((
@@ -350,6 +391,19 @@ pub fn authority_names(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Hash
         .into_iter()
         .map(|(id, name, short)| (id, (name, short)))
         .collect())
+}
+
+/// Gives a user's requests to another; returns the ids handed over.
+pub fn hand_over(conn: &mut DbConnection, from: i32, to: i32, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
+    let ids: Vec<i32> = requests::table
+        .filter(requests::owner_id.eq(from))
+        .select(requests::id)
+        .order(requests::id)
+        .load(conn)?;
+    diesel::update(requests::table.filter(requests::owner_id.eq(from)))
+        .set((requests::owner_id.eq(to), requests::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(ids)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -24,12 +24,13 @@ diesel::table! {
         sent_via -> Text,
         sent_on -> Nullable<Date>,
         reference -> Nullable<Text>,
-        owner -> Nullable<Text>,
         status -> Text,
         reindex_on -> Nullable<Date>,
         search -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        organisation_id -> Integer,
+        owner_id -> Nullable<Integer>,
     }
 }
 
@@ -85,7 +86,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organisations (id) {
+        id -> Integer,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        totp_secret -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Integer,
+        token_hash -> Text,
+        user_id -> Integer,
+        csrf_token -> Text,
+        verified -> Bool,
+        client -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Integer,
+        user_id -> Integer,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Integer,
+        at -> Timestamp,
+        email -> Text,
+        client -> Text,
+    }
+}
+
+diesel::table! {
+    audit_entries (id) {
+        id -> Integer,
+        at -> Timestamp,
+        user_id -> Nullable<Integer>,
+        actor -> Text,
+        client -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<Integer>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(requests -> authorities (authority_id));
+diesel::joinable!(requests -> organisations (organisation_id));
+diesel::joinable!(users -> organisations (organisation_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(one_time_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
 diesel::joinable!(deadlines -> requests (request_id));
@@ -98,4 +189,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadlines,
     holiday_imports,
     register_version,
+    organisations,
+    users,
+    sessions,
+    one_time_tokens,
+    api_tokens,
+    sign_in_failures,
+    audit_entries,
 );

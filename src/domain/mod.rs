@@ -15,6 +15,7 @@ macro_rules! closed_enum {
     };
 }
 
+pub mod account;
 pub mod authority;
 pub mod calendar;
 pub mod regime;

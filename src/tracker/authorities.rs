@@ -3,6 +3,8 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::accounts::require_admin;
+use super::audit::{record, Caller};
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority, AuthorityValues};
 use crate::db::{self, is_unique_violation, DbConnection};
@@ -67,11 +69,25 @@ impl AuthorityInput {
     }
 }
 
-pub fn list(conn: &mut DbConnection) -> Result<Vec<Authority>, AppError> {
+/// Every authority, for anyone signed in (or the server).
+pub fn list(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Authority>, AppError> {
+    signed_in(caller)?;
     Ok(authorities::list(conn)?)
 }
 
-pub fn get(conn: &mut DbConnection, id: i32) -> Result<Authority, AppError> {
+pub fn read(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Authority, AppError> {
+    signed_in(caller)?;
+    get(conn, id)
+}
+
+fn signed_in(caller: &Caller) -> Result<(), AppError> {
+    if !caller.is_server() {
+        super::accounts::require(caller, |_| true)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn get(conn: &mut DbConnection, id: i32) -> Result<Authority, AppError> {
     authorities::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("authority {id}")))
 }
 
@@ -82,11 +98,17 @@ fn taken(name: &str) -> AppError {
     )
 }
 
+fn audit_value(a: &Authority) -> serde_json::Value {
+    serde_json::to_value(AuthorityInput::from(a)).unwrap_or_default()
+}
+
 pub fn create(
     conn: &mut DbConnection,
+    caller: &Caller,
     input: &AuthorityInput,
     now: NaiveDateTime,
 ) -> Result<Authority, AppError> {
+    require_admin(caller)?;
     let values = input.validate()?;
     db::write(conn, |conn| {
         if authorities::find_by_name(conn, &values.name)?.is_some() {
@@ -96,24 +118,48 @@ pub fn create(
             true => taken(&values.name),
             false => e.into(),
         })?;
-        get(conn, id)
+        let created = get(conn, id)?;
+        record(
+            conn,
+            caller,
+            "create",
+            "authority",
+            Some(id),
+            None,
+            Some(audit_value(&created)),
+            now,
+        )?;
+        Ok(created)
     })
 }
 
 pub fn update(
     conn: &mut DbConnection,
+    caller: &Caller,
     id: i32,
     input: &AuthorityInput,
     now: NaiveDateTime,
 ) -> Result<Authority, AppError> {
+    require_admin(caller)?;
     let values = input.validate()?;
     db::write(conn, |conn| {
-        get(conn, id)?;
+        let before = get(conn, id)?;
         if authorities::find_by_name(conn, &values.name)?.is_some_and(|other| other.id != id) {
             return Err(taken(&values.name));
         }
         authorities::update(conn, id, &values, now)?;
-        get(conn, id)
+        let after = get(conn, id)?;
+        record(
+            conn,
+            caller,
+            "update",
+            "authority",
+            Some(id),
+            Some(audit_value(&before)),
+            Some(audit_value(&after)),
+            now,
+        )?;
+        Ok(after)
     })
 }
 
@@ -161,10 +207,12 @@ pub const CSV_COLUMNS: [&str; 6] = [
 /// name updates it. Every row is checked first; if any is refused, nothing is written.
 pub fn import_csv(
     conn: &mut DbConnection,
+    caller: &Caller,
     csv_text: &str,
     dry_run: bool,
     now: NaiveDateTime,
 ) -> Result<ImportReport, AppError> {
+    require_admin(caller)?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(csv_text.as_bytes());
@@ -245,10 +293,25 @@ pub fn import_csv(
             return Ok(report);
         }
         for (id, values) in writes {
-            match id {
-                Some(id) => authorities::update(conn, id, &values, now)?,
-                None => authorities::insert(conn, &values, now).map(|_| 1)?,
+            let (action, id, before) = match id {
+                Some(id) => {
+                    let before = audit_value(&get(conn, id)?);
+                    authorities::update(conn, id, &values, now)?;
+                    ("update", id, Some(before))
+                }
+                None => ("create", authorities::insert(conn, &values, now)?, None),
             };
+            let after = audit_value(&get(conn, id)?);
+            record(
+                conn,
+                caller,
+                action,
+                "authority",
+                Some(id),
+                before,
+                Some(after),
+                now,
+            )?;
         }
         Ok(report)
     })
@@ -261,6 +324,6 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppErr
     if authorities::count(conn)? > 0 {
         return Ok(0);
     }
-    let report = import_csv(conn, SEED, false, now)?;
+    let report = import_csv(conn, &Caller::system("first start"), SEED, false, now)?;
     Ok(report.created)
 }

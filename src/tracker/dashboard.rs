@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::accounts::require;
+use super::audit::Caller;
 use super::holidays::CalendarStore;
 use crate::db::deadlines::{self, Pending};
 use crate::db::requests::{self, Request};
@@ -36,20 +38,25 @@ pub struct Dashboard {
 
 fn pending(
     conn: &mut DbConnection,
+    organisation: i32,
     party: Party,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
 ) -> Result<Section<Pending>, AppError> {
     Ok(Section {
-        rows: deadlines::pending(conn, party, from, until, ROWS)?,
-        total: deadlines::count_pending(conn, party, from, until)?,
+        rows: deadlines::pending(conn, organisation, party, from, until, ROWS)?,
+        total: deadlines::count_pending(conn, organisation, party, from, until)?,
     })
 }
 
-fn with_status(conn: &mut DbConnection, status: Status) -> Result<Section<Request>, AppError> {
+fn with_status(
+    conn: &mut DbConnection,
+    organisation: i32,
+    status: Status,
+) -> Result<Section<Request>, AppError> {
     Ok(Section {
-        rows: requests::with_status(conn, status, ROWS)?,
-        total: requests::count_with_status(conn, status)?,
+        rows: requests::with_status(conn, organisation, status, ROWS)?,
+        total: requests::count_with_status(conn, organisation, status)?,
     })
 }
 
@@ -57,15 +64,17 @@ fn with_status(conn: &mut DbConnection, status: Status) -> Result<Section<Reques
 pub fn dashboard(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
 ) -> Result<Dashboard, AppError> {
+    let organisation = require(caller, |_| true)?.organisation_id;
     super::requests::catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let horizon = calendar
         .add_working_days(CalendarKind::Foia, today, HORIZON_WORKING_DAYS)
         .unwrap_or(today);
     let yesterday = today.pred_opt().unwrap_or(today);
-    let mut overdue = pending(conn, Party::Authority, None, Some(yesterday))?;
+    let mut overdue = pending(conn, organisation, Party::Authority, None, Some(yesterday))?;
     for deadline in &mut overdue.rows {
         deadline.working_days_late = calendar
             .working_days_between(deadline.regime.calendar(), deadline.due, today)
@@ -73,10 +82,10 @@ pub fn dashboard(
     }
     Ok(Dashboard {
         overdue,
-        due_soon: pending(conn, Party::Authority, Some(today), Some(horizon))?,
-        requester: pending(conn, Party::Requester, Some(today), None)?,
-        awaiting_clarification: with_status(conn, Status::AwaitingClarification)?,
-        drafts: with_status(conn, Status::Draft)?,
+        due_soon: pending(conn, organisation, Party::Authority, Some(today), Some(horizon))?,
+        requester: pending(conn, organisation, Party::Requester, Some(today), None)?,
+        awaiting_clarification: with_status(conn, organisation, Status::AwaitingClarification)?,
+        drafts: with_status(conn, organisation, Status::Draft)?,
         today,
         horizon,
     })

@@ -4,10 +4,12 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use super::accounts::{self, UserInput};
+use super::audit::Caller;
 use super::events::{self, EventInput};
 use super::holidays::CalendarStore;
 use super::requests::{self, RequestInput};
-use crate::db::{authorities, requests as stored, DbConnection};
+use crate::db::{self, authorities, requests as stored, DbConnection};
 use crate::domain::calendar::{Calendar, CalendarKind};
 use crate::error::AppError;
 
@@ -154,7 +156,53 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
     ]
 }
 
-/// Loads the demonstration requests into an empty register; returns how many were loaded.
+pub const DEMO_ORGANISATION: &str = "Demo NGO";
+
+/// A demonstration account to sign in with.
+pub struct DemoAccount {
+    pub email: String,
+    pub role: &'static str,
+    pub password: String,
+}
+
+/// Creates a demonstration administrator and coordinator, with new random passwords, unless
+/// they exist already (then `None`: their passwords were printed when they were made).
+pub fn accounts(
+    conn: &mut DbConnection,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Vec<DemoAccount>>, AppError> {
+    let caller = Caller::command_line();
+    db::write(conn, |conn| {
+        if db::accounts::find_user_by_email(conn, "demo-admin@example.org")?.is_some() {
+            return Ok(None);
+        }
+        let mut made = Vec::new();
+        for (email, name, role) in [
+            ("demo-admin@example.org", "Demo administrator", "admin"),
+            ("demo-coordinator@example.org", "Demo coordinator", "coordinator"),
+        ] {
+            let password: String = accounts::new_secret().chars().take(20).collect();
+            let input = UserInput {
+                email: email.into(),
+                name: name.into(),
+                organisation: DEMO_ORGANISATION.into(),
+                role: role.into(),
+                password: Some(password.clone()),
+            };
+            accounts::add_user(conn, &caller, &input, base_url, now)?;
+            made.push(DemoAccount {
+                email: email.into(),
+                role,
+                password,
+            });
+        }
+        Ok(Some(made))
+    })
+}
+
+/// Loads the demonstration requests into an empty register, filed by the demonstration
+/// coordinator; returns how many were loaded.
 pub fn load(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
@@ -164,6 +212,8 @@ pub fn load(
     if stored::count(conn)? > 0 {
         return Ok(0);
     }
+    let coordinator = accounts::user_by_email(conn, "demo-coordinator@example.org")?;
+    let caller = Caller::user(super::sessions::actor_of(&coordinator), None);
     let demos = requests(&*calendars.current(conn)?, today);
     for demo in &demos {
         let authority = authorities::find_by_name(conn, demo.authority)?.ok_or_else(|| {
@@ -182,10 +232,10 @@ pub fn load(
             sent_on: received.clone(),
             received_on: received,
             reference: demo.reference.map(str::to_string),
-            owner: Some("Demo coordinator".into()),
+            owner_id: Some(coordinator.id),
             tags: demo.tags.iter().map(|t| t.to_string()).collect(),
         };
-        let id = requests::create(conn, calendars, today, &input, now)?;
+        let id = requests::create(conn, calendars, &caller, today, &input, now)?;
         for (kind, date, details) in demo.events.iter().skip(1) {
             let event = EventInput {
                 kind: kind.to_string(),
@@ -193,7 +243,7 @@ pub fn load(
                 extended_to: None,
                 details: Some(details.to_string()).filter(|d| !d.is_empty()),
             };
-            events::add(conn, calendars, today, id, &event, now)?;
+            events::add(conn, calendars, &caller, today, id, &event, now)?;
         }
     }
     Ok(demos.len())

@@ -3,15 +3,29 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::audit::{self, withholding, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::{get, reindex};
+use super::requests::{readable, reindex, writable};
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
+use crate::domain::regime::Regime;
 use crate::domain::timeline::{Event, EventKind, Schedule};
 use crate::error::AppError;
 
 pub const MAX_DETAILS: usize = 10_000;
+
+/// An event as the audit trail records it: a subject access request's details by name only.
+fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
+    let value = serde_json::json!({
+        "request_id": event.request_id, "kind": event.kind, "occurred_on": event.occurred_on,
+        "extended_to": event.extended_to, "details": event.details,
+    });
+    match regime {
+        Regime::Sar => withholding(value, &["details"]),
+        _ => value,
+    }
+}
 
 /// An event as a form or an API client sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -51,8 +65,8 @@ impl EventInput {
     }
 }
 
-pub fn list(conn: &mut DbConnection, request_id: i32) -> Result<Vec<EventRecord>, AppError> {
-    get(conn, request_id)?;
+pub fn list(conn: &mut DbConnection, caller: &Caller, request_id: i32) -> Result<Vec<EventRecord>, AppError> {
+    readable(conn, caller, request_id)?;
     Ok(events::for_request(conn, request_id)?)
 }
 
@@ -60,6 +74,7 @@ pub fn list(conn: &mut DbConnection, request_id: i32) -> Result<Vec<EventRecord>
 pub fn add(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     request_id: i32,
     input: &EventInput,
@@ -68,7 +83,7 @@ pub fn add(
     let (event, details) = input.validate(today)?;
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let request = get(conn, request_id)?;
+        let request = writable(conn, caller, request_id)?;
         let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .map(EventRecord::event)
@@ -83,6 +98,8 @@ pub fn add(
             .into_iter()
             .find(|e| e.id == id)
             .ok_or_else(|| AppError::Internal(format!("event {id} vanished")))?;
+        let after = snapshot(&record, request.regime);
+        audit::record(conn, caller, "create", "event", Some(id), None, Some(after), now)?;
         Ok((record, schedule))
     })
 }
@@ -91,12 +108,14 @@ pub fn add(
 pub fn remove_last(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     request_id: i32,
+    now: NaiveDateTime,
 ) -> Result<(EventRecord, Schedule), AppError> {
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let request = get(conn, request_id)?;
+        let request = writable(conn, caller, request_id)?;
         let last = events::last_recorded(conn, request_id)?
             .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
         let rest: Vec<Event> = events::for_request(conn, request_id)?
@@ -113,6 +132,17 @@ pub fn remove_last(
                 other => other,
             })?;
         events::delete(conn, last.id)?;
+        let before = snapshot(&last, request.regime);
+        audit::record(
+            conn,
+            caller,
+            "delete",
+            "event",
+            Some(last.id),
+            Some(before),
+            None,
+            now,
+        )?;
         Ok((last, schedule))
     })
 }

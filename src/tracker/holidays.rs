@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use super::audit::Caller;
 use crate::db::{self, holidays, DbConnection};
 use crate::domain::calendar::{Calendar, Division, HolidayLists};
 use crate::error::AppError;
@@ -128,15 +129,18 @@ impl ImportReport {
 
 /// Validates a gov.uk `bank-holidays.json`, reports what it changes, and (unless a dry run)
 /// stores it and rewrites every deadline it moves, all in one transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn import(
     conn: &mut DbConnection,
     store: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     source: &str,
     content: &str,
     dry_run: bool,
     now: NaiveDateTime,
 ) -> Result<ImportReport, AppError> {
+    super::accounts::require_admin(caller)?;
     let file =
         HolidayLists::from_gov_uk_json(content).map_err(|e| AppError::invalid("file", e.to_string()))?;
     let (report, installed) = db::write_unless(dry_run, conn, |conn| {
@@ -165,6 +169,17 @@ pub fn import(
             return Ok::<_, AppError>((report, None));
         }
         let import_id = holidays::insert(conn, source, content, &report.summary(), now)?;
+        let after = serde_json::json!({"source": source, "summary": report.summary(), "added": report.added, "removed": report.removed});
+        super::audit::record(
+            conn,
+            caller,
+            "import",
+            "holidays",
+            Some(import_id),
+            None,
+            Some(after),
+            now,
+        )?;
         Ok((report, Some((import_id, new))))
     })?;
     // Only once committed does this instance start counting with the new calendar.

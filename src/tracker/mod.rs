@@ -1,6 +1,8 @@
 //! Use cases: each one transaction that loads, applies the domain rules, and writes the change.
 //! The HTML pages, the JSON API and the CLI all call these and nothing else.
 
+pub mod accounts;
+pub mod audit;
 pub mod authorities;
 pub mod calculator;
 pub mod dashboard;
@@ -9,6 +11,7 @@ pub mod events;
 pub mod holidays;
 pub mod input;
 pub mod requests;
+pub mod sessions;
 
 /// The current instant in UTC, to the microsecond: what both backends store.
 pub fn now() -> chrono::NaiveDateTime {

@@ -5,13 +5,17 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use super::accounts::require;
+use super::audit::{record, withholding, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority};
 use crate::db::events::{self, EventRecord};
-use crate::db::requests::{self, Request, RequestFilter, RequestValues};
+use crate::db::requests::{self, Request, RequestFilter, RequestValues, Scope};
 use crate::db::{self, deadlines, DbConnection};
+use crate::domain::account::{Access, Actor};
 use crate::domain::calendar::{Calendar, CalendarKind};
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
@@ -44,7 +48,8 @@ pub struct RequestInput {
     pub received_on: Option<String>,
     /// The authority's reference.
     pub reference: Option<String>,
-    pub owner: Option<String>,
+    /// A user of the request's organisation who follows it (default: whoever creates it).
+    pub owner_id: Option<i32>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
@@ -56,7 +61,12 @@ struct Valid {
     received_on: Option<NaiveDate>,
 }
 
-fn validate(conn: &mut DbConnection, input: &RequestInput, today: NaiveDate) -> Result<Valid, AppError> {
+fn validate(
+    conn: &mut DbConnection,
+    input: &RequestInput,
+    today: NaiveDate,
+    organisation_id: i32,
+) -> Result<Valid, AppError> {
     let mut f = Fields::new();
     let title = f.text("title", "Title", &input.title, MAX_TITLE);
     let body = f.text("body", "The text sent", &input.body, MAX_BODY);
@@ -102,7 +112,16 @@ fn validate(conn: &mut DbConnection, input: &RequestInput, today: NaiveDate) -> 
         input.reference.as_deref(),
         100,
     );
-    let owner = f.optional_text("owner", "Owner", input.owner.as_deref(), 100);
+    if let Some(owner) = input.owner_id {
+        let member = crate::db::accounts::find_user(conn, owner)?
+            .is_some_and(|u| u.active && u.organisation_id == organisation_id);
+        if !member {
+            f.error(
+                "owner_id",
+                "The owner must be an active member of the request's organisation",
+            );
+        }
+    }
     let tags = tags(&mut f, &input.tags);
     let regime = regime.unwrap_or(Regime::Foia);
     f.finish(Valid {
@@ -114,7 +133,7 @@ fn validate(conn: &mut DbConnection, input: &RequestInput, today: NaiveDate) -> 
             sent_via: sent_via.unwrap_or(SentVia::Email).to_string(),
             sent_on: sent_on.or(received_on),
             reference,
-            owner,
+            owner_id: input.owner_id,
         },
         regime,
         tags,
@@ -242,18 +261,101 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
     requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))
 }
 
+/// Which requests of other organisations a viewer sees in lists.
+fn scope_of(actor: &Actor) -> Scope {
+    match actor.role {
+        crate::domain::account::Role::Auditor => Scope::Everything,
+        _ => Scope::SeenBy(actor.organisation_id),
+    }
+}
+
+/// A request the caller may read: one they may not even see is "not found".
+pub(crate) fn readable(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<(Request, Access), AppError> {
+    let actor = require(caller, |_| true)?;
+    let request = get(conn, id)?;
+    match actor.access(
+        request.organisation_id,
+        request.regime,
+        request.status == Status::Draft,
+    ) {
+        Access::None => Err(AppError::NotFound(format!("request {id}"))),
+        access => Ok((request, access)),
+    }
+}
+
+/// A request the caller may change: one they can read but not change is forbidden.
+pub(crate) fn writable(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Request, AppError> {
+    match readable(conn, caller, id)? {
+        (request, Access::Write) => Ok(request),
+        _ => Err(AppError::Forbidden(
+            "Only researchers and coordinators of the request's organisation can change it".into(),
+        )),
+    }
+}
+
+fn tags_of(conn: &mut DbConnection, id: i32) -> Result<Vec<String>, AppError> {
+    Ok(requests::tags(conn, &[id])?.remove(&id).unwrap_or_default())
+}
+
+/// A request as the audit trail records it: a subject access request's personal data by
+/// name only.
+pub(crate) fn snapshot(request: &Request, tags: &[String]) -> serde_json::Value {
+    let value = json!({
+        "title": request.title, "body": request.body, "authority_id": request.authority_id,
+        "regime": request.regime, "sent_via": request.sent_via, "sent_on": request.sent_on,
+        "reference": request.reference, "organisation_id": request.organisation_id,
+        "owner_id": request.owner_id, "tags": tags,
+    });
+    match request.regime {
+        Regime::Sar => withholding(value, &["title", "body", "reference", "tags"]),
+        _ => value,
+    }
+}
+
+/// Gives every request owned by one user to another, each change audited.
+pub(crate) fn hand_over(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    from: i32,
+    to: i32,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let ids = requests::hand_over(conn, from, to, now)?;
+    for id in &ids {
+        record(
+            conn,
+            caller,
+            "hand_over",
+            "request",
+            Some(*id),
+            Some(json!({"owner_id": from})),
+            Some(json!({"owner_id": to})),
+            now,
+        )?;
+    }
+    Ok(ids.len())
+}
+
 /// Creates a request; with a date sent or received it is sent, and its clock starts.
 pub fn create(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     input: &RequestInput,
     now: NaiveDateTime,
 ) -> Result<i32, AppError> {
+    let actor = require(caller, Actor::files_requests)?;
+    let mut input = input.clone();
+    input.owner_id = input.owner_id.or(Some(actor.user_id));
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let valid = validate(conn, input, today)?;
-        let id = requests::insert(conn, &valid.values, now)?;
+        let valid = validate(conn, &input, today, actor.organisation_id)?;
+        let id = requests::insert(conn, actor.organisation_id, &valid.values, now)?;
         requests::set_tags(conn, id, &valid.tags)?;
         let mut events = Vec::new();
         if let Some(received) = valid.received_on {
@@ -262,6 +364,17 @@ pub fn create(
             events.push(event);
         }
         reindex(conn, &calendar, today, id, valid.regime, &events)?;
+        let after = snapshot(&get(conn, id)?, &valid.tags);
+        record(
+            conn,
+            caller,
+            "create",
+            "request",
+            Some(id),
+            None,
+            Some(after),
+            now,
+        )?;
         Ok(id)
     })
 }
@@ -271,6 +384,7 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     id: i32,
     input: &RequestInput,
@@ -278,8 +392,9 @@ pub fn update(
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        get(conn, id)?;
-        let valid = validate(conn, input, today)?;
+        let existing = writable(conn, caller, id)?;
+        let before = snapshot(&existing, &tags_of(conn, id)?);
+        let valid = validate(conn, input, today, existing.organisation_id)?;
         let records = events::for_request(conn, id)?;
         let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
         let received = records
@@ -325,14 +440,27 @@ pub fn update(
             ),
             other => other,
         })?;
+        let after = snapshot(&get(conn, id)?, &valid.tags);
+        record(
+            conn,
+            caller,
+            "update",
+            "request",
+            Some(id),
+            Some(before),
+            Some(after),
+            now,
+        )?;
         Ok(())
     })
 }
 
 /// Sends a draft: records the date sent and the `received` event that starts its clock.
+#[allow(clippy::too_many_arguments)]
 pub fn send(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     id: i32,
     sent_on: &str,
@@ -355,7 +483,7 @@ pub fn send(
     let (sent, received) = f.finish((sent.unwrap_or(today), received.unwrap_or(today)))?;
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let request = get(conn, id)?;
+        let request = writable(conn, caller, id)?;
         if request.status != Status::Draft {
             return Err(AppError::conflict(
                 Some("sent_on"),
@@ -371,6 +499,16 @@ pub fn send(
         events.push(event.clone());
         reindex(conn, &calendar, today, id, request.regime, &events)?;
         events::insert(conn, id, &event, "", now)?;
+        record(
+            conn,
+            caller,
+            "send",
+            "request",
+            Some(id),
+            Some(json!({"sent_on": request.sent_on, "status": request.status})),
+            Some(json!({"sent_on": sent, "received_on": received})),
+            now,
+        )?;
         Ok(())
     })
 }
@@ -385,6 +523,10 @@ pub struct RequestDetail {
     pub schedule: Schedule,
     /// The coalition's other requests to the same authority within 60 working days.
     pub related: Vec<Related>,
+    /// The owner's name.
+    pub owner: Option<String>,
+    /// Whether the viewer may change it.
+    pub writable: bool,
 }
 
 /// Another request that the authority might aggregate with this one for the cost limit.
@@ -399,20 +541,35 @@ pub struct Related {
 pub fn show(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     id: i32,
+    now: NaiveDateTime,
 ) -> Result<RequestDetail, AppError> {
     let calendar = calendars.current(conn)?;
     let calendar = calendar.as_ref();
-    let request = get(conn, id)?;
+    let (request, access) = readable(conn, caller, id)?;
+    if caller
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.view_is_audited(request.regime))
+    {
+        db::transaction(conn, |conn| {
+            record(conn, caller, "view", "request", Some(id), None, None, now)
+        })?;
+    }
     let authority = super::authorities::get(conn, request.authority_id)?;
     let events = events::for_request(conn, id)?;
     let schedule = schedule_of(&request, &events, calendar, today)?;
     let tags = requests::tags(conn, &[id])?.remove(&id).unwrap_or_default();
     let related = if matches!(request.status, Status::Draft | Status::AwaitingResponse) {
-        related(conn, calendar, &request, today)?
+        related(conn, calendar, caller, &request, today)?
     } else {
         Vec::new()
+    };
+    let owner = match request.owner_id {
+        Some(owner) => crate::db::accounts::find_user(conn, owner)?.map(|u| u.name),
+        None => None,
     };
     Ok(RequestDetail {
         request,
@@ -421,6 +578,8 @@ pub fn show(
         events,
         schedule,
         related,
+        owner,
+        writable: access == Access::Write,
     })
 }
 
@@ -441,24 +600,32 @@ fn schedule_of(
 pub fn related(
     conn: &mut DbConnection,
     calendar: &Calendar,
+    caller: &Caller,
     request: &Request,
     today: NaiveDate,
 ) -> Result<Vec<Related>, AppError> {
+    let actor = require(caller, |_| true)?;
     let until = request.sent_on.unwrap_or(today);
     let since = calendar
         .subtract_working_days(CalendarKind::Foia, until, AGGREGATION_WORKING_DAYS)
         .unwrap_or(until);
-    Ok(
-        requests::to_authority_between(conn, request.authority_id, since, until, Some(request.id))?
-            .into_iter()
-            .map(|r| Related {
-                id: r.id,
-                status: r.status,
-                title: r.title,
-                sent_on: r.sent_on,
-            })
-            .collect(),
-    )
+    Ok(requests::to_authority_between(
+        conn,
+        request.organisation_id,
+        request.authority_id,
+        since,
+        until,
+        Some(request.id),
+    )?
+    .into_iter()
+    .filter(|r| actor.access(r.organisation_id, r.regime, r.status == Status::Draft) != Access::None)
+    .map(|r| Related {
+        id: r.id,
+        status: r.status,
+        title: r.title,
+        sent_on: r.sent_on,
+    })
+    .collect())
 }
 
 /// The list's filters as the query string gives them.
@@ -474,6 +641,8 @@ pub struct ListQuery {
     pub tag: Option<String>,
     /// Words to find in the title, the text or the reference.
     pub q: Option<String>,
+    /// "ours" for the viewer's organisation's requests only.
+    pub mine: Option<String>,
     /// From 1.
     pub page: Option<String>,
 }
@@ -513,8 +682,19 @@ impl ListQuery {
         if page.is_none() {
             f.error("page", "page must be a whole number from 1");
         }
+        let mine = match blank(&self.mine).as_deref() {
+            None => false,
+            Some("ours") | Some("true") | Some("on") => true,
+            Some(_) => {
+                f.error("mine", "mine must be ours");
+                false
+            }
+        };
         f.finish((
             RequestFilter {
+                scope: Scope::Everything,
+                // 0 stands for "the viewer's own", filled in by `list`.
+                organisation_id: mine.then_some(0),
                 status,
                 authority_id,
                 regime,
@@ -549,10 +729,16 @@ pub struct RequestPage {
 pub fn list(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
+    caller: &Caller,
     today: NaiveDate,
     query: &ListQuery,
 ) -> Result<RequestPage, AppError> {
-    let (filter, page) = query.validate()?;
+    let actor = require(caller, |_| true)?;
+    let (mut filter, page) = query.validate()?;
+    filter.scope = scope_of(actor);
+    if filter.organisation_id == Some(0) {
+        filter.organisation_id = Some(actor.organisation_id);
+    }
     catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let calendar = calendar.as_ref();

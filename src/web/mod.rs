@@ -1,8 +1,10 @@
 //! What the user sees: HTML pages, the JSON API, and the router that joins them.
 
 pub mod api;
+pub mod auth;
 pub mod cache;
 pub mod extract;
+pub mod headers;
 pub mod pages;
 pub mod routes;
 pub mod templates;
@@ -15,7 +17,7 @@ use extract::{payload_error, BODY_LIMIT};
 pub use routes::ROUTES;
 
 /// An error answered as problem+json under `/api/`, as an HTML page elsewhere.
-fn respond(request: &HttpRequest, error: AppError) -> actix_web::Error {
+pub(crate) fn respond(request: &HttpRequest, error: AppError) -> actix_web::Error {
     if request.path().starts_with("/api/") {
         actix_web::error::InternalError::from_response(error.to_string(), ApiError(error).error_response())
             .into()

@@ -10,6 +10,8 @@ use diesel::Connection;
 use foi_tracker::config::Settings;
 use foi_tracker::db::{Backend, DatabaseUrl};
 use foi_tracker::startup::Application;
+use foi_tracker::tracker::accounts;
+use foi_tracker::tracker::audit::Caller;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
@@ -41,12 +43,66 @@ impl Drop for TestDb {
     }
 }
 
-pub struct TestApp {
+/// Someone using the app: a browser with a session cookie, which also sends the user's API
+/// token on /api/ requests.
+#[derive(Clone)]
+pub struct Session {
     pub address: String,
     pub client: Client,
+    pub email: String,
+    pub password: String,
+    /// The session's CSRF token, which every form must carry.
+    pub csrf: String,
+    /// A personal API token of the same user.
+    pub token: String,
+}
+
+/// The password every test user is given.
+pub const PASSWORD: &str = "correct horse battery staple";
+/// The organisation of the test app's default user.
+pub const ORGANISATION: &str = "Coalition NGO";
+
+pub struct TestApp {
+    pub address: String,
     pub backend: Backend,
     pub database_url: String,
+    pub settings: Settings,
+    /// The default user: a coordinator of [`ORGANISATION`].
+    pub session: Session,
     _db: TestDb,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// A browser that follows no redirects and keeps cookies.
+pub fn browser() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `<input name="{name}" value="…">` in a page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn postgres_admin_url() -> Option<String> {
@@ -100,31 +156,186 @@ impl TestApp {
             bind: "127.0.0.1:0".into(),
             pool_size: 4,
             today: Some(date(today)),
+            // Instances of one deployment share the key, so that a session works on each.
+            session_key: Some(
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=="
+                    .into(),
+            ),
             ..Settings::default()
         };
-        let app = Application::build(settings).expect("the app starts");
-        let address = format!("http://{}", app.address());
-        tokio::spawn(app.run());
-        let client = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        TestApp {
-            address,
-            client,
-            backend,
-            database_url,
-            _db: db,
-        }
+        TestApp::serve_with(backend, database_url, settings, db).await
     }
 
+    /// The server with these settings (bind and database are set here).
+    pub async fn start_with(backend: Backend, settings: Settings) -> Option<TestApp> {
+        let (database_url, db) = fresh_database(backend)?;
+        let settings = Settings {
+            database_url: database_url.clone(),
+            bind: "127.0.0.1:0".into(),
+            ..settings
+        };
+        Some(TestApp::serve_with(backend, database_url, settings, db).await)
+    }
+
+    async fn serve_with(backend: Backend, database_url: String, settings: Settings, db: TestDb) -> TestApp {
+        let app = Application::build(settings.clone()).expect("the app starts");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run());
+        let mut partial = TestApp {
+            session: Session {
+                address: address.clone(),
+                client: browser(),
+                email: String::new(),
+                password: String::new(),
+                csrf: String::new(),
+                token: String::new(),
+            },
+            address,
+            backend,
+            database_url,
+            settings,
+            _db: db,
+        };
+        let email = "coordinator@coalition.example";
+        partial.session = match matches!(partial._db, TestDb::Shared) {
+            true => partial.sign_in(email, PASSWORD).await,
+            false => partial.member(email, "coordinator", ORGANISATION).await,
+        };
+        partial
+    }
+
+    /// A direct connection to the app's database.
+    pub fn connection(&self) -> foi_tracker::db::DbConnection {
+        DatabaseUrl::parse(&self.database_url).unwrap().connect().unwrap()
+    }
+
+    /// Adds a user as `foi-tracker user add --password-stdin` does, and signs them in.
+    pub async fn member(&self, email: &str, role: &str, organisation: &str) -> Session {
+        self.add_user(email, role, organisation);
+        self.sign_in(email, PASSWORD).await
+    }
+
+    /// Adds a user with [`PASSWORD`] from the server's command line; returns their id.
+    pub fn add_user(&self, email: &str, role: &str, organisation: &str) -> i32 {
+        let input = accounts::UserInput {
+            email: email.into(),
+            name: format!("Test {role}"),
+            organisation: organisation.into(),
+            role: role.into(),
+            password: Some(PASSWORD.into()),
+        };
+        let mut conn = self.connection();
+        accounts::add_user(
+            &mut conn,
+            &Caller::command_line(),
+            &input,
+            &self.address,
+            foi_tracker::tracker::now(),
+        )
+        .unwrap()
+        .user
+        .id
+    }
+
+    /// An administrator, signed in with their second factor, as `email`.
+    pub async fn admin(&self) -> Session {
+        self.member("admin@coalition.example", "admin", ORGANISATION)
+            .await
+    }
+
+    /// Signs in through the pages as a browser does, setting up two-factor sign-in where it is
+    /// required, and takes a personal API token from the command line.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Session {
+        let client = browser();
+        let page = client
+            .get(self.url("/sign-in"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = input_value(&page, "csrf").expect("the sign-in form carries a CSRF token");
+        let response = client
+            .post(self.url("/sign-in"))
+            .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in as {email}");
+        if location(&response) == "/account/two-factor" {
+            let page = client
+                .get(self.url("/account/two-factor"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let secret = input_value(&page, "secret").expect("the set-up page shows a secret");
+            let code = accounts::totp(&secret, email)
+                .unwrap()
+                .generate_current()
+                .to_string();
+            let csrf = input_value(&page, "csrf").unwrap();
+            let response = client
+                .post(self.url("/account/two-factor"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("secret", secret.as_str()),
+                    ("code", code.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(location(&response), "/account", "two-factor set-up for {email}");
+        }
+        let page = client
+            .get(self.url("/account"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = input_value(&page, "csrf").expect("signed in: the account page has forms");
+        let mut conn = self.connection();
+        let (_, token) = foi_tracker::tracker::sessions::create_token(
+            &mut conn,
+            &Caller::command_line(),
+            Some(email),
+            "tests",
+            foi_tracker::tracker::now(),
+        )
+        .unwrap();
+        Session {
+            address: self.address.clone(),
+            client,
+            email: email.into(),
+            password: password.into(),
+            csrf,
+            token,
+        }
+    }
+}
+
+impl Session {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
+    /// A request as this user: with the API token under /api/, the session cookie elsewhere.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        if path.starts_with("/api/") {
+            builder.bearer_auth(&self.token)
+        } else {
+            builder
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(self.url(path)).send().await.unwrap()
+        self.request(reqwest::Method::GET, path).send().await.unwrap()
     }
 
     pub async fn get_json(&self, path: &str) -> Value {
@@ -134,19 +345,35 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.unwrap()
+        self.request(reqwest::Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn put_json(&self, path: &str, body: &Value) -> Response {
-        self.client.put(self.url(path)).json(body).send().await.unwrap()
+        self.request(reqwest::Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.client.delete(self.url(path)).send().await.unwrap()
+        self.request(reqwest::Method::DELETE, path).send().await.unwrap()
     }
 
+    /// Posts a form as the browser does, with the session's CSRF token.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
-        self.client.post(self.url(path)).form(form).send().await.unwrap()
+        let mut fields = vec![("csrf", self.csrf.as_str())];
+        fields.extend_from_slice(form);
+        self.client
+            .post(self.url(path))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn text(&self, path: &str) -> String {
@@ -187,20 +414,26 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "{kind}@{on}: {json}");
         json["schedule"].clone()
     }
+}
 
+impl TestApp {
     /// Everything stored, read straight from the database, to prove a refusal changed nothing.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<String>> {
-        let url = DatabaseUrl::parse(&self.database_url).unwrap();
-        let mut conn = url.connect().unwrap();
+        let mut conn = self.connection();
         let mut tables = BTreeMap::new();
         let queries = [
             ("authorities", "SELECT id || '|' || name || '|' || short_name || '|' || COALESCE(foi_email, '') || '|' || COALESCE(website, '') || '|' || default_regime || '|' || nation || '|' || CAST(updated_at AS TEXT) FROM authorities ORDER BY id"),
-            ("requests", "SELECT id || '|' || title || '|' || body || '|' || authority_id || '|' || regime || '|' || sent_via || '|' || COALESCE(CAST(sent_on AS TEXT), '') || '|' || COALESCE(reference, '') || '|' || COALESCE(owner, '') || '|' || status || '|' || CAST(updated_at AS TEXT) FROM requests ORDER BY id"),
+            ("requests", "SELECT id || '|' || title || '|' || body || '|' || authority_id || '|' || regime || '|' || sent_via || '|' || COALESCE(CAST(sent_on AS TEXT), '') || '|' || COALESCE(reference, '') || '|' || organisation_id || '|' || COALESCE(CAST(owner_id AS TEXT), '') || '|' || status || '|' || CAST(updated_at AS TEXT) FROM requests ORDER BY id"),
             ("request_tags", "SELECT request_id || '|' || tag FROM request_tags ORDER BY request_id, tag"),
             ("events", "SELECT id || '|' || request_id || '|' || kind || '|' || CAST(occurred_on AS TEXT) || '|' || COALESCE(CAST(extended_to AS TEXT), '') || '|' || details FROM events ORDER BY id"),
             ("deadlines", "SELECT request_id || '|' || position || '|' || kind || '|' || CAST(due AS TEXT) || '|' || COALESCE(settled_state, '') FROM deadlines ORDER BY request_id, position"),
             ("holiday_imports", "SELECT id || '|' || source FROM holiday_imports ORDER BY id"),
             ("register_version", "SELECT CAST(version AS TEXT) FROM register_version"),
+            ("organisations", "SELECT id || '|' || name FROM organisations ORDER BY id"),
+            ("users", "SELECT id || '|' || email || '|' || role || '|' || CAST(active AS TEXT) || '|' || COALESCE(password_hash, '') || '|' || COALESCE(totp_secret, '') FROM users ORDER BY id"),
+            ("sessions", "SELECT id || '|' || user_id FROM sessions ORDER BY id"),
+            ("api_tokens", "SELECT id || '|' || name || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens ORDER BY id"),
+            ("audit_entries", "SELECT id || '|' || action || '|' || entity FROM audit_entries ORDER BY id"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]

@@ -7,12 +7,14 @@ use crate::db::authorities::Authority;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, ApiJson};
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
     responses((status = 200, description = "OK", body = Vec<Authority>)))]
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let list = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, ApiError> {
+    let caller = who.caller();
+    let list = with_db(&state, move |conn, _, _| authorities::list(conn, &caller)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -24,11 +26,13 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
         (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     state: web::Data<AppState>,
+    who: Who,
     body: ApiJson<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
+    let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
-        authorities::create(conn, &input, tracker::now())
+        authorities::create(conn, &caller, &input, tracker::now())
     })
     .await?;
     Ok(created(
@@ -42,9 +46,14 @@ pub async fn create(
     responses((status = 200, description = "OK", body = Authority),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
-pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let authority = with_db(&state, move |conn, _, _| authorities::get(conn, id)).await?;
+    let caller = who.caller();
+    let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(authority))
 }
 
@@ -58,13 +67,15 @@ pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result
         (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     state: web::Data<AppState>,
+    who: Who,
     path: web::Path<String>,
     body: ApiJson<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
-        authorities::update(conn, id, &input, tracker::now())
+        authorities::update(conn, &caller, id, &input, tracker::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(authority))

@@ -9,6 +9,7 @@ use crate::domain::timeline::Schedule;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput};
+use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, ApiJson};
 
 /// An event recorded or removed, and the request's schedule after it.
@@ -23,9 +24,14 @@ pub struct EventChange {
     responses((status = 200, description = "OK", body = Vec<EventRecord>),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
-pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let events = with_db(&state, move |conn, _, _| tracker::events::list(conn, id)).await?;
+    let caller = who.caller();
+    let events = with_db(&state, move |conn, _, _| tracker::events::list(conn, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(events))
 }
 
@@ -38,13 +44,15 @@ pub async fn list(state: web::Data<AppState>, path: web::Path<String>) -> Result
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     state: web::Data<AppState>,
+    who: Who,
     path: web::Path<String>,
     body: ApiJson<EventInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
-        tracker::events::add(conn, calendar, today, id, &input, tracker::now())
+        tracker::events::add(conn, calendar, &caller, today, id, &input, tracker::now())
     })
     .await?;
     Ok(created(
@@ -61,11 +69,13 @@ pub async fn add(
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_last(
     state: web::Data<AppState>,
+    who: Who,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
+    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
-        tracker::events::remove_last(conn, calendar, today, id)
+        tracker::events::remove_last(conn, calendar, &caller, today, id, tracker::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(EventChange { event, schedule }))

@@ -12,6 +12,7 @@ use crate::domain::timeline::{Schedule, Status};
 use crate::error::{ApiError, AppError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, requests, requests::ListQuery, requests::Related, requests::RequestInput};
+use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, ApiJson};
 
 /// The authority a request goes to.
@@ -33,7 +34,10 @@ pub struct RequestJson {
     pub sent_via: SentVia,
     pub sent_on: Option<NaiveDate>,
     pub reference: Option<String>,
-    pub owner: Option<String>,
+    /// The organisation the request belongs to.
+    pub organisation_id: i32,
+    /// The member who looks after it.
+    pub owner_id: Option<i32>,
     pub tags: Vec<String>,
     pub status: Status,
     pub overdue: bool,
@@ -62,7 +66,8 @@ fn json_of(
         sent_via: request.sent_via,
         sent_on: request.sent_on,
         reference: request.reference.clone(),
-        owner: request.owner.clone(),
+        organisation_id: request.organisation_id,
+        owner_id: request.owner_id,
         tags,
         status: schedule.status,
         overdue: schedule.overdue,
@@ -103,14 +108,19 @@ pub struct RequestList {
     responses((status = 200, description = "OK", body = RequestList),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
-pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Who,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let query: ListQuery =
         serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
             field: None,
             message: format!("the query string could not be read: {e}"),
         })?;
+    let caller = who.caller();
     let page = with_db(&state, move |conn, calendar, today| {
-        requests::list(conn, calendar, today, &query)
+        requests::list(conn, calendar, &caller, today, &query)
     })
     .await?;
     let items = page
@@ -140,12 +150,15 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
         (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     state: web::Data<AppState>,
+    who: Who,
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
+    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        let id = requests::create(conn, calendar, today, &input, tracker::now())?;
-        requests::show(conn, calendar, today, id)
+        let now = tracker::now();
+        let id = requests::create(conn, calendar, &caller, today, &input, now)?;
+        requests::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
     let location = format!("/api/v1/requests/{}", detail.request.id);
@@ -157,10 +170,15 @@ pub async fn create(
     responses((status = 200, description = "OK", body = RequestJson),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
-pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn read(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
+    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        requests::show(conn, calendar, today, id)
+        requests::show(conn, calendar, &caller, today, id, tracker::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))
@@ -175,14 +193,17 @@ pub async fn read(state: web::Data<AppState>, path: web::Path<String>) -> Result
         (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     state: web::Data<AppState>,
+    who: Who,
     path: web::Path<String>,
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        requests::update(conn, calendar, today, id, &input, tracker::now())?;
-        requests::show(conn, calendar, today, id)
+        let now = tracker::now();
+        requests::update(conn, calendar, &caller, today, id, &input, now)?;
+        requests::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))

@@ -5,19 +5,24 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, is_form_error, options, page, see_other};
+use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::accounts::require;
 use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db, Upload};
 
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    let authorities = with_db(&state, move |conn, _, _| authorities::list(conn, &caller)).await?;
     page(
         &state,
+        &who,
         "authorities/list",
-        &json!({"title": "Authorities", "nav": "authorities", "authorities": authorities}),
+        json!({"title": "Authorities", "nav": "authorities", "authorities": authorities}),
     )
 }
 
@@ -38,86 +43,112 @@ fn form_page(form: &AuthorityInput, errors: Map<String, Value>, existing: Option
     })
 }
 
-pub async fn new(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn new(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    require(&who.caller(), Actor::is_admin)?;
     let form = AuthorityInput {
         default_regime: Regime::Foia.to_string(),
         nation: Nation::Uk.to_string(),
         ..AuthorityInput::default()
     };
-    page(&state, "authorities/form", &form_page(&form, Map::new(), None))
+    page(
+        &state,
+        &who,
+        "authorities/form",
+        form_page(&form, Map::new(), None),
+    )
 }
 
 pub async fn create(
     state: web::Data<AppState>,
-    form: web::Form<AuthorityInput>,
+    posted: Posted<AuthorityInput>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let input = form.clone();
+    let caller = who.caller();
     match with_db(&state, move |conn, _, _| {
-        authorities::create(conn, &input, tracker::now())
+        authorities::create(conn, &caller, &input, tracker::now())
     })
     .await
     {
         Ok(_) => Ok(see_other("/authorities")),
         Err(error) if is_form_error(&error) => form_again(
             &state,
+            &who,
             &error,
             "authorities/form",
-            &form_page(&form, errors(&error), None),
+            form_page(&form, errors(&error), None),
         ),
         Err(error) => Err(error),
     }
 }
 
-pub async fn edit(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let authority = with_db(&state, move |conn, _, _| authorities::get(conn, id)).await?;
+    let caller = who.caller();
+    require(&caller, Actor::is_admin)?;
+    let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
     page(
         &state,
+        &who,
         "authorities/form",
-        &form_page(&AuthorityInput::from(&authority), Map::new(), Some(id)),
+        form_page(&AuthorityInput::from(&authority), Map::new(), Some(id)),
     )
 }
 
 pub async fn update(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<AuthorityInput>,
+    posted: Posted<AuthorityInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let input = form.clone();
+    let caller = who.caller();
     match with_db(&state, move |conn, _, _| {
-        authorities::update(conn, id, &input, tracker::now())
+        authorities::update(conn, &caller, id, &input, tracker::now())
     })
     .await
     {
         Ok(_) => Ok(see_other("/authorities")),
         Err(error) if is_form_error(&error) => form_again(
             &state,
+            &who,
             &error,
             "authorities/form",
-            &form_page(&form, errors(&error), Some(id)),
+            form_page(&form, errors(&error), Some(id)),
         ),
         Err(error) => Err(error),
     }
 }
 
-pub async fn import_form(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn import_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    require(&who.caller(), Actor::is_admin)?;
     page(
         &state,
+        &who,
         "authorities/import",
-        &json!({"title": "Import authorities", "nav": "authorities"}),
+        json!({"title": "Import authorities", "nav": "authorities"}),
     )
 }
 
-pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn import(
+    state: web::Data<AppState>,
+    who: Who,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    require(&caller, Actor::is_admin)?;
     let result = async {
         let upload = Upload::read(multipart, "file").await?;
+        who.check_csrf(upload.field("csrf"))?;
         let text = upload.text("file")?.to_string();
         let dry_run = upload.field("dry_run").is_some_and(|v| v == "true");
         with_db(&state, move |conn, _, _| {
-            authorities::import_csv(conn, &text, dry_run, tracker::now())
+            authorities::import_csv(conn, &caller, &text, dry_run, tracker::now())
         })
         .await
     }
@@ -128,15 +159,25 @@ pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<
             let error = AppError::Invalid(Vec::new());
             form_again(
                 &state,
+                &who,
                 &error,
                 "authorities/import",
-                &data(Some(&report), Map::new()),
+                data(Some(&report), Map::new()),
             )
         }
-        Ok(report) => page(&state, "authorities/import", &data(Some(&report), Map::new())),
-        Err(error) if is_form_error(&error) => {
-            form_again(&state, &error, "authorities/import", &data(None, errors(&error)))
-        }
+        Ok(report) => page(
+            &state,
+            &who,
+            "authorities/import",
+            data(Some(&report), Map::new()),
+        ),
+        Err(error) if is_form_error(&error) => form_again(
+            &state,
+            &who,
+            &error,
+            "authorities/import",
+            data(None, errors(&error)),
+        ),
         Err(error) => Err(error),
     }
 }

@@ -9,12 +9,17 @@ use crate::domain::timeline::EventKind;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::calculator::{CalculatorEvent, CalculatorInput};
+use crate::web::auth::Who;
 use crate::web::extract::with_db;
 
 /// Rows offered for later events.
 const EVENT_ROWS: usize = 6;
 
-pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    who: Who,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string()).unwrap_or_default();
     let get = |name: &str| {
         pairs
@@ -101,7 +106,7 @@ pub async fn show(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
         "schedule": schedule, "errors": errs,
     });
     if data["errors"].as_object().is_some_and(|e| !e.is_empty()) {
-        return form_again(&state, &AppError::Invalid(Vec::new()), "calculator", &data);
+        return form_again(&state, &who, &AppError::Invalid(Vec::new()), "calculator", data);
     }
-    page(&state, "calculator", &data)
+    page(&state, &who, "calculator", data)
 }

@@ -1,4 +1,5 @@
-//! `/`: what is overdue, what is due soon, the requester's own deadlines, clarifications, drafts.
+//! `/`: the viewer's organisation's work: what is overdue, what is due soon, the requester's
+//! own deadlines, clarifications, drafts.
 
 use actix_web::{web, HttpResponse};
 use serde_json::json;
@@ -7,22 +8,23 @@ use super::stored_page;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker;
+use crate::web::auth::Who;
 use crate::web::view::{self, long_date};
 
-pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    stored_page(&state, "/".into(), |conn, calendar, today| {
-        let d = tracker::dashboard::dashboard(conn, calendar, today)?;
+pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    stored_page(&state, &who, "/", |conn, calendars, caller, today| {
+        let d = tracker::dashboard::dashboard(conn, calendars, caller, today)?;
         Ok((
             "dashboard",
             json!({
                 "title": "Dashboard", "nav": "dashboard",
                 "today": d.today, "today_long": long_date(d.today),
                 "horizon": d.horizon, "horizon_long": long_date(d.horizon),
-                "overdue": view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?overdue=true")),
+                "overdue": view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?mine=ours&overdue=true")),
                 "due_soon": view::pending(&d.due_soon, "No authority's deadline falls in the next five working days.", None),
                 "requester": view::pending(&d.requester, "No deadline of yours is running.", None),
-                "clarification": view::requests(&d.awaiting_clarification, "No authority is waiting for clarification.", "/requests?status=awaiting_clarification"),
-                "drafts": view::requests(&d.drafts, "No drafts.", "/requests?status=draft"),
+                "clarification": view::requests(&d.awaiting_clarification, "No authority is waiting for clarification.", "/requests?mine=ours&status=awaiting_clarification"),
+                "drafts": view::requests(&d.drafts, "No drafts.", "/requests?mine=ours&status=draft"),
             }),
         ))
     })

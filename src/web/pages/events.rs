@@ -9,6 +9,7 @@ use super::{errors, form_again, is_form_error, see_other};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput, requests};
+use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -32,57 +33,72 @@ impl EventForm {
     }
 }
 
+/// The request page again, with a form's values and errors, or a message at the top.
+async fn page_again(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    error: &AppError,
+    forms: PageForms,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    let detail = with_db(state, move |conn, calendars, today| {
+        requests::show(conn, calendars, &caller, today, id, tracker::now())
+    })
+    .await?;
+    form_again(state, who, error, "requests/show", show_page(&detail, forms))
+}
+
 pub async fn add(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<EventForm>,
+    posted: Posted<EventForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let input = form.input();
-    let result = with_db(&state, move |conn, calendar, today| {
-        tracker::events::add(conn, calendar, today, id, &input, tracker::now())
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
+        tracker::events::add(conn, calendars, &caller, today, id, &input, tracker::now())
     })
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
         Err(error) if is_form_error(&error) => {
-            let detail = with_db(&state, move |conn, calendar, today| {
-                requests::show(conn, calendar, today, id)
-            })
-            .await?;
             let forms = PageForms {
                 event: json!(form),
                 event_errors: errors(&error),
                 ..PageForms::default()
             };
-            form_again(&state, &error, "requests/show", &show_page(&detail, forms))
+            page_again(&state, &who, id, &error, forms).await
         }
         Err(error) => Err(error),
     }
 }
 
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Empty {}
+
 pub async fn remove_last(
     state: web::Data<AppState>,
     path: web::Path<String>,
+    posted: Posted<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let result = with_db(&state, move |conn, calendar, today| {
-        tracker::events::remove_last(conn, calendar, today, id)
+    let who = posted.who;
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
+        tracker::events::remove_last(conn, calendars, &caller, today, id, tracker::now())
     })
     .await;
     match result {
         Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
         Err(error @ AppError::Conflict { .. }) => {
-            let detail = with_db(&state, move |conn, calendar, today| {
-                requests::show(conn, calendar, today, id)
-            })
-            .await?;
             let forms = PageForms {
                 message: Some(error.to_string()),
                 ..PageForms::default()
             };
-            form_again(&state, &error, "requests/show", &show_page(&detail, forms))
+            page_again(&state, &who, id, &error, forms).await
         }
         Err(error) => Err(error),
     }

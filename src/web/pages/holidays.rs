@@ -6,43 +6,52 @@ use chrono::Datelike;
 use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, is_form_error, page};
+use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::accounts::require;
 use crate::tracker::{self, holidays};
+use crate::web::auth::Who;
 use crate::web::extract::{with_db, Upload};
 
-fn data(
-    state: &AppState,
-    imports: Value,
-    report: Option<&holidays::ImportReport>,
+/// The import history and this year's holidays in each division, with a report if there is one.
+async fn data(
+    state: &web::Data<AppState>,
+    report: Option<holidays::ImportReport>,
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
-    let mut conn = state.pool.get()?;
-    let calendar = state.calendars.current(&mut conn)?;
-    let year = state.today().year();
-    let divisions: Vec<Value> = holidays::year(&calendar, year)
-        .into_iter()
-        .map(|(division, holidays)| json!({"name": division.name(), "holidays": holidays}))
-        .collect();
-    Ok(json!({
-        "title": "Bank holidays", "nav": "holidays", "imports": imports, "report": report,
-        "errors": errors, "year": year, "divisions": divisions,
-    }))
-}
-
-pub async fn show(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let imports = with_db(&state, |conn, _, _| holidays::history(conn)).await?;
-    let data = web::block({
-        let state = state.clone();
-        move || data(&state, json!(imports), None, Map::new())
+    with_db(state, move |conn, calendars, today| {
+        let imports = holidays::history(conn)?;
+        let calendar = calendars.current(conn)?;
+        let year = today.year();
+        let divisions: Vec<Value> = holidays::year(&calendar, year)
+            .into_iter()
+            .map(|(division, holidays)| json!({"name": division.name(), "holidays": holidays}))
+            .collect();
+        Ok(json!({
+            "title": "Bank holidays", "nav": "holidays", "imports": imports, "report": report,
+            "errors": errors, "year": year, "divisions": divisions,
+        }))
     })
-    .await??;
-    page(&state, "admin/holidays", &data)
+    .await
 }
 
-pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<HttpResponse, AppError> {
+pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    require(&who.caller(), Actor::is_admin)?;
+    let data = data(&state, None, Map::new()).await?;
+    page(&state, &who, "admin/holidays", data)
+}
+
+pub async fn import(
+    state: web::Data<AppState>,
+    who: Who,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    require(&caller, Actor::is_admin)?;
     let result = async {
         let upload = Upload::read(multipart, "file").await?;
+        who.check_csrf(upload.field("csrf"))?;
         let text = upload.text("file")?.to_string();
         let source = upload
             .file_name
@@ -55,6 +64,7 @@ pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<
             holidays::import(
                 &mut conn,
                 &state.calendars,
+                &caller,
                 state.today(),
                 &source,
                 &text,
@@ -65,21 +75,15 @@ pub async fn import(state: web::Data<AppState>, multipart: Multipart) -> Result<
         .await?
     }
     .await;
-    let imports = with_db(&state, |conn, _, _| holidays::history(conn)).await?;
-    let (report, error) = match result {
-        Ok(report) => (Some(report), None),
-        Err(error) if is_form_error(&error) => (None, Some(error)),
-        Err(error) => return Err(error),
-    };
-    let errs = error.as_ref().map(errors).unwrap_or_default();
-    let data = web::block({
-        let state = state.clone();
-        let report = report.clone();
-        move || data(&state, json!(imports), report.as_ref(), errs)
-    })
-    .await??;
-    match error {
-        Some(error) => form_again(&state, &error, "admin/holidays", &data),
-        None => page(&state, "admin/holidays", &data),
+    match result {
+        Ok(report) => {
+            let data = data(&state, Some(report), Map::new()).await?;
+            page(&state, &who, "admin/holidays", data)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = data(&state, None, errors(&error)).await?;
+            form_again(&state, &who, &error, "admin/holidays", data)
+        }
+        Err(error) => Err(error),
     }
 }

@@ -1,43 +1,103 @@
 //! The HTML pages: parse the form or query, call the use case, render. No JavaScript needed.
 
+pub mod account;
 pub mod assets;
+pub mod audit;
 pub mod authorities;
 pub mod calculator;
 pub mod dashboard;
 pub mod events;
 pub mod health;
 pub mod holidays;
+pub mod links;
 pub mod requests;
+pub mod session;
+pub mod users;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::auth::{signed_cookie, Who, CSRF_COOKIE};
 use super::templates::render;
 use crate::db::{self, DbConnection};
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::accounts::new_secret;
+use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
 
 /// Renders a page with 200 OK.
-pub fn page(state: &AppState, name: &str, data: &impl Serialize) -> Result<HttpResponse, AppError> {
-    render(&state.templates, StatusCode::OK, name, data)
+pub fn page(state: &AppState, who: &Who, name: &str, data: Value) -> Result<HttpResponse, AppError> {
+    respond(state, who, StatusCode::OK, name, data)
 }
 
-/// A page that shows only what is stored: rendered once per register version and day, then
-/// served from the cache until a write moves the version. `build` gives the template and data.
+/// Renders a form again with its errors: the error's own status (400, 403, 409, 413, 422,
+/// 429) when the input is at fault, else 422.
+pub fn form_again(
+    state: &AppState,
+    who: &Who,
+    error: &AppError,
+    name: &str,
+    data: Value,
+) -> Result<HttpResponse, AppError> {
+    let status = if is_form_error(error) {
+        error.status()
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    respond(state, who, status, name, data)
+}
+
+/// Every page carries the layout's view of the viewer and the token its forms must send; a
+/// browser without a session is given the cookie that token is checked against.
+fn respond(
+    state: &AppState,
+    who: &Who,
+    status: StatusCode,
+    name: &str,
+    mut data: Value,
+) -> Result<HttpResponse, AppError> {
+    let fresh = who.needs_csrf_cookie().then(new_secret);
+    if let (Value::Object(map), Value::Object(layout)) = (&mut data, who.layout(fresh.as_deref())) {
+        map.extend(layout);
+    }
+    let mut response = render(&state.templates, status, name, &data)?;
+    if let Some(value) = fresh {
+        let _ = response.add_cookie(&signed_cookie(state, CSRF_COOKIE, value));
+    }
+    Ok(response)
+}
+
+/// Stands for the session's CSRF token in a cached page, and is replaced on the way out.
+const CSRF_PLACEHOLDER: &str = "__csrf_token__";
+
+/// A page that shows only what is stored, for one signed-in user: rendered once per register
+/// version and day, then served from the cache until a write moves the version. `build`
+/// gives the template and data.
 pub async fn stored_page<F>(
     state: &web::Data<AppState>,
-    key: String,
+    who: &Who,
+    key: &str,
     build: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut DbConnection, &CalendarStore, NaiveDate) -> Result<(&'static str, Value), AppError>
+    F: FnOnce(
+            &mut DbConnection,
+            &CalendarStore,
+            &Caller,
+            NaiveDate,
+        ) -> Result<(&'static str, Value), AppError>
         + Send
         + 'static,
 {
+    let caller = who.caller();
+    let actor = caller.actor.clone().ok_or(AppError::Unauthorized)?;
+    let key = format!("{}:{key}", actor.user_id);
+    let mut layout = who.layout(None);
+    layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
+    let csrf = who.csrf().unwrap_or_default().to_string();
     let state = state.clone();
     let html = web::block(move || -> Result<String, AppError> {
         let mut conn = state.pool.get()?;
@@ -47,7 +107,10 @@ where
         if let Some(html) = state.pages.get(&key, version, today).filter(|_| cache) {
             return Ok(html);
         }
-        let (name, data) = build(&mut conn, &state.calendars, today)?;
+        let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
+        if let (Value::Object(map), Value::Object(layout)) = (&mut data, layout) {
+            map.extend(layout);
+        }
         let html = state
             .templates
             .render(name, &data)
@@ -60,23 +123,7 @@ where
     .await??;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(html))
-}
-
-/// Renders a form again with its errors: the error's own status (400, 409, 413, 422) when
-/// the input is at fault, else 422.
-pub fn form_again(
-    state: &AppState,
-    error: &AppError,
-    name: &str,
-    data: &impl Serialize,
-) -> Result<HttpResponse, AppError> {
-    let status = if is_form_error(error) {
-        error.status()
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    render(&state.templates, status, name, data)
+        .body(html.replace(CSRF_PLACEHOLDER, &csrf)))
 }
 
 /// After a change, send the browser on with a GET (303 See Other).
@@ -106,6 +153,7 @@ pub fn is_form_error(error: &AppError) -> bool {
             | AppError::Conflict { .. }
             | AppError::TooLarge(_)
             | AppError::BadRequest { .. }
+            | AppError::Throttled(_)
     )
 }
 

@@ -6,14 +6,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, is_form_error, options, page, see_other, stored_page};
+use crate::db::accounts::User;
 use crate::db::authorities::Authority;
+use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{EventKind, Status};
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::audit::Caller;
 use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
 use crate::tracker::{self, authorities};
+use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::view;
 
@@ -30,7 +34,7 @@ pub struct RequestForm {
     pub sent_on: String,
     pub received_on: String,
     pub reference: String,
-    pub owner: String,
+    pub owner_id: String,
     pub tags: String,
 }
 
@@ -46,7 +50,7 @@ impl RequestForm {
             sent_on: some(&self.sent_on),
             received_on: some(&self.received_on),
             reference: some(&self.reference),
-            owner: some(&self.owner),
+            owner_id: self.owner_id.trim().parse().ok(),
             tags: self.tags.split(',').map(str::to_string).collect(),
         }
     }
@@ -62,7 +66,7 @@ impl RequestForm {
             sent_on: r.sent_on.map(|d| d.to_string()).unwrap_or_default(),
             received_on: String::new(),
             reference: r.reference.clone().unwrap_or_default(),
-            owner: r.owner.clone().unwrap_or_default(),
+            owner_id: r.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             tags: detail.tags.join(", "),
         }
     }
@@ -75,8 +79,22 @@ fn authority_choices(authorities: &[Authority], selected: &str) -> Vec<Value> {
         .collect()
 }
 
+/// What the request form needs besides the form: the authorities and the organisation's members.
+fn choices(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    organisation: Option<i32>,
+) -> Result<(Vec<Authority>, Vec<User>), AppError> {
+    let organisation = organisation.or(caller.actor.as_ref().map(|a| a.organisation_id));
+    let members = match organisation {
+        Some(id) => tracker::accounts::members(conn, id)?,
+        None => Vec::new(),
+    };
+    Ok((authorities::list(conn, caller)?, members))
+}
+
 fn form_page(
-    authorities: &[Authority],
+    (authorities, members): &(Vec<Authority>, Vec<User>),
     form: &RequestForm,
     errors: Map<String, Value>,
     existing: Option<i32>,
@@ -95,10 +113,15 @@ fn form_page(
             format!("/requests/{id}"),
         ),
     };
+    let owners: Vec<Value> = members
+        .iter()
+        .filter(|m| m.active)
+        .map(|m| json!({"id": m.id, "name": m.name, "selected": m.id.to_string() == form.owner_id.trim()}))
+        .collect();
     json!({
         "title": heading, "heading": heading, "nav": if existing.is_none() { "new" } else { "requests" },
         "action": action, "button": button, "cancel": cancel, "is_new": existing.is_none(),
-        "form": form, "errors": errors,
+        "form": form, "errors": errors, "owners": owners,
         "authorities": authority_choices(authorities, &form.authority_id),
         "regimes": options::<Regime>(Regime::short_name),
         "sent_vias": options::<SentVia>(SentVia::label),
@@ -107,9 +130,12 @@ fn form_page(
 
 pub async fn new(
     state: web::Data<AppState>,
+    who: Who,
     query: web::Query<Map<String, Value>>,
 ) -> Result<HttpResponse, AppError> {
-    let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+    let caller = who.caller();
+    tracker::accounts::require(&caller, crate::domain::account::Actor::files_requests)?;
+    let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
     let form = RequestForm {
         authority_id: query
             .get("authority_id")
@@ -121,75 +147,96 @@ pub async fn new(
     };
     page(
         &state,
+        &who,
         "requests/form",
-        &form_page(&authorities, &form, Map::new(), None),
+        form_page(&data, &form, Map::new(), None),
     )
 }
 
 pub async fn create(
     state: web::Data<AppState>,
-    form: web::Form<RequestForm>,
+    posted: Posted<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let input = form.input();
-    let result = with_db(&state, move |conn, calendar, today| {
-        requests::create(conn, calendar, today, &input, tracker::now())
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
+        requests::create(conn, calendars, &caller, today, &input, tracker::now())
     })
     .await;
     match result {
         Ok(id) => Ok(see_other(&format!("/requests/{id}"))),
         Err(error) if is_form_error(&error) => {
-            let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+            let caller = who.caller();
+            let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
             form_again(
                 &state,
+                &who,
                 &error,
                 "requests/form",
-                &form_page(&authorities, &form, errors(&error), None),
+                form_page(&data, &form, errors(&error), None),
             )
         }
         Err(error) => Err(error),
     }
 }
 
-pub async fn edit(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn edit(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let (detail, authorities) = with_db(&state, move |conn, calendar, today| {
-        Ok((
-            requests::show(conn, calendar, today, id)?,
-            authorities::list(conn)?,
-        ))
+    let caller = who.caller();
+    let (detail, data) = with_db(&state, move |conn, calendars, today| {
+        let detail = requests::show(conn, calendars, &caller, today, id, tracker::now())?;
+        if !detail.writable {
+            return Err(AppError::Forbidden(
+                "Only researchers and coordinators of the request's organisation can change it".into(),
+            ));
+        }
+        let data = choices(conn, &caller, Some(detail.request.organisation_id))?;
+        Ok((detail, data))
     })
     .await?;
     let form = RequestForm::of(&detail);
     page(
         &state,
+        &who,
         "requests/form",
-        &form_page(&authorities, &form, Map::new(), Some(id)),
+        form_page(&data, &form, Map::new(), Some(id)),
     )
 }
 
 pub async fn update(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<RequestForm>,
+    posted: Posted<RequestForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let mut input = form.input();
     input.received_on = None;
-    let result = with_db(&state, move |conn, calendar, today| {
-        requests::update(conn, calendar, today, id, &input, tracker::now())
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
+        requests::update(conn, calendars, &caller, today, id, &input, tracker::now())
     })
     .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
         Err(error) if is_form_error(&error) => {
-            let authorities = with_db(&state, |conn, _, _| authorities::list(conn)).await?;
+            let caller = who.caller();
+            let data = with_db(&state, move |conn, _, _| {
+                let organisation = requests::get(conn, id)?.organisation_id;
+                choices(conn, &caller, Some(organisation))
+            })
+            .await?;
             form_again(
                 &state,
+                &who,
                 &error,
                 "requests/form",
-                &form_page(&authorities, &form, errors(&error), Some(id)),
+                form_page(&data, &form, errors(&error), Some(id)),
             )
         }
         Err(error) => Err(error),
@@ -229,13 +276,29 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     })
 }
 
-pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    stored_page(&state, format!("/requests/{id}"), move |conn, calendar, today| {
-        let detail = requests::show(conn, calendar, today, id)?;
+    let build = move |conn: &mut DbConnection, calendars: &_, caller: &Caller, today| {
+        let detail = requests::show(conn, calendars, caller, today, id, tracker::now())?;
         Ok(("requests/show", show_page(&detail, PageForms::default())))
-    })
-    .await
+    };
+    // An auditor's every view of a subject access request is audited: never from the cache.
+    let audited = who
+        .actor()
+        .is_some_and(|a| a.role == crate::domain::account::Role::Auditor);
+    if audited {
+        let caller = who.caller();
+        let (name, data) = with_db(&state, move |conn, calendars, today| {
+            build(conn, calendars, &caller, today)
+        })
+        .await?;
+        return page(&state, &who, name, data);
+    }
+    stored_page(&state, &who, &format!("/requests/{id}"), build).await
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -248,21 +311,32 @@ pub struct SendForm {
 pub async fn send(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<SendForm>,
+    posted: Posted<SendForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let form = form.into_inner();
+    let Posted { form, who } = posted;
     let (sent, received) = (form.sent_on.clone(), form.received_on.clone());
-    let result = with_db(&state, move |conn, calendar, today| {
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
         let received = Some(received.as_str()).filter(|r| !r.trim().is_empty());
-        requests::send(conn, calendar, today, id, &sent, received, tracker::now())
+        requests::send(
+            conn,
+            calendars,
+            &caller,
+            today,
+            id,
+            &sent,
+            received,
+            tracker::now(),
+        )
     })
     .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
         Err(error) if is_form_error(&error) => {
-            let detail = with_db(&state, move |conn, calendar, today| {
-                requests::show(conn, calendar, today, id)
+            let caller = who.caller();
+            let detail = with_db(&state, move |conn, calendars, today| {
+                requests::show(conn, calendars, &caller, today, id, tracker::now())
             })
             .await?;
             let forms = PageForms {
@@ -270,13 +344,19 @@ pub async fn send(
                 send_errors: errors(&error),
                 ..PageForms::default()
             };
-            form_again(&state, &error, "requests/show", &show_page(&detail, forms))
+            form_again(&state, &who, &error, "requests/show", show_page(&detail, forms))
         }
         Err(error) => Err(error),
     }
 }
 
-pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Who,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    tracker::accounts::require(&caller, |_| true)?;
     let query: ListQuery = match serde_urlencoded::from_str(request.query_string()) {
         Ok(query) => query,
         Err(e) => {
@@ -286,39 +366,49 @@ pub async fn list(state: web::Data<AppState>, request: HttpRequest) -> Result<Ht
             };
             let errors = errors(&error);
             let data = with_db(&state, move |conn, _, _| {
-                list_page(conn, &ListQuery::default(), None, errors)
+                list_page(conn, &caller, &ListQuery::default(), None, errors)
             })
             .await?;
-            return form_again(&state, &error, "requests/list", &data);
+            return form_again(&state, &who, &error, "requests/list", data);
         }
     };
     match query.validate() {
         Ok(_) => {
             let key = format!("/requests?{}", request.query_string());
-            stored_page(&state, key, move |conn, calendar, today| {
-                let page = requests::list(conn, calendar, today, &query)?;
-                Ok(("requests/list", list_page(conn, &query, Some(page), Map::new())?))
+            stored_page(&state, &who, &key, move |conn, calendars, caller, today| {
+                let page = requests::list(conn, calendars, caller, today, &query)?;
+                Ok((
+                    "requests/list",
+                    list_page(conn, caller, &query, Some(page), Map::new())?,
+                ))
             })
             .await
         }
         Err(error) if is_form_error(&error) => {
             let data = with_db(&state, move |conn, _, _| {
-                list_page(conn, &query, None, errors(&error))
+                list_page(conn, &caller, &query, None, errors(&error))
             })
             .await?;
-            form_again(&state, &AppError::Invalid(Vec::new()), "requests/list", &data)
+            form_again(
+                &state,
+                &who,
+                &AppError::Invalid(Vec::new()),
+                "requests/list",
+                data,
+            )
         }
         Err(error) => Err(error),
     }
 }
 
 fn list_page(
-    conn: &mut crate::db::DbConnection,
+    conn: &mut DbConnection,
+    caller: &Caller,
     query: &ListQuery,
     page: Option<requests::RequestPage>,
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
-    let authorities = authorities::list(conn)?;
+    let authorities = authorities::list(conn, caller)?;
     let tags = requests::all_tags(conn)?;
     let link = |number: i64| {
         let mut q = query.clone();
@@ -343,6 +433,7 @@ fn list_page(
         "title": "Requests", "nav": "requests",
         "page": page, "errors": errors, "query": query,
         "overdue": query.overdue.as_deref().is_some_and(|o| matches!(o, "true" | "1" | "on")),
+        "mine": query.mine.as_deref().is_some_and(|o| matches!(o, "ours" | "true" | "on")),
         "statuses": crate::tracker::input::names::<Status>(),
         "regimes": crate::tracker::input::names::<Regime>(),
         "tags": tags,

@@ -2,6 +2,8 @@
 //!
 //! Bad input prints one line to stderr and exits 2, whether clap or the engine refuses it.
 
+mod accounts;
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -15,6 +17,7 @@ use crate::domain::regime::Regime;
 use crate::domain::timeline::{Deadline, DeadlineState, Event, EventKind, Schedule};
 use crate::error::AppError;
 use crate::startup::{self, Application, StartupError};
+use crate::tracker::audit::Caller;
 use crate::tracker::calculator::calculate;
 use crate::tracker::holidays::CalendarStore;
 
@@ -43,6 +46,12 @@ pub enum Command {
     ImportAuthorities(ImportArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
+    /// Add, list and deactivate users.
+    #[command(subcommand)]
+    User(accounts::UserCommand),
+    /// Create personal API tokens.
+    #[command(subcommand)]
+    Token(accounts::TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +161,8 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Deadline(args) => deadline(args, out),
         Command::ImportHolidays(args) => import_holidays(args, out),
         Command::ImportAuthorities(args) => import_authorities(args, out),
+        Command::User(command) => accounts::user(command, out),
+        Command::Token(command) => accounts::token(command, out),
         Command::Openapi => {
             let document = <crate::web::api::openapi::ApiDoc as utoipa::OpenApi>::openapi();
             serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;
@@ -161,11 +172,11 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     }
 }
 
-fn settings() -> Result<Settings, CliError> {
+pub(crate) fn settings() -> Result<Settings, CliError> {
     Settings::load().map_err(|e| CliError::BadInput(format!("configuration: {e}")))
 }
 
-fn startup_error(error: StartupError) -> CliError {
+pub(crate) fn startup_error(error: StartupError) -> CliError {
     match error {
         StartupError::Database(DbError::UnsupportedUrl(_)) => CliError::BadInput(error.to_string()),
         other => CliError::Failed(other.to_string()),
@@ -177,12 +188,13 @@ fn read_file(path: &std::path::Path) -> Result<String, CliError> {
         .map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))
 }
 
-fn app_error(error: AppError) -> CliError {
+pub(crate) fn app_error(error: AppError) -> CliError {
     match error {
         AppError::Invalid(_)
         | AppError::BadRequest { .. }
         | AppError::Conflict { .. }
-        | AppError::TooLarge(_) => CliError::BadInput(error.to_string()),
+        | AppError::TooLarge(_)
+        | AppError::NotFound(_) => CliError::BadInput(error.to_string()),
         other => CliError::Failed(other.to_string()),
     }
 }
@@ -195,9 +207,35 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
     crate::telemetry::init(settings.log_format);
     let database = settings.database_url.clone();
     let today = settings.today();
+    let mut conn = startup::connection(&settings).map_err(startup_error)?;
     if args.demo {
-        let mut conn = startup::connection(&settings).map_err(startup_error)?;
         let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
+        match crate::tracker::demo::accounts(&mut conn, &settings.base_url(), crate::tracker::now())
+            .map_err(app_error)?
+        {
+            Some(made) => {
+                writeln!(
+                    out,
+                    "Demonstration accounts (sign in at {}/sign-in):",
+                    settings.base_url()
+                )?;
+                for account in made {
+                    writeln!(
+                        out,
+                        "  {:<12} {}  password: {}",
+                        account.role, account.email, account.password
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "  The administrator sets up two-factor sign-in at first sign-in."
+                )?;
+            }
+            None => writeln!(
+                out,
+                "The demonstration accounts already exist; their passwords were printed when they were made."
+            )?,
+        }
         let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::tracker::now())
             .map_err(app_error)?;
         match loaded {
@@ -207,7 +245,14 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
             )?,
             n => writeln!(out, "Loaded {n} demonstration requests.")?,
         }
+    } else if crate::db::accounts::count_users(&mut conn).map_err(|e| CliError::Failed(e.to_string()))? == 0 {
+        writeln!(
+            out,
+            "No one can sign in yet. Create the first administrator with:\n  {}\n(or try it out with `serve --demo`).",
+            crate::web::pages::session::first_admin_command()
+        )?;
     }
+    drop(conn);
     // The server must be built inside the runtime that will run it.
     actix_web::rt::System::new().block_on(async move {
         let application = Application::build(settings).map_err(startup_error)?;
@@ -245,6 +290,7 @@ fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliErro
     let report = crate::tracker::holidays::import(
         &mut conn,
         &store,
+        &Caller::command_line(),
         settings.today(),
         &source,
         &content,
@@ -275,9 +321,14 @@ fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliE
     let content = read_file(&args.file)?;
     let settings = settings()?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
-    let report =
-        crate::tracker::authorities::import_csv(&mut conn, &content, args.dry_run, crate::tracker::now())
-            .map_err(app_error)?;
+    let report = crate::tracker::authorities::import_csv(
+        &mut conn,
+        &Caller::command_line(),
+        &content,
+        args.dry_run,
+        crate::tracker::now(),
+    )
+    .map_err(app_error)?;
     for row in &report.rows {
         let problems: Vec<String> = row
             .errors

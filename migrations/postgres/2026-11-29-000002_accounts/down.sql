@@ -1,0 +1,8 @@
+DROP TABLE audit_entries;
+DROP FUNCTION audit_entries_append_only();
+DROP TABLE sign_in_failures;
+DROP TABLE api_tokens;
+DROP TABLE one_time_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organisations;

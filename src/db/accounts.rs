@@ -1,0 +1,220 @@
+//! Organisations and their users.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{organisations, users};
+use super::{closed, last_insert_id, DbConnection};
+use crate::domain::account::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: i32,
+    pub name: String,
+}
+
+/// A user. The password hash and the TOTP secret are never serialised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i32,
+    pub organisation_id: i32,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn two_factor(&self) -> bool {
+        self.totp_secret.is_some()
+    }
+
+    pub fn has_password(&self) -> bool {
+        self.password_hash.is_some()
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct Row {
+    id: i32,
+    organisation_id: i32,
+    email: String,
+    name: String,
+    role: String,
+    password_hash: Option<String>,
+    totp_secret: Option<String>,
+    active: bool,
+    created_at: NaiveDateTime,
+}
+
+impl TryFrom<Row> for User {
+    type Error = diesel::result::Error;
+
+    fn try_from(row: Row) -> QueryResult<User> {
+        Ok(User {
+            role: closed(&row.role)?,
+            id: row.id,
+            organisation_id: row.organisation_id,
+            email: row.email,
+            name: row.name,
+            active: row.active,
+            password_hash: row.password_hash,
+            totp_secret: row.totp_secret,
+            created_at: row.created_at,
+        })
+    }
+}
+
+pub fn organisations(conn: &mut DbConnection) -> QueryResult<Vec<Organisation>> {
+    organisations::table
+        .order(organisations::name)
+        .select(Organisation::as_select())
+        .load(conn)
+}
+
+pub fn find_organisation(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .find(id)
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_organisation_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .filter(organisations::name.eq(name))
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_organisation(conn: &mut DbConnection, name: &str, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(organisations::table)
+        .values((organisations::name.eq(name), organisations::created_at.eq(now)))
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+pub fn rename_organisation(conn: &mut DbConnection, id: i32, name: &str) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id))
+        .set(organisations::name.eq(name))
+        .execute(conn)
+}
+
+pub fn users(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
+    users::table
+        .order((users::organisation_id, users::name))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+pub fn users_of(conn: &mut DbConnection, organisation_id: i32) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::organisation_id.eq(organisation_id))
+        .order(users::name)
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+}
+
+pub fn find_user(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+pub struct NewUser<'a> {
+    pub organisation_id: i32,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+}
+
+pub fn insert_user(conn: &mut DbConnection, user: &NewUser<'_>, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(users::table)
+        .values((
+            users::organisation_id.eq(user.organisation_id),
+            users::email.eq(user.email),
+            users::name.eq(user.name),
+            users::role.eq(user.role.to_string()),
+            users::password_hash.eq(user.password_hash),
+            users::active.eq(true),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+pub fn set_password(conn: &mut DbConnection, id: i32, hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_totp_secret(
+    conn: &mut DbConnection,
+    id: i32,
+    secret: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::totp_secret.eq(secret), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_active(conn: &mut DbConnection, id: i32, active: bool, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::active.eq(active), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn update_user(
+    conn: &mut DbConnection,
+    id: i32,
+    name: &str,
+    role: Role,
+    organisation_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(name),
+            users::role.eq(role.to_string()),
+            users::organisation_id.eq(organisation_id),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}

@@ -1,0 +1,183 @@
+//! Who did what, from where, with the fields before and after: written in the same
+//! transaction as the change it records, never edited, never deleted.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::input::Fields;
+use crate::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
+use crate::db::DbConnection;
+use crate::domain::account::Actor;
+use crate::error::AppError;
+
+/// Who does something, and from where. Every use case that changes anything takes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub actor: Option<Actor>,
+    /// Who, in words: the user's email, or "command line".
+    pub label: String,
+    /// The client's address, when the change came over HTTP.
+    pub client: Option<String>,
+}
+
+impl Caller {
+    pub fn user(actor: Actor, client: Option<String>) -> Caller {
+        Caller {
+            label: actor.email.clone(),
+            actor: Some(actor),
+            client,
+        }
+    }
+
+    /// Someone not signed in, e.g. trying to sign in.
+    pub fn anonymous(client: Option<String>) -> Caller {
+        Caller {
+            actor: None,
+            label: "anonymous".into(),
+            client,
+        }
+    }
+
+    /// An administrator at the server's command line.
+    pub fn command_line() -> Caller {
+        Caller {
+            actor: None,
+            label: "command line".into(),
+            client: None,
+        }
+    }
+
+    /// The application itself, e.g. the reminder sweep.
+    pub fn system(what: &str) -> Caller {
+        Caller {
+            actor: None,
+            label: what.into(),
+            client: None,
+        }
+    }
+
+    /// Someone at the server itself (the command line, the scheduler), not a web visitor.
+    pub fn is_server(&self) -> bool {
+        self.actor.is_none() && self.label != "anonymous"
+    }
+
+    pub fn user_id(&self) -> Option<i32> {
+        self.actor.as_ref().map(|a| a.user_id)
+    }
+}
+
+/// What personal data of a subject access request becomes in the trail: its name only.
+pub const WITHHELD: &str = "[withheld: subject access request]";
+
+/// `value` as JSON with the named fields replaced by [`WITHHELD`].
+pub fn withholding(value: impl Serialize, fields: &[&str]) -> Value {
+    let mut value = serde_json::to_value(value).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        for field in fields {
+            if let Some(v) = map.get_mut(*field) {
+                if !v.is_null() {
+                    *v = Value::String(WITHHELD.into());
+                }
+            }
+        }
+    }
+    value
+}
+
+/// One entry, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i32>,
+    before: Option<Value>,
+    after: Option<Value>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    audit::insert(
+        conn,
+        &NewEntry {
+            user_id: caller.user_id(),
+            actor: &caller.label,
+            client: caller.client.as_deref(),
+            action,
+            entity,
+            entity_id,
+            before: before.as_ref(),
+            after: after.as_ref(),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// The trail's filters as the query string gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TrailQuery {
+    pub user_id: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+    pub page: Option<String>,
+}
+
+pub const TRAIL_PAGE: i64 = 50;
+
+impl TrailQuery {
+    pub fn validate(&self) -> Result<(AuditFilter, i64), AppError> {
+        let mut f = Fields::new();
+        let number = |f: &mut Fields, field: &str, value: &Option<String>| -> Option<i64> {
+            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            let parsed = value.parse::<i64>().ok().filter(|n| *n > 0);
+            if parsed.is_none() {
+                f.error(field, format!("{field} must be a whole number"));
+            }
+            parsed
+        };
+        let user_id = number(&mut f, "user_id", &self.user_id).map(|n| n as i32);
+        let entity_id = number(&mut f, "entity_id", &self.entity_id).map(|n| n as i32);
+        let page = number(&mut f, "page", &self.page).unwrap_or(1);
+        let entity = f.optional_text("entity", "Entity", self.entity.as_deref(), 50);
+        let action = f.optional_text("action", "Action", self.action.as_deref(), 50);
+        let from = f.optional_date("from", "From", self.from.as_deref(), None);
+        let until = f.optional_date("until", "Until", self.until.as_deref(), None);
+        f.finish((
+            AuditFilter {
+                user_id,
+                entity,
+                entity_id,
+                action,
+                from,
+                until,
+            },
+            page,
+        ))
+    }
+}
+
+/// A page of the trail for someone allowed to read it.
+pub fn trail(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    query: &TrailQuery,
+    all: bool,
+) -> Result<(Vec<AuditEntry>, i64, i64), AppError> {
+    super::accounts::require(caller, |a| a.reads_audit_trail())?;
+    let (filter, page) = query.validate()?;
+    let (limit, offset) = if all {
+        (i64::MAX, 0)
+    } else {
+        (TRAIL_PAGE, (page - 1) * TRAIL_PAGE)
+    };
+    let (entries, total) = audit::list(conn, &filter, limit, offset)?;
+    Ok((entries, total, page))
+}
+
+pub fn actions(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    Ok(audit::actions(conn)?)
+}

@@ -1,0 +1,411 @@
+//! Signing in and out, the second factor, throttling, and personal API tokens. A session or
+//! token is a random secret the client holds; the database keeps its SHA-256 only.
+
+use chrono::{Duration, NaiveDateTime};
+use serde_json::json;
+
+use super::accounts::{code_is_valid, hash_secret, new_secret, require, verify_password};
+use super::audit::{record, Caller};
+use super::input::Fields;
+use crate::db::accounts::{self, User};
+use crate::db::sessions::{self, ApiToken, NewSession, Session};
+use crate::db::{self, DbConnection};
+use crate::domain::account::Actor;
+use crate::error::AppError;
+
+/// A session ends after this long without use.
+pub const IDLE: Duration = Duration::hours(8);
+/// How often a session's last use is written down (not on every request).
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+/// API tokens have their last use written at most this often.
+const TOKEN_TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// Failed sign-ins allowed within a window, per account and per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub window: Duration,
+    pub per_account: usize,
+    pub per_client: usize,
+}
+
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle {
+            window: Duration::minutes(15),
+            per_account: 5,
+            per_client: 20,
+        }
+    }
+}
+
+pub fn actor_of(user: &User) -> Actor {
+    Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+        role: user.role,
+        name: user.name.clone(),
+        email: user.email.clone(),
+    }
+}
+
+/// What a new session must do before it can do anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Done,
+    /// Enter the code from the authenticator app.
+    SecondFactor,
+    /// Set up an authenticator app first (administrators must).
+    SetUpSecondFactor,
+}
+
+/// A new session: its secret goes in the cookie and nowhere else.
+pub struct SignedIn {
+    pub secret: String,
+    pub next: Next,
+}
+
+fn minutes_until(at: NaiveDateTime, now: NaiveDateTime) -> i64 {
+    ((at - now).num_seconds() as f64 / 60.0).ceil().max(1.0) as i64
+}
+
+/// Refuses a sign-in while too many have failed recently for the account or the client.
+fn throttled(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    email: &str,
+    client: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (by_account, by_client) = sessions::failures_since(conn, email, client, now - throttle.window)?;
+    let wait = |times: &[NaiveDateTime], allowed: usize| {
+        (times.len() >= allowed).then(|| minutes_until(times[times.len() - allowed] + throttle.window, now))
+    };
+    if let Some(minutes) = wait(&by_account, throttle.per_account) {
+        return Err(AppError::Throttled(format!(
+            "Too many failed sign-ins for this account: try again in {minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+    if let Some(minutes) = wait(&by_client, throttle.per_client) {
+        return Err(AppError::Throttled(format!(
+            "Too many failed sign-ins from your address: try again in {minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+fn wrong_password() -> AppError {
+    AppError::invalid("password", "The email address or the password is wrong")
+}
+
+/// Checks an email and password and opens a session; a failure is recorded (and counts
+/// towards throttling) even though it is refused.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    email: &str,
+    password: &str,
+    client: &str,
+    now: NaiveDateTime,
+) -> Result<SignedIn, AppError> {
+    let mut f = Fields::new();
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        f.error("email", "Enter your email address");
+    }
+    if password.is_empty() {
+        f.error("password", "Enter your password");
+    }
+    f.finish(())?;
+    let caller = Caller::anonymous(Some(client.to_string()));
+    let outcome = db::transaction(conn, |conn| -> Result<Option<SignedIn>, AppError> {
+        throttled(conn, throttle, &email, client, now)?;
+        let user = accounts::find_user_by_email(conn, &email)?;
+        let matched = user.as_ref().filter(|u| {
+            u.active
+                && u.password_hash
+                    .as_deref()
+                    .is_some_and(|h| verify_password(h, password))
+        });
+        let Some(user) = matched else {
+            sessions::insert_failure(conn, &email, client, now)?;
+            let id = user.as_ref().map(|u| u.id);
+            record(
+                conn,
+                &caller,
+                "sign_in_failed",
+                "user",
+                id,
+                None,
+                Some(json!({"email": email})),
+                now,
+            )?;
+            return Ok(None);
+        };
+        let next = match (user.two_factor(), actor_of(user).needs_two_factor()) {
+            (true, _) => Next::SecondFactor,
+            (false, true) => Next::SetUpSecondFactor,
+            (false, false) => Next::Done,
+        };
+        let secret = new_secret();
+        sessions::insert_session(
+            conn,
+            &NewSession {
+                token_hash: &hash_secret(&secret),
+                user_id: user.id,
+                csrf_token: &new_secret(),
+                verified: next == Next::Done,
+                client: Some(client),
+                expires_at: now + IDLE,
+            },
+            now,
+        )?;
+        let signed_in = Caller::user(actor_of(user), Some(client.to_string()));
+        record(
+            conn,
+            &signed_in,
+            "sign_in",
+            "user",
+            Some(user.id),
+            None,
+            None,
+            now,
+        )?;
+        Ok(Some(SignedIn { secret, next }))
+    })?;
+    outcome.ok_or_else(wrong_password)
+}
+
+/// A session and who holds it.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub session: Session,
+    pub user: User,
+}
+
+impl Viewer {
+    pub fn actor(&self) -> Actor {
+        actor_of(&self.user)
+    }
+}
+
+/// The session a cookie's secret opens, if it is current and its user active. Its last use
+/// is written down at most every few minutes.
+pub fn resolve(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Viewer>, AppError> {
+    let Some(session) = sessions::find_session(conn, &hash_secret(secret))? else {
+        return Ok(None);
+    };
+    if session.expires_at < now {
+        return Ok(None);
+    }
+    let Some(user) = accounts::find_user(conn, session.user_id)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    if now - session.last_seen_at > TOUCH_EVERY {
+        db::transaction(conn, |conn| {
+            sessions::touch_session(conn, session.id, now, now + IDLE)
+        })?;
+    }
+    Ok(Some(Viewer { session, user }))
+}
+
+/// Completes a sign-in with the code from the authenticator app.
+pub fn second_factor(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    viewer: &Viewer,
+    code: &str,
+    client: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let secret = viewer
+        .user
+        .totp_secret
+        .clone()
+        .ok_or_else(|| AppError::conflict(None, "Two-factor sign-in is not set up"))?;
+    let caller = Caller::user(viewer.actor(), Some(client.to_string()));
+    let accepted = db::transaction(conn, |conn| -> Result<bool, AppError> {
+        throttled(conn, throttle, &viewer.user.email, client, now)?;
+        if code_is_valid(&secret, &viewer.user.email, code) {
+            sessions::mark_verified(conn, viewer.session.id)?;
+            record(
+                conn,
+                &caller,
+                "sign_in_second_factor",
+                "user",
+                Some(viewer.user.id),
+                None,
+                None,
+                now,
+            )?;
+            Ok(true)
+        } else {
+            sessions::insert_failure(conn, &viewer.user.email, client, now)?;
+            record(
+                conn,
+                &caller,
+                "second_factor_failed",
+                "user",
+                Some(viewer.user.id),
+                None,
+                None,
+                now,
+            )?;
+            Ok(false)
+        }
+    })?;
+    if accepted {
+        Ok(())
+    } else {
+        Err(AppError::invalid("code", "That code is wrong or has expired"))
+    }
+}
+
+/// Marks a session verified once its user has set up two-factor sign-in in it.
+pub fn verified_by_setup(conn: &mut DbConnection, session: &Session) -> Result<(), AppError> {
+    db::transaction(conn, |conn| sessions::mark_verified(conn, session.id).map(|_| ()))?;
+    Ok(())
+}
+
+pub fn sign_out(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    client: Option<String>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let caller = Caller::user(viewer.actor(), client);
+    db::transaction(conn, |conn| {
+        sessions::delete_session(conn, viewer.session.id)?;
+        record(
+            conn,
+            &caller,
+            "sign_out",
+            "user",
+            Some(viewer.user.id),
+            None,
+            None,
+            now,
+        )
+    })
+}
+
+/// Ends every session of the caller, this one included.
+pub fn sign_out_everywhere(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let actor = require(caller, |_| true)?;
+    db::transaction(conn, |conn| {
+        let ended = sessions::delete_sessions_of(conn, actor.user_id)?;
+        record(
+            conn,
+            caller,
+            "sign_out_everywhere",
+            "user",
+            Some(actor.user_id),
+            None,
+            Some(json!({"sessions_ended": ended})),
+            now,
+        )?;
+        Ok(ended)
+    })
+}
+
+/// A new personal API token for the caller (or, from the command line, for `email`); the
+/// secret is returned once and never stored.
+pub fn create_token(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    for_email: Option<&str>,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<(ApiToken, String), AppError> {
+    let mut f = Fields::new();
+    let name = f.text("name", "Name", name, 100);
+    f.finish(())?;
+    db::write(conn, |conn| {
+        let user = match (&caller.actor, for_email) {
+            (Some(actor), _) => super::accounts::get_user(conn, actor.user_id)?,
+            (None, Some(email)) if caller.label == Caller::command_line().label => {
+                super::accounts::user_by_email(conn, email)?
+            }
+            _ => return Err(AppError::Unauthorized),
+        };
+        if !user.active {
+            return Err(AppError::conflict(None, format!("{} is deactivated", user.email)));
+        }
+        let secret = format!("foi_{}", new_secret());
+        let id = sessions::insert_api_token(conn, user.id, &name, &hash_secret(&secret), now)?;
+        record(
+            conn,
+            caller,
+            "create",
+            "api_token",
+            Some(id),
+            None,
+            Some(json!({"user_id": user.id, "name": name})),
+            now,
+        )?;
+        let token = sessions::find_api_token_by_id(conn, id)?
+            .ok_or_else(|| AppError::Internal("the new token vanished".into()))?;
+        Ok((token, secret))
+    })
+}
+
+pub fn tokens(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
+    let actor = require(caller, |_| true)?;
+    Ok(sessions::api_tokens_of(conn, actor.user_id)?)
+}
+
+pub fn revoke_token(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let actor = require(caller, |_| true)?;
+    db::write(conn, |conn| {
+        let token = sessions::find_api_token_by_id(conn, id)?
+            .filter(|t| t.user_id == actor.user_id)
+            .ok_or_else(|| AppError::NotFound(format!("token {id}")))?;
+        sessions::revoke_api_token(conn, token.id, now)?;
+        record(
+            conn,
+            caller,
+            "revoke",
+            "api_token",
+            Some(token.id),
+            Some(json!({"revoked": false})),
+            Some(json!({"revoked": true})),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Who an `Authorization: Bearer` token speaks for, if it is current and its user active.
+pub fn resolve_token(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: NaiveDateTime,
+) -> Result<Option<Actor>, AppError> {
+    let Some(token) = sessions::find_api_token(conn, &hash_secret(secret))? else {
+        return Ok(None);
+    };
+    if token.revoked_at.is_some() {
+        return Ok(None);
+    }
+    let Some(user) = accounts::find_user(conn, token.user_id)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    if token.last_used_at.is_none_or(|at| now - at > TOKEN_TOUCH_EVERY) {
+        db::transaction(conn, |conn| sessions::touch_api_token(conn, token.id, now))?;
+    }
+    Ok(Some(actor_of(&user)))
+}

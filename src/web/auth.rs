@@ -1,0 +1,263 @@
+//! Who is asking: a session cookie on pages, a bearer token on the API, nobody otherwise;
+//! and the CSRF check every form that changes anything goes through.
+
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::extract::payload_error;
+use crate::config::Settings;
+use crate::domain::account::Actor;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::audit::Caller;
+use crate::tracker::sessions::{self, Viewer};
+
+pub const SESSION_COOKIE: &str = "foi_session";
+/// Before signing in there is no session: forms carry this cookie's value instead.
+pub const CSRF_COOKIE: &str = "foi_csrf";
+
+/// Who sent a request, as far as anyone can tell.
+#[derive(Debug, Clone)]
+pub struct Who {
+    /// A session, verified or still waiting for its second factor.
+    pub viewer: Option<Viewer>,
+    /// The user a bearer token speaks for (API only).
+    pub token: Option<Actor>,
+    /// The client's address.
+    pub client: String,
+    /// The anonymous CSRF cookie, if the browser has one.
+    csrf_cookie: Option<String>,
+}
+
+impl Who {
+    /// The signed-in user: a token's, or a session's once fully verified.
+    pub fn actor(&self) -> Option<Actor> {
+        self.token.clone().or_else(|| {
+            self.viewer
+                .as_ref()
+                .filter(|v| v.session.verified)
+                .map(Viewer::actor)
+        })
+    }
+
+    pub fn caller(&self) -> Caller {
+        match self.actor() {
+            Some(actor) => Caller::user(actor, Some(self.client.clone())),
+            None => Caller::anonymous(Some(self.client.clone())),
+        }
+    }
+
+    /// The token a form from this browser must carry.
+    pub fn csrf(&self) -> Option<&str> {
+        match &self.viewer {
+            Some(viewer) => Some(&viewer.session.csrf_token),
+            None => self.csrf_cookie.as_deref(),
+        }
+    }
+
+    /// Refuses a form whose token is missing or not this browser's.
+    pub fn check_csrf(&self, submitted: Option<&str>) -> Result<(), AppError> {
+        let expected = self.csrf().unwrap_or_default();
+        let submitted = submitted.unwrap_or_default();
+        let same = !expected.is_empty()
+            && expected.len() == submitted.len()
+            && expected
+                .bytes()
+                .zip(submitted.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "This form has expired or did not come from this site: reload the page and try again".into(),
+            ))
+        }
+    }
+
+    /// Whether this browser has neither a session nor a CSRF cookie yet: its page must set one.
+    pub fn needs_csrf_cookie(&self) -> bool {
+        self.viewer.is_none() && self.csrf_cookie.is_none()
+    }
+
+    /// What every page's layout shows of the viewer, with the token its forms carry.
+    pub fn layout(&self, fresh_csrf: Option<&str>) -> Value {
+        let user = self.actor().map(|a| {
+            json!({
+                "name": a.name, "email": a.email, "role": a.role.label(), "admin": a.is_admin(),
+                "auditor": a.reads_audit_trail(), "files": a.files_requests(),
+            })
+        });
+        json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf())})
+    }
+}
+
+/// The client's address: the trusted proxy's header when one is configured, else the peer.
+pub fn client_address(request: &HttpRequest, settings: &Settings) -> String {
+    let from_proxy = settings.trusted_proxy_header.as_deref().and_then(|header| {
+        request
+            .headers()
+            .get(header)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    });
+    from_proxy.unwrap_or_else(|| {
+        request
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    })
+}
+
+fn signed_value(request: &HttpRequest, key: &Key, name: &str) -> Option<String> {
+    let cookie = request.cookie(name)?;
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie);
+    jar.signed(key).get(name).map(|c| c.value().to_string())
+}
+
+fn bearer(request: &HttpRequest) -> Option<String> {
+    let value = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+impl FromRequest for Who {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Who, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = request
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .expect("the app state is registered");
+        let client = client_address(request, &state.settings);
+        let api = request.path().starts_with("/api/");
+        // The API takes bearer tokens only, so that a browser's cookie cannot act through it.
+        let token = if api { bearer(request) } else { None };
+        let session = if api {
+            None
+        } else {
+            signed_value(request, &state.cookie_key, SESSION_COOKIE)
+        };
+        let csrf_cookie = if api {
+            None
+        } else {
+            signed_value(request, &state.cookie_key, CSRF_COOKIE)
+        };
+        let request = request.clone();
+        Box::pin(async move {
+            if token.is_none() && session.is_none() {
+                return Ok(Who {
+                    viewer: None,
+                    token: None,
+                    client,
+                    csrf_cookie,
+                });
+            }
+            let (viewer, token) = web::block(move || -> Result<_, AppError> {
+                let mut conn = state.pool.get()?;
+                let now = crate::tracker::now();
+                let viewer = match session {
+                    Some(secret) => sessions::resolve(&mut conn, &secret, now)?,
+                    None => None,
+                };
+                let token = match token {
+                    Some(secret) => sessions::resolve_token(&mut conn, &secret, now)?,
+                    None => None,
+                };
+                Ok((viewer, token))
+            })
+            .await
+            .map_err(AppError::from)
+            .and_then(|r| r)
+            .map_err(|e| super::respond(&request, e))?;
+            Ok(Who {
+                viewer,
+                token,
+                client,
+                csrf_cookie,
+            })
+        })
+    }
+}
+
+/// A cookie signed with the app's key.
+pub fn signed_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let cookie = Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies())
+        .finish();
+    let mut jar = CookieJar::new();
+    jar.signed_mut(&state.cookie_key).add(cookie);
+    jar.delta().next().cloned().expect("the cookie just added")
+}
+
+/// A cookie that removes `name` from the browser.
+pub fn removal(name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, "").path("/").finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// A url-encoded form from a browser, checked against its CSRF token before anything else.
+pub struct Posted<T> {
+    pub form: T,
+    pub who: Who,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Posted<T>, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let who = Who::from_request(request, payload);
+        let form = request
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let body = web::Bytes::from_request(request, payload);
+        let request = request.clone();
+        Box::pin(async move {
+            let who = who.await?;
+            let read = async {
+                let bytes = body.await.map_err(payload_error)?;
+                if !form {
+                    return Err(AppError::BadRequest {
+                        field: None,
+                        message: "send the form as application/x-www-form-urlencoded".into(),
+                    });
+                }
+                let pairs: Vec<(String, String)> =
+                    serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest {
+                        field: None,
+                        message: format!("the form could not be read: {e}"),
+                    })?;
+                who.check_csrf(pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()))?;
+                serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest {
+                    field: None,
+                    message: format!("the form could not be read: {e}"),
+                })
+            };
+            match read.await {
+                Ok(form) => Ok(Posted { form, who }),
+                Err(error) => Err(super::respond(&request, error)),
+            }
+        })
+    }
+}

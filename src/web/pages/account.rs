@@ -1,0 +1,233 @@
+//! `/account`: one's own password, two-factor sign-in, API tokens, and signing out everywhere.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::events::Empty;
+use super::{errors, form_again, is_form_error, page, see_other};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::audit::Caller;
+use crate::tracker::{self, accounts, sessions};
+use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
+use crate::web::extract::{id, with_db};
+
+/// The account page, with a form's errors or a token just created.
+async fn account_page(
+    state: &web::Data<AppState>,
+    who: &Who,
+    errors: Map<String, Value>,
+    new_token: Option<String>,
+) -> Result<Value, AppError> {
+    let caller = who.caller();
+    let actor = accounts::require(&caller, |_| true)?.clone();
+    let (user, tokens) = with_db(state, move |conn, _, _| {
+        Ok((
+            accounts::get_user(conn, actor.user_id)?,
+            sessions::tokens(conn, &caller)?,
+        ))
+    })
+    .await?;
+    Ok(json!({
+        "title": "Your account", "nav": "account", "user": user, "role": user.role.label(),
+        "two_factor": user.two_factor(), "must_keep_two_factor": user.role == crate::domain::account::Role::Admin,
+        "tokens": tokens, "new_token": new_token, "errors": errors,
+    }))
+}
+
+pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    let data = account_page(&state, &who, Map::new(), None).await?;
+    page(&state, &who, "account/show", data)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    pub current_password: String,
+    pub new_password: String,
+    pub confirm: String,
+}
+
+pub async fn password(
+    state: web::Data<AppState>,
+    posted: Posted<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::change_password(
+            conn,
+            &caller,
+            &form.current_password,
+            &form.new_password,
+            &form.confirm,
+            tracker::now(),
+        )
+    })
+    .await;
+    match result {
+        // Every session ends with a password change, this one too.
+        Ok(()) => {
+            let mut response = see_other("/sign-in");
+            let _ = response.add_cookie(&removal(SESSION_COOKIE));
+            Ok(response)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = account_page(&state, &who, errors(&error), None).await?;
+            form_again(&state, &who, &error, "account/show", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The caller setting up two-factor sign-in: a signed-in user, or an administrator whose
+/// session waits for it to be set up.
+fn setting_up(who: &Who) -> Result<Caller, AppError> {
+    if who.actor().is_some() {
+        return Ok(who.caller());
+    }
+    match &who.viewer {
+        Some(viewer) if !viewer.session.verified && !viewer.user.two_factor() => {
+            Ok(Caller::user(viewer.actor(), Some(who.client.clone())))
+        }
+        _ => Err(AppError::Unauthorized),
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TwoFactorForm {
+    pub secret: String,
+    #[serde(skip_serializing)]
+    pub code: String,
+}
+
+fn two_factor_page(
+    caller: &Caller,
+    secret: Option<String>,
+    errors: Map<String, Value>,
+) -> Result<Value, AppError> {
+    let email = caller.actor.as_ref().map(|a| a.email.clone()).unwrap_or_default();
+    let (secret, url, qr) = match secret {
+        Some(secret) => {
+            let (url, qr) = accounts::setup_codes(&secret, &email)?;
+            (secret, url, qr)
+        }
+        None => accounts::new_two_factor(&email)?,
+    };
+    Ok(
+        json!({"title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr, "errors": errors}),
+    )
+}
+
+pub async fn two_factor_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    let caller = setting_up(&who)?;
+    page(
+        &state,
+        &who,
+        "account/two_factor",
+        two_factor_page(&caller, None, Map::new())?,
+    )
+}
+
+pub async fn two_factor(
+    state: web::Data<AppState>,
+    posted: Posted<TwoFactorForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = setting_up(&who)?;
+    let pending = who.viewer.clone().filter(|v| !v.session.verified);
+    let (secret, code, setup_caller) = (form.secret.clone(), form.code.clone(), caller.clone());
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::enable_two_factor(conn, &setup_caller, &secret, &code, tracker::now())?;
+        if let Some(viewer) = pending {
+            sessions::verified_by_setup(conn, &viewer.session)?;
+        }
+        Ok(())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/account")),
+        Err(error) if is_form_error(&error) => {
+            let data = two_factor_page(&caller, Some(form.secret), errors(&error))?;
+            form_again(&state, &who, &error, "account/two_factor", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn disable_two_factor(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let caller = posted.who.caller();
+    with_db(&state, move |conn, _, _| {
+        accounts::disable_two_factor(conn, &caller, tracker::now())
+    })
+    .await?;
+    Ok(see_other("/account"))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TokenForm {
+    pub name: String,
+}
+
+pub async fn create_token(
+    state: web::Data<AppState>,
+    posted: Posted<TokenForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, _, _| {
+        sessions::create_token(conn, &caller, None, &form.name, tracker::now())
+    })
+    .await;
+    match result {
+        // Shown once, on this page, and never again.
+        Ok((_, secret)) => {
+            let data = account_page(&state, &who, Map::new(), Some(secret)).await?;
+            let mut response = page(&state, &who, "account/show", data)?;
+            response.headers_mut().insert(
+                actix_web::http::header::CACHE_CONTROL,
+                actix_web::http::header::HeaderValue::from_static("no-store"),
+            );
+            Ok(response)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = account_page(&state, &who, errors(&error), None).await?;
+            form_again(&state, &who, &error, "account/show", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let caller = posted.who.caller();
+    with_db(&state, move |conn, _, _| {
+        sessions::revoke_token(conn, &caller, id, tracker::now())
+    })
+    .await?;
+    Ok(see_other("/account"))
+}
+
+pub async fn sign_out_everywhere(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let caller = posted.who.caller();
+    with_db(&state, move |conn, _, _| {
+        sessions::sign_out_everywhere(conn, &caller, tracker::now())
+    })
+    .await?;
+    let mut response = see_other("/sign-in");
+    let _ = response.add_cookie(&removal(SESSION_COOKIE));
+    Ok(response)
+}

@@ -1,0 +1,122 @@
+//! `/audit`: the audit trail for auditors and admins, filtered, paged, and as CSV.
+
+use actix_web::{web, HttpResponse};
+use serde_json::{json, Value};
+
+use super::{errors, form_again, page};
+use crate::db::audit::AuditEntry;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
+use crate::web::auth::Who;
+use crate::web::extract::with_db;
+
+fn shown(value: &Option<Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+fn row(entry: &AuditEntry) -> Value {
+    json!({
+        "id": entry.id, "at": entry.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": entry.actor,
+        "user_id": entry.user_id, "client": entry.client, "action": entry.action, "entity": entry.entity,
+        "entity_id": entry.entity_id, "before": shown(&entry.before), "after": shown(&entry.after),
+    })
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<TrailQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let caller = who.caller();
+    let filters = query.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        let actions = audit::actions(conn)?;
+        Ok((audit::trail(conn, &caller, &filters, false)?, actions))
+    })
+    .await;
+    let mut data = json!({"title": "Audit trail", "nav": "audit", "query": query});
+    match result {
+        Ok(((entries, total, page_number), actions)) => {
+            let pages = (total + TRAIL_PAGE - 1) / TRAIL_PAGE;
+            let link = |n: i64| {
+                let mut q = query.clone();
+                q.page = Some(n.to_string());
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            };
+            let mut csv = query.clone();
+            csv.page = None;
+            data["entries"] = entries.iter().map(row).collect();
+            data["total"] = json!(total);
+            data["actions"] = json!(actions);
+            data["csv"] = json!(serde_urlencoded::to_string(&csv).unwrap_or_default());
+            data["previous"] = json!((page_number > 1).then(|| link(page_number - 1)));
+            data["next"] = json!((page_number < pages).then(|| link(page_number + 1)));
+            data["page"] = json!({"number": page_number, "of": pages.max(1)});
+            page(&state, &who, "audit/list", data)
+        }
+        Err(error @ (AppError::Invalid(_) | AppError::BadRequest { .. })) => {
+            data["errors"] = json!(errors(&error));
+            form_again(&state, &who, &error, "audit/list", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The whole filtered trail as CSV, oldest last as on the page.
+pub async fn export(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<TrailQuery>,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    let query = query.into_inner();
+    let (entries, _, _) = with_db(&state, move |conn, _, _| {
+        audit::trail(conn, &caller, &query, true)
+    })
+    .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let csv_error = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    writer
+        .write_record([
+            "id",
+            "at",
+            "user_id",
+            "actor",
+            "client",
+            "action",
+            "entity",
+            "entity_id",
+            "before",
+            "after",
+        ])
+        .map_err(csv_error)?;
+    for e in &entries {
+        let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+        writer
+            .write_record([
+                e.id.to_string(),
+                e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                number(e.user_id),
+                e.actor.clone(),
+                e.client.clone().unwrap_or_default(),
+                e.action.clone(),
+                e.entity.clone(),
+                number(e.entity_id),
+                shown(&e.before),
+                shown(&e.after),
+            ])
+            .map_err(csv_error)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("Content-Disposition", "attachment; filename=\"audit-trail.csv\""))
+        .body(body))
+}

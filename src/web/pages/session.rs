@@ -1,0 +1,154 @@
+//! Signing in (password, then the second factor where there is one) and signing out.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::events::Empty;
+use super::{errors, form_again, is_form_error, page, see_other};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::{self, sessions};
+use crate::web::auth::{removal, signed_cookie, Posted, Who, CSRF_COOKIE, SESSION_COOKIE};
+use crate::web::extract::with_db;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    pub email: String,
+    #[serde(skip_serializing)]
+    pub password: String,
+}
+
+/// Where a session that is not yet verified must go next.
+fn pending_step(who: &Who) -> Option<&'static str> {
+    let viewer = who.viewer.as_ref().filter(|v| !v.session.verified)?;
+    Some(if viewer.user.two_factor() {
+        "/sign-in/code"
+    } else {
+        "/account/two-factor"
+    })
+}
+
+async fn sign_in_page(
+    state: &web::Data<AppState>,
+    email: &str,
+    errors: Map<String, Value>,
+) -> Result<Value, AppError> {
+    let empty = with_db(state, |conn, _, _| {
+        Ok(crate::db::accounts::count_users(conn)? == 0)
+    })
+    .await?;
+    Ok(
+        json!({"title": "Sign in", "nav": "sign-in", "form": {"email": email}, "errors": errors, "no_users": empty, "first_admin": first_admin_command()}),
+    )
+}
+
+pub async fn form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    if who.actor().is_some() {
+        return Ok(see_other("/"));
+    }
+    if let Some(step) = pending_step(&who) {
+        return Ok(see_other(step));
+    }
+    let data = sign_in_page(&state, "", Map::new()).await?;
+    page(&state, &who, "session/sign_in", data)
+}
+
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    posted: Posted<SignInForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let (email, password, client) = (form.email.clone(), form.password, who.client.clone());
+    let throttle = state.settings.throttle();
+    let result = with_db(&state, move |conn, _, _| {
+        sessions::sign_in(conn, &throttle, &email, &password, &client, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(signed_in) => {
+            let next = match signed_in.next {
+                sessions::Next::Done => "/",
+                sessions::Next::SecondFactor => "/sign-in/code",
+                sessions::Next::SetUpSecondFactor => "/account/two-factor",
+            };
+            // A new session id at every sign-in; the anonymous CSRF cookie has done its work.
+            let mut response = see_other(next);
+            let _ = response.add_cookie(&signed_cookie(&state, SESSION_COOKIE, signed_in.secret));
+            let _ = response.add_cookie(&removal(CSRF_COOKIE));
+            Ok(response)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = sign_in_page(&state, &form.email, errors(&error)).await?;
+            form_again(&state, &who, &error, "session/sign_in", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn code_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    match pending_step(&who) {
+        Some("/sign-in/code") => page(
+            &state,
+            &who,
+            "session/code",
+            json!({"title": "Two-factor sign-in", "nav": "sign-in"}),
+        ),
+        Some(step) => Ok(see_other(step)),
+        None => Ok(see_other("/")),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    pub code: String,
+}
+
+pub async fn code(state: web::Data<AppState>, posted: Posted<CodeForm>) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let Some(viewer) = who
+        .viewer
+        .clone()
+        .filter(|v| !v.session.verified && v.user.two_factor())
+    else {
+        return Ok(see_other("/sign-in"));
+    };
+    let throttle = state.settings.throttle();
+    let client = who.client.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        sessions::second_factor(conn, &throttle, &viewer, &form.code, &client, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/")),
+        Err(error) if is_form_error(&error) => form_again(
+            &state,
+            &who,
+            &error,
+            "session/code",
+            json!({"title": "Two-factor sign-in", "nav": "sign-in", "errors": errors(&error)}),
+        ),
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn sign_out(state: web::Data<AppState>, posted: Posted<Empty>) -> Result<HttpResponse, AppError> {
+    let who = posted.who;
+    if let Some(viewer) = who.viewer.clone() {
+        let client = Some(who.client.clone());
+        with_db(&state, move |conn, _, _| {
+            sessions::sign_out(conn, &viewer, client, tracker::now())
+        })
+        .await?;
+    }
+    let mut response = see_other("/sign-in");
+    let _ = response.add_cookie(&removal(SESSION_COOKIE));
+    Ok(response)
+}
+
+/// Where a fresh install says how to create the first administrator.
+pub fn first_admin_command() -> &'static str {
+    "foi-tracker user add --email you@example.org --name \"Your Name\" --org \"Your organisation\" --role admin"
+}

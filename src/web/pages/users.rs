@@ -1,0 +1,198 @@
+//! `/admin/users`: administrators add users (with an invitation link to pass on), give out
+//! password-reset links, and deactivate users, handing their requests to a colleague.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::events::Empty;
+use super::{errors, form_again, is_form_error, options, page};
+use crate::domain::account::Role;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker;
+use crate::tracker::accounts::{self, UserInput};
+use crate::tracker::audit::Caller;
+use crate::web::auth::{Posted, Who};
+use crate::web::extract::{id, with_db};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserForm {
+    pub email: String,
+    pub name: String,
+    pub organisation: String,
+    pub role: String,
+}
+
+/// What the page says after an action: a link to pass on, or what was done.
+#[derive(Default)]
+struct Outcome {
+    link: Option<(String, String)>,
+    notice: Option<String>,
+}
+
+async fn users_page(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    form: &UserForm,
+    errors: Map<String, Value>,
+    outcome: Outcome,
+) -> Result<Value, AppError> {
+    let (users, organisations) = with_db(state, move |conn, _, _| {
+        Ok((
+            accounts::list_users(conn, &caller)?,
+            accounts::organisations(conn)?,
+        ))
+    })
+    .await?;
+    let rows: Vec<Value> = users
+        .iter()
+        .map(|(u, organisation)| {
+            let colleagues: Vec<Value> = users
+                .iter()
+                .filter(|(c, _)| c.active && c.id != u.id && c.organisation_id == u.organisation_id)
+                .map(|(c, _)| json!({"email": c.email, "name": c.name}))
+                .collect();
+            json!({
+                "id": u.id, "email": u.email, "name": u.name, "organisation": organisation,
+                "role": u.role.label(), "active": u.active, "two_factor": u.two_factor(),
+                "invited": !u.has_password(), "colleagues": colleagues,
+            })
+        })
+        .collect();
+    let (link_for, link) = outcome.link.unzip();
+    Ok(json!({
+        "title": "Users", "nav": "users", "users": rows, "form": form, "errors": errors,
+        "roles": options::<Role>(Role::label), "organisations": organisations,
+        "link": link, "link_for": link_for, "notice": outcome.notice,
+    }))
+}
+
+pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    let data = users_page(
+        &state,
+        who.caller(),
+        &UserForm::default(),
+        Map::new(),
+        Outcome::default(),
+    )
+    .await?;
+    page(&state, &who, "admin/users", data)
+}
+
+/// A page that shows a secret link once: never cached, never kept by the browser.
+fn secret_page(state: &AppState, who: &Who, data: Value) -> Result<HttpResponse, AppError> {
+    let mut response = page(state, who, "admin/users", data)?;
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let input = UserInput {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        organisation: form.organisation.clone(),
+        role: form.role.clone(),
+        password: None,
+    };
+    let base_url = state.settings.base_url();
+    let adding = caller.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::add_user(conn, &adding, &input, &base_url, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(added) => {
+            let outcome = Outcome {
+                link: added.invitation.map(|l| (added.user.email.clone(), l)),
+                notice: Some(format!("{} was added", added.user.email)),
+            };
+            let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
+            secret_page(&state, &who, data)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = users_page(&state, caller, &form, errors(&error), Outcome::default()).await?;
+            form_again(&state, &who, &error, "admin/users", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub async fn reset_link(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let who = posted.who;
+    let caller = who.caller();
+    let base_url = state.settings.base_url();
+    let asking = caller.clone();
+    let (email, link) = with_db(&state, move |conn, _, _| {
+        let link = accounts::reset_link(conn, &asking, id, &base_url, tracker::now())?;
+        Ok((accounts::get_user(conn, id)?.email, link))
+    })
+    .await?;
+    let outcome = Outcome {
+        link: Some((email, link)),
+        notice: None,
+    };
+    let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
+    secret_page(&state, &who, data)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DeactivateForm {
+    pub hand_over_to: String,
+}
+
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<DeactivateForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let acting = caller.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::require(&acting, |a| a.is_admin())?;
+        let email = accounts::get_user(conn, id)?.email;
+        let heir = Some(form.hand_over_to.trim()).filter(|e| !e.is_empty());
+        accounts::deactivate(conn, &acting, &email, heir, tracker::now())
+    })
+    .await;
+    match result {
+        Ok((user, handed_over)) => {
+            let notice = format!(
+                "{} was deactivated; {handed_over} request(s) handed over",
+                user.email
+            );
+            let outcome = Outcome {
+                link: None,
+                notice: Some(notice),
+            };
+            let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
+            page(&state, &who, "admin/users", data)
+        }
+        Err(error) if is_form_error(&error) => {
+            let data = users_page(
+                &state,
+                caller,
+                &UserForm::default(),
+                errors(&error),
+                Outcome::default(),
+            )
+            .await?;
+            form_again(&state, &who, &error, "admin/users", data)
+        }
+        Err(error) => Err(error),
+    }
+}
