@@ -104,8 +104,8 @@ pub struct Application {
 impl Application {
     /// Prepares everything and binds to `settings.bind`; serving starts with `run`.
     pub fn build(settings: Settings) -> Result<Application, StartupError> {
+        let mut settings = settings;
         let bind = settings.bind.clone();
-        let state = web::Data::new(state(settings)?);
         let listener = TcpListener::bind(&bind).map_err(|source| StartupError::Bind {
             address: bind.clone(),
             source,
@@ -114,6 +114,9 @@ impl Application {
             address: bind.clone(),
             source,
         })?;
+        // Links in pages name the port actually bound (port 0 picks one).
+        settings.bind = address.to_string();
+        let state = web::Data::new(state(settings)?);
         let https = state.settings.secure_cookies();
         let server = HttpServer::new(move || {
             App::new()

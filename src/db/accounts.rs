@@ -191,6 +191,19 @@ pub fn set_totp_secret(
         .execute(conn)
 }
 
+/// Records that the code of time step `step` was used, unless it or a later one already was:
+/// `false` then, and the code must be refused.
+pub fn use_totp_step(conn: &mut DbConnection, id: i32, step: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::totp_last_step.is_null().or(users::totp_last_step.lt(step))),
+    )
+    .set(users::totp_last_step.eq(step))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
 pub fn set_active(conn: &mut DbConnection, id: i32, active: bool, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::active.eq(active), users::updated_at.eq(now)))

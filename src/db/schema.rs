@@ -103,6 +103,7 @@ diesel::table! {
         role -> Text,
         password_hash -> Nullable<Text>,
         totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,

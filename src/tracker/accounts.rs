@@ -122,6 +122,11 @@ fn audit_user(user: &User) -> serde_json::Value {
     })
 }
 
+/// Whether a user has a password, as the trail records it: never the password or its hash.
+fn password_state(user: &User) -> serde_json::Value {
+    json!({"password": if user.has_password() { "set" } else { "not set" }})
+}
+
 pub fn add_user(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -254,6 +259,12 @@ pub fn deactivate(
     require_admin(caller)?;
     db::write(conn, |conn| {
         let user = user_by_email(conn, email)?;
+        if caller.user_id() == Some(user.id) {
+            return Err(AppError::conflict(
+                None,
+                "You cannot deactivate yourself: ask another administrator",
+            ));
+        }
         let heir = hand_over_to.map(|e| user_by_email(conn, e)).transpose()?;
         if let Some(heir) = &heir {
             if heir.id == user.id || !heir.active || heir.organisation_id != user.organisation_id {
@@ -421,11 +432,7 @@ pub fn use_link(
         }
         accounts::set_password(conn, user.id, &hash, now)?;
         sessions::delete_sessions_of(conn, user.id)?;
-        let caller = Caller {
-            actor: None,
-            label: user.email.clone(),
-            client,
-        };
+        let caller = Caller::named(&user.email, client);
         let action = match purpose {
             Purpose::Invitation => "accept_invitation",
             Purpose::PasswordReset => "reset_password",
@@ -436,7 +443,7 @@ pub fn use_link(
             action,
             "user",
             Some(user.id),
-            None,
+            Some(password_state(&user)),
             Some(json!({"password": "set"})),
             now,
         )?;
@@ -481,7 +488,7 @@ pub fn change_password(
             "change_password",
             "user",
             Some(user.id),
-            None,
+            Some(password_state(&user)),
             Some(json!({"password": "set"})),
             now,
         )?;
@@ -526,13 +533,13 @@ pub fn setup_codes(secret: &str, email: &str) -> Result<(String, String), AppErr
     Ok((url, qr))
 }
 
-/// Whether `code` is the current code of `secret` (give or take 30 s).
-pub fn code_is_valid(secret: &str, email: &str, code: &str) -> bool {
+/// The time step of `code` if it is the current code of `secret` (give or take 30 s).
+pub fn code_step(secret: &str, email: &str, code: &str) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     totp(secret, email)
         .ok()
         .and_then(|t| t.check_current(&code))
-        .is_some()
+        .and_then(|step| i64::try_from(step).ok())
 }
 
 /// Turns on two-factor sign-in once the user has shown a code from their app.
@@ -544,21 +551,23 @@ pub fn enable_two_factor(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
-    if !code_is_valid(secret, &actor.email, code) {
+    let Some(step) = code_step(secret, &actor.email, code) else {
         return Err(AppError::invalid(
             "code",
             "That code is wrong or has expired: try the next one",
         ));
-    }
+    };
     db::write(conn, |conn| {
+        let before = get_user(conn, actor.user_id)?.two_factor();
         accounts::set_totp_secret(conn, actor.user_id, Some(secret), now)?;
+        accounts::use_totp_step(conn, actor.user_id, step)?;
         record(
             conn,
             caller,
             "enable_two_factor",
             "user",
             Some(actor.user_id),
-            None,
+            Some(json!({"two_factor": before})),
             Some(json!({"two_factor": true})),
             now,
         )?;
@@ -574,6 +583,7 @@ pub fn disable_two_factor(
 ) -> Result<(), AppError> {
     let actor = require(caller, |a| !a.needs_two_factor())?;
     db::write(conn, |conn| {
+        let before = get_user(conn, actor.user_id)?.two_factor();
         accounts::set_totp_secret(conn, actor.user_id, None, now)?;
         record(
             conn,
@@ -581,7 +591,7 @@ pub fn disable_two_factor(
             "disable_two_factor",
             "user",
             Some(actor.user_id),
-            None,
+            Some(json!({"two_factor": before})),
             Some(json!({"two_factor": false})),
             now,
         )?;

@@ -19,6 +19,8 @@ pub struct Caller {
     pub label: String,
     /// The client's address, when the change came over HTTP.
     pub client: Option<String>,
+    /// The server itself: its command line or the scheduler, trusted as an administrator.
+    server: bool,
 }
 
 impl Caller {
@@ -27,6 +29,7 @@ impl Caller {
             label: actor.email.clone(),
             actor: Some(actor),
             client,
+            server: false,
         }
     }
 
@@ -36,6 +39,7 @@ impl Caller {
             actor: None,
             label: "anonymous".into(),
             client,
+            server: false,
         }
     }
 
@@ -45,6 +49,7 @@ impl Caller {
             actor: None,
             label: "command line".into(),
             client: None,
+            server: true,
         }
     }
 
@@ -54,12 +59,24 @@ impl Caller {
             actor: None,
             label: what.into(),
             client: None,
+            server: true,
         }
     }
 
-    /// Someone at the server itself (the command line, the scheduler), not a web visitor.
+    /// Someone not signed in who says who they are, e.g. by using an invitation link: the
+    /// trail names them, but they are trusted no more than any visitor.
+    pub fn named(label: &str, client: Option<String>) -> Caller {
+        Caller {
+            actor: None,
+            label: label.into(),
+            client,
+            server: false,
+        }
+    }
+
+    /// The server itself (the command line, the scheduler), not a web visitor.
     pub fn is_server(&self) -> bool {
-        self.actor.is_none() && self.label != "anonymous"
+        self.server
     }
 
     pub fn user_id(&self) -> Option<i32> {

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
-use super::accounts::{code_is_valid, hash_secret, new_secret, require, verify_password};
+use super::accounts::{code_step, hash_secret, new_secret, require, verify_password};
 use super::audit::{record, Caller};
 use super::input::Fields;
 use crate::db::accounts::{self, User};
@@ -95,6 +95,12 @@ fn throttled(
     Ok(())
 }
 
+/// The hash of a password nobody has, to check against when there is no account.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| super::accounts::hash_password(&new_secret()).unwrap_or_default())
+}
+
 fn wrong_password() -> AppError {
     AppError::invalid("password", "The email address or the password is wrong")
 }
@@ -122,12 +128,11 @@ pub fn sign_in(
     let outcome = db::transaction(conn, |conn| -> Result<Option<SignedIn>, AppError> {
         throttled(conn, throttle, &email, client, now)?;
         let user = accounts::find_user_by_email(conn, &email)?;
-        let matched = user.as_ref().filter(|u| {
-            u.active
-                && u.password_hash
-                    .as_deref()
-                    .is_some_and(|h| verify_password(h, password))
-        });
+        // A password is checked against some hash even for an unknown email, so that the time
+        // taken does not tell who has an account.
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        let verified = verify_password(hash.as_deref().unwrap_or_else(|| decoy_hash()), password);
+        let matched = user.as_ref().filter(|u| u.active && hash.is_some() && verified);
         let Some(user) = matched else {
             sessions::insert_failure(conn, &email, client, now)?;
             let id = user.as_ref().map(|u| u.id);
@@ -231,7 +236,12 @@ pub fn second_factor(
     let caller = Caller::user(viewer.actor(), Some(client.to_string()));
     let accepted = db::transaction(conn, |conn| -> Result<bool, AppError> {
         throttled(conn, throttle, &viewer.user.email, client, now)?;
-        if code_is_valid(&secret, &viewer.user.email, code) {
+        // A code opens one session only: one seen over someone's shoulder is worthless.
+        let fresh = match code_step(&secret, &viewer.user.email, code) {
+            Some(step) => accounts::use_totp_step(conn, viewer.user.id, step)?,
+            None => false,
+        };
+        if fresh {
             sessions::mark_verified(conn, viewer.session.id)?;
             record(
                 conn,
@@ -332,9 +342,7 @@ pub fn create_token(
     db::write(conn, |conn| {
         let user = match (&caller.actor, for_email) {
             (Some(actor), _) => super::accounts::get_user(conn, actor.user_id)?,
-            (None, Some(email)) if caller.label == Caller::command_line().label => {
-                super::accounts::user_by_email(conn, email)?
-            }
+            (None, Some(email)) if caller.is_server() => super::accounts::user_by_email(conn, email)?,
             _ => return Err(AppError::Unauthorized),
         };
         if !user.active {
@@ -374,7 +382,10 @@ pub fn revoke_token(
         let token = sessions::find_api_token_by_id(conn, id)?
             .filter(|t| t.user_id == actor.user_id)
             .ok_or_else(|| AppError::NotFound(format!("token {id}")))?;
-        sessions::revoke_api_token(conn, token.id, now)?;
+        // Revoking a revoked token changes nothing, and writes no entry.
+        if sessions::revoke_api_token(conn, token.id, now)? == 0 {
+            return Ok(());
+        }
         record(
             conn,
             caller,

@@ -243,10 +243,42 @@ impl TestApp {
             .await
     }
 
-    /// Signs in through the pages as a browser does, setting up two-factor sign-in where it is
-    /// required, and takes a personal API token from the command line.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Session {
-        let client = browser();
+    /// A code from the authenticator app of `email` that the app has not accepted yet: each
+    /// code works once, so a second sign-in within 30 seconds takes the next step's code, and
+    /// a third waits for the clock.
+    pub async fn next_code(&self, secret: &str, email: &str) -> String {
+        #[derive(diesel::QueryableByName)]
+        struct Last {
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+            totp_last_step: Option<i64>,
+        }
+        let last: Vec<Last> = diesel::RunQueryDsl::load(
+            diesel::sql_query(format!(
+                "SELECT totp_last_step FROM users WHERE email = '{email}'"
+            )),
+            &mut self.connection(),
+        )
+        .unwrap();
+        let last = last.first().and_then(|l| l.totp_last_step).unwrap_or(0);
+        let now = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64
+        };
+        let step = (now() / 30).max(last + 1);
+        // One step of clock drift is allowed: wait until `step` is at most the next one.
+        while step > now() / 30 + 1 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        accounts::totp(secret, email)
+            .unwrap()
+            .generate((step * 30) as u64)
+            .to_string()
+    }
+
+    /// Opens the sign-in page in `client` and posts the form with its CSRF token.
+    pub async fn sign_in_form(&self, client: &Client, email: &str, password: &str) -> Response {
         let page = client
             .get(self.url("/sign-in"))
             .send()
@@ -256,12 +288,19 @@ impl TestApp {
             .await
             .unwrap();
         let csrf = input_value(&page, "csrf").expect("the sign-in form carries a CSRF token");
-        let response = client
+        client
             .post(self.url("/sign-in"))
             .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Signs in through the pages as a browser does, setting up two-factor sign-in where it is
+    /// required, and takes a personal API token from the command line.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Session {
+        let client = browser();
+        let response = self.sign_in_form(&client, email, password).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in as {email}");
         if location(&response) == "/account/two-factor" {
             let page = client

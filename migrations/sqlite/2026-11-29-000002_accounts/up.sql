@@ -15,6 +15,8 @@ CREATE TABLE users (
     password_hash TEXT,
     -- The TOTP secret, once two-factor sign-in is set up.
     totp_secret TEXT,
+    -- The time step of the last code accepted: a code works once.
+    totp_last_step BIGINT,
     active BOOLEAN NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
