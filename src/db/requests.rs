@@ -226,13 +226,23 @@ pub fn set_tags(conn: &mut DbConnection, id: i32, tags: &[String]) -> QueryResul
     Ok(())
 }
 
-/// Every tag in use, for the list's filter.
-pub fn all_tags(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
-    request_tags::table
+/// Every tag in use on the requests a viewer may see, for the list's filter: the tags of
+/// another organisation's drafts and subject access requests are theirs alone.
+pub fn all_tags(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<String>> {
+    let mut query = request_tags::table
+        .inner_join(requests::table)
         .select(request_tags::tag)
         .distinct()
         .order(request_tags::tag)
-        .load(conn)
+        .into_boxed::<Backend>();
+    if let Scope::SeenBy(organisation) = scope {
+        query = query.filter(
+            requests::organisation_id.eq(organisation).or(requests::status
+                .ne(Status::Draft.to_string())
+                .and(requests::regime.ne(Regime::Sar.to_string()))),
+        );
+    }
+    query.load(conn)
 }
 
 /// The requests of other organisations a viewer may see: none of their drafts or subject

@@ -432,7 +432,8 @@ pub fn use_link(
         }
         accounts::set_password(conn, user.id, &hash, now)?;
         sessions::delete_sessions_of(conn, user.id)?;
-        let caller = Caller::named(&user.email, client);
+        // Whoever holds the link acts as the user it was made for.
+        let caller = Caller::user(super::sessions::actor_of(&user), client);
         let action = match purpose {
             Purpose::Invitation => "accept_invitation",
             Purpose::PasswordReset => "reset_password",

@@ -63,17 +63,6 @@ impl Caller {
         }
     }
 
-    /// Someone not signed in who says who they are, e.g. by using an invitation link: the
-    /// trail names them, but they are trusted no more than any visitor.
-    pub fn named(label: &str, client: Option<String>) -> Caller {
-        Caller {
-            actor: None,
-            label: label.into(),
-            client,
-            server: false,
-        }
-    }
-
     /// The server itself (the command line, the scheduler), not a web visitor.
     pub fn is_server(&self) -> bool {
         self.server

@@ -65,8 +65,16 @@ impl EventInput {
     }
 }
 
-pub fn list(conn: &mut DbConnection, caller: &Caller, request_id: i32) -> Result<Vec<EventRecord>, AppError> {
-    readable(conn, caller, request_id)?;
+/// A request's events. An auditor's reading of a subject access request's events is a view
+/// of it, recorded as the request's page records it.
+pub fn list(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+    now: NaiveDateTime,
+) -> Result<Vec<EventRecord>, AppError> {
+    let (request, _) = readable(conn, caller, request_id)?;
+    super::requests::record_view(conn, caller, &request, now)?;
     Ok(events::for_request(conn, request_id)?)
 }
 

@@ -287,6 +287,25 @@ pub(crate) fn readable(
     }
 }
 
+/// Records an auditor's view of a subject access request, before they see anything of it.
+pub(crate) fn record_view(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &Request,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    if caller
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.view_is_audited(request.regime))
+    {
+        db::transaction(conn, |conn| {
+            record(conn, caller, "view", "request", Some(request.id), None, None, now)
+        })?;
+    }
+    Ok(())
+}
+
 /// A request the caller may change: one they can read but not change is forbidden.
 pub(crate) fn writable(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Request, AppError> {
     match readable(conn, caller, id)? {
@@ -549,15 +568,7 @@ pub fn show(
     let calendar = calendars.current(conn)?;
     let calendar = calendar.as_ref();
     let (request, access) = readable(conn, caller, id)?;
-    if caller
-        .actor
-        .as_ref()
-        .is_some_and(|a| a.view_is_audited(request.regime))
-    {
-        db::transaction(conn, |conn| {
-            record(conn, caller, "view", "request", Some(id), None, None, now)
-        })?;
-    }
+    record_view(conn, caller, &request, now)?;
     let authority = super::authorities::get(conn, request.authority_id)?;
     let events = events::for_request(conn, id)?;
     let schedule = schedule_of(&request, &events, calendar, today)?;
@@ -768,6 +779,8 @@ pub fn list(
     })
 }
 
-pub fn all_tags(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
-    Ok(requests::all_tags(conn)?)
+/// The tags of the requests the caller may see, for the list's filter.
+pub fn all_tags(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<String>, AppError> {
+    let actor = require(caller, |_| true)?;
+    Ok(requests::all_tags(conn, scope_of(actor))?)
 }

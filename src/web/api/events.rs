@@ -31,7 +31,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let caller = who.caller();
-    let events = with_db(&state, move |conn, _, _| tracker::events::list(conn, &caller, id)).await?;
+    let events = with_db(&state, move |conn, _, _| {
+        tracker::events::list(conn, &caller, id, tracker::now())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(events))
 }
 

@@ -409,7 +409,7 @@ fn list_page(
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
     let authorities = authorities::list(conn, caller)?;
-    let tags = requests::all_tags(conn)?;
+    let tags = requests::all_tags(conn, caller)?;
     let link = |number: i64| {
         let mut q = query.clone();
         q.page = Some(number.to_string());

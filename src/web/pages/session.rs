@@ -96,7 +96,9 @@ pub async fn code_form(state: web::Data<AppState>, who: Who) -> Result<HttpRespo
             json!({"title": "Two-factor sign-in", "nav": "sign-in"}),
         ),
         Some(step) => Ok(see_other(step)),
-        None => Ok(see_other("/")),
+        None if who.actor().is_some() => Ok(see_other("/")),
+        // Not signed in at all: to the first step, as every page sends them.
+        None => Ok(see_other("/sign-in")),
     }
 }
 
