@@ -658,6 +658,17 @@ on_both_backends! {
         app.text(&format!("/requests/{sar}")).await;
         app.get_json(&format!("/api/v1/requests/{sar}")).await;
         app.get_json(&format!("/api/v1/requests/{sar}/events")).await;
+        // Lists record nothing, so they show an auditor none of the request's personal data.
+        let list = auditor.text("/requests").await;
+        let listed = auditor.get_json("/api/v1/requests").await;
+        assert!(list.contains("Subject access request (open it to see it; your view is recorded)"), "{list}");
+        let row = listed["items"].as_array().unwrap().iter().find(|r| r["id"] == sar).unwrap().clone();
+        assert_eq!((row["title"].as_str(), row["body"].as_str(), &row["tags"]), (Some(foi_tracker::tracker::requests::UNOPENED), Some(""), &json!([])));
+        for value in &personal {
+            assert!(!list.contains(value) && !listed.to_string().contains(value), "{value} is in an auditor's list");
+        }
+        assert!(app.text("/requests").await.contains("file, second request"), "its own organisation sees it");
+        assert!(!list.contains("file, second request"));
         assert_written(&app, &m, &[]);
 
         // What the auditor sees of the trail names the fields but never shows them.

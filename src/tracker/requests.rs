@@ -287,6 +287,9 @@ pub(crate) fn readable(
     }
 }
 
+/// What a list shows an auditor of a subject access request they have not opened.
+pub const UNOPENED: &str = "Subject access request (open it to see it; your view is recorded)";
+
 /// Records an auditor's view of a subject access request, before they see anything of it.
 pub(crate) fn record_view(
     conn: &mut DbConnection,
@@ -761,12 +764,21 @@ pub fn list(
     let mut events = events::for_requests(conn, &ids)?;
     let items = found
         .into_iter()
-        .map(|request| {
+        .map(|mut request| {
             let records = events.remove(&request.id).unwrap_or_default();
+            let mut tags = tags.remove(&request.id).unwrap_or_default();
+            // An auditor's view of a subject access request is recorded when they open it; a
+            // list shows none of its personal data.
+            if actor.view_is_audited(request.regime) {
+                request.title = UNOPENED.into();
+                request.body.clear();
+                request.reference = None;
+                tags.clear();
+            }
             Ok(RequestSummary {
                 schedule: schedule_of(&request, &records, calendar, today)?,
                 authority: names.get(&request.authority_id).cloned().unwrap_or_default(),
-                tags: tags.remove(&request.id).unwrap_or_default(),
+                tags,
                 request,
             })
         })
@@ -782,5 +794,6 @@ pub fn list(
 /// The tags of the requests the caller may see, for the list's filter.
 pub fn all_tags(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<String>, AppError> {
     let actor = require(caller, |_| true)?;
-    Ok(requests::all_tags(conn, scope_of(actor))?)
+    // Not even an auditor sees another organisation's subject access tags unopened.
+    Ok(requests::all_tags(conn, Scope::SeenBy(actor.organisation_id))?)
 }
