@@ -58,4 +58,25 @@ async fn every_api_route_is_in_the_document_and_nothing_else() {
             .any(|r| r["content"]["application/problem+json"].is_object());
         assert!(problem, "{method} {path} documents its errors");
     }
+
+    // Every operation but the public two needs a bearer token, and says so.
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    for (method, path) in &documented {
+        let operation = &document["paths"][path][method];
+        let public = path == "/api/v1/deadline" || path.ends_with("openapi.json");
+        let expected = if public {
+            serde_json::json!([{}])
+        } else {
+            serde_json::json!([{"bearer": []}])
+        };
+        assert_eq!(operation["security"], expected, "{method} {path}");
+        assert_eq!(
+            !operation["responses"]["401"].is_null(),
+            !public,
+            "{method} {path} documents 401"
+        );
+    }
 }

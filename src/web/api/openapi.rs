@@ -1,7 +1,9 @@
 //! `GET /api/v1/openapi.json`: the OpenAPI 3 document, generated from the handlers' annotations.
 
 use actix_web::HttpResponse;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 use super::{authorities, calculator, events, requests};
 
@@ -27,6 +29,7 @@ use super::{authorities, calculator, events, requests};
         calculator::calculate,
         document,
     ),
+    modifiers(&Bearer),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -36,6 +39,64 @@ use super::{authorities, calculator, events, requests};
     )
 )]
 pub struct ApiDoc;
+
+/// Operations open to anyone; every other one needs a personal token.
+const PUBLIC: &[&str] = &["/api/v1/deadline", "/api/v1/openapi.json"];
+
+/// The bearer token every operation but the public ones needs, and the 401 and 403 each of
+/// them may answer: added to every operation here, so that none can be forgotten.
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let description = "A personal API token, from your account page or `foi-tracker token create`";
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(description))
+                        .build(),
+                ),
+            );
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let public = PUBLIC.contains(&path.as_str());
+            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
+                if public {
+                    operation.security = Some(vec![SecurityRequirement::default()]);
+                    continue;
+                }
+                operation.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                let responses = &mut operation.responses.responses;
+                responses.insert(
+                    "401".into(),
+                    problem("No valid token: send Authorization: Bearer TOKEN").into(),
+                );
+                responses.insert(
+                    "403".into(),
+                    problem("The token's user may not do this (role or organisation)").into(),
+                );
+            }
+        }
+    }
+}
 
 #[utoipa::path(operation_id = "openapi_document", get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
