@@ -669,6 +669,11 @@ on_both_backends! {
         }
         assert!(app.text("/requests").await.contains("file, second request"), "its own organisation sees it");
         assert!(!list.contains("file, second request"));
+        // Nor does a search find it for them: which requests name someone is personal data too.
+        for search in ["/api/v1/requests?q=jane", "/api/v1/requests?tag=jane-doe"] {
+            assert_eq!(auditor.get_json(search).await["total"], 0, "{search}");
+            assert_eq!(app.get_json(search).await["total"], 1, "{search} by its own organisation");
+        }
         assert_written(&app, &m, &[]);
 
         // What the auditor sees of the trail names the fields but never shows them.

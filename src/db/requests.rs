@@ -267,6 +267,9 @@ pub struct RequestFilter {
     pub overdue: bool,
     pub tag: Option<String>,
     pub text: Option<String>,
+    /// A tag or text search never matches a subject access request: for viewers whose every
+    /// view of one is recorded, which a search would otherwise get round.
+    pub sealed_sar: bool,
 }
 
 fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
@@ -298,6 +301,9 @@ fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQ
                 .filter(deadlines::party.eq(Party::Authority.to_string()))
                 .filter(deadlines::due.lt(today)),
         ));
+    }
+    if filter.sealed_sar && (filter.tag.is_some() || filter.text.is_some()) {
+        query = query.filter(requests::regime.ne(Regime::Sar.to_string()));
     }
     if let Some(tag) = &filter.tag {
         query = query.filter(diesel::dsl::exists(

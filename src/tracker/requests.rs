@@ -636,7 +636,13 @@ pub fn related(
     .map(|r| Related {
         id: r.id,
         status: r.status,
-        title: r.title,
+        // A list, like any other: an auditor sees a subject access request's title once they
+        // open it, which is recorded.
+        title: if actor.view_is_audited(r.regime) {
+            UNOPENED.into()
+        } else {
+            r.title
+        },
         sent_on: r.sent_on,
     })
     .collect())
@@ -715,6 +721,7 @@ impl ListQuery {
                 overdue,
                 tag,
                 text,
+                sealed_sar: false,
             },
             page.unwrap_or(1),
         ))
@@ -750,6 +757,7 @@ pub fn list(
     let actor = require(caller, |_| true)?;
     let (mut filter, page) = query.validate()?;
     filter.scope = scope_of(actor);
+    filter.sealed_sar = actor.view_is_audited(Regime::Sar);
     if filter.organisation_id == Some(0) {
         filter.organisation_id = Some(actor.organisation_id);
     }
