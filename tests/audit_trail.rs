@@ -1246,4 +1246,27 @@ on_both_backends! {
         let kept = trail(&app);
         assert_eq!(kept[..before.len()], before[..]);
     }
+
+    async fn renaming_an_organisation_is_recorded_once(app) {
+        let admin = app.admin().await;
+        let admin_id = user_id(&app, &admin.email);
+        let mut conn = app.connection();
+        let organisation = foi_tracker::db::accounts::find_organisation_by_name(&mut conn, ORGANISATION).unwrap().unwrap();
+        let m = mark(&app);
+        let response = admin.post_form(&format!("/admin/organisations/{}", organisation.id), &[("name", "Coalition NGO (renamed)")]).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.text().await.unwrap().contains("The organisation is now called Coalition NGO (renamed)"));
+        assert_written(
+            &app,
+            &m,
+            &[web_user(&admin.email, admin_id).did("rename", "organisation", Some(organisation.id), Some(json!({"name": ORGANISATION})), Some(json!({"name": "Coalition NGO (renamed)"})))],
+        );
+        // A name taken by another organisation is refused beside the field, and nothing is written.
+        app.add_user("someone@other.example", "researcher", "Other NGO");
+        let m = mark(&app);
+        let response = admin.post_form(&format!("/admin/organisations/{}", organisation.id), &[("name", "Other NGO")]).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        assert!(response.text().await.unwrap().contains("An organisation is already called Other NGO"));
+        assert_written(&app, &m, &[]);
+    }
 }

@@ -217,6 +217,8 @@ enum Target {
     User,
     /// A new user for each call.
     NewUser,
+    /// A new organisation for each call.
+    NewOrganisation,
 }
 
 /// What is sent.
@@ -231,6 +233,8 @@ enum Body {
     EventJson(Kind),
     /// A new two-factor secret with the caller's current code.
     TwoFactor,
+    /// A name no organisation has yet.
+    NewName,
     /// The test's authority, unchanged.
     AuthorityForm,
     AuthorityJson,
@@ -416,6 +420,7 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/admin/users/{id}/deactivate") => {
             vec![case(NewUser, Body::Form(&[("hand_over_to", "")]), admins(OK))]
         }
+        ("post", "/admin/organisations/{id}") => vec![case(NewOrganisation, Body::NewName, admins(OK))],
         ("get", "/audit" | "/audit.csv") => plain(audit_readers(OK)),
         ("get", "/api/v1/openapi.json") => plain(everyone(OK)),
         ("get", "/api/v1/requests") => plain(signed_in(OK)),
@@ -678,6 +683,18 @@ impl Fixtures {
                 let email = format!("leaver{}@coalition.example", next());
                 i64::from(app.add_user(&email, "researcher", ORGANISATION))
             }
+            Target::NewOrganisation => {
+                let name = format!("Partner NGO {}", next());
+                let mut conn = app.connection();
+                i64::from(
+                    foi_tracker::db::accounts::insert_organisation(
+                        &mut conn,
+                        &name,
+                        foi_tracker::tracker::now(),
+                    )
+                    .unwrap(),
+                )
+            }
         })
     }
 
@@ -784,6 +801,7 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
         ]),
         Body::EventJson(Kind::Draft) => Payload::Json(json!({"kind": "received", "occurred_on": "2026-05-01"})),
         Body::EventJson(_) => Payload::Json(json!({"kind": "response", "occurred_on": "2026-05-20"})),
+        Body::NewName => form(&[("name", format!("Renamed NGO {}", next()).as_str())]),
         Body::TwoFactor => {
             let email = person.email.as_deref().unwrap_or("nobody@example.org");
             let (secret, _, _) = accounts::new_two_factor(email).unwrap();

@@ -247,6 +247,45 @@ pub fn organisations(conn: &mut DbConnection) -> Result<Vec<Organisation>, AppEr
     Ok(accounts::organisations(conn)?)
 }
 
+/// Renames an organisation (its members and requests stay with it).
+pub fn rename_organisation(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    name: &str,
+    now: NaiveDateTime,
+) -> Result<Organisation, AppError> {
+    require_admin(caller)?;
+    let mut f = Fields::new();
+    let name = f.text("name", "Name", name, 200);
+    f.finish(())?;
+    db::write(conn, |conn| {
+        let before = accounts::find_organisation(conn, id)?
+            .ok_or_else(|| AppError::NotFound(format!("organisation {id}")))?;
+        if before.name == name {
+            return Ok(before);
+        }
+        if accounts::find_organisation_by_name(conn, &name)?.is_some() {
+            return Err(AppError::conflict(
+                Some("name"),
+                format!("An organisation is already called {name}"),
+            ));
+        }
+        accounts::rename_organisation(conn, id, &name)?;
+        record(
+            conn,
+            caller,
+            "rename",
+            "organisation",
+            Some(id),
+            Some(json!({"name": before.name})),
+            Some(json!({"name": name})),
+            now,
+        )?;
+        Ok(Organisation { id, name })
+    })
+}
+
 /// Ends everything a user could do: sessions, API tokens, unused links. Their requests go to
 /// `hand_over_to`, an active member of the same organisation.
 pub fn deactivate(

@@ -61,6 +61,7 @@ routes! {
     post "/admin/users" => pages::users::create,
     post "/admin/users/{id}/reset-link" => pages::users::reset_link,
     post "/admin/users/{id}/deactivate" => pages::users::deactivate,
+    post "/admin/organisations/{id}" => pages::users::rename_organisation,
     get "/audit" => pages::audit::list,
     get "/audit.csv" => pages::audit::export,
     get "/api/v1/openapi.json" => api::openapi::document,

@@ -149,6 +149,47 @@ pub async fn reset_link(
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+pub struct OrganisationForm {
+    pub name: String,
+}
+
+pub async fn rename_organisation(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<OrganisationForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let acting = caller.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::rename_organisation(conn, &acting, id, &form.name, tracker::now())
+    })
+    .await;
+    let (outcome, errors, error) = match result {
+        Ok(organisation) => {
+            let notice = format!("The organisation is now called {}", organisation.name);
+            (
+                Outcome {
+                    link: None,
+                    notice: Some(notice),
+                },
+                Map::new(),
+                None,
+            )
+        }
+        Err(error) if is_form_error(&error) => (Outcome::default(), errors(&error), Some(error)),
+        Err(error) => return Err(error),
+    };
+    let data = users_page(&state, caller, &UserForm::default(), errors, outcome).await?;
+    match error {
+        None => page(&state, &who, "admin/users", data),
+        Some(error) => form_again(&state, &who, &error, "admin/users", data),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct DeactivateForm {
     pub hand_over_to: String,
 }
