@@ -63,7 +63,10 @@ pages() {
   run "request list, filtered" "/requests?status=responded&tag=detention"
   run "request page" /requests/5000
   run "bare route again" /livez
-  echo "peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)"
+  # VmHWM counts the memory-mapped database once per pooled connection (the operating
+  # system's shared page cache); Anonymous is the server's own memory.
+  echo "peak memory (VmHWM): $(awk '/VmHWM/ {print $2, $3}' /proc/$server/status)," \
+    "own memory now (Anonymous): $(awk '/^Anonymous:/ {print $2, $3}' /proc/$server/smaps_rollup)"
 }
 
 echo "$connections connections, $duration each, database $url"

@@ -19,5 +19,6 @@ pub mod account;
 pub mod authority;
 pub mod calendar;
 pub mod regime;
+pub mod reminders;
 pub mod request;
 pub mod timeline;

@@ -35,7 +35,9 @@ ALTER TABLE requests_new RENAME TO requests;
 CREATE INDEX requests_authority ON requests (authority_id, sent_on);
 CREATE INDEX requests_status ON requests (status);
 CREATE INDEX requests_reindex ON requests (reindex_on);
-CREATE INDEX requests_organisation ON requests (organisation_id, status);
+-- Covers what decides who may see a request, so that counting what a viewer may see reads
+-- the index, not the rows.
+CREATE INDEX requests_organisation ON requests (organisation_id, status, regime);
 
 PRAGMA foreign_key_check;
 COMMIT;
