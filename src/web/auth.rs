@@ -4,12 +4,14 @@
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
+use chrono::NaiveDateTime;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::extract::payload_error;
 use crate::config::Settings;
+use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::startup::AppState;
@@ -134,62 +136,102 @@ fn bearer(request: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
+/// What a request says about who sent it, before the database is asked: the secrets of its
+/// session cookie or bearer token, its CSRF cookie and its address.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    token: Option<String>,
+    session: Option<String>,
+    csrf_cookie: Option<String>,
+    client: String,
+}
+
+impl Credentials {
+    fn of(request: &HttpRequest, state: &AppState) -> Credentials {
+        let api = request.path().starts_with("/api/");
+        let signed = |name| signed_value(request, &state.cookie_key, name);
+        Credentials {
+            client: client_address(request, &state.settings),
+            // The API takes bearer tokens only, so that a browser's cookie cannot act through it.
+            token: if api { bearer(request) } else { None },
+            session: if api { None } else { signed(SESSION_COOKIE) },
+            csrf_cookie: if api { None } else { signed(CSRF_COOKIE) },
+        }
+    }
+
+    fn anonymous(&self) -> bool {
+        self.token.is_none() && self.session.is_none()
+    }
+
+    /// Nobody: no session or token to look up.
+    fn nobody(self) -> Who {
+        Who {
+            viewer: None,
+            token: None,
+            client: self.client,
+            csrf_cookie: self.csrf_cookie,
+        }
+    }
+
+    /// Who these credentials belong to, asking the database (on the caller's thread).
+    pub fn resolve(self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<Who, AppError> {
+        if self.anonymous() {
+            return Ok(self.nobody());
+        }
+        let viewer = match &self.session {
+            Some(secret) => sessions::resolve(conn, secret, now)?,
+            None => None,
+        };
+        let token = match &self.token {
+            Some(secret) => sessions::resolve_token(conn, secret, now)?,
+            None => None,
+        };
+        Ok(Who {
+            viewer,
+            token,
+            client: self.client,
+            csrf_cookie: self.csrf_cookie,
+        })
+    }
+}
+
+fn state_of(request: &HttpRequest) -> web::Data<AppState> {
+    request
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .expect("the app state is registered")
+}
+
+/// For pages that resolve the session in the same blocking call as the rest of their work.
+impl FromRequest for Credentials {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Credentials, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(Credentials::of(request, &state_of(request))))
+    }
+}
+
 impl FromRequest for Who {
     type Error = actix_web::Error;
     type Future = LocalBoxFuture<'static, Result<Who, actix_web::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = request
-            .app_data::<web::Data<AppState>>()
-            .cloned()
-            .expect("the app state is registered");
-        let client = client_address(request, &state.settings);
-        let api = request.path().starts_with("/api/");
-        // The API takes bearer tokens only, so that a browser's cookie cannot act through it.
-        let token = if api { bearer(request) } else { None };
-        let session = if api {
-            None
-        } else {
-            signed_value(request, &state.cookie_key, SESSION_COOKIE)
-        };
-        let csrf_cookie = if api {
-            None
-        } else {
-            signed_value(request, &state.cookie_key, CSRF_COOKIE)
-        };
+        let state = state_of(request);
+        let credentials = Credentials::of(request, &state);
         let request = request.clone();
         Box::pin(async move {
-            if token.is_none() && session.is_none() {
-                return Ok(Who {
-                    viewer: None,
-                    token: None,
-                    client,
-                    csrf_cookie,
-                });
+            if credentials.anonymous() {
+                return Ok(credentials.nobody());
             }
-            let (viewer, token) = web::block(move || -> Result<_, AppError> {
+            web::block(move || {
                 let mut conn = state.pool.get()?;
-                let now = crate::tracker::now();
-                let viewer = match session {
-                    Some(secret) => sessions::resolve(&mut conn, &secret, now)?,
-                    None => None,
-                };
-                let token = match token {
-                    Some(secret) => sessions::resolve_token(&mut conn, &secret, now)?,
-                    None => None,
-                };
-                Ok((viewer, token))
+                credentials.resolve(&mut conn, crate::tracker::now())
             })
             .await
             .map_err(AppError::from)
             .and_then(|r| r)
-            .map_err(|e| super::respond(&request, e))?;
-            Ok(Who {
-                viewer,
-                token,
-                client,
-                csrf_cookie,
-            })
+            .map_err(|e| super::respond(&request, e))
         })
     }
 }

@@ -4,15 +4,15 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::stored_page;
+use super::{always, stored_page};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker;
-use crate::web::auth::Who;
+use crate::web::auth::Credentials;
 use crate::web::view::{self, long_date};
 
-pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
-    stored_page(&state, &who, "/", |conn, calendars, caller, today| {
+pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Result<HttpResponse, AppError> {
+    stored_page(&state, credentials, "/", always, |conn, calendars, caller, today| {
         let d = tracker::dashboard::dashboard(conn, calendars, caller, today)?;
         Ok((
             "dashboard",

@@ -19,9 +19,10 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
-use super::auth::{signed_cookie, Who, CSRF_COOKIE};
+use super::auth::{signed_cookie, Credentials, Who, CSRF_COOKIE};
 use super::templates::render;
 use crate::db::{self, DbConnection};
+use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::accounts::new_secret;
@@ -74,12 +75,15 @@ fn respond(
 const CSRF_PLACEHOLDER: &str = "__csrf_token__";
 
 /// A page that shows only what is stored, for one signed-in user: rendered once per register
-/// version and day, then served from the cache until a write moves the version. `build`
+/// version, day and user, then served from the cache until a write moves the version, except
+/// for those `uncached` names (whose every view must reach the use case). The session is
+/// resolved in the same blocking call, on the same connection, as the page itself. `build`
 /// gives the template and data.
 pub async fn stored_page<F>(
     state: &web::Data<AppState>,
-    who: &Who,
+    credentials: Credentials,
     key: &str,
+    uncached: fn(&Actor) -> bool,
     build: F,
 ) -> Result<HttpResponse, AppError>
 where
@@ -92,22 +96,24 @@ where
         + Send
         + 'static,
 {
-    let caller = who.caller();
-    let actor = caller.actor.clone().ok_or(AppError::Unauthorized)?;
-    let key = format!("{}:{key}", actor.user_id);
-    let mut layout = who.layout(None);
-    layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
-    let csrf = who.csrf().unwrap_or_default().to_string();
     let state = state.clone();
-    let html = web::block(move || -> Result<String, AppError> {
+    let key = key.to_string();
+    let (html, csrf) = web::block(move || -> Result<(String, String), AppError> {
         let mut conn = state.pool.get()?;
+        let who = credentials.resolve(&mut conn, crate::tracker::now())?;
+        let caller = who.caller();
+        let actor = caller.actor.clone().ok_or(AppError::Unauthorized)?;
+        let key = format!("{}:{key}", actor.user_id);
+        let csrf = who.csrf().unwrap_or_default().to_string();
         let version = db::version(&mut conn)?;
         let today = state.today();
-        let cache = state.settings.page_cache;
+        let cache = state.settings.page_cache && !uncached(&actor);
         if let Some(html) = state.pages.get(&key, version, today).filter(|_| cache) {
-            return Ok(html);
+            return Ok((html, csrf));
         }
         let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
+        let mut layout = who.layout(None);
+        layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
         if let (Value::Object(map), Value::Object(layout)) = (&mut data, layout) {
             map.extend(layout);
         }
@@ -118,12 +124,17 @@ where
         if cache {
             state.pages.put(key, version, today, html.clone());
         }
-        Ok(html)
+        Ok((html, csrf))
     })
     .await??;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(html.replace(CSRF_PLACEHOLDER, &csrf)))
+}
+
+/// For [`stored_page`]: every viewer's page may be cached.
+pub fn always(_: &Actor) -> bool {
+    false
 }
 
 /// After a change, send the browser on with a GET (303 See Other).

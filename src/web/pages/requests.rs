@@ -5,10 +5,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, options, page, see_other, stored_page};
+use super::{always, errors, form_again, is_form_error, options, page, see_other, stored_page};
 use crate::db::accounts::User;
 use crate::db::authorities::Authority;
 use crate::db::DbConnection;
+use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{EventKind, Status};
@@ -17,7 +18,7 @@ use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
 use crate::tracker::{self, authorities};
-use crate::web::auth::{Posted, Who};
+use crate::web::auth::{Credentials, Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::view;
 
@@ -278,27 +279,24 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
 
 pub async fn show(
     state: web::Data<AppState>,
-    who: Who,
+    credentials: Credentials,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let build = move |conn: &mut DbConnection, calendars: &_, caller: &Caller, today| {
-        let detail = requests::show(conn, calendars, caller, today, id, tracker::now())?;
-        Ok(("requests/show", show_page(&detail, PageForms::default())))
-    };
     // An auditor's every view of a subject access request is audited: never from the cache.
-    let audited = who
-        .actor()
-        .is_some_and(|a| a.role == crate::domain::account::Role::Auditor);
-    if audited {
-        let caller = who.caller();
-        let (name, data) = with_db(&state, move |conn, calendars, today| {
-            build(conn, calendars, &caller, today)
-        })
-        .await?;
-        return page(&state, &who, name, data);
-    }
-    stored_page(&state, &who, &format!("/requests/{id}"), build).await
+    let auditor = |a: &Actor| a.role == crate::domain::account::Role::Auditor;
+    let key = format!("/requests/{id}");
+    stored_page(
+        &state,
+        credentials,
+        &key,
+        auditor,
+        move |conn, calendars, caller, today| {
+            let detail = requests::show(conn, calendars, caller, today, id, tracker::now())?;
+            Ok(("requests/show", show_page(&detail, PageForms::default())))
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -352,53 +350,54 @@ pub async fn send(
 
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    credentials: Credentials,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let caller = who.caller();
-    tracker::accounts::require(&caller, |_| true)?;
-    let query: ListQuery = match serde_urlencoded::from_str(request.query_string()) {
-        Ok(query) => query,
+    let (query, error) = match serde_urlencoded::from_str::<ListQuery>(request.query_string()) {
+        Ok(query) => match query.validate() {
+            Ok(_) => {
+                let key = format!("/requests?{}", request.query_string());
+                return stored_page(
+                    &state,
+                    credentials,
+                    &key,
+                    always,
+                    move |conn, calendars, caller, today| {
+                        let page = requests::list(conn, calendars, caller, today, &query)?;
+                        Ok((
+                            "requests/list",
+                            list_page(conn, caller, &query, Some(page), Map::new())?,
+                        ))
+                    },
+                )
+                .await;
+            }
+            Err(error) => (query, error),
+        },
         Err(e) => {
-            let error = AppError::BadRequest {
-                field: None,
-                message: format!("The filters could not be read: {e}"),
-            };
-            let errors = errors(&error);
-            let data = with_db(&state, move |conn, _, _| {
-                list_page(conn, &caller, &ListQuery::default(), None, errors)
-            })
-            .await?;
-            return form_again(&state, &who, &error, "requests/list", data);
-        }
-    };
-    match query.validate() {
-        Ok(_) => {
-            let key = format!("/requests?{}", request.query_string());
-            stored_page(&state, &who, &key, move |conn, calendars, caller, today| {
-                let page = requests::list(conn, calendars, caller, today, &query)?;
-                Ok((
-                    "requests/list",
-                    list_page(conn, caller, &query, Some(page), Map::new())?,
-                ))
-            })
-            .await
-        }
-        Err(error) if is_form_error(&error) => {
-            let data = with_db(&state, move |conn, _, _| {
-                list_page(conn, &caller, &query, None, errors(&error))
-            })
-            .await?;
-            form_again(
-                &state,
-                &who,
-                &AppError::Invalid(Vec::new()),
-                "requests/list",
-                data,
+            let message = format!("The filters could not be read: {e}");
+            (
+                ListQuery::default(),
+                AppError::BadRequest { field: None, message },
             )
         }
-        Err(error) => Err(error),
+    };
+    // Filters that cannot be read or are wrong: shown back beside their fields, never cached.
+    let who = with_db(&state, move |conn, _, _| {
+        credentials.resolve(conn, tracker::now())
+    })
+    .await?;
+    let caller = who.caller();
+    tracker::accounts::require(&caller, |_| true)?;
+    if !is_form_error(&error) {
+        return Err(error);
     }
+    let shown = errors(&error);
+    let data = with_db(&state, move |conn, _, _| {
+        list_page(conn, &caller, &query, None, shown)
+    })
+    .await?;
+    form_again(&state, &who, &error, "requests/list", data)
 }
 
 fn list_page(
