@@ -1269,4 +1269,25 @@ on_both_backends! {
         assert!(response.text().await.unwrap().contains("An organisation is already called Other NGO"));
         assert_written(&app, &m, &[]);
     }
+
+    async fn a_calendar_feed_made_and_stopped_is_recorded_without_its_address(app) {
+        let me = user_id(&app, &app.email);
+        let by = web_user(&app.email, me);
+        let m = mark(&app);
+        let page = app.post_form("/account/calendar", &[]).await.text().await.unwrap();
+        let address = page.split("<pre><code>").nth(1).unwrap().split("</code></pre>").next().unwrap().to_string();
+        assert_written(&app, &m, &[by.did("create", "calendar_feed", Some(me), Some(json!({"live": false})), Some(json!({"live": true})))]);
+        let m = mark(&app);
+        app.post_form("/account/calendar", &[]).await;
+        assert_written(&app, &m, &[by.did("create", "calendar_feed", Some(me), Some(json!({"live": true})), Some(json!({"live": true})))]);
+        let m = mark(&app);
+        app.post_form("/account/calendar/revoke", &[]).await;
+        assert_written(&app, &m, &[by.did("revoke", "calendar_feed", Some(me), Some(json!({"live": true})), Some(json!({"live": false})))]);
+        // Stopping a feed that is not live changes nothing and records nothing.
+        let m = mark(&app);
+        app.post_form("/account/calendar/revoke", &[]).await;
+        assert_written(&app, &m, &[]);
+        let secret = address.rsplit('/').next().unwrap().trim_end_matches(".ics");
+        assert_eq!(holding(&app, secret), Vec::<i32>::new(), "the feed's secret is in the trail");
+    }
 }

@@ -357,6 +357,10 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             case(OthersToken, Body::None, signed_in(NOT_FOUND)),
         ],
         ("post", "/account/sign-out-everywhere") => vec![fresh(Body::None, signed_in(See("/sign-in")))],
+        ("post", "/account/calendar") => vec![case(Nothing, Body::None, signed_in(OK))],
+        ("post", "/account/calendar/revoke") => vec![case(Nothing, Body::None, signed_in(See("/account")))],
+        // The feed's address is its only key: a made-up one opens nothing, for anyone.
+        ("get", "/calendar/{token}") => plain(everyone(NOT_FOUND)),
         ("get", "/requests") => plain(signed_in(OK)),
         ("get", "/requests/new") => plain(filers(OK)),
         ("post", "/requests") => vec![case(

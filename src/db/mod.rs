@@ -14,6 +14,7 @@ pub mod audit;
 pub mod authorities;
 pub mod deadlines;
 pub mod events;
+pub mod feeds;
 pub mod holidays;
 pub mod requests;
 pub mod sessions;

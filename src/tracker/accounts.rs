@@ -316,6 +316,7 @@ pub fn deactivate(
         accounts::set_active(conn, user.id, false, now)?;
         sessions::delete_sessions_of(conn, user.id)?;
         sessions::revoke_api_tokens_of(conn, user.id, now)?;
+        crate::db::feeds::revoke(conn, user.id, now)?;
         sessions::expire_one_time_tokens(conn, user.id, Purpose::Invitation.name(), now)?;
         sessions::expire_one_time_tokens(conn, user.id, Purpose::PasswordReset.name(), now)?;
         let handed_over = match &heir {

@@ -8,6 +8,7 @@ pub mod calculator;
 pub mod dashboard;
 pub mod demo;
 pub mod events;
+pub mod feeds;
 pub mod holidays;
 pub mod input;
 pub mod requests;

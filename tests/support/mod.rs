@@ -473,6 +473,7 @@ impl TestApp {
             ("sessions", "SELECT id || '|' || user_id FROM sessions ORDER BY id"),
             ("api_tokens", "SELECT id || '|' || name || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens ORDER BY id"),
             ("audit_entries", "SELECT id || '|' || action || '|' || entity FROM audit_entries ORDER BY id"),
+            ("calendar_feeds", "SELECT id || '|' || user_id || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM calendar_feeds ORDER BY id"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]

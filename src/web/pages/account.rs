@@ -5,39 +5,96 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::Empty;
-use super::{errors, form_again, is_form_error, page, see_other};
+use super::{errors, form_again, is_form_error, page, see_other, showing_secret};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
-use crate::tracker::{self, accounts, sessions};
+use crate::tracker::{self, accounts, feeds, sessions};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
 use crate::web::extract::{id, with_db};
 
-/// The account page, with a form's errors or a token just created.
+/// A secret the account page shows once, just after it was made.
+#[derive(Default)]
+enum Shown {
+    #[default]
+    Nothing,
+    Token(String),
+    Feed(String),
+}
+
+/// The account page, with a form's errors or a secret just made.
 async fn account_page(
     state: &web::Data<AppState>,
     who: &Who,
     errors: Map<String, Value>,
-    new_token: Option<String>,
+    shown: Shown,
 ) -> Result<Value, AppError> {
     let caller = who.caller();
     let actor = accounts::require(&caller, |_| true)?.clone();
-    let (user, tokens) = with_db(state, move |conn, _, _| {
+    let (user, tokens, feed) = with_db(state, move |conn, _, _| {
         Ok((
             accounts::get_user(conn, actor.user_id)?,
             sessions::tokens(conn, &caller)?,
+            feeds::live_since(conn, &caller)?,
         ))
     })
     .await?;
+    let (new_token, new_feed) = match shown {
+        Shown::Nothing => (None, None),
+        Shown::Token(token) => (Some(token), None),
+        Shown::Feed(url) => (None, Some(url)),
+    };
     Ok(json!({
         "title": "Your account", "nav": "account", "user": user, "role": user.role.label(),
         "two_factor": user.two_factor(), "must_keep_two_factor": user.role == crate::domain::account::Role::Admin,
         "tokens": tokens, "new_token": new_token, "errors": errors,
+        "feed_since": feed.map(|at| at.format("%-d %B %Y").to_string()), "new_feed": new_feed,
     }))
 }
 
+pub async fn create_feed(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let who = posted.who;
+    let caller = who.caller();
+    let base_url = state.settings.base_url();
+    let url = with_db(&state, move |conn, _, _| {
+        feeds::create(conn, &caller, &base_url, tracker::now())
+    })
+    .await?;
+    let data = account_page(&state, &who, Map::new(), Shown::Feed(url)).await?;
+    showing_secret(&state, &who, "account/show", data)
+}
+
+pub async fn revoke_feed(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+) -> Result<HttpResponse, AppError> {
+    let caller = posted.who.caller();
+    with_db(&state, move |conn, _, _| {
+        feeds::revoke(conn, &caller, tracker::now())
+    })
+    .await?;
+    Ok(see_other("/account"))
+}
+
+/// `GET /calendar/{token}.ics`: the feed itself, for calendar apps (no session: the URL is the key).
+pub async fn feed(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let secret = path.into_inner();
+    let base_url = state.settings.base_url();
+    let text = with_db(&state, move |conn, _, _| {
+        feeds::calendar(conn, &secret, &base_url)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, max-age=300"))
+        .body(text))
+}
+
 pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
-    let data = account_page(&state, &who, Map::new(), None).await?;
+    let data = account_page(&state, &who, Map::new(), Shown::Nothing).await?;
     page(&state, &who, "account/show", data)
 }
 
@@ -74,7 +131,7 @@ pub async fn password(
             Ok(response)
         }
         Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), None).await?;
+            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
             form_again(&state, &who, &error, "account/show", data)
         }
         Err(error) => Err(error),
@@ -188,16 +245,11 @@ pub async fn create_token(
     match result {
         // Shown once, on this page, and never again.
         Ok((_, secret)) => {
-            let data = account_page(&state, &who, Map::new(), Some(secret)).await?;
-            let mut response = page(&state, &who, "account/show", data)?;
-            response.headers_mut().insert(
-                actix_web::http::header::CACHE_CONTROL,
-                actix_web::http::header::HeaderValue::from_static("no-store"),
-            );
-            Ok(response)
+            let data = account_page(&state, &who, Map::new(), Shown::Token(secret)).await?;
+            showing_secret(&state, &who, "account/show", data)
         }
         Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), None).await?;
+            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
             form_again(&state, &who, &error, "account/show", data)
         }
         Err(error) => Err(error),

@@ -51,6 +51,22 @@ pub fn form_again(
     respond(state, who, status, name, data)
 }
 
+/// A page showing a secret (a token, a link, a feed's address) once: never cached, never
+/// kept by the browser.
+pub fn showing_secret(
+    state: &AppState,
+    who: &Who,
+    name: &str,
+    data: Value,
+) -> Result<HttpResponse, AppError> {
+    let mut response = page(state, who, name, data)?;
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
 /// Every page carries the layout's view of the viewer and the token its forms must send; a
 /// browser without a session is given the cookie that token is checked against.
 fn respond(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::Empty;
-use super::{errors, form_again, is_form_error, options, page};
+use super::{errors, form_again, is_form_error, options, page, showing_secret};
 use crate::domain::account::Role;
 use crate::error::AppError;
 use crate::startup::AppState;
@@ -81,16 +81,6 @@ pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, 
     page(&state, &who, "admin/users", data)
 }
 
-/// A page that shows a secret link once: never cached, never kept by the browser.
-fn secret_page(state: &AppState, who: &Who, data: Value) -> Result<HttpResponse, AppError> {
-    let mut response = page(state, who, "admin/users", data)?;
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
-}
-
 pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = who.caller();
@@ -114,7 +104,7 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
                 notice: Some(format!("{} was added", added.user.email)),
             };
             let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
-            secret_page(&state, &who, data)
+            showing_secret(&state, &who, "admin/users", data)
         }
         Err(error) if is_form_error(&error) => {
             let data = users_page(&state, caller, &form, errors(&error), Outcome::default()).await?;
@@ -144,7 +134,7 @@ pub async fn reset_link(
         notice: None,
     };
     let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
-    secret_page(&state, &who, data)
+    showing_secret(&state, &who, "admin/users", data)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

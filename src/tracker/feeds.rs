@@ -1,0 +1,142 @@
+//! Calendar feeds: each user's secret iCalendar URL with every deadline of the requests they
+//! may see, for their calendar app to subscribe to. The URL is the only key, so it is
+//! revocable, stored hashed, and redacted from the request log.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike};
+use serde_json::json;
+
+use super::accounts::{hash_secret, new_secret, require};
+use super::audit::{record, Caller};
+use crate::db::feeds::{self, FeedDeadline};
+use crate::db::requests::Scope;
+use crate::db::{self, DbConnection};
+use crate::domain::account::Role;
+use crate::domain::regime::Regime;
+use crate::domain::timeline::DeadlineState;
+use crate::error::AppError;
+
+/// A new feed URL for the caller; the old one stops working. Shown once.
+pub fn create(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
+    let actor = require(caller, |_| true)?;
+    let secret = new_secret();
+    db::transaction(conn, |conn| {
+        let revoked = feeds::revoke(conn, actor.user_id, now)?;
+        feeds::insert(conn, actor.user_id, &hash_secret(&secret), now)?;
+        record(
+            conn,
+            caller,
+            "create",
+            "calendar_feed",
+            Some(actor.user_id),
+            Some(json!({"live": revoked > 0})),
+            Some(json!({"live": true})),
+            now,
+        )
+    })?;
+    Ok(format!(
+        "{}/calendar/{secret}.ics",
+        base_url.trim_end_matches('/')
+    ))
+}
+
+/// Stops the caller's feed.
+pub fn revoke(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> Result<(), AppError> {
+    let actor = require(caller, |_| true)?;
+    db::transaction(conn, |conn| {
+        if feeds::revoke(conn, actor.user_id, now)? > 0 {
+            let (before, after) = (json!({"live": true}), json!({"live": false}));
+            record(
+                conn,
+                caller,
+                "revoke",
+                "calendar_feed",
+                Some(actor.user_id),
+                Some(before),
+                Some(after),
+                now,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Since when the caller's feed has been live, if it is.
+pub fn live_since(conn: &mut DbConnection, caller: &Caller) -> Result<Option<NaiveDateTime>, AppError> {
+    let actor = require(caller, |_| true)?;
+    Ok(feeds::live_since(conn, actor.user_id)?)
+}
+
+/// The iCalendar text of the feed `secret` opens (the `.ics` suffix allowed), or 404.
+pub fn calendar(conn: &mut DbConnection, secret: &str, base_url: &str) -> Result<String, AppError> {
+    let gone = || AppError::NotFound("this calendar feed (it may have been replaced or revoked)".into());
+    let secret = secret.strip_suffix(".ics").unwrap_or(secret);
+    let user_id = feeds::user_of(conn, &hash_secret(secret))?.ok_or_else(gone)?;
+    let user = crate::db::accounts::find_user(conn, user_id)?
+        .filter(|u| u.active)
+        .ok_or_else(gone)?;
+    let scope = match user.role {
+        Role::Auditor => Scope::Everything,
+        _ => Scope::SeenBy(user.organisation_id),
+    };
+    let deadlines = feeds::visible(conn, scope)?;
+    Ok(render(&deadlines, base_url))
+}
+
+/// What a feed calls a request: a subject access request by its reference only, since a
+/// calendar is shared, synced and shown on lock screens.
+fn request_name(d: &FeedDeadline) -> String {
+    match d.regime {
+        Regime::Sar => match &d.reference {
+            Some(reference) => format!("Subject access request {reference}"),
+            None => format!("Subject access request #{}", d.request_id),
+        },
+        _ => d.title.clone(),
+    }
+}
+
+fn render(deadlines: &[FeedDeadline], base_url: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    let mut calendar = Calendar::new();
+    calendar.name("foi-tracker deadlines").ttl(&Duration::hours(1));
+    // A deadline's UID is its request, its kind and which of that kind it is (a clarification
+    // restarts the response deadline: the second is another event), so that recording an
+    // unrelated event, or moving a date, updates the same calendar entry.
+    let mut seen: HashMap<(i32, String), u32> = HashMap::new();
+    for d in deadlines {
+        let ordinal = seen.entry((d.request_id, d.kind.to_string())).or_insert(0);
+        *ordinal += 1;
+        let name = request_name(d);
+        let state = match d.settled {
+            None => String::new(),
+            Some(DeadlineState::Met) => " (met)".into(),
+            Some(state) => format!(" ({state})"),
+        };
+        let url = format!("{base}/requests/{}", d.request_id);
+        let mut event = Event::new();
+        event
+            .uid(&format!(
+                "request-{}-{}-{}@foi-tracker",
+                d.request_id, d.kind, ordinal
+            ))
+            .all_day(d.due)
+            .summary(&format!("{}: {name} ({}){state}", d.kind.label(), d.authority))
+            .description(&format!("{}\n\n{url}", d.rule))
+            .url(&url);
+        if d.settled.is_none() {
+            event.alarm(Alarm::display(
+                &format!("{}: {name}", d.kind.label()),
+                -Duration::days(1),
+            ));
+        }
+        calendar.push(event.done());
+    }
+    calendar.done().to_string()
+}
