@@ -195,6 +195,26 @@ fn secrets_never_reach_the_log_pages_api_or_database() {
         .send()
         .unwrap();
 
+    // A calendar feed, fetched as a calendar app does.
+    let page = client
+        .post(url("/account/calendar"))
+        .form(&[("csrf", session_csrf.as_str())])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let feed = between(&page, "<pre><code>", "</code></pre>")
+        .unwrap()
+        .to_string();
+    let feed_secret = feed
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".ics")
+        .to_string();
+    let feed_path = format!("/calendar/{feed_secret}.ics");
+    assert_eq!(api.get(url(&feed_path)).send().unwrap().status(), 200);
+
     // Accept the invitation.
     let visitor = browser();
     // The command line cannot know this test's port: the link names the configured public URL.
@@ -236,6 +256,7 @@ fn secrets_never_reach_the_log_pages_api_or_database() {
         ("the API token", token.clone()),
         ("the guessed token", "foi_guessed-token".to_string()),
         ("the invitation secret", invitation_secret.clone()),
+        ("the calendar feed's secret", feed_secret.clone()),
     ];
     let mut conn = foi_tracker::db::DatabaseUrl::parse(&database)
         .unwrap()
@@ -280,6 +301,7 @@ fn dump(conn: &mut foi_tracker::db::DbConnection) -> String {
         "SELECT token_hash || '|' || csrf_token AS line FROM sessions",
         "SELECT token_hash AS line FROM api_tokens",
         "SELECT token_hash AS line FROM one_time_tokens",
+        "SELECT token_hash AS line FROM calendar_feeds",
         "SELECT action || '|' || COALESCE(before, '') || '|' || COALESCE(after, '') AS line FROM audit_entries",
     ];
     let mut text = String::new();
