@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{organisations, users};
+use super::schema::{api_tokens, organisations, sessions, users};
+use super::sessions::{ApiToken, Session};
 use super::{closed, last_insert_id, DbConnection};
 use crate::domain::account::Role;
 
@@ -137,6 +138,30 @@ pub fn find_user(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> 
         .first(conn)
         .optional()?
         .map(User::try_from)
+        .transpose()
+}
+
+/// A session with its user, in one round trip: every page asks.
+pub fn session_and_user(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<(Session, User)>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .select((Session::as_select(), Row::as_select()))
+        .first::<(Session, Row)>(conn)
+        .optional()?
+        .map(|(session, row)| Ok((session, User::try_from(row)?)))
+        .transpose()
+}
+
+/// An API token with its user, in one round trip: every API call asks.
+pub fn token_and_user(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<(ApiToken, User)>> {
+    api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .select((ApiToken::as_select(), Row::as_select()))
+        .first::<(ApiToken, Row)>(conn)
+        .optional()?
+        .map(|(token, row)| Ok((token, User::try_from(row)?)))
         .transpose()
 }
 

@@ -44,14 +44,6 @@ pub fn insert_session(conn: &mut DbConnection, s: &NewSession<'_>, now: NaiveDat
     last_insert_id(conn)
 }
 
-pub fn find_session(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<Session>> {
-    sessions::table
-        .filter(sessions::token_hash.eq(token_hash))
-        .select(Session::as_select())
-        .first(conn)
-        .optional()
-}
-
 pub fn touch_session(
     conn: &mut DbConnection,
     id: i32,
@@ -174,14 +166,6 @@ pub fn insert_api_token(
         ))
         .execute(conn)?;
     last_insert_id(conn)
-}
-
-pub fn find_api_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<ApiToken>> {
-    api_tokens::table
-        .filter(api_tokens::token_hash.eq(token_hash))
-        .select(ApiToken::as_select())
-        .first(conn)
-        .optional()
 }
 
 pub fn find_api_token_by_id(conn: &mut DbConnection, id: i32) -> QueryResult<Option<ApiToken>> {

@@ -202,15 +202,12 @@ pub fn resolve(
     secret: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Viewer>, AppError> {
-    let Some(session) = sessions::find_session(conn, &hash_secret(secret))? else {
+    let Some((session, user)) = accounts::session_and_user(conn, &hash_secret(secret))? else {
         return Ok(None);
     };
-    if session.expires_at < now {
+    if session.expires_at < now || !user.active {
         return Ok(None);
     }
-    let Some(user) = accounts::find_user(conn, session.user_id)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
     if now - session.last_seen_at > TOUCH_EVERY {
         db::transaction(conn, |conn| {
             sessions::touch_session(conn, session.id, now, now + IDLE)
@@ -406,15 +403,12 @@ pub fn resolve_token(
     secret: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Actor>, AppError> {
-    let Some(token) = sessions::find_api_token(conn, &hash_secret(secret))? else {
+    let Some((token, user)) = accounts::token_and_user(conn, &hash_secret(secret))? else {
         return Ok(None);
     };
-    if token.revoked_at.is_some() {
+    if token.revoked_at.is_some() || !user.active {
         return Ok(None);
     }
-    let Some(user) = accounts::find_user(conn, token.user_id)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
     if token.last_used_at.is_none_or(|at| now - at > TOKEN_TOUCH_EVERY) {
         db::transaction(conn, |conn| sessions::touch_api_token(conn, token.id, now))?;
     }
