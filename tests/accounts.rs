@@ -218,7 +218,7 @@ on_both_backends! {
         let api = client.get(app.url("/api/v1/requests")).send().await.unwrap();
         assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
 
-        let page = client.get(app.url("/sign-in/code")).send().await.unwrap().text().await.unwrap();
+        let page = support::page_text(&client, app.url("/sign-in/code")).await;
         let csrf = input_value(&page, "csrf").unwrap();
         let wrong = client.post(app.url("/sign-in/code")).form(&[("csrf", csrf.as_str()), ("code", "000000")]).send().await.unwrap();
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -236,7 +236,7 @@ on_both_backends! {
         // The same code again, in another browser, is refused: a code works once.
         let replay = browser();
         assert_eq!(location(&try_sign_in(&app, &replay, &admin.email, PASSWORD).await), "/sign-in/code");
-        let page = replay.get(app.url("/sign-in/code")).send().await.unwrap().text().await.unwrap();
+        let page = support::page_text(&replay, app.url("/sign-in/code")).await;
         let csrf = input_value(&page, "csrf").unwrap();
         let again = replay.post(app.url("/sign-in/code")).form(&[("csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "a replayed code");
@@ -279,7 +279,7 @@ on_both_backends! {
         let reset = shown_once(&page).unwrap();
         assert!(reset.contains("/password-reset/"), "{reset}");
         let path = reset.trim_start_matches(&app.address).to_string();
-        let page = visitor.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        let page = support::page_text(&visitor, app.url(&path)).await;
         let csrf = input_value(&page, "csrf").unwrap();
         let done = visitor.post(app.url(&path)).form(&[("csrf", csrf.as_str()), ("password", "yet another password"), ("confirm", "yet another password")]).send().await.unwrap();
         assert_eq!(location(&done), "/sign-in");
@@ -337,14 +337,7 @@ async fn an_empty_install_tells_the_newcomer_how_to_sign_in() {
     let app = foi_tracker::startup::Application::build(settings).unwrap();
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run());
-    let page = browser()
-        .get(format!("{address}/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = support::page_text(&browser(), format!("{address}/sign-in")).await;
     assert!(page.contains("No one can sign in yet"));
     assert!(
         page.contains("foi-tracker user add --email you@example.org"),

@@ -217,7 +217,7 @@ fn link_secret(page: &str, path: &str) -> String {
 async fn use_link(app: &TestApp, path: &str, secret: &str, password: &str) {
     let client = browser();
     let url = app.url(&format!("/{path}/{secret}"));
-    let page = client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = support::page_text(&client, &url).await;
     let csrf = input_value(&page, "csrf").expect("the link's page has a form");
     let response = client
         .post(&url)
@@ -244,34 +244,13 @@ async fn try_sign_in(
     email: &str,
     password: &str,
 ) -> (StatusCode, String) {
-    let page = client
-        .get(app.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = input_value(&page, "csrf").expect("the sign-in form carries a CSRF token");
-    let response = client
-        .post(app.url("/sign-in"))
-        .form(&[("csrf", csrf.as_str()), ("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
+    let response = app.sign_in_form(client, email, password).await;
     (response.status(), location(&response))
 }
 
 /// The CSRF token of a signed-in browser's forms.
 async fn csrf_of(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let page = client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = support::page_text(client, app.url(path)).await;
     input_value(&page, "csrf").unwrap_or_else(|| panic!("no form on {path}: {page}"))
 }
 

@@ -487,14 +487,7 @@ impl Person {
 
     /// Someone not signed in on this browser: the sign-in page gives it its CSRF cookie.
     async fn not_signed_in(app: &TestApp, client: Client, token: Option<String>) -> Person {
-        let page = client
-            .get(app.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = support::page_text(&client, app.url("/sign-in")).await;
         let csrf = input_value(&page, "csrf").expect("the sign-in page carries a CSRF token");
         Person {
             client,

@@ -235,24 +235,6 @@ pub fn set_active(conn: &mut DbConnection, id: i32, active: bool, now: NaiveDate
         .execute(conn)
 }
 
-pub fn update_user(
-    conn: &mut DbConnection,
-    id: i32,
-    name: &str,
-    role: Role,
-    organisation_id: i32,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((
-            users::name.eq(name),
-            users::role.eq(role.to_string()),
-            users::organisation_id.eq(organisation_id),
-            users::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
 pub fn count_users(conn: &mut DbConnection) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }

@@ -8,7 +8,7 @@ use super::requests::Scope;
 use super::schema::{authorities, calendar_feeds, deadlines, requests};
 use super::{closed, last_insert_id, DbConnection};
 use crate::domain::regime::Regime;
-use crate::domain::timeline::{DeadlineKind, DeadlineState, Status};
+use crate::domain::timeline::{DeadlineKind, DeadlineState};
 
 pub fn insert(
     conn: &mut DbConnection,
@@ -96,11 +96,7 @@ pub fn visible(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<FeedDea
         )
         .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
     if let Scope::SeenBy(organisation) = scope {
-        query = query.filter(
-            requests::organisation_id.eq(organisation).or(requests::status
-                .ne(Status::Draft.to_string())
-                .and(requests::regime.ne(Regime::Sar.to_string()))),
-        );
+        query = query.filter(super::requests::seen_by(organisation));
     }
     let rows: Vec<Row> = query
         .order((deadlines::request_id, deadlines::position))

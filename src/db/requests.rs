@@ -236,11 +236,7 @@ pub fn all_tags(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<String
         .order(request_tags::tag)
         .into_boxed::<Backend>();
     if let Scope::SeenBy(organisation) = scope {
-        query = query.filter(
-            requests::organisation_id.eq(organisation).or(requests::status
-                .ne(Status::Draft.to_string())
-                .and(requests::regime.ne(Regime::Sar.to_string()))),
-        );
+        query = query.filter(seen_by(organisation));
     }
     query.load(conn)
 }
@@ -253,6 +249,17 @@ pub enum Scope {
     Everything,
     /// An organisation's own requests, and the others' public ones.
     SeenBy(i32),
+}
+
+/// What a member of `organisation` may see: its own requests, and the others' that are
+/// neither drafts nor subject access requests.
+#[diesel::dsl::auto_type]
+pub(crate) fn seen_by(organisation: i32) -> _ {
+    let draft: String = Status::Draft.to_string();
+    let sar: String = Regime::Sar.to_string();
+    requests::organisation_id
+        .eq(organisation)
+        .or(requests::status.ne(draft).and(requests::regime.ne(sar)))
 }
 
 /// The request list's filters, already validated.
@@ -275,11 +282,7 @@ pub struct RequestFilter {
 fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
     let mut query = requests::table.into_boxed();
     if let Scope::SeenBy(organisation) = filter.scope {
-        query = query.filter(
-            requests::organisation_id.eq(organisation).or(requests::status
-                .ne(Status::Draft.to_string())
-                .and(requests::regime.ne(Regime::Sar.to_string()))),
-        );
+        query = query.filter(seen_by(organisation));
     }
     if let Some(organisation) = filter.organisation_id {
         query = query.filter(requests::organisation_id.eq(organisation));

@@ -291,10 +291,6 @@ pub struct Notice {
 }
 
 impl Notice {
-    pub fn notice_kind(&self) -> NoticeKind {
-        NoticeKind::of(self.party, self.stage)
-    }
-
     /// The outbox's unique key for this notice to `user_id`, e.g.
     /// "request/42/response/2026-04-07/before_5/user/7". The deadline is named by its kind,
     /// not its position: positions shift when a recomputation inserts an earlier deadline,

@@ -598,21 +598,39 @@ pub fn enable_two_factor(
             "That code is wrong or has expired: try the next one",
         ));
     };
-    db::write(conn, |conn| {
-        let before = get_user(conn, actor.user_id)?.two_factor();
-        accounts::set_totp_secret(conn, actor.user_id, Some(secret), now)?;
-        accounts::use_totp_step(conn, actor.user_id, step)?;
+    set_two_factor(conn, caller, actor.user_id, Some((secret, step)), now)
+}
+
+/// Sets or clears the TOTP secret, with the step of the code that proved it, and records the
+/// change. No page that is cached shows it, so the register's version stays.
+fn set_two_factor(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    user_id: i32,
+    secret: Option<(&str, i64)>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    db::transaction(conn, |conn| {
+        let before = get_user(conn, user_id)?.two_factor();
+        accounts::set_totp_secret(conn, user_id, secret.map(|(s, _)| s), now)?;
+        if let Some((_, step)) = secret {
+            accounts::use_totp_step(conn, user_id, step)?;
+        }
+        let action = if secret.is_some() {
+            "enable_two_factor"
+        } else {
+            "disable_two_factor"
+        };
         record(
             conn,
             caller,
-            "enable_two_factor",
+            action,
             "user",
-            Some(actor.user_id),
+            Some(user_id),
             Some(json!({"two_factor": before})),
-            Some(json!({"two_factor": true})),
+            Some(json!({"two_factor": secret.is_some()})),
             now,
-        )?;
-        Ok(())
+        )
     })
 }
 
@@ -623,21 +641,7 @@ pub fn disable_two_factor(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |a| !a.needs_two_factor())?;
-    db::write(conn, |conn| {
-        let before = get_user(conn, actor.user_id)?.two_factor();
-        accounts::set_totp_secret(conn, actor.user_id, None, now)?;
-        record(
-            conn,
-            caller,
-            "disable_two_factor",
-            "user",
-            Some(actor.user_id),
-            Some(json!({"two_factor": before})),
-            Some(json!({"two_factor": false})),
-            now,
-        )?;
-        Ok(())
-    })
+    set_two_factor(conn, caller, actor.user_id, None, now)
 }
 
 /// An organisation's users, for choosing a request's owner.

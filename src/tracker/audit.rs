@@ -9,6 +9,7 @@ use super::input::Fields;
 use crate::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
+use crate::domain::regime::Regime;
 use crate::error::AppError;
 
 /// Who does something, and from where. Every use case that changes anything takes one.
@@ -89,6 +90,15 @@ pub fn withholding(value: impl Serialize, fields: &[&str]) -> Value {
         }
     }
     value
+}
+
+/// `value` as the trail records it: for a subject access request, with the named fields,
+/// which hold personal data, withheld.
+pub fn of_request_kind(regime: Regime, value: Value, personal: &[&str]) -> Value {
+    match regime {
+        Regime::Sar => withholding(value, personal),
+        _ => value,
+    }
 }
 
 /// One entry, in the caller's transaction.

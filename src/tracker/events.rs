@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, withholding, Caller};
+use super::audit::{self, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use super::requests::{readable, reindex, writable};
@@ -21,10 +21,7 @@ fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
         "request_id": event.request_id, "kind": event.kind, "occurred_on": event.occurred_on,
         "extended_to": event.extended_to, "details": event.details,
     });
-    match regime {
-        Regime::Sar => withholding(value, &["details"]),
-        _ => value,
-    }
+    audit::of_request_kind(regime, value, &["details"])
 }
 
 /// An event as a form or an API client sends it.

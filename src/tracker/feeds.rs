@@ -11,9 +11,7 @@ use serde_json::json;
 use super::accounts::{hash_secret, new_secret, require};
 use super::audit::{record, Caller};
 use crate::db::feeds::{self, FeedDeadline};
-use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
-use crate::domain::account::Role;
 use crate::domain::regime::Regime;
 use crate::domain::timeline::DeadlineState;
 use crate::error::AppError;
@@ -82,10 +80,7 @@ pub fn calendar(conn: &mut DbConnection, secret: &str, base_url: &str) -> Result
     let user = crate::db::accounts::find_user(conn, user_id)?
         .filter(|u| u.active)
         .ok_or_else(gone)?;
-    let scope = match user.role {
-        Role::Auditor => Scope::Everything,
-        _ => Scope::SeenBy(user.organisation_id),
-    };
+    let scope = super::requests::scope_of(&super::sessions::actor_of(&user));
     let deadlines = feeds::visible(conn, scope)?;
     Ok(render(&deadlines, base_url))
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::accounts::require;
-use super::audit::{record, withholding, Caller};
+use super::audit::{of_request_kind, record, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority};
@@ -262,7 +262,7 @@ pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
 }
 
 /// Which requests of other organisations a viewer sees in lists.
-fn scope_of(actor: &Actor) -> Scope {
+pub(crate) fn scope_of(actor: &Actor) -> Scope {
     match actor.role {
         crate::domain::account::Role::Auditor => Scope::Everything,
         _ => Scope::SeenBy(actor.organisation_id),
@@ -332,10 +332,7 @@ pub(crate) fn snapshot(request: &Request, tags: &[String]) -> serde_json::Value 
         "reference": request.reference, "organisation_id": request.organisation_id,
         "owner_id": request.owner_id, "tags": tags,
     });
-    match request.regime {
-        Regime::Sar => withholding(value, &["title", "body", "reference", "tags"]),
-        _ => value,
-    }
+    of_request_kind(request.regime, value, &["title", "body", "reference", "tags"])
 }
 
 /// Gives every request owned by one user to another, each change audited.
@@ -575,7 +572,7 @@ pub fn show(
     let authority = super::authorities::get(conn, request.authority_id)?;
     let events = events::for_request(conn, id)?;
     let schedule = schedule_of(&request, &events, calendar, today)?;
-    let tags = requests::tags(conn, &[id])?.remove(&id).unwrap_or_default();
+    let tags = tags_of(conn, id)?;
     let related = if matches!(request.status, Status::Draft | Status::AwaitingResponse) {
         related(conn, calendar, caller, &request, today)?
     } else {

@@ -80,17 +80,17 @@ fn throttled(
     let wait = |times: &[NaiveDateTime], allowed: usize| {
         (times.len() >= allowed).then(|| minutes_until(times[times.len() - allowed] + throttle.window, now))
     };
+    let refused = |whose: &str, minutes: i64| {
+        let plural = if minutes == 1 { "" } else { "s" };
+        AppError::Throttled(format!(
+            "Too many failed sign-ins {whose}: try again in {minutes} minute{plural}"
+        ))
+    };
     if let Some(minutes) = wait(&by_account, throttle.per_account) {
-        return Err(AppError::Throttled(format!(
-            "Too many failed sign-ins for this account: try again in {minutes} minute{}",
-            if minutes == 1 { "" } else { "s" }
-        )));
+        return Err(refused("for this account", minutes));
     }
     if let Some(minutes) = wait(&by_client, throttle.per_client) {
-        return Err(AppError::Throttled(format!(
-            "Too many failed sign-ins from your address: try again in {minutes} minute{}",
-            if minutes == 1 { "" } else { "s" }
-        )));
+        return Err(refused("from your address", minutes));
     }
     Ok(())
 }
@@ -238,33 +238,24 @@ pub fn second_factor(
             Some(step) => accounts::use_totp_step(conn, viewer.user.id, step)?,
             None => false,
         };
-        if fresh {
+        let action = if fresh {
             sessions::mark_verified(conn, viewer.session.id)?;
-            record(
-                conn,
-                &caller,
-                "sign_in_second_factor",
-                "user",
-                Some(viewer.user.id),
-                None,
-                None,
-                now,
-            )?;
-            Ok(true)
+            "sign_in_second_factor"
         } else {
             sessions::insert_failure(conn, &viewer.user.email, client, now)?;
-            record(
-                conn,
-                &caller,
-                "second_factor_failed",
-                "user",
-                Some(viewer.user.id),
-                None,
-                None,
-                now,
-            )?;
-            Ok(false)
-        }
+            "second_factor_failed"
+        };
+        record(
+            conn,
+            &caller,
+            action,
+            "user",
+            Some(viewer.user.id),
+            None,
+            None,
+            now,
+        )?;
+        Ok(fresh)
     })?;
     if accepted {
         Ok(())
@@ -336,7 +327,8 @@ pub fn create_token(
     let mut f = Fields::new();
     let name = f.text("name", "Name", name, 100);
     f.finish(())?;
-    db::write(conn, |conn| {
+    // No cached page shows tokens: the register's version stays.
+    db::transaction(conn, |conn| {
         let user = match (&caller.actor, for_email) {
             (Some(actor), _) => super::accounts::get_user(conn, actor.user_id)?,
             (None, Some(email)) if caller.is_server() => super::accounts::user_by_email(conn, email)?,
@@ -375,7 +367,7 @@ pub fn revoke_token(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
-    db::write(conn, |conn| {
+    db::transaction(conn, |conn| {
         let token = sessions::find_api_token_by_id(conn, id)?
             .filter(|t| t.user_id == actor.user_id)
             .ok_or_else(|| AppError::NotFound(format!("token {id}")))?;

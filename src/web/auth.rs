@@ -9,7 +9,9 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::extract::payload_error;
+use actix_multipart::Multipart;
+
+use super::extract::{payload_error, Upload};
 use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
@@ -79,6 +81,13 @@ impl Who {
                 "This form has expired or did not come from this site: reload the page and try again".into(),
             ))
         }
+    }
+
+    /// A multipart form's fields and file, refused like any form without this browser's token.
+    pub async fn upload(&self, multipart: Multipart, file_field: &str) -> Result<Upload, AppError> {
+        let upload = Upload::read(multipart, file_field).await?;
+        self.check_csrf(upload.field("csrf"))?;
+        Ok(upload)
     }
 
     /// Whether this browser has neither a session nor a CSRF cookie yet: its page must set one.

@@ -163,6 +163,11 @@ impl Upload {
         Ok(upload)
     }
 
+    /// Whether the form asks only to see what the upload would change.
+    pub fn dry_run(&self) -> bool {
+        self.field("dry_run").is_some_and(|v| v == "true")
+    }
+
     /// The file as UTF-8 text, or a field error naming the file field.
     pub fn text(&self, field: &str) -> Result<&str, AppError> {
         if self.file.is_empty() {

@@ -88,6 +88,11 @@ pub fn browser() -> Client {
         .unwrap()
 }
 
+/// A page's text as `client` gets it, whatever its status.
+pub async fn page_text(client: &Client, url: impl reqwest::IntoUrl) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// The value of the first `<input name="{name}" value="…">` in a page.
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
@@ -279,14 +284,7 @@ impl TestApp {
 
     /// Opens the sign-in page in `client` and posts the form with its CSRF token.
     pub async fn sign_in_form(&self, client: &Client, email: &str, password: &str) -> Response {
-        let page = client
-            .get(self.url("/sign-in"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(client, self.url("/sign-in")).await;
         let csrf = input_value(&page, "csrf").expect("the sign-in form carries a CSRF token");
         client
             .post(self.url("/sign-in"))
@@ -303,14 +301,7 @@ impl TestApp {
         let response = self.sign_in_form(&client, email, password).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "signing in as {email}");
         if location(&response) == "/account/two-factor" {
-            let page = client
-                .get(self.url("/account/two-factor"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let page = page_text(&client, self.url("/account/two-factor")).await;
             let secret = input_value(&page, "secret").expect("the set-up page shows a secret");
             let code = accounts::totp(&secret, email)
                 .unwrap()
@@ -329,14 +320,7 @@ impl TestApp {
                 .unwrap();
             assert_eq!(location(&response), "/account", "two-factor set-up for {email}");
         }
-        let page = client
-            .get(self.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = page_text(&client, self.url("/account")).await;
         let csrf = input_value(&page, "csrf").expect("signed in: the account page has forms");
         let mut conn = self.connection();
         let (_, token) = foi_tracker::tracker::sessions::create_token(

@@ -13,7 +13,7 @@ use crate::startup::AppState;
 use crate::tracker::accounts::require;
 use crate::tracker::{self, authorities, authorities::AuthorityInput};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db, Upload};
+use crate::web::extract::{id, with_db};
 
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
@@ -143,10 +143,9 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = Upload::read(multipart, "file").await?;
-        who.check_csrf(upload.field("csrf"))?;
+        let upload = who.upload(multipart, "file").await?;
         let text = upload.text("file")?.to_string();
-        let dry_run = upload.field("dry_run").is_some_and(|v| v == "true");
+        let dry_run = upload.dry_run();
         with_db(&state, move |conn, _, _| {
             authorities::import_csv(conn, &caller, &text, dry_run, tracker::now())
         })

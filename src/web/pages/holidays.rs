@@ -12,7 +12,7 @@ use crate::startup::AppState;
 use crate::tracker::accounts::require;
 use crate::tracker::{self, holidays};
 use crate::web::auth::Who;
-use crate::web::extract::{with_db, Upload};
+use crate::web::extract::with_db;
 
 /// The import history and this year's holidays in each division, with a report if there is one.
 async fn data(
@@ -50,14 +50,13 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = Upload::read(multipart, "file").await?;
-        who.check_csrf(upload.field("csrf"))?;
+        let upload = who.upload(multipart, "file").await?;
         let text = upload.text("file")?.to_string();
         let source = upload
             .file_name
             .clone()
             .unwrap_or_else(|| "bank-holidays.json".into());
-        let dry_run = upload.field("dry_run").is_some_and(|v| v == "true");
+        let dry_run = upload.dry_run();
         let state = state.clone();
         web::block(move || {
             let mut conn = state.pool.get()?;

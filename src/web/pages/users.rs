@@ -156,25 +156,38 @@ pub async fn rename_organisation(
         accounts::rename_organisation(conn, &acting, id, &form.name, tracker::now())
     })
     .await;
-    let (outcome, errors, error) = match result {
-        Ok(organisation) => {
-            let notice = format!("The organisation is now called {}", organisation.name);
-            (
-                Outcome {
-                    link: None,
-                    notice: Some(notice),
-                },
-                Map::new(),
-                None,
-            )
+    let notice = result.map(|organisation| format!("The organisation is now called {}", organisation.name));
+    after_action(&state, &who, caller, notice).await
+}
+
+/// The users page after an action: what was done, or the errors beside their fields.
+async fn after_action(
+    state: &web::Data<AppState>,
+    who: &Who,
+    caller: Caller,
+    notice: Result<String, AppError>,
+) -> Result<HttpResponse, AppError> {
+    match notice {
+        Ok(notice) => {
+            let outcome = Outcome {
+                link: None,
+                notice: Some(notice),
+            };
+            let data = users_page(state, caller, &UserForm::default(), Map::new(), outcome).await?;
+            page(state, who, "admin/users", data)
         }
-        Err(error) if is_form_error(&error) => (Outcome::default(), errors(&error), Some(error)),
-        Err(error) => return Err(error),
-    };
-    let data = users_page(&state, caller, &UserForm::default(), errors, outcome).await?;
-    match error {
-        None => page(&state, &who, "admin/users", data),
-        Some(error) => form_again(&state, &who, &error, "admin/users", data),
+        Err(error) if is_form_error(&error) => {
+            let data = users_page(
+                state,
+                caller,
+                &UserForm::default(),
+                errors(&error),
+                Outcome::default(),
+            )
+            .await?;
+            form_again(state, who, &error, "admin/users", data)
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -200,30 +213,11 @@ pub async fn deactivate(
         accounts::deactivate(conn, &acting, &email, heir, tracker::now())
     })
     .await;
-    match result {
-        Ok((user, handed_over)) => {
-            let notice = format!(
-                "{} was deactivated; {handed_over} request(s) handed over",
-                user.email
-            );
-            let outcome = Outcome {
-                link: None,
-                notice: Some(notice),
-            };
-            let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
-            page(&state, &who, "admin/users", data)
-        }
-        Err(error) if is_form_error(&error) => {
-            let data = users_page(
-                &state,
-                caller,
-                &UserForm::default(),
-                errors(&error),
-                Outcome::default(),
-            )
-            .await?;
-            form_again(&state, &who, &error, "admin/users", data)
-        }
-        Err(error) => Err(error),
-    }
+    let notice = result.map(|(user, handed_over)| {
+        format!(
+            "{} was deactivated; {handed_over} request(s) handed over",
+            user.email
+        )
+    });
+    after_action(&state, &who, caller, notice).await
 }
