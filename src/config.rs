@@ -31,6 +31,23 @@ pub struct Settings {
     pub throttle_per_account: usize,
     pub throttle_per_client: usize,
     pub throttle_window_seconds: i64,
+    /// Where email goes: `smtp://host:1025`, `smtp://host:587?tls=required`,
+    /// `smtps://user:pass@host:465`. Unset: each message is written as an `.eml` file into
+    /// `mail_dir`, so nothing is lost without a mail server.
+    pub smtp_url: Option<String>,
+    pub mail_dir: String,
+    /// The From of every message.
+    pub mail_from: String,
+    /// How long to wait for the SMTP server before counting a send as failed.
+    pub smtp_timeout_seconds: u64,
+    /// The first wait before a failed send is retried; each further failure doubles it.
+    pub mail_retry_seconds: i64,
+    /// Run the reminder sweep inside `serve` (off: rely on `foi-tracker remind` from cron).
+    pub scheduler: bool,
+    /// When the sweep runs: six cron fields with seconds, weekdays by name.
+    pub reminder_schedule: String,
+    /// The time zone the schedule is read in.
+    pub reminder_time_zone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +72,14 @@ impl Default for Settings {
             throttle_per_account: 5,
             throttle_per_client: 20,
             throttle_window_seconds: 15 * 60,
+            smtp_url: None,
+            mail_dir: "mail".into(),
+            mail_from: "foi-tracker <foi-tracker@localhost>".into(),
+            smtp_timeout_seconds: 30,
+            mail_retry_seconds: 60,
+            scheduler: true,
+            reminder_schedule: "0 0 7 * * Mon-Fri".into(),
+            reminder_time_zone: "Europe/London".into(),
         }
     }
 }
@@ -79,6 +104,14 @@ impl Settings {
                 "throttle_per_account",
                 "throttle_per_client",
                 "throttle_window_seconds",
+                "smtp_url",
+                "mail_dir",
+                "mail_from",
+                "smtp_timeout_seconds",
+                "mail_retry_seconds",
+                "scheduler",
+                "reminder_schedule",
+                "reminder_time_zone",
             ]))
             .extract()
             .map_err(|e| e.to_string())

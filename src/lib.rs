@@ -6,6 +6,8 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod jobs;
+pub mod mail;
 pub mod startup;
 pub mod telemetry;
 pub mod tracker;

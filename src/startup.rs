@@ -22,6 +22,9 @@ pub struct AppState {
     pub pages: crate::web::cache::PageCache,
     /// Signs the session and CSRF cookies.
     pub cookie_key: actix_web::cookie::Key,
+    /// Sends reminders, invitations and reset links.
+    pub postman: crate::mail::Postman,
+    pub database: DatabaseUrl,
 }
 
 impl AppState {
@@ -44,6 +47,9 @@ pub enum StartupError {
     Templates(String),
     #[error("{0}")]
     SessionKey(String),
+    /// The mail or reminder settings are unusable.
+    #[error("{0}")]
+    Settings(String),
 }
 
 /// Opens the database, brings its schema up to date and fills in reference data.
@@ -67,8 +73,12 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
     drop(conn);
     let templates = crate::web::templates::registry().map_err(StartupError::Templates)?;
     let cookie_key = cookie_key(&settings)?;
+    let postman = crate::mail::Postman::from_settings(&settings).map_err(StartupError::Settings)?;
+    let database = DatabaseUrl::parse(&settings.database_url)?;
     Ok(AppState {
         cookie_key,
+        postman,
+        database,
         pool,
         calendars,
         settings,
@@ -116,7 +126,12 @@ impl Application {
         })?;
         // Links in pages name the port actually bound (port 0 picks one).
         settings.bind = address.to_string();
+        let timetable =
+            crate::jobs::scheduler::Timetable::from_settings(&settings).map_err(StartupError::Settings)?;
         let state = web::Data::new(state(settings)?);
+        if state.settings.scheduler {
+            tokio::spawn(crate::jobs::scheduler::run(state.clone(), timetable));
+        }
         let https = state.settings.secure_cookies();
         let server = HttpServer::new(move || {
             App::new()

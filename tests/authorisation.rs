@@ -361,6 +361,16 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/account/calendar/revoke") => vec![case(Nothing, Body::None, signed_in(See("/account")))],
         // The feed's address is its only key: a made-up one opens nothing, for anyone.
         ("get", "/calendar/{token}") => plain(everyone(NOT_FOUND)),
+        ("post", "/account/reminders") => vec![case(
+            Nothing,
+            Body::Form(&[("delivery", "daily_digest"), ("kind_authority_missed", "on")]),
+            signed_in(See("/account#reminders")),
+        )],
+        // Coordinators see their organisation's reminders, auditors and admins everyone's.
+        ("get", "/outbox") => plain(audit_readers(OK).but(As::Coordinator, OK)),
+        ("post", "/outbox/retry") => {
+            plain(admins(See("/outbox?status=failed")).but(As::Coordinator, See("/outbox?status=failed")))
+        }
         ("get", "/requests") => plain(signed_in(OK)),
         ("get", "/requests/new") => plain(filers(OK)),
         ("post", "/requests") => vec![case(

@@ -9,6 +9,11 @@ fn foi(database: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_foi-tracker"))
         .args(args)
         .env("FOI_DATABASE_URL", database)
+        // Any email goes beside the test's database, never into the working folder.
+        .env(
+            "FOI_MAIL_DIR",
+            format!("{}.mail", database.trim_start_matches("sqlite://")),
+        )
         .env("FOI_TODAY", "2026-06-01")
         .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
         .output()
@@ -118,6 +123,10 @@ fn import_holidays_recomputes_stored_deadlines() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_foi-tracker"))
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("FOI_DATABASE_URL", &url)
+        .env(
+            "FOI_MAIL_DIR",
+            format!("{}.mail", url.trim_start_matches("sqlite://")),
+        )
         .env("FOI_TODAY", "2026-06-01")
         .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
         .stdout(Stdio::piped())
@@ -154,6 +163,10 @@ fn import_holidays_recomputes_stored_deadlines() {
             "--password-stdin",
         ])
         .env("FOI_DATABASE_URL", &url)
+        .env(
+            "FOI_MAIL_DIR",
+            format!("{}.mail", url.trim_start_matches("sqlite://")),
+        )
         .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

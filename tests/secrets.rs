@@ -17,6 +17,11 @@ fn foi(database: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_foi-tracker"));
     command
         .env("FOI_DATABASE_URL", database)
+        // Any email goes beside the test's database, never into the working folder.
+        .env(
+            "FOI_MAIL_DIR",
+            format!("{}.mail", database.trim_start_matches("sqlite://")),
+        )
         .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
         .env("FOI_TODAY", "2026-06-01")
         .env("RUST_LOG", "debug")

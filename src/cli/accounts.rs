@@ -91,15 +91,29 @@ pub fn user(command: UserCommand, out: &mut impl Write) -> Result<(), CliError> 
                 role: args.role,
                 password,
             };
+            let organisation = input.organisation.clone();
             let added =
                 accounts::add_user(&mut conn, &caller, &input, &base_url, now()).map_err(app_error)?;
             writeln!(out, "Added {} ({}).", added.user.email, added.user.role.label())?;
             match added.invitation {
-                Some(link) => writeln!(
-                    out,
-                    "Send them this invitation link (it works once, for {} days):\n  {link}",
-                    accounts::INVITATION_DAYS
-                )?,
+                Some(link) => {
+                    writeln!(
+                        out,
+                        "Their invitation link (it works once, for {} days):\n  {link}",
+                        accounts::INVITATION_DAYS
+                    )?;
+                    let postman =
+                        crate::mail::Postman::from_settings(&settings()?).map_err(CliError::BadInput)?;
+                    let sent = accounts::email_link(
+                        &postman,
+                        &added.user,
+                        organisation.trim(),
+                        "An administrator",
+                        &link,
+                        now(),
+                    );
+                    writeln!(out, "{}", accounts::link_emailed(&added.user.email, &sent))?;
+                }
                 None => writeln!(out, "They can sign in at {base_url}/sign-in")?,
             }
         }

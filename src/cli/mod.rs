@@ -44,6 +44,9 @@ pub enum Command {
     ImportHolidays(ImportArgs),
     /// Import public authorities from CSV (name,short_name,foi_email,website,default_regime,nation).
     ImportAuthorities(ImportArgs),
+    /// Send the deadline reminders owed today, as the scheduler inside `serve` does at each
+    /// run; for those who prefer system cron.
+    Remind(RemindArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
     /// Add, list and deactivate users.
@@ -62,6 +65,16 @@ pub struct ServeArgs {
     /// Load a demonstration data set into an empty database.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Print what would be sent, and send and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sweep as on this day (default: today in London).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +174,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Deadline(args) => deadline(args, out),
         Command::ImportHolidays(args) => import_holidays(args, out),
         Command::ImportAuthorities(args) => import_authorities(args, out),
+        Command::Remind(args) => remind(args, out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
         Command::Openapi => {
@@ -268,6 +282,53 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::Failed(e.to_string()))
     })
+}
+
+fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let settings = settings()?;
+    let today = args.today.unwrap_or_else(|| settings.today());
+    let postman = crate::mail::Postman::from_settings(&settings).map_err(CliError::BadInput)?;
+    let database = crate::db::DatabaseUrl::parse(&settings.database_url)
+        .map_err(|e| CliError::BadInput(e.to_string()))?;
+    let mut conn = startup::connection(&settings).map_err(startup_error)?;
+    let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
+    let sweeper = crate::jobs::sweep::Sweeper {
+        database: &database,
+        calendars: &calendars,
+        postman: &postman,
+        settings: &settings,
+    };
+    let report = sweeper.sweep(&mut conn, today, args.dry_run).map_err(app_error)?;
+    let day = today.format("%a %-d %b %Y");
+    if report.locked_out {
+        writeln!(
+            out,
+            "Another process is sweeping reminders now; this one did nothing."
+        )?;
+    } else if report.dry_run {
+        writeln!(
+            out,
+            "Dry run for {day}: {} notices owed, {} not yet in the outbox; nothing sent or written.",
+            report.owed, report.planned
+        )?;
+        for line in &report.would_send {
+            writeln!(out, "  would send to {line}")?;
+        }
+    } else {
+        let d = report.delivery;
+        writeln!(
+            out,
+            "Reminders for {day}: {} owed, {} new; sent {} notices in {} messages through {}; {} messages failed (retried later); {} cancelled.",
+            report.owed,
+            report.planned,
+            d.notices,
+            d.messages,
+            postman.mailer.describe(),
+            d.failed,
+            report.cancelled
+        )?;
+    }
+    Ok(())
 }
 
 fn migrate(out: &mut impl Write) -> Result<(), CliError> {

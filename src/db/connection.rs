@@ -120,6 +120,73 @@ impl DatabaseUrl {
     }
 }
 
+/// Held while one process does what only one may do at a time (the reminder sweep); let go
+/// when dropped, and by the operating system or the database server when the process dies,
+/// so a crash never leaves it held.
+pub enum ExclusiveLock {
+    /// A session-level advisory lock on a connection of its own: a pooled connection would
+    /// carry the lock back into the pool, held for whoever borrowed it next.
+    Postgres(diesel::PgConnection),
+    /// An exclusive lock on a file beside the database.
+    Sqlite(std::fs::File),
+}
+
+impl std::fmt::Debug for ExclusiveLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ExclusiveLock::Postgres(_) => "ExclusiveLock::Postgres",
+            ExclusiveLock::Sqlite(_) => "ExclusiveLock::Sqlite",
+        })
+    }
+}
+
+impl DatabaseUrl {
+    /// Takes the lock called `name` if no one holds it, without waiting.
+    pub fn try_exclusive(&self, name: &str) -> Result<Option<ExclusiveLock>, DbError> {
+        match self.backend {
+            Backend::Postgres => {
+                let DbConnection::Postgres(mut conn) = self.connect()? else {
+                    unreachable!("a postgres URL connects to PostgreSQL")
+                };
+                let key = lock_key(name);
+                let taken: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                    "pg_try_advisory_lock({key})"
+                )))
+                .get_result(&mut conn)?;
+                Ok(taken.then_some(ExclusiveLock::Postgres(conn)))
+            }
+            Backend::Sqlite => {
+                let path = format!("{}.{name}.lock", self.target);
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| DbError::Sqlite {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
+                match file.try_lock() {
+                    Ok(()) => Ok(Some(ExclusiveLock::Sqlite(file))),
+                    Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+                    Err(std::fs::TryLockError::Error(e)) => Err(DbError::Sqlite {
+                        path,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// A stable 63-bit advisory lock key for a name (FNV-1a), distinct from the migration lock.
+fn lock_key(name: &str) -> i64 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash >> 1) as i64
+}
+
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {

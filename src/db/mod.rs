@@ -6,7 +6,7 @@ pub mod schema;
 
 pub use connection::{
     is_unique_violation, last_insert_id, migrate, pool, transaction, version, write, write_unless, Backend,
-    DatabaseUrl, DbConnection, DbError, Pool, PooledConnection,
+    DatabaseUrl, DbConnection, DbError, ExclusiveLock, Pool, PooledConnection,
 };
 
 pub mod accounts;
@@ -16,6 +16,7 @@ pub mod deadlines;
 pub mod events;
 pub mod feeds;
 pub mod holidays;
+pub mod reminders;
 pub mod requests;
 pub mod sessions;
 

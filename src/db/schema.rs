@@ -184,6 +184,53 @@ diesel::table! {
 
 diesel::joinable!(requests -> authorities (authority_id));
 diesel::joinable!(requests -> organisations (organisation_id));
+diesel::table! {
+    reminder_preferences (user_id) {
+        user_id -> Integer,
+        delivery -> Text,
+        kinds -> Text,
+        paused_until -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        key -> Text,
+        user_id -> Integer,
+        recipient -> Text,
+        delivery -> Text,
+        request_id -> Integer,
+        deadline_kind -> Text,
+        party -> Text,
+        due -> Date,
+        stage -> Text,
+        scheduled -> Date,
+        pause_overridden -> Bool,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        message_id -> Nullable<Text>,
+        planned_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reminder_sweeps (id) {
+        id -> Integer,
+        today -> Date,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        planned -> Integer,
+        sent -> Integer,
+        failed -> Integer,
+        cancelled -> Integer,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
@@ -192,6 +239,9 @@ diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
 diesel::joinable!(deadlines -> requests (request_id));
+diesel::joinable!(outbox -> requests (request_id));
+diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(reminder_preferences -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     authorities,
@@ -209,4 +259,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_in_failures,
     audit_entries,
     calendar_feeds,
+    reminder_preferences,
+    outbox,
+    reminder_sweeps,
 );

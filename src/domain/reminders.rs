@@ -475,28 +475,88 @@ pub struct Dispatch<'a> {
 /// who takes a daily digest. The sweep runs once a working day, so one digest per sweep is
 /// one a day.
 pub fn dispatch<'a>(notices: impl IntoIterator<Item = Addressed<'a>>) -> Dispatch<'a> {
-    let mut immediate = Vec::new();
-    let mut digests: BTreeMap<i32, Digest<'a>> = BTreeMap::new();
-    for addressed in notices {
-        let recipient = addressed.to.recipient;
-        match recipient.preferences.delivery {
-            Delivery::Immediate => immediate.push(addressed),
-            Delivery::DailyDigest => digests
-                .entry(recipient.user_id)
-                .or_insert_with(|| Digest {
-                    recipient,
-                    notices: Vec::new(),
-                })
-                .notices
-                .push(addressed),
-        }
-    }
-    let mut digests: Vec<Digest<'a>> = digests.into_values().collect();
-    for digest in &mut digests {
-        digest.notices.sort_by_key(|a| {
+    let (immediate, batches) = split_by_delivery(
+        notices,
+        |a| (a.to.recipient.user_id, a.to.recipient.preferences.delivery),
+        |a| {
             let n = a.notice;
             (n.due, n.request_id, n.position, n.stage)
-        });
-    }
+        },
+    );
+    let digests = batches
+        .into_iter()
+        .map(|(_, notices)| Digest {
+            recipient: notices[0].to.recipient,
+            notices,
+        })
+        .collect();
     Dispatch { immediate, digests }
+}
+
+/// The messages a set of notices makes: those whose recipient takes each as it falls due,
+/// in the order given; and, per recipient (by id) who takes a daily digest, their notices
+/// sorted by `order`, so that a digest reads the same whatever order they were found in.
+/// `whose` gives a notice's recipient and how they take notices.
+pub fn split_by_delivery<T, K: Ord>(
+    notices: impl IntoIterator<Item = T>,
+    whose: impl Fn(&T) -> (i32, Delivery),
+    order: impl Fn(&T) -> K,
+) -> (Vec<T>, Vec<(i32, Vec<T>)>) {
+    let mut immediate = Vec::new();
+    let mut digests: BTreeMap<i32, Vec<T>> = BTreeMap::new();
+    for notice in notices {
+        match whose(&notice) {
+            (_, Delivery::Immediate) => immediate.push(notice),
+            (user_id, Delivery::DailyDigest) => digests.entry(user_id).or_default().push(notice),
+        }
+    }
+    let mut digests: Vec<(i32, Vec<T>)> = digests.into_iter().collect();
+    for (_, notices) in &mut digests {
+        notices.sort_by_key(&order);
+    }
+    (immediate, digests)
+}
+
+/// What the recipient should do about a notice, in one or two sentences.
+pub fn next_step(kind: DeadlineKind, stage: Stage) -> &'static str {
+    use DeadlineKind::*;
+    match (kind, stage) {
+        (Response, Stage::Missed { .. }) => {
+            "Chase the authority in writing, citing the statutory time limit, and ask for an internal \
+             review of its failure to answer. Record the response as soon as it arrives."
+        }
+        (Response, _) => {
+            "Nothing to do yet. Record the response as soon as it arrives: the review and appeal \
+             deadlines count from it."
+        }
+        (InternalReviewResponse, Stage::Missed { .. }) => {
+            "The review is late: complain to the regulator (the ICO, or the Scottish Information \
+             Commissioner for FOISA and EI(S)R) without waiting further. Record the outcome when it arrives."
+        }
+        (InternalReviewResponse, _) => {
+            "Nothing to do yet. Record the review's outcome as soon as it arrives: the complaint \
+             deadline counts from it."
+        }
+        (_, Stage::Lapsed) => {
+            "The time for this passed unused. If it was done outside foi-tracker, record it; \
+             otherwise consider asking the authority or regulator to accept it late, or making a fresh request."
+        }
+        (FeePayment, _) => {
+            "Pay the fee, or decide not to: the authority need not answer a request whose fee is unpaid."
+        }
+        (InternalReviewRequest, _) => {
+            "If the answer is refused, partial or late, ask for an internal review before the due date, \
+             naming the exemptions you dispute."
+        }
+        (RegulatorComplaint, _) => {
+            "If the review did not resolve it, complain to the regulator before the due date, with the \
+             dates and references of the request and the review."
+        }
+        (TribunalAppeal, _) => {
+            "If you dispute the decision notice, lodge the appeal with the tribunal before the due date."
+        }
+        (OnwardAppeal, _) => {
+            "If you dispute the tribunal's decision, ask permission to appeal onward before the due date."
+        }
+    }
 }

@@ -39,3 +39,19 @@ pub fn normalise_tag(raw: &str) -> Option<String> {
     let valid = !tag.is_empty() && tag.chars().all(|c| c.is_alphanumeric() || c == '-');
     valid.then_some(tag)
 }
+
+/// What a shared place (an email, a calendar) may call a request: a subject access request by
+/// its reference only, since those are forwarded, synced and shown on lock screens.
+pub fn shareable_name(
+    request_id: i32,
+    title: &str,
+    reference: Option<&str>,
+    regime: super::regime::Regime,
+) -> String {
+    use super::regime::Regime;
+    match (regime, reference) {
+        (Regime::Sar, Some(reference)) => format!("Subject access request {reference}"),
+        (Regime::Sar, None) => format!("Subject access request #{request_id}"),
+        _ => title.to_string(),
+    }
+}

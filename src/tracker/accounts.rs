@@ -367,6 +367,50 @@ impl Purpose {
     }
 }
 
+/// Emails a single-use link to the person it is for, at once: an invitation or a reset must
+/// not wait for the next sweep. It does not go through the outbox, which would have to store
+/// the link's secret; if the mail server refuses it, the admin still has the link on screen
+/// to pass on. `link` is an invitation for someone who never set a password, else a reset.
+pub fn email_link(
+    postman: &crate::mail::Postman,
+    user: &User,
+    organisation: &str,
+    sender: &str,
+    link: &str,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    let purpose = match user.has_password() {
+        true => Purpose::PasswordReset,
+        false => Purpose::Invitation,
+    };
+    let subject = match purpose {
+        Purpose::Invitation => "Your foi-tracker account",
+        Purpose::PasswordReset => "Choose a new foi-tracker password",
+    };
+    let expires = (now + purpose.lifetime())
+        .format("%-d %B %Y at %H:%M UTC")
+        .to_string();
+    let email = postman.compose(
+        purpose.name(),
+        &user.email,
+        subject,
+        postman.message_id(&format!("{}/user/{}/{now}", purpose.name(), user.id)),
+        json!({
+            "name": user.name, "inviter": sender, "role": user.role.label(),
+            "organisation": organisation, "link": link, "expires": expires,
+        }),
+    )?;
+    postman.send(&email)
+}
+
+/// What a page or the command line says after emailing a link.
+pub fn link_emailed(email: &str, sent: &Result<(), String>) -> String {
+    match sent {
+        Ok(()) => format!("The link was emailed to {email}."),
+        Err(error) => format!("The link could not be emailed to {email} ({error}): pass it on yourself."),
+    }
+}
+
 /// A new single-use link; older unused links of the same purpose stop working.
 fn one_time_link(
     conn: &mut DbConnection,

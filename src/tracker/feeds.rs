@@ -12,7 +12,7 @@ use super::accounts::{hash_secret, new_secret, require};
 use super::audit::{record, Caller};
 use crate::db::feeds::{self, FeedDeadline};
 use crate::db::{self, DbConnection};
-use crate::domain::regime::Regime;
+use crate::domain::request::shareable_name;
 use crate::domain::timeline::DeadlineState;
 use crate::error::AppError;
 
@@ -85,18 +85,6 @@ pub fn calendar(conn: &mut DbConnection, secret: &str, base_url: &str) -> Result
     Ok(render(&deadlines, base_url))
 }
 
-/// What a feed calls a request: a subject access request by its reference only, since a
-/// calendar is shared, synced and shown on lock screens.
-fn request_name(d: &FeedDeadline) -> String {
-    match d.regime {
-        Regime::Sar => match &d.reference {
-            Some(reference) => format!("Subject access request {reference}"),
-            None => format!("Subject access request #{}", d.request_id),
-        },
-        _ => d.title.clone(),
-    }
-}
-
 fn render(deadlines: &[FeedDeadline], base_url: &str) -> String {
     let base = base_url.trim_end_matches('/');
     let mut calendar = Calendar::new();
@@ -108,7 +96,7 @@ fn render(deadlines: &[FeedDeadline], base_url: &str) -> String {
     for d in deadlines {
         let ordinal = seen.entry((d.request_id, d.kind.to_string())).or_insert(0);
         *ordinal += 1;
-        let name = request_name(d);
+        let name = shareable_name(d.request_id, &d.title, d.reference.as_deref(), d.regime);
         let state = match d.settled {
             None => String::new(),
             Some(DeadlineState::Met) => " (met)".into(),

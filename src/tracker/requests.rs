@@ -184,6 +184,10 @@ pub(crate) fn reindex(
 fn write_index(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) -> Result<(), AppError> {
     requests::set_status(conn, request_id, schedule.status, schedule.next_change())?;
     deadlines::replace(conn, request_id, schedule)?;
+    // A reminder waiting to be sent about a deadline that an event has just met, or that a
+    // correction or a holiday import has moved, would now be wrong: it is cancelled here, in
+    // the same transaction, rather than at the next sweep.
+    crate::db::reminders::cancel_stale(conn, Some(&[request_id]))?;
     Ok(())
 }
 

@@ -101,6 +101,7 @@ impl Who {
             json!({
                 "name": a.name, "email": a.email, "role": a.role.label(), "admin": a.is_admin(),
                 "auditor": a.reads_audit_trail(), "files": a.files_requests(),
+                "outbox": crate::jobs::outbox::may_see_outbox(&a),
             })
         });
         json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf())})

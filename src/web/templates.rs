@@ -61,16 +61,54 @@ pub fn registry() -> Result<Handlebars<'static>, String> {
     registry.register_helper("long_date", Box::new(long_date));
     registry.register_helper("humanize", Box::new(humanize));
     registry.register_helper("label_of", Box::new(label_helper));
-    for path in Templates::iter().filter(|p| p.ends_with(".hbs")) {
-        let file = Templates::get(&path).ok_or_else(|| format!("{path} vanished"))?;
-        let source = std::str::from_utf8(&file.data).map_err(|e| format!("{path}: {e}"))?;
-        // Partials are named without their folder: {{> field}}.
-        let name = path.trim_end_matches(".hbs").trim_start_matches("partials/");
-        registry
-            .register_template_string(name, source)
-            .map_err(|e| format!("{path}: {e}"))?;
-    }
+    register(&mut registry, |path| !path.starts_with("email/"))?;
     Ok(registry)
+}
+
+/// The templates of one kind of email body, `email/NAME.txt.hbs` or `email/NAME.html.hbs`,
+/// each named `email/NAME`. Text bodies are not HTML, so they are rendered unescaped.
+pub fn email_registry(extension: &str) -> Result<Handlebars<'static>, String> {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_helper("long_date", Box::new(long_date));
+    if extension == "txt" {
+        registry.register_escape_fn(handlebars::no_escape);
+    }
+    let suffix = format!(".{extension}");
+    let mut found = 0;
+    for path in Templates::iter().filter(|p| p.starts_with("email/") && p.ends_with(&format!("{suffix}.hbs")))
+    {
+        let name = path
+            .trim_end_matches(".hbs")
+            .trim_end_matches(&suffix)
+            .to_string();
+        register_one(&mut registry, &path, &name)?;
+        found += 1;
+    }
+    match found {
+        0 => Err(format!("no email/*.{extension}.hbs templates")),
+        _ => Ok(registry),
+    }
+}
+
+fn register(registry: &mut Handlebars<'static>, wanted: impl Fn(&str) -> bool) -> Result<(), String> {
+    for path in Templates::iter().filter(|p| p.ends_with(".hbs") && wanted(p)) {
+        // Partials are named without their folder: {{> field}}.
+        let name = path
+            .trim_end_matches(".hbs")
+            .trim_start_matches("partials/")
+            .to_string();
+        register_one(registry, &path, &name)?;
+    }
+    Ok(())
+}
+
+fn register_one(registry: &mut Handlebars<'static>, path: &str, name: &str) -> Result<(), String> {
+    let file = Templates::get(path).ok_or_else(|| format!("{path} vanished"))?;
+    let source = std::str::from_utf8(&file.data).map_err(|e| format!("{path}: {e}"))?;
+    registry
+        .register_template_string(name, source)
+        .map_err(|e| format!("{path}: {e}"))
 }
 
 /// Renders a page; a template fault is an internal error, never a half page.

@@ -2,6 +2,8 @@
 //! talks HTTP to it as a browser or an API client would.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -69,6 +71,9 @@ pub struct TestApp {
     pub settings: Settings,
     /// The default user: a coordinator of [`ORGANISATION`].
     pub session: Session,
+    /// Where the app writes its email as `.eml` files, unless a test gave it an SMTP server.
+    pub mail_dir: std::path::PathBuf,
+    _mail: tempfile::TempDir,
     _db: TestDb,
 }
 
@@ -137,6 +142,17 @@ fn fresh_database(backend: Backend) -> Option<(String, TestDb)> {
     }
 }
 
+/// `settings` on a fresh database, bound to a free port.
+fn on_fresh_database(backend: Backend, settings: Settings) -> Option<(Settings, TestDb)> {
+    let (database_url, db) = fresh_database(backend)?;
+    let settings = Settings {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        ..settings
+    };
+    Some((settings, db))
+}
+
 impl TestApp {
     /// The server on `backend`, with today pinned to `today`; `None` if PostgreSQL is not configured.
     pub async fn start(backend: Backend, today: &str) -> Option<TestApp> {
@@ -173,16 +189,32 @@ impl TestApp {
 
     /// The server with these settings (bind and database are set here).
     pub async fn start_with(backend: Backend, settings: Settings) -> Option<TestApp> {
-        let (database_url, db) = fresh_database(backend)?;
-        let settings = Settings {
-            database_url: database_url.clone(),
-            bind: "127.0.0.1:0".into(),
-            ..settings
-        };
-        Some(TestApp::serve_with(backend, database_url, settings, db).await)
+        let (settings, db) = on_fresh_database(backend, settings)?;
+        Some(TestApp::serve_with(backend, settings.database_url.clone(), settings, db).await)
     }
 
+    /// The server with its reminder scheduler running, as `serve` runs it.
+    pub async fn start_scheduled(backend: Backend, settings: Settings) -> Option<TestApp> {
+        let (settings, db) = on_fresh_database(backend, settings)?;
+        Some(TestApp::build(backend, settings.database_url.clone(), settings, db).await)
+    }
+
+    /// Tests run the reminder sweep themselves, at the moment they choose, so the scheduler
+    /// is off unless a test starts it with [`start_scheduled`](Self::start_scheduled).
     async fn serve_with(backend: Backend, database_url: String, settings: Settings, db: TestDb) -> TestApp {
+        let settings = Settings {
+            scheduler: false,
+            ..settings
+        };
+        TestApp::build(backend, database_url, settings, db).await
+    }
+
+    async fn build(backend: Backend, database_url: String, settings: Settings, db: TestDb) -> TestApp {
+        let mail = tempfile::tempdir().unwrap();
+        let mut settings = settings;
+        if settings.mail_dir == Settings::default().mail_dir {
+            settings.mail_dir = mail.path().join("mail").display().to_string();
+        }
         let app = Application::build(settings.clone()).expect("the app starts");
         let address = format!("http://{}", app.address());
         tokio::spawn(app.run());
@@ -198,7 +230,9 @@ impl TestApp {
             address,
             backend,
             database_url,
+            mail_dir: settings.mail_dir.clone().into(),
             settings,
+            _mail: mail,
             _db: db,
         };
         let email = "coordinator@coalition.example";
@@ -458,6 +492,9 @@ impl TestApp {
             ("api_tokens", "SELECT id || '|' || name || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM api_tokens ORDER BY id"),
             ("audit_entries", "SELECT id || '|' || action || '|' || entity FROM audit_entries ORDER BY id"),
             ("calendar_feeds", "SELECT id || '|' || user_id || '|' || COALESCE(CAST(revoked_at AS TEXT), '') FROM calendar_feeds ORDER BY id"),
+            ("reminder_preferences", "SELECT user_id || '|' || delivery || '|' || kinds || '|' || COALESCE(CAST(paused_until AS TEXT), '') FROM reminder_preferences ORDER BY user_id"),
+            ("outbox", "SELECT id || '|' || key || '|' || status || '|' || attempts FROM outbox ORDER BY id"),
+            ("reminder_sweeps", "SELECT id || '|' || CAST(today AS TEXT) FROM reminder_sweeps ORDER BY id"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]

@@ -6,7 +6,13 @@ use serde_json::{json, Map, Value};
 
 use super::events::Empty;
 use super::{errors, form_again, is_form_error, page, see_other, showing_secret};
+use std::collections::HashMap;
+
+use strum::VariantArray;
+
+use crate::domain::reminders::NoticeKind;
 use crate::error::AppError;
+use crate::jobs::outbox::{self, PreferencesInput};
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::{self, accounts, feeds, sessions};
@@ -31,11 +37,12 @@ async fn account_page(
 ) -> Result<Value, AppError> {
     let caller = who.caller();
     let actor = accounts::require(&caller, |_| true)?.clone();
-    let (user, tokens, feed) = with_db(state, move |conn, _, _| {
+    let (user, tokens, feed, reminders) = with_db(state, move |conn, _, _| {
         Ok((
             accounts::get_user(conn, actor.user_id)?,
             sessions::tokens(conn, &caller)?,
             feeds::live_since(conn, &caller)?,
+            outbox::preferences(conn, &caller)?,
         ))
     })
     .await?;
@@ -49,7 +56,63 @@ async fn account_page(
         "two_factor": user.two_factor(), "must_keep_two_factor": user.role == crate::domain::account::Role::Admin,
         "tokens": tokens, "new_token": new_token, "errors": errors,
         "feed_since": feed.map(|at| at.format("%-d %B %Y").to_string()), "new_feed": new_feed,
+        "reminders": reminders_form(
+            &reminders.delivery.to_string(),
+            |kind| reminders.kinds.contains(&kind),
+            &reminders.paused_until.map(|d| d.to_string()).unwrap_or_default(),
+        ),
     }))
+}
+
+/// The reminder preferences as the form shows them.
+fn reminders_form(delivery: &str, wanted: impl Fn(NoticeKind) -> bool, paused_until: &str) -> Value {
+    let kinds: Vec<Value> = NoticeKind::VARIANTS
+        .iter()
+        .map(|&kind| json!({"value": kind.to_string(), "label": kind.label(), "checked": wanted(kind)}))
+        .collect();
+    json!({"digest": delivery == "daily_digest", "kinds": kinds, "paused_until": paused_until})
+}
+
+/// The reminders form: `delivery`, a `kind_…` checkbox per kind of notice, `paused_until`.
+fn preferences_input(form: &HashMap<String, String>) -> PreferencesInput {
+    PreferencesInput {
+        delivery: form.get("delivery").cloned().unwrap_or_default(),
+        kinds: form
+            .keys()
+            .filter_map(|key| key.strip_prefix("kind_"))
+            .map(str::to_string)
+            .collect(),
+        paused_until: form.get("paused_until").cloned(),
+    }
+}
+
+pub async fn reminders(
+    state: web::Data<AppState>,
+    posted: Posted<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let input = preferences_input(&form);
+    let today = state.today();
+    let submitted = input.clone();
+    let result = with_db(&state, move |conn, _, _| {
+        let preferences = input.parse(today)?;
+        outbox::set_preferences(conn, &caller, &preferences, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/account#reminders")),
+        Err(error) if is_form_error(&error) => {
+            let mut data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
+            data["reminders"] = reminders_form(
+                &submitted.delivery,
+                |kind| submitted.kinds.iter().any(|k| k == &kind.to_string()),
+                submitted.paused_until.as_deref().unwrap_or_default(),
+            );
+            form_again(&state, &who, &error, "account/show", data)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 pub async fn create_feed(

@@ -10,6 +10,7 @@ pub mod events;
 pub mod health;
 pub mod holidays;
 pub mod links;
+pub mod outbox;
 pub mod requests;
 pub mod session;
 pub mod users;

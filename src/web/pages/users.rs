@@ -16,6 +16,38 @@ use crate::tracker::audit::Caller;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 
+/// Emails a link to the user it is for, off the async workers: SMTP blocks.
+async fn send_link(
+    state: &web::Data<AppState>,
+    who: &Who,
+    user: &crate::db::accounts::User,
+    organisation: &str,
+    link: &str,
+) -> Result<(), String> {
+    let (state, user, organisation, link) = (
+        state.clone(),
+        user.clone(),
+        organisation.to_string(),
+        link.to_string(),
+    );
+    let sender = who
+        .actor()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| "An administrator".into());
+    web::block(move || {
+        accounts::email_link(
+            &state.postman,
+            &user,
+            &organisation,
+            &sender,
+            &link,
+            tracker::now(),
+        )
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()))
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UserForm {
@@ -99,9 +131,14 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
     .await;
     match result {
         Ok(added) => {
+            let mut notice = format!("{} was added.", added.user.email);
+            if let Some(link) = &added.invitation {
+                let sent = send_link(&state, &who, &added.user, &form.organisation, link).await;
+                notice = format!("{notice} {}", accounts::link_emailed(&added.user.email, &sent));
+            }
             let outcome = Outcome {
                 link: added.invitation.map(|l| (added.user.email.clone(), l)),
-                notice: Some(format!("{} was added", added.user.email)),
+                notice: Some(notice),
             };
             let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
             showing_secret(&state, &who, "admin/users", data)
@@ -124,14 +161,21 @@ pub async fn reset_link(
     let caller = who.caller();
     let base_url = state.settings.base_url();
     let asking = caller.clone();
-    let (email, link) = with_db(&state, move |conn, _, _| {
+    let (user, organisation, link) = with_db(&state, move |conn, _, _| {
         let link = accounts::reset_link(conn, &asking, id, &base_url, tracker::now())?;
-        Ok((accounts::get_user(conn, id)?.email, link))
+        let user = accounts::get_user(conn, id)?;
+        let organisation = accounts::organisations(conn)?
+            .into_iter()
+            .find(|o| o.id == user.organisation_id)
+            .map(|o| o.name)
+            .unwrap_or_default();
+        Ok((user, organisation, link))
     })
     .await?;
+    let sent = send_link(&state, &who, &user, &organisation, &link).await;
     let outcome = Outcome {
-        link: Some((email, link)),
-        notice: None,
+        notice: Some(accounts::link_emailed(&user.email, &sent)),
+        link: Some((user.email, link)),
     };
     let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
     showing_secret(&state, &who, "admin/users", data)

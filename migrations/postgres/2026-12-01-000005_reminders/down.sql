@@ -1,0 +1,3 @@
+DROP TABLE reminder_sweeps;
+DROP TABLE outbox;
+DROP TABLE reminder_preferences;

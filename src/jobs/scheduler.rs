@@ -1,0 +1,217 @@
+//! Runs the reminder sweep inside `serve` on a cron schedule, and between sweeps retries the
+//! sends that failed.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+
+use super::sweep::Sweeper;
+use crate::config::Settings;
+use crate::startup::AppState;
+
+/// How often failed sends are looked at between sweeps. Each notice still waits out its own
+/// back-off; this only bounds how late after it the retry happens.
+const RETRY_INTERVAL: Duration = Duration::from_secs(60);
+
+/// When the sweep runs: a cron schedule read in a time zone.
+#[derive(Debug, Clone)]
+pub struct Timetable {
+    schedule: cron::Schedule,
+    zone: chrono_tz::Tz,
+}
+
+impl Timetable {
+    pub fn from_settings(settings: &Settings) -> Result<Timetable, String> {
+        let schedule = cron::Schedule::from_str(settings.reminder_schedule.trim()).map_err(|e| {
+            format!(
+                "FOI_REMINDER_SCHEDULE {:?} is not a schedule ({e}): write six fields with seconds \
+                 and day names, e.g. \"0 0 7 * * Mon-Fri\"",
+                settings.reminder_schedule
+            )
+        })?;
+        let zone = settings.reminder_time_zone.trim().parse().map_err(|_| {
+            format!(
+                "FOI_REMINDER_TIME_ZONE {:?} is not a time zone name such as Europe/London",
+                settings.reminder_time_zone
+            )
+        })?;
+        Ok(Timetable { schedule, zone })
+    }
+
+    /// The first run strictly after `now`.
+    pub fn next_after(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = now.with_timezone(&self.zone);
+        self.schedule.after(&local).next().map(|t| t.with_timezone(&Utc))
+    }
+
+    /// The last run at or before `now`.
+    pub fn last_before(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let local = now.with_timezone(&self.zone);
+        self.schedule
+            .after(&local)
+            .next_back()
+            .map(|t| t.with_timezone(&Utc))
+    }
+}
+
+/// The scheduler's loop; never returns while there is a next run.
+pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
+    if missed_last_run(&state, &timetable).await {
+        tracing::info!("the server was not running at the last scheduled sweep: sweeping now");
+        sweep(&state).await;
+    }
+    while let Some(next) = timetable.next_after(Utc::now()) {
+        tracing::debug!(%next, "next reminder sweep");
+        loop {
+            let left = (next - Utc::now()).to_std().unwrap_or_default();
+            if left.is_zero() {
+                break;
+            }
+            tokio::time::sleep(left.min(RETRY_INTERVAL)).await;
+            if Utc::now() < next {
+                retry(&state).await;
+            }
+        }
+        sweep(&state).await;
+    }
+    tracing::warn!("the reminder schedule has no further run: the scheduler stops");
+}
+
+fn sweeper(state: &AppState) -> Sweeper<'_> {
+    Sweeper {
+        database: &state.database,
+        calendars: &state.calendars,
+        postman: &state.postman,
+        settings: &state.settings,
+    }
+}
+
+async fn missed_last_run(state: &web::Data<AppState>, timetable: &Timetable) -> bool {
+    let Some(last_run) = timetable.last_before(Utc::now()) else {
+        return false;
+    };
+    let state = state.clone();
+    let last_sweep = web::block(move || -> Result<_, String> {
+        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+        crate::db::reminders::last_sweep(&mut conn).map_err(|e| e.to_string())
+    })
+    .await;
+    match last_sweep {
+        Ok(Ok(last)) => last.is_none_or(|s| s.started_at < last_run.naive_utc()),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "cannot read when reminders were last swept");
+            false
+        }
+        Err(error) => {
+            tracing::error!(%error, "cannot read when reminders were last swept");
+            false
+        }
+    }
+}
+
+async fn sweep(state: &web::Data<AppState>) {
+    let state = state.clone();
+    let done = web::block(move || -> Result<_, String> {
+        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+        sweeper(&state)
+            .sweep(&mut conn, state.today(), false)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match done {
+        Ok(Ok(report)) if report.locked_out => {
+            tracing::info!("another instance is sweeping reminders")
+        }
+        Ok(Ok(report)) => tracing::info!(
+            owed = report.owed,
+            planned = report.planned,
+            sent = report.delivery.notices,
+            failed = report.delivery.failed,
+            cancelled = report.cancelled,
+            "reminder sweep done"
+        ),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "the reminder sweep failed; it runs again at the next tick")
+        }
+        Err(error) => tracing::error!(%error, "the reminder sweep stopped"),
+    }
+}
+
+async fn retry(state: &web::Data<AppState>) {
+    let state = state.clone();
+    let done = web::block(move || -> Result<_, String> {
+        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
+        sweeper(&state)
+            .deliver(&mut conn, state.today())
+            .map_err(|e| e.to_string())
+    })
+    .await;
+    match done {
+        Ok(Ok(Some(delivered))) if delivered.messages + delivered.failed > 0 => tracing::info!(
+            sent = delivered.notices,
+            failed = delivered.failed,
+            "retried reminders"
+        ),
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::error!(%error, "retrying reminders failed"),
+        Err(error) => tracing::error!(%error, "retrying reminders stopped"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn timetable(schedule: &str) -> Timetable {
+        Timetable::from_settings(&Settings {
+            reminder_schedule: schedule.into(),
+            ..Settings::default()
+        })
+        .unwrap()
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn the_default_runs_at_seven_in_london_on_weekdays() {
+        let t = timetable(&Settings::default().reminder_schedule);
+        // Friday 27 November 2026, 08:00 UTC (GMT): the next run is Monday 07:00 GMT.
+        assert_eq!(
+            t.next_after(utc(2026, 11, 27, 8, 0)),
+            Some(utc(2026, 11, 30, 7, 0))
+        );
+        // In British Summer Time 07:00 in London is 06:00 UTC.
+        assert_eq!(t.next_after(utc(2026, 6, 1, 0, 0)), Some(utc(2026, 6, 1, 6, 0)));
+        // Across the clocks going forward on Sunday 29 March 2026: Friday in GMT, Monday in BST.
+        assert_eq!(t.next_after(utc(2026, 3, 27, 7, 0)), Some(utc(2026, 3, 30, 6, 0)));
+        assert_eq!(
+            t.last_before(utc(2026, 3, 30, 5, 59)),
+            Some(utc(2026, 3, 27, 7, 0))
+        );
+    }
+
+    #[test]
+    fn bad_schedules_and_zones_are_refused_with_the_setting_named() {
+        let error = Timetable::from_settings(&Settings {
+            reminder_schedule: "0 7 * * 1-5".into(),
+            ..Settings::default()
+        })
+        .unwrap_err();
+        assert!(
+            error.starts_with("FOI_REMINDER_SCHEDULE \"0 7 * * 1-5\" is not a schedule"),
+            "{error}"
+        );
+        let error = Timetable::from_settings(&Settings {
+            reminder_time_zone: "Mars/Olympus".into(),
+            ..Settings::default()
+        })
+        .unwrap_err();
+        assert!(error.starts_with("FOI_REMINDER_TIME_ZONE"), "{error}");
+    }
+}

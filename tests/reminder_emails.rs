@@ -1,0 +1,485 @@
+//! Reminders sent through lettre to a real SMTP server process (aiosmtpd), read back from the
+//! server's mailbox; and the faults a mail server and a crash bring: each notice arrives
+//! once. The sweep runs as system cron would run it, `foi-tracker remind`. Both backends.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use support::smtp::{Received, SmtpServer};
+use support::{TestApp, ORGANISATION};
+
+const COORDINATOR: &str = "coordinator@coalition.example";
+
+/// `foi-tracker remind ARGS` against the app's database, sending through `smtp` (or into
+/// the app's mail folder).
+fn remind_command(app: &TestApp, smtp: Option<&str>, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_foi-tracker"));
+    command
+        .arg("remind")
+        .args(args)
+        .env_clear()
+        .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
+        .env("FOI_DATABASE_URL", &app.database_url)
+        .env("FOI_PUBLIC_URL", &app.address)
+        .env("FOI_MAIL_DIR", &app.mail_dir)
+        .env("FOI_MAIL_FROM", "foi-tracker <reminders@coalition.example>")
+        // A failed send may be retried by the very next sweep.
+        .env("FOI_MAIL_RETRY_SECONDS", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(url) = smtp {
+        command.env("FOI_SMTP_URL", url);
+    }
+    command
+}
+
+async fn remind(app: &TestApp, smtp: Option<&str>, args: &[&str]) -> String {
+    let mut command = remind_command(app, smtp, args);
+    let output: Output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "remind {args:?} failed: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// A FOIA request sent on 1 May 2026: its response is due on Tuesday 2 June (4 and 25 May are
+/// bank holidays).
+async fn request(app: &TestApp, title: &str) -> i64 {
+    let home_office = app.authority("Home Office").await;
+    let created = app
+        .create_request(json!({"title": title, "body": "Please send the figures.", "authority_id": home_office, "sent_on": "2026-05-01"}))
+        .await;
+    created["id"].as_i64().unwrap()
+}
+
+/// The outbox, straight from the database: key -> (status, attempts).
+fn outbox(app: &TestApp) -> BTreeMap<String, (String, i32)> {
+    use diesel::prelude::*;
+    use foi_tracker::db::schema::outbox::dsl::*;
+    let mut conn = app.connection();
+    outbox
+        .select((key, status, attempts))
+        .load::<(String, String, i32)>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|(k, s, a)| (k, (s, a)))
+        .collect()
+}
+
+/// How many messages each Message-ID arrived in.
+fn arrivals(messages: &[Received]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for message in messages {
+        *counts.entry(message.message_id.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+on_both_backends! {
+    async fn a_reminder_arrives_by_real_smtp_with_both_bodies_and_the_link(app) {
+        let server = SmtpServer::start();
+        let id = request(&app, "Detention figures 2026").await;
+        let sar = app
+            .create_request(json!({"title": "Jane Doe's Home Office file", "body": "All data about Jane Doe", "authority_id": app.authority("Home Office").await, "regime": "sar", "reference": "SAR-0042", "sent_on": "2026-05-20"}))
+            .await;
+        let sar_due = sar["schedule"]["deadlines"][0]["due"].as_str().unwrap().to_string();
+        let sar = sar["id"].as_i64().unwrap();
+
+        let printed = remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        assert!(printed.contains("Reminders for Mon 1 Jun 2026: 1 owed, 1 new; sent 1 notices in 1 messages through SMTP"), "{printed}");
+        let messages = server.wait_for(1);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        let message = &messages[0];
+        assert_eq!(message.rcpt_to, COORDINATOR);
+        assert_eq!(message.to, COORDINATOR);
+        assert_eq!(message.subject, "Response due by Tue 2 Jun 2026: Detention figures 2026");
+        assert_eq!(message.parts, ["multipart/alternative", "text/plain", "text/html"]);
+        let link = format!("{}/requests/{id}", app.address);
+        assert!(message.text.contains(&format!("Open it:   {link}")), "{}", message.text);
+        assert!(message.text.contains("Deadline:  Response due\n   Due:       Tue 2 Jun 2026\n"), "{}", message.text);
+        assert!(message.text.contains("Why:       Due on the 20th working day after receipt (FOIA s.10(1))"), "the rule: {}", message.text);
+        assert!(message.text.contains("Next:      Nothing to do yet."), "{}", message.text);
+        assert!(!message.text.contains("&amp;") && !message.text.contains("&#x27;"), "text is not HTML-escaped: {}", message.text);
+        assert!(message.html.contains(&format!("<a href=\"{link}\">Open the request</a>")), "{}", message.html);
+        assert!(message.html.contains("<strong>Tue 2 Jun 2026</strong>"), "{}", message.html);
+
+        // The same day again sends nothing more; the next day's stage is a new notice.
+        let printed = remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        assert!(printed.contains("1 owed, 0 new; sent 0 notices"), "{printed}");
+        remind(&app, Some(&server.url()), &["--today", "2026-06-02"]).await;
+        let messages = server.wait_for(2);
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert_eq!(messages[1].subject, "Today: Response due: Detention figures 2026");
+        assert_ne!(messages[0].message_id, messages[1].message_id);
+
+        // The subject access request's own deadline: by reference, never by its title.
+        remind(&app, Some(&server.url()), &["--today", &sar_due]).await;
+        let messages = server.wait_for(3);
+        let about_sar: Vec<&Received> = messages
+            .iter()
+            .filter(|m| m.text.contains(&format!("/requests/{sar}")))
+            .collect();
+        assert!(!about_sar.is_empty(), "{messages:?}");
+        for message in &messages {
+            for text in [&message.subject, &message.text, &message.html] {
+                assert!(!text.contains("Jane Doe"), "personal details in an email: {text}");
+            }
+        }
+        assert!(about_sar[0].text.contains("Subject access request SAR-0042 (Home Office)"), "{}", about_sar[0].text);
+    }
+
+    async fn a_dry_run_lists_what_it_would_send_and_sends_nothing(app) {
+        let server = SmtpServer::start();
+        let id = request(&app, "Support figures").await;
+        let before = app.snapshot();
+        let printed = remind(&app, Some(&server.url()), &["--dry-run", "--today", "2026-06-02"]).await;
+        assert!(printed.contains("Dry run for Tue 2 Jun 2026: 1 notices owed, 1 not yet in the outbox"), "{printed}");
+        assert!(printed.contains(&format!("would send to {COORDINATOR}: request {id} response due 2026-06-02 (Due today, immediate)")), "{printed}");
+        assert_eq!(app.snapshot(), before);
+        assert!(outbox(&app).is_empty());
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(server.messages().is_empty());
+    }
+
+    async fn with_no_mail_server_configured_reminders_are_kept_as_eml_files(app) {
+        request(&app, "Returns figures").await;
+        let printed = remind(&app, None, &["--today", "2026-06-02"]).await;
+        assert!(printed.contains("sent 1 notices in 1 messages through .eml files in"), "{printed}");
+        let files: Vec<_> = std::fs::read_dir(&app.mail_dir).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(files.len(), 1);
+        let eml = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(eml.contains("Subject: Today: Response due: Returns figures"), "{eml}");
+    }
+
+    async fn a_mail_server_down_for_one_sweep_loses_nothing_and_repeats_nothing(app) {
+        let mut server = SmtpServer::start();
+        for n in 0..3 {
+            request(&app, &format!("Figures {n}")).await;
+        }
+        app.add_user("researcher@coalition.example", "researcher", ORGANISATION);
+        app.add_user("second.coordinator@coalition.example", "coordinator", ORGANISATION);
+        server.stop();
+
+        let printed = remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        assert!(printed.contains("6 owed, 6 new; sent 0 notices in 0 messages"), "{printed}");
+        assert!(printed.contains("6 messages failed (retried later)"), "{printed}");
+        let stored = outbox(&app);
+        assert_eq!(stored.len(), 6);
+        assert!(stored.values().all(|(status, attempts)| status == "failed" && *attempts == 1), "{stored:?}");
+        let page = app.text("/outbox?status=failed").await;
+        assert!(page.contains("the SMTP server did not take the message"), "the error is kept and shown");
+
+        server.resume();
+        let printed = remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        assert!(printed.contains("6 owed, 0 new; sent 6 notices in 6 messages"), "{printed}");
+        remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        server.wait_for(6);
+        // Anything sent twice would arrive within this.
+        std::thread::sleep(Duration::from_millis(300));
+        let messages = server.messages();
+        assert_eq!(messages.len(), 6, "{messages:?}");
+        assert!(arrivals(&messages).values().all(|n| *n == 1));
+        let mut recipients: Vec<&str> = messages.iter().map(|m| m.rcpt_to.as_str()).collect();
+        recipients.sort();
+        assert_eq!(recipients, [COORDINATOR, COORDINATOR, COORDINATOR, "second.coordinator@coalition.example", "second.coordinator@coalition.example", "second.coordinator@coalition.example"]);
+        assert!(outbox(&app).values().all(|(status, attempts)| status == "sent" && *attempts == 2));
+    }
+
+    async fn a_sweep_killed_between_planning_and_sending_is_finished_by_the_next(app) {
+        for n in 0..4 {
+            request(&app, &format!("Figures {n}")).await;
+        }
+        // A server that accepts the connection and never answers: the sweep has written its
+        // outbox and is waiting to send when it is killed.
+        let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+        let silent_url = format!("smtp://{}", silent.local_addr().unwrap());
+        let mut child = remind_command(&app, Some(&silent_url), &["--today", "2026-06-01"]).spawn().unwrap();
+        let (_held, _) = silent.accept().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let stored = outbox(&app);
+        assert_eq!(stored.len(), 4);
+        assert!(stored.values().all(|(status, attempts)| status == "pending" && *attempts == 0), "{stored:?}");
+
+        let server = SmtpServer::start();
+        let printed = remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        assert!(printed.contains("4 owed, 0 new; sent 4 notices in 4 messages"), "{printed}");
+        remind(&app, Some(&server.url()), &["--today", "2026-06-01"]).await;
+        server.wait_for(4);
+        std::thread::sleep(Duration::from_millis(300));
+        let messages = server.messages();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(arrivals(&messages).values().all(|n| *n == 1));
+    }
+
+    async fn sweeps_racing_on_one_database_send_each_notice_once(app) {
+        let server = SmtpServer::start();
+        for n in 0..10 {
+            request(&app, &format!("Figures {n}")).await;
+        }
+        app.add_user("second.coordinator@coalition.example", "coordinator", ORGANISATION);
+        app.add_user("third.coordinator@coalition.example", "coordinator", ORGANISATION);
+        let children: Vec<_> = (0..4)
+            .map(|_| remind_command(&app, Some(&server.url()), &["--today", "2026-06-01"]).spawn().unwrap())
+            .collect();
+        let started = Instant::now();
+        let mut outputs = Vec::new();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            outputs.push(String::from_utf8_lossy(&output.stdout).into_owned());
+        }
+        assert!(started.elapsed() < Duration::from_secs(120));
+        server.wait_for(30);
+        std::thread::sleep(Duration::from_millis(300));
+        let messages = server.messages();
+        assert_eq!(messages.len(), 30, "10 requests x 3 coordinators: {outputs:?}");
+        assert!(arrivals(&messages).values().all(|n| *n == 1), "{outputs:?}");
+        let stored = outbox(&app);
+        assert_eq!(stored.len(), 30);
+        assert!(stored.values().all(|(status, attempts)| status == "sent" && *attempts == 1));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_inside_serve_sweeps_on_its_cron_schedule() {
+    let server = SmtpServer::start();
+    let app = TestApp::start_scheduled(
+        foi_tracker::db::Backend::Sqlite,
+        foi_tracker::config::Settings {
+            today: Some(support::date("2026-06-01")),
+            smtp_url: Some(server.url()),
+            // Every two seconds: the test sees a scheduled run, not only the one at start-up.
+            reminder_schedule: "*/2 * * * * *".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    request(&app, "Scheduled figures").await;
+    let messages = server.wait_for(1);
+    assert_eq!(messages.len(), 1, "the scheduler swept within 20 seconds");
+    assert_eq!(
+        messages[0].subject,
+        "Response due by Tue 2 Jun 2026: Scheduled figures"
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(server.messages().len(), 1, "later runs send it no more");
+    let page = app.text("/outbox").await;
+    assert!(page.contains("Last sweep"), "{page}");
+}
+
+/// The `.eml` files the app wrote, parsed, oldest first.
+fn written(app: &TestApp) -> Vec<mail_parser::Message<'static>> {
+    let mut files: Vec<_> = match std::fs::read_dir(&app.mail_dir) {
+        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+        Err(_) => return Vec::new(),
+    };
+    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
+    files
+        .iter()
+        .map(|f| {
+            let raw = std::fs::read(f).unwrap();
+            mail_parser::MessageParser::default()
+                .parse(&raw)
+                .unwrap()
+                .into_owned()
+        })
+        .collect()
+}
+
+fn recipient(message: &mail_parser::Message<'_>) -> String {
+    message
+        .to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default()
+        .to_string()
+}
+
+on_both_backends! {
+    async fn preferences_are_saved_from_the_account_page_and_bad_ones_change_nothing(app) {
+        let page = app.text("/account").await;
+        assert!(page.contains("name=\"kind_requester_lapsed\" value=\"on\" checked"), "every kind by default");
+
+        let before = app.snapshot();
+        let response = app.post_form("/account/reminders", &[("delivery", "daily_digest"), ("kind_authority_missed", "on"), ("paused_until", "2026-05-31")]).await;
+        assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("id=\"paused_until-error\"><span class=\"visually-hidden\">Error:</span> The last day of leave has passed (today is 2026-06-01)"), "{page}");
+        assert!(page.contains("name=\"delivery\" value=\"daily_digest\" checked"), "the form keeps what was sent");
+        let response = app.post_form("/account/reminders", &[("delivery", "weekly"), ("kind_everything", "on")]).await;
+        let page = response.text().await.unwrap();
+        assert!(page.contains("id=\"delivery-error\""), "{page}");
+        assert!(page.contains("id=\"kinds-error\""), "{page}");
+        assert_eq!(app.snapshot(), before);
+
+        let response = app.post_form("/account/reminders", &[("delivery", "daily_digest"), ("kind_authority_missed", "on"), ("kind_requester_lapsed", "on"), ("paused_until", "2026-06-10")]).await;
+        assert_eq!(support::location(&response), "/account#reminders");
+        let page = app.text("/account").await;
+        assert!(page.contains("name=\"delivery\" value=\"daily_digest\" checked"));
+        assert!(page.contains("name=\"kind_authority_missed\" value=\"on\" checked"));
+        assert!(!page.contains("name=\"kind_authority_approaching\" value=\"on\" checked"));
+        assert!(page.contains("value=\"2026-06-10\""));
+        let trail = app.admin().await.text("/audit?entity=reminder_preferences").await;
+        assert!(trail.contains("daily_digest"), "the change is audited: {trail}");
+    }
+
+    async fn a_digest_gathers_a_days_notices_and_leave_never_silences_everyone(app) {
+        for n in 0..3 {
+            request(&app, &format!("Figures {n}")).await;
+        }
+        // The only coordinator takes a digest and is on leave: with no one else to tell, the
+        // digest still comes, and says why.
+        app.post_form("/account/reminders", &[("delivery", "daily_digest"), ("kind_authority_approaching", "on"), ("kind_authority_missed", "on"), ("paused_until", "2026-06-30")]).await;
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        let messages = written(&app);
+        assert_eq!(messages.len(), 1, "one digest, not three messages");
+        let digest = &messages[0];
+        assert_eq!(recipient(digest), COORDINATOR);
+        assert_eq!(digest.subject(), Some("foi-tracker: 3 deadline reminders for Mon 1 Jun 2026"));
+        let text = digest.body_text(0).unwrap();
+        for n in 0..3 {
+            assert!(text.contains(&format!("Figures {n} (Home Office)")), "{text}");
+        }
+        assert!(text.contains("1. Response due by Tue 2 Jun 2026") && text.contains("3. Response due by Tue 2 Jun 2026"), "{text}");
+        assert!(text.contains("You are on leave, but everyone else who would be told is too"), "{text}");
+
+        // A second coordinator who is not on leave: the first is left in peace.
+        app.add_user("second.coordinator@coalition.example", "coordinator", ORGANISATION);
+        remind(&app, None, &["--today", "2026-06-02"]).await;
+        let messages = written(&app);
+        let new: Vec<String> = messages[1..].iter().map(recipient).collect();
+        assert_eq!(new, ["second.coordinator@coalition.example"; 3]);
+    }
+
+    async fn an_event_that_meets_a_deadline_cancels_its_unsent_reminder(app) {
+        let id = request(&app, "Figures").await;
+        let other = request(&app, "Other figures").await;
+        remind(&app, Some("smtp://127.0.0.1:9"), &["--today", "2026-06-01"]).await;
+        assert!(outbox(&app).values().all(|(status, _)| status == "failed"));
+        app.add_event(id, "response", "2026-06-01").await;
+        let stored = outbox(&app);
+        let status_of = |request: i64| {
+            stored
+                .iter()
+                .find(|(key, _)| key.starts_with(&format!("request/{request}/")))
+                .map(|(_, (status, _))| status.clone())
+                .unwrap()
+        };
+        assert_eq!(status_of(id), "cancelled", "{stored:?}");
+        assert_eq!(status_of(other), "failed", "{stored:?}");
+        let page = app.text("/outbox?status=cancelled").await;
+        assert!(page.contains("no longer owed: the deadline was met or moved"), "{page}");
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        let messages = written(&app);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].subject(), Some("Response due by Tue 2 Jun 2026: Other figures"));
+    }
+
+    async fn coordinators_retry_failed_reminders_from_the_outbox_page(app) {
+        request(&app, "Figures").await;
+        remind(&app, Some("smtp://127.0.0.1:9"), &["--today", "2026-06-01"]).await;
+        let page = app.text("/outbox").await;
+        assert!(page.contains("Failed: 1"), "{page}");
+        assert!(page.contains("Retry every failed reminder now"), "{page}");
+        {
+            use diesel::prelude::*;
+            use foi_tracker::db::schema::outbox::dsl::*;
+            diesel::update(outbox).set(attempts.eq(10)).execute(&mut app.connection()).unwrap();
+        }
+        assert!(app.text("/outbox").await.contains("(gave up)"));
+        let response = app.post_form("/outbox/retry", &[]).await;
+        assert_eq!(support::location(&response), "/outbox?status=failed");
+        assert_eq!(outbox(&app).values().next().unwrap(), &("failed".to_string(), 0));
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        assert_eq!(outbox(&app).values().next().unwrap(), &("sent".to_string(), 1));
+        assert_eq!(written(&app).len(), 1);
+        let response = app.get("/outbox?status=bogus").await;
+        assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("id=\"status-error\"><span class=\"visually-hidden\">Error:</span> Unknown status &quot;bogus&quot;"), "beside the field: {page}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitations_and_reset_links_are_emailed_at_once() {
+    let server = SmtpServer::start();
+    let app = TestApp::start_with(
+        foi_tracker::db::Backend::Sqlite,
+        foi_tracker::config::Settings {
+            today: Some(support::date("2026-06-01")),
+            smtp_url: Some(server.url()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let admin = app.admin().await;
+    let response = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("email", "new.researcher@coalition.example"),
+                ("name", "New Researcher"),
+                ("organisation", ORGANISATION),
+                ("role", "researcher"),
+            ],
+        )
+        .await;
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("The link was emailed to new.researcher@coalition.example."),
+        "{page}"
+    );
+    let messages = server.wait_for(1);
+    assert_eq!(messages.len(), 1);
+    let invitation = &messages[0];
+    assert_eq!(invitation.rcpt_to, "new.researcher@coalition.example");
+    assert_eq!(invitation.subject, "Your foi-tracker account");
+    assert!(
+        invitation
+            .text
+            .contains(&format!("as Researcher for {ORGANISATION}")),
+        "{}",
+        invitation.text
+    );
+    let link = invitation
+        .text
+        .lines()
+        .find(|l| l.starts_with(&format!("{}/invitations/", app.address)))
+        .expect("the link, on a line of its own");
+    assert!(page.contains(link), "the admin sees the same link");
+    assert!(invitation
+        .html
+        .contains(&format!("<a href=\"{link}\">Choose your password</a>")));
+    let opened = support::browser().get(link).send().await.unwrap();
+    assert_eq!(opened.status(), reqwest::StatusCode::OK, "the emailed link works");
+
+    // With the mail server down, the admin is told, and still has the link to pass on.
+    let mut server = server;
+    server.stop();
+    let id = app.add_user("colleague@coalition.example", "researcher", ORGANISATION);
+    let response = admin
+        .post_form(&format!("/admin/users/{id}/reset-link"), &[])
+        .await;
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("The link could not be emailed to colleague@coalition.example"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("{}/password-reset/", app.address)),
+        "{page}"
+    );
+}

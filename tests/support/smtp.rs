@@ -1,0 +1,179 @@
+//! A real SMTP server process for the email tests: aiosmtpd from PyPI, storing what it
+//! receives in a maildir that the tests read back. `.ci/run` installs it into
+//! `target/ci-venv`; elsewhere the first email test does, with Python 3.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mail_parser::{MessageParser, MimeHeaders};
+
+pub struct SmtpServer {
+    pub port: u16,
+    maildir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+/// One message as the server stored it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The envelope recipients, as the server saw them.
+    pub rcpt_to: String,
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: String,
+    /// The parts' content types, in order.
+    pub parts: Vec<String>,
+}
+
+fn python() -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv");
+    let python = venv.join("bin/python");
+    let has_aiosmtpd = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import aiosmtpd"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if has_aiosmtpd(&python) {
+        return python;
+    }
+    // Several test binaries may get here at once: one installs, the others wait for it.
+    std::fs::create_dir_all(venv.parent().unwrap()).unwrap();
+    let lock = std::fs::File::create(venv.with_extension("lock")).unwrap();
+    lock.lock().unwrap();
+    if !has_aiosmtpd(&python) {
+        let run = |program: &Path, args: &[&str]| {
+            let status = Command::new(program).args(args).status();
+            assert!(
+                status.as_ref().is_ok_and(|s| s.success()),
+                "the email tests need Python 3 to install aiosmtpd (a real SMTP server): {} {args:?} failed: {status:?}",
+                program.display()
+            );
+        };
+        if !python.exists() {
+            run(Path::new("python3"), &["-m", "venv", venv.to_str().unwrap()]);
+        }
+        let pip = venv.join("bin/pip");
+        run(
+            &pip,
+            &["install", "--quiet", "--disable-pip-version-check", "aiosmtpd"],
+        );
+    }
+    python
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpServer {
+    pub fn start() -> SmtpServer {
+        let mut server = SmtpServer {
+            port: free_port(),
+            maildir: tempfile::tempdir().unwrap(),
+            child: None,
+        };
+        server.resume();
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server again on the same port and maildir.
+    pub fn resume(&mut self) {
+        assert!(self.child.is_none(), "the SMTP server is already running");
+        let child = Command::new(python())
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{}", self.port))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(self.maildir.path().join("maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts");
+        self.child = Some(child);
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "aiosmtpd did not start listening"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the server: connections are refused until [`resume`](Self::resume).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().ok();
+            child.wait().ok();
+        }
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<Received> {
+        let new = self.maildir.path().join("maildir/new");
+        let mut files: Vec<_> = match std::fs::read_dir(&new) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => return Vec::new(),
+        };
+        // Maildir names start with the delivery time in seconds; ties keep name order.
+        files.sort();
+        files
+            .iter()
+            .map(|path| {
+                let raw = std::fs::read(path).unwrap();
+                let message = MessageParser::default().parse(&raw).expect("a MIME message");
+                let header = |name: &str| {
+                    message
+                        .header_raw(name)
+                        .map(|v| v.trim().to_string())
+                        .unwrap_or_default()
+                };
+                Received {
+                    rcpt_to: header("X-RcptTo"),
+                    to: header("To"),
+                    subject: message.subject().unwrap_or_default().to_string(),
+                    message_id: message.message_id().unwrap_or_default().to_string(),
+                    text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+                    html: message.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                    parts: message
+                        .parts
+                        .iter()
+                        .filter_map(|p| p.content_type())
+                        .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Waits until at least `count` messages have arrived, then returns them all.
+    pub fn wait_for(&self, count: usize) -> Vec<Received> {
+        let started = Instant::now();
+        loop {
+            let messages = self.messages();
+            if messages.len() >= count || started.elapsed() > Duration::from_secs(20) {
+                return messages;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
