@@ -6,7 +6,7 @@
 //! iteration plans a day whose notices are all new, the most a sweep ever writes.
 //! See BENCHMARKS.md.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -105,12 +105,17 @@ fn seed(conn: &mut DbConnection) {
     .unwrap();
 }
 
-/// The sweep's planning, rolled back: (notices owed, rows written).
-fn plan_once(conn: &mut DbConnection, calendars: &CalendarStore) -> (usize, usize) {
-    let mut counts = (0, 0);
+/// The sweep's planning, rolled back: (notices owed, rows written, time to read and plan,
+/// time to write).
+fn plan_once(conn: &mut DbConnection, calendars: &CalendarStore) -> (usize, usize, Duration, Duration) {
+    let mut counts = (0, 0, Duration::ZERO, Duration::ZERO);
     let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
-        let notices = owed(conn, calendars, today(), foi_tracker::tracker::now()).unwrap();
-        counts = (notices.len(), db::reminders::plan(conn, &notices)?);
+        let started = Instant::now();
+        let calendar = calendars.current(conn).unwrap();
+        let notices = owed(conn, &calendar, None, today(), foi_tracker::tracker::now()).unwrap();
+        let planned = started.elapsed();
+        let written = db::reminders::plan(conn, &notices)?;
+        counts = (notices.len(), written, planned, started.elapsed() - planned);
         Err(diesel::result::Error::RollbackTransaction)
     });
     counts
@@ -124,8 +129,11 @@ fn bench_backend(c: &mut Criterion, name: &str, database_url: String) {
     let (_pool, mut conn) = foi_tracker::startup::open_database(&settings).unwrap();
     seed(&mut conn);
     let calendars = CalendarStore::load(&mut conn).unwrap();
-    let (notices, written) = plan_once(&mut conn, &calendars);
-    eprintln!("{name}: {REQUESTS} open requests owe {notices} notices today; {written} outbox rows written");
+    let (notices, written, reading, writing) = plan_once(&mut conn, &calendars);
+    eprintln!(
+        "{name}: {REQUESTS} open requests owe {notices} notices today; {written} outbox rows written; \
+         reading and planning took {reading:?}, writing {writing:?}"
+    );
     assert_eq!(notices, written);
     let mut group = c.benchmark_group("sweep");
     group.sample_size(10).measurement_time(Duration::from_secs(30));

@@ -14,15 +14,13 @@ use crate::domain::regime::Regime;
 use crate::domain::reminders::{DeadlineFacts, Delivery, NoticeKind, Preferences, Recipient};
 use crate::domain::timeline::{DeadlineKind, Party};
 
-/// The statuses a notice can have in the outbox. `failed` is retried until it has had
-/// [`MAX_ATTEMPTS`]; `cancelled` is a notice no longer owed (the deadline moved or was met).
+/// The statuses a notice can have in the outbox. `failed` is retried with back-off for as
+/// long as it is owed; `cancelled` is a notice no longer owed (the deadline moved or was met,
+/// a later stage overtook it, or its recipient no longer wants it).
 pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 pub const CANCELLED: &str = "cancelled";
-
-/// After this many failed attempts a notice stays failed, for a person to look at.
-pub const MAX_ATTEMPTS: i32 = 10;
 
 fn kinds_text(kinds: &BTreeSet<NoticeKind>) -> String {
     kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(",")
@@ -139,11 +137,11 @@ pub struct OpenDeadline {
     pub owner_id: Option<i32>,
 }
 
-/// Every deadline of every request that nothing has settled: the sweep's one read of the
+/// Every deadline nothing has settled, of one request or of all: the sweep's one read of the
 /// index. Settled deadlines owe nothing, so they are not read at all.
-pub fn open_deadlines(conn: &mut DbConnection) -> QueryResult<Vec<OpenDeadline>> {
+pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<OpenDeadline>> {
     type Row = (i32, i32, String, String, NaiveDate, i32, Option<i32>);
-    let rows: Vec<Row> = deadlines::table
+    let mut query = deadlines::table
         .inner_join(requests::table)
         .filter(deadlines::settled_state.is_null())
         .select((
@@ -155,7 +153,11 @@ pub fn open_deadlines(conn: &mut DbConnection) -> QueryResult<Vec<OpenDeadline>>
             requests::organisation_id,
             requests::owner_id,
         ))
-        .load(conn)?;
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(id) = request_id {
+        query = query.filter(deadlines::request_id.eq(id));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
     rows.into_iter()
         .map(
             |(request_id, position, regime, kind, due, organisation_id, owner_id)| {
@@ -176,43 +178,102 @@ pub fn open_deadlines(conn: &mut DbConnection) -> QueryResult<Vec<OpenDeadline>>
         .collect()
 }
 
-/// A notice a sweep found owed, as it enters the outbox.
+/// A notice found owed, as it enters the outbox (as `pending`).
 #[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct NewNotice {
     pub key: String,
     pub user_id: i32,
-    pub recipient: String,
     pub delivery: String,
+    pub batch: Option<String>,
     pub request_id: i32,
     pub deadline_kind: String,
-    pub party: String,
     pub due: NaiveDate,
     pub stage: String,
     pub scheduled: NaiveDate,
     pub pause_overridden: bool,
-    pub status: String,
     pub next_attempt_at: NaiveDateTime,
     pub planned_at: NaiveDateTime,
 }
 
+/// Rows per INSERT: SQLite allows 32,766 bound values, 11 a row.
+const INSERT_CHUNK: usize = 2_000;
+
 /// Adds the notices not yet in the outbox; returns how many were new. A key already there
-/// (sent, pending or cancelled) is left as it is: that is what makes a notice owed on many
-/// days, or planned by two instances, one message.
+/// (sent, pending, failed or cancelled) is left as it is: that is what makes a notice owed on
+/// many days, or planned by two instances, one message.
 pub fn plan(conn: &mut DbConnection, notices: &[NewNotice]) -> QueryResult<usize> {
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let mut added = 0;
+            for chunk in notices.chunks(INSERT_CHUNK) {
+                added += diesel::insert_into(outbox::table)
+                    .values(chunk)
+                    .on_conflict(outbox::key)
+                    .do_nothing()
+                    .execute(c)?;
+            }
+            Ok(added)
+        }
+        DbConnection::Postgres(c) => plan_postgres(c, notices),
+    }
+}
+
+/// One array per column and one statement per 10,000 rows: binding each value of a
+/// 100,000-row sweep one by one costs PostgreSQL more than the writing itself.
+fn plan_postgres(conn: &mut diesel::PgConnection, notices: &[NewNotice]) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, Bool, Date, Integer, Nullable, Text, Timestamp};
     let mut added = 0;
-    for chunk in notices.chunks(500) {
-        added += match conn {
-            DbConnection::Sqlite(c) => diesel::insert_or_ignore_into(outbox::table)
-                .values(chunk)
-                .execute(c)?,
-            DbConnection::Postgres(c) => diesel::insert_into(outbox::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
+    for chunk in notices.chunks(10_000) {
+        let column = |f: fn(&NewNotice) -> String| chunk.iter().map(f).collect::<Vec<String>>();
+        added += diesel::sql_query(
+            "INSERT INTO outbox (key, user_id, delivery, batch, request_id, deadline_kind, due, stage, \
+             scheduled, pause_overridden, next_attempt_at, planned_at) \
+             SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind::<Array<Text>, _>(column(|n| n.key.clone()))
+        .bind::<Array<Integer>, _>(chunk.iter().map(|n| n.user_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(column(|n| n.delivery.clone()))
+        .bind::<Array<Nullable<Text>>, _>(chunk.iter().map(|n| n.batch.clone()).collect::<Vec<_>>())
+        .bind::<Array<Integer>, _>(chunk.iter().map(|n| n.request_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(column(|n| n.deadline_kind.clone()))
+        .bind::<Array<Date>, _>(chunk.iter().map(|n| n.due).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(column(|n| n.stage.clone()))
+        .bind::<Array<Date>, _>(chunk.iter().map(|n| n.scheduled).collect::<Vec<_>>())
+        .bind::<Array<Bool>, _>(chunk.iter().map(|n| n.pause_overridden).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(chunk.iter().map(|n| n.next_attempt_at).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(chunk.iter().map(|n| n.planned_at).collect::<Vec<_>>())
+        .execute(conn)?;
     }
     Ok(added)
+}
+
+/// Makes an unsent notice go out as `notice` plans it. A cancelled one owed again (a
+/// corrected event, a reverted import, a preference turned back on) starts afresh; a waiting
+/// one keeps its attempts and only changes how it is delivered.
+pub fn readdress(conn: &mut DbConnection, unsent: &Unsent, notice: &NewNotice) -> QueryResult<usize> {
+    let row = outbox::table.find(unsent.id);
+    let addressing = (
+        outbox::delivery.eq(&notice.delivery),
+        outbox::batch.eq(&notice.batch),
+        outbox::pause_overridden.eq(notice.pause_overridden),
+    );
+    match unsent.status.as_str() {
+        CANCELLED => diesel::update(row.filter(outbox::status.eq(CANCELLED)))
+            .set((
+                addressing,
+                outbox::status.eq(PENDING),
+                outbox::attempts.eq(0),
+                outbox::last_error.eq(None::<String>),
+                outbox::next_attempt_at.eq(notice.next_attempt_at),
+                outbox::planned_at.eq(notice.planned_at),
+            ))
+            .execute(conn),
+        _ => diesel::update(row.filter(outbox::status.eq_any([PENDING, FAILED])))
+            .set(addressing)
+            .execute(conn),
+    }
 }
 
 /// The keys of the given notices already in the outbox, whatever their status.
@@ -229,28 +290,64 @@ pub fn known_keys(conn: &mut DbConnection, keys: &[String]) -> QueryResult<BTree
     Ok(known)
 }
 
-/// (id, key) of every notice still waiting to go out.
-pub fn unsent(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)>> {
-    outbox::table
-        .filter(outbox::status.eq_any([PENDING, FAILED]))
-        .select((outbox::id, outbox::key))
-        .load(conn)
+/// A notice not sent: waiting to go out, or cancelled.
+#[derive(Debug, Clone, Queryable)]
+pub struct Unsent {
+    pub id: i32,
+    pub key: String,
+    pub status: String,
+    pub delivery: String,
+    pub batch: Option<String>,
+    pub pause_overridden: bool,
+}
+
+impl Unsent {
+    /// Whether it goes out as `notice` would: the recipient may have changed how they take
+    /// reminders, or gone on leave, since it was planned.
+    pub fn addressed_as(&self, notice: &NewNotice) -> bool {
+        self.delivery == notice.delivery
+            && self.batch == notice.batch
+            && self.pause_overridden == notice.pause_overridden
+    }
+}
+
+/// Every notice not sent, of one request or all.
+pub fn unsent(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<Unsent>> {
+    let mut query = outbox::table
+        .filter(outbox::status.eq_any([PENDING, FAILED, CANCELLED]))
+        .select((
+            outbox::id,
+            outbox::key,
+            outbox::status,
+            outbox::delivery,
+            outbox::batch,
+            outbox::pause_overridden,
+        ))
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(id) = request_id {
+        query = query.filter(outbox::request_id.eq(id));
+    }
+    query.load(conn)
 }
 
 /// Marks notices no longer owed as cancelled, with the reason kept as their last error.
 pub fn cancel(conn: &mut DbConnection, ids: &[i32], reason: &str) -> QueryResult<usize> {
     let mut cancelled = 0;
     for chunk in ids.chunks(500) {
-        cancelled += diesel::update(outbox::table.filter(outbox::id.eq_any(chunk)))
-            .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
-            .execute(conn)?;
+        cancelled += diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(chunk))
+                .filter(outbox::status.eq_any([PENDING, FAILED])),
+        )
+        .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
+        .execute(conn)?;
     }
     Ok(cancelled)
 }
 
-/// Cancels the unsent notices of `request_ids` (every request, if `None`) whose deadline is
+/// Cancels the unsent notices of `request_id` (of every request, if `None`) whose deadline is
 /// no longer open at that due date: an event met it, or a recomputation moved it.
-pub fn cancel_stale(conn: &mut DbConnection, request_ids: Option<&[i32]>) -> QueryResult<usize> {
+pub fn cancel_stale(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<usize> {
     let still_open = exists(
         deadlines::table
             .filter(deadlines::request_id.eq(outbox::request_id))
@@ -262,13 +359,12 @@ pub fn cancel_stale(conn: &mut DbConnection, request_ids: Option<&[i32]>) -> Que
         .filter(outbox::status.eq_any([PENDING, FAILED]))
         .filter(not(still_open));
     let reason = "no longer owed: the deadline was met or moved";
-    match request_ids {
-        Some(ids) => diesel::update(stale.filter(outbox::request_id.eq_any(ids)))
-            .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
+    let set = (outbox::status.eq(CANCELLED), outbox::last_error.eq(reason));
+    match request_id {
+        Some(id) => diesel::update(stale.filter(outbox::request_id.eq(id)))
+            .set(set)
             .execute(conn),
-        None => diesel::update(stale)
-            .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
-            .execute(conn),
+        None => diesel::update(stale).set(set).execute(conn),
     }
 }
 
@@ -278,8 +374,10 @@ pub struct OutboxNotice {
     pub id: i32,
     pub key: String,
     pub user_id: i32,
+    /// The recipient's address now: a changed address is used from the next send.
     pub recipient: String,
     pub delivery: Delivery,
+    pub batch: Option<String>,
     pub request_id: i32,
     pub kind: DeadlineKind,
     pub party: Party,
@@ -302,11 +400,10 @@ struct OutboxRow {
     id: i32,
     key: String,
     user_id: i32,
-    recipient: String,
     delivery: String,
+    batch: Option<String>,
     request_id: i32,
     deadline_kind: String,
-    party: String,
     due: NaiveDate,
     stage: String,
     scheduled: NaiveDate,
@@ -321,16 +418,18 @@ struct OutboxRow {
 }
 
 impl OutboxRow {
-    fn into_notice(self) -> QueryResult<OutboxNotice> {
+    fn into_notice(self, recipient: String) -> QueryResult<OutboxNotice> {
+        let kind: DeadlineKind = closed(&self.deadline_kind)?;
         Ok(OutboxNotice {
             id: self.id,
             key: self.key,
             user_id: self.user_id,
-            recipient: self.recipient,
+            recipient,
             delivery: closed(&self.delivery)?,
+            batch: self.batch,
             request_id: self.request_id,
-            kind: closed(&self.deadline_kind)?,
-            party: closed(&self.party)?,
+            kind,
+            party: kind.party(),
             due: self.due,
             stage: self.stage,
             scheduled: self.scheduled,
@@ -346,16 +445,25 @@ impl OutboxRow {
     }
 }
 
-/// Notices whose time to be sent (or retried) has come, oldest first.
+fn notices(rows: Vec<(OutboxRow, String)>) -> QueryResult<Vec<OutboxNotice>> {
+    rows.into_iter()
+        .map(|(row, email)| row.into_notice(email))
+        .collect()
+}
+
+/// Notices whose time to be sent (or retried) has come, oldest first, to active users. A
+/// failed notice is retried for as long as it is owed: the next sweep cancels it once a
+/// later stage overtakes it.
 pub fn sendable(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<OutboxNotice>> {
-    let rows: Vec<OutboxRow> = outbox::table
+    let rows = outbox::table
+        .inner_join(users::table)
         .filter(outbox::status.eq_any([PENDING, FAILED]))
-        .filter(outbox::attempts.lt(MAX_ATTEMPTS))
         .filter(outbox::next_attempt_at.le(now))
+        .filter(users::active.eq(true))
         .order(outbox::id)
-        .select(OutboxRow::as_select())
+        .select((OutboxRow::as_select(), users::email))
         .load(conn)?;
-    rows.into_iter().map(OutboxRow::into_notice).collect()
+    notices(rows)
 }
 
 /// What the outbox page lists: the newest first, of one status or all, for the requests of
@@ -368,7 +476,8 @@ pub fn list(
 ) -> QueryResult<Vec<OutboxNotice>> {
     let mut query = outbox::table
         .inner_join(requests::table)
-        .select(OutboxRow::as_select())
+        .inner_join(users::table)
+        .select((OutboxRow::as_select(), users::email))
         .order(outbox::id.desc())
         .limit(limit)
         .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
@@ -378,8 +487,20 @@ pub fn list(
     if let Some(status) = status {
         query = query.filter(outbox::status.eq(status.to_string()));
     }
-    let rows: Vec<OutboxRow> = query.load(conn)?;
-    rows.into_iter().map(OutboxRow::into_notice).collect()
+    notices(query.load(conn)?)
+}
+
+/// The ids of the failed notices of one organisation's requests, or of all.
+pub fn failed_ids(conn: &mut DbConnection, organisation_id: Option<i32>) -> QueryResult<Vec<i32>> {
+    let mut query = outbox::table
+        .inner_join(requests::table)
+        .filter(outbox::status.eq(FAILED))
+        .select(outbox::id)
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(organisation_id) = organisation_id {
+        query = query.filter(requests::organisation_id.eq(organisation_id));
+    }
+    query.load(conn)
 }
 
 /// How many notices of each status, for one organisation's requests or all.
@@ -395,6 +516,7 @@ pub fn counts(conn: &mut DbConnection, organisation_id: Option<i32>) -> QueryRes
     Ok(query.load::<(String, i64)>(conn)?.into_iter().collect())
 }
 
+/// Records a message as sent, whatever happened to its notices meanwhile: it was sent.
 pub fn mark_sent(
     conn: &mut DbConnection,
     ids: &[i32],
@@ -412,32 +534,41 @@ pub fn mark_sent(
     Ok(())
 }
 
+/// Records a failed attempt; a notice cancelled meanwhile stays cancelled.
 pub fn mark_failed(
     conn: &mut DbConnection,
     ids: &[i32],
     error: &str,
     next_attempt_at: NaiveDateTime,
 ) -> QueryResult<()> {
-    diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
-        .set((
-            outbox::status.eq(FAILED),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::last_error.eq(error),
-            outbox::next_attempt_at.eq(next_attempt_at),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Gives failed notices a fresh set of attempts, due at once.
-pub fn retry(conn: &mut DbConnection, ids: &[i32], now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
-            .filter(outbox::status.eq(FAILED)),
+            .filter(outbox::status.eq_any([PENDING, FAILED])),
     )
-    .set((outbox::attempts.eq(0), outbox::next_attempt_at.eq(now)))
-    .execute(conn)
+    .set((
+        outbox::status.eq(FAILED),
+        outbox::attempts.eq(outbox::attempts + 1),
+        outbox::last_error.eq(error),
+        outbox::next_attempt_at.eq(next_attempt_at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Makes failed notices due at once.
+pub fn retry(conn: &mut DbConnection, ids: &[i32], now: NaiveDateTime) -> QueryResult<usize> {
+    let mut retried = 0;
+    for chunk in ids.chunks(500) {
+        retried += diesel::update(
+            outbox::table
+                .filter(outbox::id.eq_any(chunk))
+                .filter(outbox::status.eq(FAILED)),
+        )
+        .set(outbox::next_attempt_at.eq(now))
+        .execute(conn)?;
+    }
+    Ok(retried)
 }
 
 /// What a message about a request may say of it.
@@ -449,48 +580,59 @@ pub struct RequestFacts {
     pub authority: String,
 }
 
+/// Each id once, in chunks a query can bind.
+fn id_chunks(ids: &[i32]) -> Vec<Vec<i32>> {
+    let unique: BTreeSet<i32> = ids.iter().copied().collect();
+    let unique: Vec<i32> = unique.into_iter().collect();
+    unique.chunks(500).map(<[i32]>::to_vec).collect()
+}
+
 pub fn request_facts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, RequestFacts>> {
-    let rows: Vec<(i32, String, Option<String>, String, String)> = requests::table
-        .inner_join(authorities::table)
-        .filter(requests::id.eq_any(ids))
-        .select((
-            requests::id,
-            requests::title,
-            requests::reference,
-            requests::regime,
-            authorities::short_name,
-        ))
-        .load(conn)?;
-    rows.into_iter()
-        .map(|(id, title, reference, regime, authority)| {
-            Ok((
-                id,
-                RequestFacts {
-                    title,
-                    reference,
-                    regime: closed(&regime)?,
-                    authority,
-                },
+    let mut found = HashMap::new();
+    for chunk in id_chunks(ids) {
+        let rows: Vec<(i32, String, Option<String>, String, String)> = requests::table
+            .inner_join(authorities::table)
+            .filter(requests::id.eq_any(&chunk))
+            .select((
+                requests::id,
+                requests::title,
+                requests::reference,
+                requests::regime,
+                authorities::short_name,
             ))
-        })
-        .collect()
+            .load(conn)?;
+        for (id, title, reference, regime, authority) in rows {
+            let facts = RequestFacts {
+                title,
+                reference,
+                regime: closed(&regime)?,
+                authority,
+            };
+            found.insert(id, facts);
+        }
+    }
+    Ok(found)
 }
 
 /// The rule behind each (request, kind, due) deadline of `ids`, for "why" in a message.
 pub fn rules(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<(i32, String, NaiveDate), String>> {
-    let rows: Vec<(i32, String, NaiveDate, String)> = deadlines::table
-        .filter(deadlines::request_id.eq_any(ids))
-        .select((
-            deadlines::request_id,
-            deadlines::kind,
-            deadlines::due,
-            deadlines::rule,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, kind, due, rule)| ((id, kind, due), rule))
-        .collect())
+    let mut found = HashMap::new();
+    for chunk in id_chunks(ids) {
+        let rows: Vec<(i32, String, NaiveDate, String)> = deadlines::table
+            .filter(deadlines::request_id.eq_any(&chunk))
+            .select((
+                deadlines::request_id,
+                deadlines::kind,
+                deadlines::due,
+                deadlines::rule,
+            ))
+            .load(conn)?;
+        found.extend(
+            rows.into_iter()
+                .map(|(id, kind, due, rule)| ((id, kind, due), rule)),
+        );
+    }
+    Ok(found)
 }
 
 /// A sweep as recorded.
@@ -539,4 +681,12 @@ pub fn last_sweep(conn: &mut DbConnection) -> QueryResult<Option<Sweep>> {
         .order(reminder_sweeps::id.desc())
         .first(conn)
         .optional()
+}
+
+/// When the last sweep that finished had started.
+pub fn last_finished_sweep(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+    reminder_sweeps::table
+        .filter(reminder_sweeps::finished_at.is_not_null())
+        .select(diesel::dsl::max(reminder_sweeps::started_at))
+        .first(conn)
 }

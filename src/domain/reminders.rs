@@ -494,23 +494,24 @@ pub fn dispatch<'a>(notices: impl IntoIterator<Item = Addressed<'a>>) -> Dispatc
 }
 
 /// The messages a set of notices makes: those whose recipient takes each as it falls due,
-/// in the order given; and, per recipient (by id) who takes a daily digest, their notices
+/// in the order given; and, per digest, their notices
 /// sorted by `order`, so that a digest reads the same whatever order they were found in.
-/// `whose` gives a notice's recipient and how they take notices.
-pub fn split_by_delivery<T, K: Ord>(
+/// `whose` gives the digest a notice would go in (its recipient, say) and how its recipient
+/// takes notices.
+pub fn split_by_delivery<T, G: Ord, K: Ord>(
     notices: impl IntoIterator<Item = T>,
-    whose: impl Fn(&T) -> (i32, Delivery),
+    whose: impl Fn(&T) -> (G, Delivery),
     order: impl Fn(&T) -> K,
-) -> (Vec<T>, Vec<(i32, Vec<T>)>) {
+) -> (Vec<T>, Vec<(G, Vec<T>)>) {
     let mut immediate = Vec::new();
-    let mut digests: BTreeMap<i32, Vec<T>> = BTreeMap::new();
+    let mut digests: BTreeMap<G, Vec<T>> = BTreeMap::new();
     for notice in notices {
         match whose(&notice) {
             (_, Delivery::Immediate) => immediate.push(notice),
-            (user_id, Delivery::DailyDigest) => digests.entry(user_id).or_default().push(notice),
+            (digest, Delivery::DailyDigest) => digests.entry(digest).or_default().push(notice),
         }
     }
-    let mut digests: Vec<(i32, Vec<T>)> = digests.into_iter().collect();
+    let mut digests: Vec<(G, Vec<T>)> = digests.into_iter().collect();
     for (_, notices) in &mut digests {
         notices.sort_by_key(&order);
     }

@@ -78,9 +78,12 @@ pub fn compose(
             views[0]["name"].as_str().unwrap_or_default()
         ),
     };
-    let mut keys: Vec<&str> = notices.iter().map(|n| n.key.as_str()).collect();
-    keys.sort_unstable();
-    let message_id = postman.message_id(&keys.join("\n"));
+    // A notice's own key names its message; a digest is named by its day and recipient, so a
+    // repeat carries the same Message-ID whatever joined or left it meanwhile.
+    let message_id = match (digest, &first.batch) {
+        (true, Some(batch)) => postman.message_id(batch),
+        _ => postman.message_id(&first.key),
+    };
     postman.compose(
         "reminders",
         &first.recipient,

@@ -13,6 +13,7 @@ use crate::domain::reminders::{Delivery, NoticeKind, Preferences, Stage};
 use crate::error::AppError;
 use crate::tracker::accounts::require;
 use crate::tracker::audit::{record, Caller};
+use crate::tracker::holidays::CalendarStore;
 use crate::tracker::input::{names, Fields};
 
 /// The newest notices a page shows.
@@ -36,8 +37,6 @@ pub struct OutboxLine {
     #[serde(flatten)]
     pub notice: OutboxNotice,
     pub stage_label: String,
-    /// Failed and out of attempts: only a person can send it now.
-    pub gave_up: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +70,6 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
             stage_label: Stage::from_key(&notice.stage)
                 .map(Stage::label)
                 .unwrap_or_else(|| notice.stage.clone()),
-            gave_up: notice.status == FAILED && notice.attempts >= store::MAX_ATTEMPTS,
             notice,
         })
         .collect();
@@ -84,15 +82,12 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
     })
 }
 
-/// Gives the caller's failed notices a fresh set of attempts at the next retry.
+/// Makes the caller's failed notices due at once: the scheduler retries them within a minute.
 pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> Result<usize, AppError> {
     let actor = require(caller, |a| matches!(a.role, Role::Coordinator | Role::Admin))?;
     let organisation = organisation_filter(actor);
     db::transaction(conn, |conn| {
-        let ids: Vec<i32> = store::list(conn, organisation, Some(FAILED), i64::MAX)?
-            .iter()
-            .map(|n| n.id)
-            .collect();
+        let ids = store::failed_ids(conn, organisation)?;
         let retried = store::retry(conn, &ids, now)?;
         if retried > 0 {
             record(
@@ -175,12 +170,14 @@ impl PreferencesInput {
     }
 }
 
-/// Saves the caller's preferences; unsent notices they no longer want are dropped at the
-/// next sweep.
+/// Saves the caller's preferences, and re-plans what is owed: unsent notices they no longer
+/// want are cancelled, and the rest go out as they now ask.
 pub fn set_preferences(
     conn: &mut DbConnection,
     caller: &Caller,
+    calendars: &CalendarStore,
     preferences: &Preferences,
+    today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
@@ -190,6 +187,8 @@ pub fn set_preferences(
             return Ok(());
         }
         store::set_preferences(conn, actor.user_id, preferences, now)?;
+        let calendar = calendars.current(conn)?;
+        super::sweep::replan_all(conn, &calendar, today)?;
         record(
             conn,
             caller,

@@ -56,27 +56,23 @@ impl Timetable {
     }
 }
 
-/// The scheduler's loop; never returns while there is a next run.
+/// The scheduler's loop; never returns while there is a next run. Every minute it sweeps if
+/// no sweep has finished since the last scheduled run (the server was down then, or the
+/// sweep failed), and otherwise retries the sends whose time has come.
 pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
-    if missed_last_run(&state, &timetable).await {
-        tracing::info!("the server was not running at the last scheduled sweep: sweeping now");
-        sweep(&state).await;
-    }
-    while let Some(next) = timetable.next_after(Utc::now()) {
-        tracing::debug!(%next, "next reminder sweep");
-        loop {
-            let left = (next - Utc::now()).to_std().unwrap_or_default();
-            if left.is_zero() {
-                break;
-            }
-            tokio::time::sleep(left.min(RETRY_INTERVAL)).await;
-            if Utc::now() < next {
-                retry(&state).await;
-            }
+    loop {
+        if behind(&state, &timetable).await {
+            sweep(&state).await;
+        } else {
+            retry(&state).await;
         }
-        sweep(&state).await;
+        let Some(next) = timetable.next_after(Utc::now()) else {
+            tracing::warn!("the reminder schedule has no further run: the scheduler stops");
+            return;
+        };
+        let left = (next - Utc::now()).to_std().unwrap_or_default();
+        tokio::time::sleep(left.min(RETRY_INTERVAL)).await;
     }
-    tracing::warn!("the reminder schedule has no further run: the scheduler stops");
 }
 
 fn sweeper(state: &AppState) -> Sweeper<'_> {
@@ -88,22 +84,21 @@ fn sweeper(state: &AppState) -> Sweeper<'_> {
     }
 }
 
-async fn missed_last_run(state: &web::Data<AppState>, timetable: &Timetable) -> bool {
+/// Whether no sweep has finished since the last scheduled run.
+async fn behind(state: &web::Data<AppState>, timetable: &Timetable) -> bool {
     let Some(last_run) = timetable.last_before(Utc::now()) else {
         return false;
     };
     let state = state.clone();
-    let last_sweep = web::block(move || -> Result<_, String> {
+    let finished = web::block(move || -> Result<_, String> {
         let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        crate::db::reminders::last_sweep(&mut conn).map_err(|e| e.to_string())
+        crate::db::reminders::last_finished_sweep(&mut conn).map_err(|e| e.to_string())
     })
-    .await;
-    match last_sweep {
-        Ok(Ok(last)) => last.is_none_or(|s| s.started_at < last_run.naive_utc()),
-        Ok(Err(error)) => {
-            tracing::error!(%error, "cannot read when reminders were last swept");
-            false
-        }
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    match finished {
+        Ok(last) => last.is_none_or(|started| started < last_run.naive_utc()),
         Err(error) => {
             tracing::error!(%error, "cannot read when reminders were last swept");
             false

@@ -3,21 +3,26 @@
 //!
 //! Writing before sending is what makes a reminder survive a crash or a dead mail server: a
 //! notice in the outbox is sent by this sweep, a retry, or the next sweep, and its key keeps
-//! it from being planned twice. Only one process sweeps at a time (see
+//! it from being planned twice. Only one process sends at a time (see
 //! [`DatabaseUrl::try_exclusive`]), so two instances never send the same row. The one window
 //! for a repeat is a crash after the SMTP server took a message and before the outbox
 //! recorded it; the repeat then carries the same Message-ID.
+//!
+//! Between sweeps the outbox follows the register: recording an event or correcting one
+//! re-plans that request at once ([`replan`]), so a deadline that a correction makes due
+//! today is announced today, and one an event meets is not announced at all.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::db::reminders::{self as store, NewNotice, OutboxNotice, PENDING};
+use crate::db::reminders::{self as store, NewNotice, OutboxNotice, CANCELLED, FAILED, PENDING};
 use crate::db::{self, DatabaseUrl, DbConnection};
-use crate::domain::reminders::{address, plan, split_by_delivery, Stage};
+use crate::domain::calendar::Calendar;
+use crate::domain::reminders::{address, plan, split_by_delivery, Delivery, Stage};
 use crate::error::AppError;
 use crate::mail::Postman;
 use crate::tracker::audit::{record, Caller};
@@ -40,7 +45,7 @@ pub struct SweepReport {
     /// Unsent notices no longer owed.
     pub cancelled: usize,
     pub delivery: Delivered,
-    /// For a dry run: "to: subject" of each notice it would add.
+    /// For a dry run: each notice it would send, new or waiting in the outbox.
     pub would_send: Vec<String>,
 }
 
@@ -62,8 +67,8 @@ pub struct Sweeper<'a> {
 }
 
 impl Sweeper<'_> {
-    /// Plans today's notices and sends what the outbox holds. For a dry run, only says what
-    /// it would add; it takes no lock and writes nothing.
+    /// Plans today's notices and sends what the outbox holds. A dry run reads the index as
+    /// it stands and says what it would send; it takes no lock and writes nothing.
     pub fn sweep(
         &self,
         conn: &mut DbConnection,
@@ -75,25 +80,8 @@ impl Sweeper<'_> {
             dry_run,
             ..SweepReport::default()
         };
-        let now = crate::tracker::now();
         if dry_run {
-            let owed = owed(conn, self.calendars, today, now)?;
-            let keys: Vec<String> = owed.iter().map(|n| n.key.clone()).collect();
-            let known = store::known_keys(conn, &keys)?;
-            report.owed = owed.len();
-            report.would_send = owed
-                .iter()
-                .filter(|n| !known.contains(&n.key))
-                .map(|n| {
-                    let stage = Stage::from_key(&n.stage).map(|s| s.label()).unwrap_or_default();
-                    format!(
-                        "{}: request {} {} due {} ({stage}, {})",
-                        n.recipient, n.request_id, n.deadline_kind, n.due, n.delivery
-                    )
-                })
-                .collect();
-            report.planned = report.would_send.len();
-            return Ok(report);
+            return self.dry_run(conn, today, report);
         }
         let Some(_lock) = self.database.try_exclusive(LOCK)? else {
             report.locked_out = true;
@@ -102,20 +90,14 @@ impl Sweeper<'_> {
         // Requests whose state changed with the passing days are brought up to date first, so
         // the index the sweep reads is today's.
         while crate::tracker::requests::catch_up(conn, self.calendars, today)? > 0 {}
-        let owed = owed(conn, self.calendars, today, now)?;
+        let now = crate::tracker::now();
+        let calendar = self.calendars.current(conn)?;
+        let owed = owed(conn, &calendar, None, today, now)?;
         report.owed = owed.len();
         let sweep_id = db::transaction(conn, |conn| -> Result<i32, AppError> {
             let sweep_id = store::start_sweep(conn, today, now)?;
-            // Only what is owed today is sent: an unsent notice overtaken by a later stage,
-            // or about a deadline since met or moved, is cancelled rather than sent late.
-            let owed_keys: HashSet<&str> = owed.iter().map(|n| n.key.as_str()).collect();
-            let stale: Vec<i32> = store::unsent(conn)?
-                .into_iter()
-                .filter(|(_, key)| !owed_keys.contains(key.as_str()))
-                .map(|(id, _)| id)
-                .collect();
-            report.cancelled = store::cancel(conn, &stale, "no longer owed at the next sweep")?;
-            report.planned = store::plan(conn, &owed)?;
+            let (cancelled, planned) = write_owed(conn, &owed, None)?;
+            (report.cancelled, report.planned) = (cancelled, planned);
             Ok(sweep_id)
         })?;
         report.delivery = self.deliver_locked(conn, today)?;
@@ -150,6 +132,63 @@ impl Sweeper<'_> {
         Ok(report)
     }
 
+    fn dry_run(
+        &self,
+        conn: &mut DbConnection,
+        today: NaiveDate,
+        mut report: SweepReport,
+    ) -> Result<SweepReport, AppError> {
+        let now = crate::tracker::now();
+        let calendar = self.calendars.current(conn)?;
+        let owed = owed(conn, &calendar, None, today, now)?;
+        let keys: Vec<String> = owed.iter().map(|n| n.key.clone()).collect();
+        let known = store::known_keys(conn, &keys)?;
+        let emails = store::recipients(conn)?;
+        let describe =
+            |user_id: i32, request_id: i32, kind: &str, due: NaiveDate, stage: &str, delivery: &str| {
+                let to = emails.by_id.get(&user_id).map_or("?", |r| r.email.as_str());
+                let stage = Stage::from_key(stage).map(Stage::label).unwrap_or_default();
+                format!("{to}: request {request_id} {kind} due {due} ({stage}, {delivery})")
+            };
+        let new: Vec<String> = owed
+            .iter()
+            .filter(|n| !known.contains(&n.key))
+            .map(|n| {
+                describe(
+                    n.user_id,
+                    n.request_id,
+                    &n.deadline_kind,
+                    n.due,
+                    &n.stage,
+                    &n.delivery,
+                )
+            })
+            .collect();
+        report.owed = owed.len();
+        report.planned = new.len();
+        report.would_send = new;
+        // What waits in the outbox and is still owed; the rest the sweep would cancel.
+        let owed_keys: std::collections::HashSet<&str> = owed.iter().map(|n| n.key.as_str()).collect();
+        let waiting = store::sendable(conn, now)?;
+        report.would_send.extend(
+            waiting
+                .iter()
+                .filter(|n| owed_keys.contains(n.key.as_str()))
+                .map(|n| {
+                    let line = describe(
+                        n.user_id,
+                        n.request_id,
+                        &n.kind.to_string(),
+                        n.due,
+                        &n.stage,
+                        &n.delivery.to_string(),
+                    );
+                    format!("{line}, waiting in the outbox")
+                }),
+        );
+        Ok(report)
+    }
+
     /// Sends what the outbox holds whose time has come (new notices and retries), unless
     /// another process holds the sweep lock: between sweeps, this is the retry loop.
     pub fn deliver(&self, conn: &mut DbConnection, today: NaiveDate) -> Result<Option<Delivered>, AppError> {
@@ -160,6 +199,9 @@ impl Sweeper<'_> {
     }
 
     fn deliver_locked(&self, conn: &mut DbConnection, today: NaiveDate) -> Result<Delivered, AppError> {
+        // The last look before sending: nothing about a deadline met or moved since it was
+        // planned goes out, whoever changed the register meanwhile.
+        db::transaction(conn, |conn| store::cancel_stale(conn, None))?;
         let due = store::sendable(conn, crate::tracker::now())?;
         let mut delivered = Delivered::default();
         if due.is_empty() {
@@ -169,22 +211,35 @@ impl Sweeper<'_> {
         let requests = store::request_facts(conn, &ids)?;
         let rules = store::rules(conn, &ids)?;
         for (notices, digest) in messages(&due) {
-            let email = super::messages::compose(self.postman, &notices, &requests, &rules, today, digest);
             let ids: Vec<i32> = notices.iter().map(|n| n.id).collect();
-            let sent = email.and_then(|email| self.postman.send(&email).map(|()| email.message_id));
+            let attempts = notices.iter().map(|n| n.attempts).max().unwrap_or(0);
+            let retry_at = |now| now + backoff(self.settings.mail_retry_seconds, attempts);
+            let email =
+                match super::messages::compose(self.postman, &notices, &requests, &rules, today, digest) {
+                    Ok(email) => email,
+                    Err(error) => {
+                        let now = crate::tracker::now();
+                        db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at(now)))?;
+                        delivered.failed += 1;
+                        continue;
+                    }
+                };
+            let sent = self.postman.send(&email);
             let now = crate::tracker::now();
             match sent {
-                Ok(message_id) => {
-                    db::transaction(conn, |conn| store::mark_sent(conn, &ids, &message_id, now))?;
+                Ok(()) => {
+                    db::transaction(conn, |conn| store::mark_sent(conn, &ids, &email.message_id, now))?;
                     delivered.messages += 1;
                     delivered.notices += ids.len();
                 }
                 Err(error) => {
-                    let attempts = notices.iter().map(|n| n.attempts).max().unwrap_or(0);
-                    let retry_at = now + backoff(self.settings.mail_retry_seconds, attempts);
                     tracing::warn!(%error, notices = ids.len(), "a reminder could not be sent; it will be retried");
-                    db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at))?;
+                    db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at(now)))?;
                     delivered.failed += 1;
+                    // A mail server that is down, or that takes the connection and never
+                    // answers, would fail every message in turn, each after the timeout: the
+                    // rest wait for the next retry instead of holding the lock meanwhile.
+                    break;
                 }
             }
         }
@@ -193,18 +248,18 @@ impl Sweeper<'_> {
 }
 
 /// How long to wait before the next attempt after `attempts` earlier ones: the base, doubled
-/// at each failure, at most six hours.
+/// at each failure, at most an hour, so that a notice due today is tried again today.
 pub fn backoff(base_seconds: i64, attempts: i32) -> chrono::Duration {
     let doubled = base_seconds.max(0).saturating_mul(1_i64 << attempts.clamp(0, 20));
-    chrono::Duration::seconds(doubled.min(6 * 3600))
+    chrono::Duration::seconds(doubled.min(3600))
 }
 
 /// The messages `notices` make: one per notice for those who take them as they fall due, one
-/// per person for those who take a daily digest.
+/// per day's digest for those who take digests.
 fn messages(notices: &[OutboxNotice]) -> Vec<(Vec<&OutboxNotice>, bool)> {
     let (immediate, digests) = split_by_delivery(
         notices,
-        |n| (n.user_id, n.delivery),
+        |n| ((n.user_id, n.batch.clone()), n.delivery),
         |n| (n.due, n.request_id, n.kind.to_string()),
     );
     let mut messages: Vec<(Vec<&OutboxNotice>, bool)> =
@@ -213,19 +268,23 @@ fn messages(notices: &[OutboxNotice]) -> Vec<(Vec<&OutboxNotice>, bool)> {
     messages
 }
 
-/// Every notice owed on `today`, addressed, as outbox rows.
+/// Every notice owed on `today` about the deadlines of one request, or of all, addressed,
+/// as outbox rows.
 pub fn owed(
     conn: &mut DbConnection,
-    calendars: &CalendarStore,
+    calendar: &Calendar,
+    request_id: Option<i32>,
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Vec<NewNotice>, AppError> {
-    let calendar = calendars.current(conn)?;
-    let open = store::open_deadlines(conn)?;
+    let open = store::open_deadlines(conn, request_id)?;
+    if open.is_empty() {
+        return Ok(Vec::new());
+    }
     let recipients = store::recipients(conn)?;
     let mut notices = Vec::new();
     for deadline in &open {
-        let Some(notice) = plan(&deadline.facts, today, &calendar) else {
+        let Some(notice) = plan(&deadline.facts, today, calendar) else {
             continue;
         };
         let owner = deadline.owner_id.and_then(|id| recipients.by_id.get(&id));
@@ -236,19 +295,18 @@ pub fn owed(
             .unwrap_or_default();
         for addressed in address(notice, owner, coordinators, today) {
             let to = addressed.to.recipient;
+            let delivery = to.preferences.delivery;
             notices.push(NewNotice {
                 key: addressed.outbox_key(),
                 user_id: to.user_id,
-                recipient: to.email.clone(),
-                delivery: to.preferences.delivery.to_string(),
+                delivery: delivery.to_string(),
+                batch: (delivery == Delivery::DailyDigest).then(|| format!("digest/{}/{today}", to.user_id)),
                 request_id: notice.request_id,
                 deadline_kind: notice.kind.to_string(),
-                party: notice.party.to_string(),
                 due: notice.due,
                 stage: notice.stage.key(),
                 scheduled: notice.scheduled,
                 pause_overridden: addressed.to.pause_overridden,
-                status: PENDING.to_string(),
                 next_attempt_at: now,
                 planned_at: now,
             });
@@ -257,14 +315,68 @@ pub fn owed(
     Ok(notices)
 }
 
+/// Brings the outbox in line with what is owed today, for one request or all: unsent notices
+/// no longer owed are cancelled (a later stage overtook them, or the recipient no longer
+/// wants them), cancelled ones owed again come back, new ones are added. Returns (cancelled,
+/// added).
+fn write_owed(
+    conn: &mut DbConnection,
+    owed: &[NewNotice],
+    request_id: Option<i32>,
+) -> Result<(usize, usize), AppError> {
+    let by_key: HashMap<&str, &NewNotice> = owed.iter().map(|n| (n.key.as_str(), n)).collect();
+    let mut stale = Vec::new();
+    for unsent in store::unsent(conn, request_id)? {
+        match (unsent.status.as_str(), by_key.get(unsent.key.as_str())) {
+            (CANCELLED, Some(notice)) => {
+                store::readdress(conn, &unsent, notice)?;
+            }
+            (_, Some(notice)) if !unsent.addressed_as(notice) => {
+                store::readdress(conn, &unsent, notice)?;
+            }
+            (PENDING | FAILED, None) => stale.push(unsent.id),
+            _ => {}
+        }
+    }
+    let cancelled = store::cancel(
+        conn,
+        &stale,
+        "no longer owed: overtaken by a later reminder, or no longer wanted",
+    )?;
+    let added = store::plan(conn, owed)?;
+    Ok((cancelled, added))
+}
+
+/// Re-plans every request's notices, in the caller's transaction: after someone changes
+/// what they receive, so that it holds from now, not from the next sweep.
+pub fn replan_all(conn: &mut DbConnection, calendar: &Calendar, today: NaiveDate) -> Result<(), AppError> {
+    let owed = owed(conn, calendar, None, today, crate::tracker::now())?;
+    write_owed(conn, &owed, None)?;
+    Ok(())
+}
+
+/// Re-plans one request's notices after its deadlines were rewritten, in the same
+/// transaction; the retry loop sends what is new within the minute.
+pub fn replan(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    request_id: i32,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    store::cancel_stale(conn, Some(request_id))?;
+    let owed = owed(conn, calendar, Some(request_id), today, crate::tracker::now())?;
+    write_owed(conn, &owed, Some(request_id))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::backoff;
 
     #[test]
-    fn backoff_doubles_from_the_base_up_to_six_hours() {
-        let minutes: Vec<i64> = (0..12).map(|n| backoff(60, n).num_minutes()).collect();
-        assert_eq!(minutes, [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360, 360]);
+    fn backoff_doubles_from_the_base_up_to_an_hour() {
+        let minutes: Vec<i64> = (0..9).map(|n| backoff(60, n).num_minutes()).collect();
+        assert_eq!(minutes, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
         assert_eq!(backoff(0, 5).num_seconds(), 0);
     }
 }

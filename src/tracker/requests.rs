@@ -177,18 +177,23 @@ pub(crate) fn reindex(
 ) -> Result<Schedule, AppError> {
     let schedule = timeline::schedule(regime, events, calendar, today)
         .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
-    write_index(conn, request_id, &schedule)?;
+    write_index(conn, calendar, today, request_id, &schedule)?;
     Ok(schedule)
 }
 
-fn write_index(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) -> Result<(), AppError> {
+fn write_index(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    today: NaiveDate,
+    request_id: i32,
+    schedule: &Schedule,
+) -> Result<(), AppError> {
     requests::set_status(conn, request_id, schedule.status, schedule.next_change())?;
     deadlines::replace(conn, request_id, schedule)?;
-    // A reminder waiting to be sent about a deadline that an event has just met, or that a
-    // correction or a holiday import has moved, would now be wrong: it is cancelled here, in
-    // the same transaction, rather than at the next sweep.
-    crate::db::reminders::cancel_stale(conn, Some(&[request_id]))?;
-    Ok(())
+    // What the request owes in reminders follows at once, in the same transaction: a notice
+    // about a deadline an event just met, or that a correction or a holiday import moved, is
+    // cancelled, and a deadline that falls due today is announced today, not at the next sweep.
+    crate::jobs::sweep::replan(conn, calendar, request_id, today)
 }
 
 /// Requests re-indexed at most per call; the rest wait for the next read.
@@ -213,7 +218,7 @@ pub fn catch_up(
         for request in requests::find_many(conn, &ids)? {
             let records = events_by_request.remove(&request.id).unwrap_or_default();
             let schedule = schedule_of(&request, &records, &calendar, today)?;
-            write_index(conn, request.id, &schedule)?;
+            write_index(conn, &calendar, today, request.id, &schedule)?;
         }
         Ok(ids.len())
     })
@@ -254,7 +259,7 @@ pub(crate) fn reindex_all(
                 }
             }
             if write {
-                write_index(conn, request.id, &schedule)?;
+                write_index(conn, calendar, today, request.id, &schedule)?;
             }
         }
     }

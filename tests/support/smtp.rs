@@ -128,8 +128,20 @@ impl SmtpServer {
             Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
             Err(_) => return Vec::new(),
         };
-        // Maildir names start with the delivery time in seconds; ties keep name order.
-        files.sort();
+        // Python names maildir files SECONDS.MMICROSECONDS..., the microseconds unpadded.
+        let arrival = |path: &PathBuf| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let mut parts = name.split('.');
+            let seconds: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            let micros: u64 = parts
+                .next()
+                .and_then(|m| m.strip_prefix('M'))
+                .and_then(|m| m.split('P').next())
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
+            (seconds, micros)
+        };
+        files.sort_by_key(arrival);
         files
             .iter()
             .map(|path| {

@@ -15,17 +15,17 @@ CREATE TABLE outbox (
     id SERIAL PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,
     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    -- The address as it was when the notice was planned.
-    recipient TEXT NOT NULL,
     delivery TEXT NOT NULL CHECK (delivery IN ('immediate', 'daily_digest')),
+    -- For a digest, the day's digest it belongs to ("digest/USER/DATE"): its notices are sent
+    -- together, and a repeat after a crash carries the same Message-ID.
+    batch TEXT,
     request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
     deadline_kind TEXT NOT NULL,
-    party TEXT NOT NULL CHECK (party IN ('authority', 'requester')),
     due DATE NOT NULL,
     stage TEXT NOT NULL,
     scheduled DATE NOT NULL,
     pause_overridden BOOLEAN NOT NULL DEFAULT FALSE,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error TEXT,
     next_attempt_at TIMESTAMP NOT NULL,
@@ -35,7 +35,6 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_sendable ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_request ON outbox (request_id, status);
-CREATE INDEX outbox_planned ON outbox (planned_at);
 
 -- One row per reminder sweep, so that coordinators can see the scheduler is alive and a
 -- restarted server can tell whether it missed today's sweep.

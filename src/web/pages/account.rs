@@ -95,9 +95,9 @@ pub async fn reminders(
     let input = preferences_input(&form);
     let today = state.today();
     let submitted = input.clone();
-    let result = with_db(&state, move |conn, _, _| {
+    let result = with_db(&state, move |conn, calendars, _| {
         let preferences = input.parse(today)?;
-        outbox::set_preferences(conn, &caller, &preferences, tracker::now())
+        outbox::set_preferences(conn, &caller, calendars, &preferences, today, tracker::now())
     })
     .await;
     match result {
