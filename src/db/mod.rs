@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authorities;
 pub mod deadlines;
+pub mod documents;
 pub mod events;
 pub mod feeds;
 pub mod holidays;

@@ -230,6 +230,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Integer,
+        request_id -> Integer,
+        event_id -> Nullable<Integer>,
+        blob_sha256 -> Text,
+        filename -> Text,
+        content_type -> Text,
+        uploaded_by -> Nullable<Integer>,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
@@ -239,6 +261,8 @@ diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
 diesel::joinable!(deadlines -> requests (request_id));
 diesel::joinable!(outbox -> requests (request_id));
+diesel::joinable!(documents -> requests (request_id));
+diesel::joinable!(documents -> blobs (blob_sha256));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(reminder_preferences -> users (user_id));
 
@@ -261,4 +285,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminder_preferences,
     outbox,
     reminder_sweeps,
+    blobs,
+    documents,
 );

@@ -495,6 +495,8 @@ impl TestApp {
             ("reminder_preferences", "SELECT user_id || '|' || delivery || '|' || kinds || '|' || COALESCE(CAST(paused_until AS TEXT), '') FROM reminder_preferences ORDER BY user_id"),
             ("outbox", "SELECT id || '|' || key || '|' || status || '|' || attempts FROM outbox ORDER BY id"),
             ("reminder_sweeps", "SELECT id || '|' || CAST(today AS TEXT) FROM reminder_sweeps ORDER BY id"),
+            ("blobs", "SELECT sha256 || '|' || size FROM blobs ORDER BY sha256"),
+            ("documents", "SELECT id || '|' || request_id || '|' || blob_sha256 || '|' || filename FROM documents ORDER BY id"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]
