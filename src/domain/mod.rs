@@ -22,4 +22,5 @@ pub mod exemptions;
 pub mod regime;
 pub mod reminders;
 pub mod request;
+pub mod response;
 pub mod timeline;
