@@ -19,6 +19,9 @@ pub struct EventRecord {
     pub extended_to: Option<NaiveDate>,
     pub details: String,
     pub recorded_at: NaiveDateTime,
+    /// For a response: how it answered, if that was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<super::responses::ResponseRecord>,
 }
 
 impl EventRecord {
@@ -56,20 +59,37 @@ impl TryFrom<Row> for EventRecord {
             extended_to: row.extended_to,
             details: row.details,
             recorded_at: row.recorded_at,
+            response: None,
         })
     }
 }
 
 /// A request's events by date; events of one day in the order recorded.
 pub fn for_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<EventRecord>> {
-    events::table
+    let mut records = events::table
         .filter(events::request_id.eq(request_id))
         .order((events::occurred_on, events::id))
         .select(Row::as_select())
         .load(conn)?
         .into_iter()
         .map(EventRecord::try_from)
-        .collect()
+        .collect::<QueryResult<Vec<_>>>()?;
+    with_responses(conn, records.iter_mut())?;
+    Ok(records)
+}
+
+/// Fills in the response of each response event, in one pass.
+fn with_responses<'a>(
+    conn: &mut DbConnection,
+    records: impl Iterator<Item = &'a mut EventRecord>,
+) -> QueryResult<()> {
+    let mut responses: Vec<&'a mut EventRecord> = records.filter(|r| r.kind == EventKind::Response).collect();
+    let ids: Vec<i32> = responses.iter().map(|r| r.id).collect();
+    let mut found = super::responses::for_events(conn, &ids)?;
+    for record in &mut responses {
+        record.response = found.remove(&record.id);
+    }
+    Ok(())
 }
 
 /// The events of many requests in one query.
@@ -84,6 +104,7 @@ pub fn for_requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         let record = EventRecord::try_from(row)?;
         map.entry(record.request_id).or_default().push(record);
     }
+    with_responses(conn, map.values_mut().flatten())?;
     Ok(map)
 }
 
@@ -109,14 +130,17 @@ pub fn insert(
 
 /// The event recorded last, whatever its date.
 pub fn last_recorded(conn: &mut DbConnection, request_id: i32) -> QueryResult<Option<EventRecord>> {
-    events::table
+    let last = events::table
         .filter(events::request_id.eq(request_id))
         .order(events::id.desc())
         .select(Row::as_select())
         .first(conn)
         .optional()?
         .map(EventRecord::try_from)
-        .transpose()
+        .transpose()?;
+    let mut last = last;
+    with_responses(conn, last.iter_mut())?;
+    Ok(last)
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {

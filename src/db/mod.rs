@@ -19,6 +19,7 @@ pub mod feeds;
 pub mod holidays;
 pub mod reminders;
 pub mod requests;
+pub mod responses;
 pub mod sessions;
 
 /// A closed-set value read back from a text column (CHECK constraints keep them valid).

@@ -252,6 +252,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    responses (event_id) {
+        event_id -> Integer,
+        request_id -> Integer,
+        outcome -> Text,
+        public_interest_test -> Bool,
+        promised_on -> Nullable<Date>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    response_grounds (event_id, ground) {
+        event_id -> Integer,
+        position -> Integer,
+        ground -> Text,
+    }
+}
+
 diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
@@ -263,6 +282,8 @@ diesel::joinable!(deadlines -> requests (request_id));
 diesel::joinable!(outbox -> requests (request_id));
 diesel::joinable!(documents -> requests (request_id));
 diesel::joinable!(documents -> blobs (blob_sha256));
+diesel::joinable!(responses -> events (event_id));
+diesel::joinable!(response_grounds -> responses (event_id));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(reminder_preferences -> users (user_id));
 
@@ -287,4 +308,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminder_sweeps,
     blobs,
     documents,
+    responses,
+    response_grounds,
 );

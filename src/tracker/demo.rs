@@ -240,8 +240,8 @@ pub fn load(
             let event = EventInput {
                 kind: kind.to_string(),
                 occurred_on: date.to_string(),
-                extended_to: None,
                 details: Some(details.to_string()).filter(|d| !d.is_empty()),
+                ..EventInput::default()
             };
             events::add(conn, calendars, &caller, today, id, &event, now)?;
         }

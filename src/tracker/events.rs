@@ -10,6 +10,7 @@ use super::requests::{readable, reindex, writable};
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
 use crate::domain::regime::Regime;
+use crate::domain::response::{self, Outcome, ResponseDetails};
 use crate::domain::timeline::{Event, EventKind, Schedule};
 use crate::error::AppError;
 
@@ -17,10 +18,16 @@ pub const MAX_DETAILS: usize = 10_000;
 
 /// An event as the audit trail records it: a subject access request's details by name only.
 fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "request_id": event.request_id, "kind": event.kind, "occurred_on": event.occurred_on,
         "extended_to": event.extended_to, "details": event.details,
     });
+    if let Some(response) = &event.response {
+        value["response"] = serde_json::json!({
+            "outcome": response.outcome, "grounds": response.grounds,
+            "public_interest_test": response.public_interest_test, "promised_on": response.promised_on,
+        });
+    }
     audit::of_request_kind(regime, value, &["details"])
 }
 
@@ -35,11 +42,62 @@ pub struct EventInput {
     pub occurred_on: String,
     /// For a FOIA public interest extension: the date the authority gave.
     pub extended_to: Option<String>,
-    /// What happened, in a few words.
+    /// What happened, in a few words; for a response, its summary.
     pub details: Option<String>,
+    /// For a response, how it answered: granted, partly_granted, refused, not_held,
+    /// neither_confirm_nor_deny, info_accessible_elsewhere or withdrawn_by_authority.
+    pub outcome: Option<String>,
+    /// For a response, the grounds it cited, as catalogue ids (e.g. foia-s40-2), in order.
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    /// For a response, whether the authority says it weighed the public interest.
+    #[serde(default)]
+    pub public_interest_test: bool,
+    /// For a response, a date the authority promised (a publication, a later answer).
+    pub promised_on: Option<String>,
 }
 
 impl EventInput {
+    /// How the response answered, checked against the catalogue of `regime`'s law; `None` for
+    /// an event that says nothing of it.
+    fn response(&self, kind: EventKind, regime: Regime) -> Result<Option<ResponseDetails>, AppError> {
+        let mut f = Fields::new();
+        let promised_on = f.optional_date("promised_on", "Promised date", self.promised_on.as_deref(), None);
+        let outcome = self.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        let Some(outcome) = outcome else {
+            if !self.grounds.is_empty() || self.public_interest_test || promised_on.is_some() {
+                f.error(
+                    "outcome",
+                    "Give the response's outcome with its grounds and dates",
+                );
+            }
+            return f.finish(None);
+        };
+        let outcome: Option<Outcome> = f.closed("outcome", "Outcome", outcome, &names::<Outcome>());
+        if kind != EventKind::Response {
+            f.error("outcome", "Only a response has an outcome");
+        }
+        let grounds =
+            match outcome.map(|o| response::check(regime, o, &self.grounds, self.public_interest_test)) {
+                Some(Ok(grounds)) => grounds,
+                Some(Err(problems)) => {
+                    for problem in problems {
+                        f.error(problem.field, problem.message);
+                    }
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+        let details = outcome.map(|outcome| ResponseDetails {
+            outcome,
+            grounds,
+            public_interest_test: self.public_interest_test,
+            promised_on,
+            summary: self.details.clone().unwrap_or_default(),
+        });
+        f.finish(details)
+    }
+
     fn validate(&self, today: NaiveDate) -> Result<(Event, String), AppError> {
         let mut f = Fields::new();
         let kind: Option<EventKind> = f.closed("kind", "Event", &self.kind, &names::<EventKind>());
@@ -89,6 +147,7 @@ pub fn add(
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let request = writable(conn, caller, request_id)?;
+        let response = input.response(event.kind, request.regime)?;
         let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .map(EventRecord::event)
@@ -96,6 +155,9 @@ pub fn add(
         timeline.push(event.clone());
         let schedule = reindex(conn, &calendar, today, request_id, request.regime, &timeline)?;
         let id = events::insert(conn, request_id, &event, &details, now)?;
+        if let Some(response) = &response {
+            crate::db::responses::insert(conn, id, request_id, response, now)?;
+        }
         if event.kind == EventKind::Received && request.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
         }

@@ -301,7 +301,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                         message: format!("the form could not be read: {e}"),
                     })?;
                 who.check_csrf(pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()))?;
-                serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::BadRequest {
+                // serde_html_form reads a field sent several times (checkboxes, a multiple
+                // select) into a list, as browsers send them.
+                serde_html_form::from_bytes(&bytes).map_err(|e| AppError::BadRequest {
                     field: None,
                     message: format!("the form could not be read: {e}"),
                 })

@@ -47,6 +47,10 @@ fn label_of(set: &str, value: &str) -> String {
         "regime" => value.parse::<Regime>().ok().map(|r| r.short_name().to_string()),
         "nation" => value.parse::<Nation>().ok().map(|n| n.label().to_string()),
         "sent_via" => value.parse::<SentVia>().ok().map(|v| v.label().to_string()),
+        "outcome" => value
+            .parse::<crate::domain::response::Outcome>()
+            .ok()
+            .map(|o| o.label().to_string()),
         _ => None,
     };
     text.unwrap_or_else(|| value.to_string())

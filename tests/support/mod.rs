@@ -496,6 +496,8 @@ impl TestApp {
             ("outbox", "SELECT id || '|' || key || '|' || status || '|' || attempts FROM outbox ORDER BY id"),
             ("reminder_sweeps", "SELECT id || '|' || CAST(today AS TEXT) FROM reminder_sweeps ORDER BY id"),
             ("blobs", "SELECT sha256 || '|' || size FROM blobs ORDER BY sha256"),
+            ("responses", "SELECT event_id || '|' || outcome || '|' || COALESCE(CAST(promised_on AS TEXT), '') FROM responses ORDER BY event_id"),
+            ("response_grounds", "SELECT event_id || '|' || position || '|' || ground FROM response_grounds ORDER BY event_id, position"),
             ("documents", "SELECT id || '|' || request_id || '|' || blob_sha256 || '|' || filename FROM documents ORDER BY id"),
         ];
         for (table, query) in queries {

@@ -19,6 +19,12 @@ pub struct EventForm {
     pub occurred_on: String,
     pub extended_to: String,
     pub details: String,
+    pub outcome: String,
+    /// One per ground chosen in the multiple select.
+    pub grounds: Vec<String>,
+    /// "on" when the box is ticked.
+    pub public_interest_test: String,
+    pub promised_on: String,
 }
 
 impl EventForm {
@@ -29,6 +35,10 @@ impl EventForm {
             occurred_on: self.occurred_on.clone(),
             extended_to: some(&self.extended_to),
             details: some(&self.details),
+            outcome: some(&self.outcome),
+            grounds: self.grounds.clone(),
+            public_interest_test: !self.public_interest_test.is_empty(),
+            promised_on: some(&self.promised_on),
         }
     }
 }

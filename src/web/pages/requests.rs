@@ -255,6 +255,8 @@ pub struct PageForms {
 }
 
 pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
+    use crate::domain::exemptions;
+    use crate::domain::response::Outcome;
     let event_kinds: Vec<Value> = <EventKind as strum::VariantArray>::VARIANTS
         .iter()
         .filter(|k| **k != EventKind::Received || detail.schedule.status == Status::Draft)
@@ -265,6 +267,19 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     } else {
         forms.event
     };
+    // The response fields: the outcomes, and the grounds of the request's own law.
+    let chosen = |value: &str| {
+        event["grounds"]
+            .as_array()
+            .is_some_and(|grounds| grounds.iter().any(|g| g == value))
+    };
+    let outcomes: Vec<Value> = <Outcome as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|o| json!({"value": o.to_string(), "text": o.label(), "selected": event["outcome"] == o.to_string()}))
+        .collect();
+    let grounds: Vec<Value> = exemptions::for_regime(detail.request.regime)
+        .map(|g| json!({"value": g.id, "text": format!("{}: {}", g.citation, g.title), "selected": chosen(g.id)}))
+        .collect();
     let send = if forms.send.is_null() {
         json!({"sent_on": detail.schedule.today})
     } else {
@@ -273,6 +288,7 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     json!({
         "title": detail.request.title, "nav": "requests", "d": detail,
         "event": event, "event_errors": forms.event_errors, "event_kinds": event_kinds,
+        "outcomes": outcomes, "grounds": grounds,
         "send": send, "send_errors": forms.send_errors, "message": forms.message,
     })
 }

@@ -1,0 +1,2 @@
+DROP TABLE response_grounds;
+DROP TABLE responses;
