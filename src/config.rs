@@ -48,6 +48,8 @@ pub struct Settings {
     pub reminder_schedule: String,
     /// The time zone the schedule is read in.
     pub reminder_time_zone: String,
+    /// The largest document that may be uploaded, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +82,7 @@ impl Default for Settings {
             scheduler: true,
             reminder_schedule: "0 0 7 * * Mon-Fri".into(),
             reminder_time_zone: "Europe/London".into(),
+            max_upload_bytes: 25 * 1024 * 1024,
         }
     }
 }
@@ -112,6 +115,7 @@ impl Settings {
                 "scheduler",
                 "reminder_schedule",
                 "reminder_time_zone",
+                "max_upload_bytes",
             ]))
             .extract()
             .map_err(|e| e.to_string())

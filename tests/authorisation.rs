@@ -219,6 +219,8 @@ enum Target {
     NewUser,
     /// A new organisation for each call.
     NewOrganisation,
+    /// A document of the organisation's request of this kind.
+    Document(Kind),
 }
 
 /// What is sent.
@@ -250,6 +252,8 @@ enum Body {
     Authorities {
         dry_run: bool,
     },
+    /// A small PDF, as a document of a request.
+    Document,
 }
 
 impl Body {
@@ -408,6 +412,14 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             )
         }),
         // A draft has no event to remove.
+        ("post", "/requests/{id}/documents") => each_kind(|k| {
+            case(
+                Request(k),
+                Body::Document,
+                writes(k, See("/requests/{id}#documents")),
+            )
+        }),
+        ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {
             let removed = if k == Kind::Draft {
                 CONFLICT
@@ -590,6 +602,8 @@ impl People {
 struct Fixtures {
     home_office: i64,
     requests: Vec<(Kind, i64)>,
+    /// A document of each kind's request.
+    documents: Vec<(Kind, i64)>,
     authority: i64,
     bystander: i64,
     bystanders_token: i64,
@@ -632,6 +646,23 @@ fn new_token(app: &TestApp, email: &str) -> i64 {
     i64::from(token.id)
 }
 
+/// A document stored straight in the database, for a request the matrix reads.
+fn fixture_document(app: &TestApp, request: i64) -> i64 {
+    use foi_tracker::db::documents::{insert, store_blob, NewDocument};
+    let mut conn = app.connection();
+    let content = format!("%PDF-1.4\n% fixture of request {request}\n");
+    let (sha256, _) = store_blob(&mut conn, content.as_bytes(), now()).unwrap();
+    let document = NewDocument {
+        request_id: request as i32,
+        event_id: None,
+        sha256: &sha256,
+        filename: "fixture.pdf",
+        content_type: "application/pdf",
+        uploaded_by: None,
+    };
+    i64::from(insert(&mut conn, &document, now()).unwrap())
+}
+
 /// The secret at the end of a link.
 fn secret_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
@@ -659,9 +690,14 @@ impl Fixtures {
         let authority = response.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
         let bystander = i64::from(app.add_user(BYSTANDER, "researcher", ORGANISATION));
         let bystanders_token = new_token(app, BYSTANDER);
+        let documents = requests
+            .iter()
+            .map(|&(kind, request)| (kind, fixture_document(app, request)))
+            .collect();
         Fixtures {
             home_office,
             requests,
+            documents,
             authority,
             bystander,
             bystanders_token,
@@ -677,6 +713,7 @@ impl Fixtures {
         Some(match target {
             Target::Nothing => return None,
             Target::Request(kind) => self.request(kind),
+            Target::Document(kind) => self.documents.iter().find(|(k, _)| *k == kind).unwrap().1,
             Target::NewRequest(kind) => new_request(app, self.home_office, kind).await,
             Target::Authority => self.authority,
             Target::OwnToken => match &person.email {
@@ -846,6 +883,11 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
             file_name: "bank-holidays.json",
             content: holidays_file(),
             dry_run: *dry_run,
+        },
+        Body::Document => Payload::Upload {
+            file_name: "reply.pdf",
+            content: format!("%PDF-1.4\n% reply {}\n", next()),
+            dry_run: false,
         },
         Body::Authorities { dry_run } => Payload::Upload {
             file_name: "authorities.csv",

@@ -230,6 +230,10 @@ pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
     url.connect()?;
     Ok(r2d2::Pool::builder()
         .max_size(size.max(1))
+        // Connections are made when a caller waits for one, never ahead in the background: a
+        // background connect still running when the process exits races OpenSSL's exit
+        // handlers inside libpq and crashes it (diesel-rs/diesel#3441).
+        .min_idle(Some(0))
         // A PostgreSQL connection can die with its server and is tested before use; an
         // SQLite connection is a file handle that cannot.
         .test_on_check_out(url.backend == Backend::Postgres)

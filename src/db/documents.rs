@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::schema::blobs;
+use serde::Serialize;
+
+use super::schema::{blobs, documents};
 use super::DbConnection;
 
 /// The SHA-256 of `bytes`, in lower-case hex: a blob's key.
@@ -46,4 +48,60 @@ pub fn blob(conn: &mut DbConnection, sha256: &str) -> QueryResult<Option<Vec<u8>
 /// How many blobs are stored.
 pub fn blob_count(conn: &mut DbConnection) -> QueryResult<i64> {
     blobs::table.count().get_result(conn)
+}
+
+/// A document as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = documents)]
+pub struct Document {
+    pub id: i32,
+    pub request_id: i32,
+    pub event_id: Option<i32>,
+    #[serde(rename = "sha256")]
+    pub blob_sha256: String,
+    pub filename: String,
+    pub content_type: String,
+    pub uploaded_by: Option<i32>,
+    pub uploaded_at: NaiveDateTime,
+}
+
+pub struct NewDocument<'a> {
+    pub request_id: i32,
+    pub event_id: Option<i32>,
+    pub sha256: &'a str,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub uploaded_by: Option<i32>,
+}
+
+pub fn insert(conn: &mut DbConnection, document: &NewDocument<'_>, now: NaiveDateTime) -> QueryResult<i32> {
+    diesel::insert_into(documents::table)
+        .values((
+            documents::request_id.eq(document.request_id),
+            documents::event_id.eq(document.event_id),
+            documents::blob_sha256.eq(document.sha256),
+            documents::filename.eq(document.filename),
+            documents::content_type.eq(document.content_type),
+            documents::uploaded_by.eq(document.uploaded_by),
+            documents::uploaded_at.eq(now),
+        ))
+        .execute(conn)?;
+    super::last_insert_id(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Document>> {
+    documents::table
+        .find(id)
+        .select(Document::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A request's documents, oldest first.
+pub fn of_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Document>> {
+    documents::table
+        .filter(documents::request_id.eq(request_id))
+        .order(documents::id)
+        .select(Document::as_select())
+        .load(conn)
 }

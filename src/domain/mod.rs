@@ -18,6 +18,7 @@ macro_rules! closed_enum {
 pub mod account;
 pub mod authority;
 pub mod calendar;
+pub mod document;
 pub mod exemptions;
 pub mod regime;
 pub mod reminders;

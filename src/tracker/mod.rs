@@ -7,6 +7,7 @@ pub mod authorities;
 pub mod calculator;
 pub mod dashboard;
 pub mod demo;
+pub mod documents;
 pub mod events;
 pub mod feeds;
 pub mod holidays;

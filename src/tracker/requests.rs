@@ -553,6 +553,8 @@ pub struct RequestDetail {
     pub related: Vec<Related>,
     /// The owner's name.
     pub owner: Option<String>,
+    /// The files that came with its events.
+    pub documents: Vec<crate::db::documents::Document>,
     /// Whether the viewer may change it.
     pub writable: bool,
 }
@@ -591,6 +593,7 @@ pub fn show(
         Some(owner) => crate::db::accounts::find_user(conn, owner)?.map(|u| u.name),
         None => None,
     };
+    let documents = crate::db::documents::of_request(conn, id)?;
     Ok(RequestDetail {
         request,
         authority,
@@ -599,6 +602,7 @@ pub fn show(
         schedule,
         related,
         owner,
+        documents,
         writable: access == Access::Write,
     })
 }

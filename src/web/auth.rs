@@ -84,8 +84,13 @@ impl Who {
     }
 
     /// A multipart form's fields and file, refused like any form without this browser's token.
-    pub async fn upload(&self, multipart: Multipart, file_field: &str) -> Result<Upload, AppError> {
-        let upload = Upload::read(multipart, file_field).await?;
+    pub async fn upload(
+        &self,
+        multipart: Multipart,
+        file_field: &str,
+        limit: usize,
+    ) -> Result<Upload, AppError> {
+        let upload = Upload::read(multipart, file_field, limit).await?;
         self.check_csrf(upload.field("csrf"))?;
         Ok(upload)
     }

@@ -107,7 +107,7 @@ pub fn payload_error(error: actix_web::Error) -> AppError {
     }
 }
 
-/// The text fields and the one file of a multipart form, the whole at most 1 MiB.
+/// The text fields and the one file of a multipart form, the whole at most `limit` bytes.
 #[derive(Debug, Default)]
 pub struct Upload {
     pub fields: Vec<(String, String)>,
@@ -123,7 +123,7 @@ impl Upload {
             .map(|(_, v)| v.as_str())
     }
 
-    pub async fn read(mut multipart: Multipart, file_field: &str) -> Result<Upload, AppError> {
+    pub async fn read(mut multipart: Multipart, file_field: &str, limit: usize) -> Result<Upload, AppError> {
         let mut upload = Upload::default();
         let mut total = 0usize;
         while let Some(part) = multipart.next().await {
@@ -143,11 +143,14 @@ impl Upload {
                     message: format!("the upload could not be read: {e}"),
                 })?;
                 total += chunk.len();
-                if total > BODY_LIMIT {
-                    return Err(AppError::TooLarge(format!(
-                        "the upload is larger than the limit of {} KiB",
-                        BODY_LIMIT / 1024
-                    )));
+                if total > limit {
+                    return Err(AppError::TooLarge(match limit >= 1024 * 1024 {
+                        true => format!(
+                            "the upload is larger than the limit of {} MB",
+                            limit / (1024 * 1024)
+                        ),
+                        false => format!("the upload is larger than the limit of {} KiB", limit / 1024),
+                    }));
                 }
                 data.extend_from_slice(&chunk);
             }

@@ -54,6 +54,8 @@ routes! {
     post "/requests/{id}/send" => pages::requests::send,
     post "/requests/{id}/events" => pages::events::add,
     post "/requests/{id}/events/remove-last" => pages::events::remove_last,
+    post "/requests/{id}/documents" => pages::documents::upload,
+    get "/documents/{id}" => pages::documents::download,
     get "/authorities" => pages::authorities::list,
     get "/authorities/new" => pages::authorities::new,
     post "/authorities" => pages::authorities::create,

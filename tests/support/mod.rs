@@ -433,6 +433,28 @@ impl Session {
             .unwrap()
     }
 
+    /// A file sent as a browser's upload form sends it, with this session's CSRF token.
+    pub async fn upload(
+        &self,
+        path: &str,
+        file_name: &str,
+        content: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(content).file_name(file_name.to_string());
+        form = form.part("file", part);
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn text(&self, path: &str) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");

@@ -44,7 +44,7 @@ impl EventForm {
 }
 
 /// The request page again, with a form's values and errors, or a message at the top.
-async fn page_again(
+pub(super) async fn page_again(
     state: &web::Data<AppState>,
     who: &Who,
     id: i32,

@@ -50,7 +50,9 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = who.upload(multipart, "file").await?;
+        let upload = who
+            .upload(multipart, "file", crate::web::extract::BODY_LIMIT)
+            .await?;
         let text = upload.text("file")?.to_string();
         let source = upload
             .file_name

@@ -251,6 +251,7 @@ pub struct PageForms {
     pub event_errors: Map<String, Value>,
     pub send: Value,
     pub send_errors: Map<String, Value>,
+    pub document_errors: Map<String, Value>,
     pub message: Option<String>,
 }
 
@@ -288,7 +289,8 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     json!({
         "title": detail.request.title, "nav": "requests", "d": detail,
         "event": event, "event_errors": forms.event_errors, "event_kinds": event_kinds,
-        "outcomes": outcomes, "grounds": grounds,
+        "outcomes": outcomes, "grounds": grounds, "document_errors": forms.document_errors,
+        "accepted_documents": crate::domain::document::accepted(),
         "send": send, "send_errors": forms.send_errors, "message": forms.message,
     })
 }

@@ -1,0 +1,138 @@
+//! Documents: the files that came with a request's events, stored once by content.
+
+use chrono::NaiveDateTime;
+use serde_json::json;
+
+use super::audit::{record, Caller};
+use super::requests::{readable, writable};
+use crate::db::documents::{self, Document, NewDocument};
+use crate::db::{self, events, DbConnection};
+use crate::domain::regime::Regime;
+use crate::error::AppError;
+
+/// What an upload says about the file it carries.
+pub struct UploadedFile<'a> {
+    pub file_name: Option<&'a str>,
+    pub content: &'a [u8],
+    /// The event the document came with, if one is named.
+    pub event_id: Option<i32>,
+}
+
+/// Keeps a document of a request: refused, with nothing stored, if it is empty, over the
+/// limit, or not what its name says.
+pub fn upload(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+    file: &UploadedFile<'_>,
+    max_bytes: usize,
+    now: NaiveDateTime,
+) -> Result<Document, AppError> {
+    let name = file
+        .file_name
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| AppError::invalid("file", "Choose a file to upload"))?;
+    if name.chars().count() > 255 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "file",
+            "The file's name must be at most 255 characters, without control characters",
+        ));
+    }
+    if file.content.is_empty() {
+        return Err(AppError::invalid("file", format!("{name} is empty")));
+    }
+    if file.content.len() > max_bytes {
+        return Err(AppError::TooLarge(format!(
+            "{name} is {} MB; documents can be at most {} MB",
+            mb(file.content.len()),
+            mb(max_bytes)
+        )));
+    }
+    let content_type = crate::domain::document::content_type(name, file.content)
+        .map_err(|message| AppError::invalid("file", message))?;
+    db::write(conn, |conn| {
+        let request = writable(conn, caller, request_id)?;
+        if let Some(event_id) = file.event_id {
+            if !events::for_request(conn, request_id)?
+                .iter()
+                .any(|e| e.id == event_id)
+            {
+                return Err(AppError::invalid(
+                    "event_id",
+                    "That event is not on this request's timeline",
+                ));
+            }
+        }
+        let (sha256, new_blob) = documents::store_blob(conn, file.content, now)?;
+        let id = documents::insert(
+            conn,
+            &NewDocument {
+                request_id,
+                event_id: file.event_id,
+                sha256: &sha256,
+                filename: name,
+                content_type,
+                uploaded_by: caller.user_id(),
+            },
+            now,
+        )?;
+        let shown_name = match request.regime {
+            Regime::Sar => json!("(withheld: subject access request)"),
+            _ => json!(name),
+        };
+        let after = json!({
+            "request_id": request_id, "event_id": file.event_id, "filename": shown_name,
+            "content_type": content_type, "sha256": sha256, "size": file.content.len(), "stored_anew": new_blob,
+        });
+        record(
+            conn,
+            caller,
+            "create",
+            "document",
+            Some(id),
+            None,
+            Some(after),
+            now,
+        )?;
+        documents::find(conn, id)?.ok_or_else(|| AppError::Internal(format!("document {id} vanished")))
+    })
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// A request's documents, for its page.
+pub fn of_request(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+) -> Result<Vec<Document>, AppError> {
+    readable(conn, caller, request_id)?;
+    Ok(documents::of_request(conn, request_id)?)
+}
+
+/// A document and its bytes, for whoever may read its request. Every download of a subject
+/// access request's document is recorded, whoever makes it.
+pub fn download(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    now: NaiveDateTime,
+) -> Result<(Document, Vec<u8>), AppError> {
+    let missing = || AppError::NotFound(format!("document {id}"));
+    let document = documents::find(conn, id)?.ok_or_else(missing)?;
+    let (request, _) = readable(conn, caller, document.request_id).map_err(|e| match e {
+        AppError::NotFound(_) => missing(),
+        other => other,
+    })?;
+    if request.regime == Regime::Sar {
+        db::transaction(conn, |conn| {
+            record(conn, caller, "download", "document", Some(id), None, None, now)
+        })?;
+    }
+    let bytes = documents::blob(conn, &document.blob_sha256)?
+        .ok_or_else(|| AppError::Internal(format!("the content of document {id} is missing")))?;
+    Ok((document, bytes))
+}

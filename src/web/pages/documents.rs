@@ -1,0 +1,92 @@
+//! Uploading a document to a request from its page, and downloading one.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use super::events::page_again;
+use super::requests::PageForms;
+use super::{errors, is_form_error, see_other};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::{self, documents::UploadedFile};
+use crate::web::auth::Who;
+use crate::web::extract::{id, with_db};
+
+/// Room for the form's other fields and the multipart framing around the file.
+const FORM_OVERHEAD: usize = 64 * 1024;
+
+pub async fn upload(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let limit = state.settings.max_upload_bytes;
+    let result = match who.upload(multipart, "file", limit + FORM_OVERHEAD).await {
+        Ok(upload) => {
+            let caller = who.caller();
+            let event_id = upload
+                .field("event_id")
+                .filter(|e| !e.trim().is_empty())
+                .map(str::to_string);
+            with_db(&state, move |conn, _, _| {
+                let event_id = event_id
+                    .map(|e| {
+                        e.trim()
+                            .parse::<i32>()
+                            .map_err(|_| AppError::invalid("event_id", "Choose an event from the list"))
+                    })
+                    .transpose()?;
+                let file = UploadedFile {
+                    file_name: upload.file_name.as_deref(),
+                    content: &upload.file,
+                    event_id,
+                };
+                tracker::documents::upload(conn, &caller, id, &file, limit, tracker::now())
+            })
+            .await
+        }
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/requests/{id}#documents"))),
+        Err(error @ AppError::TooLarge(_)) | Err(error @ AppError::Invalid(_)) if is_form_error(&error) => {
+            let mut messages = errors(&error);
+            if let AppError::TooLarge(message) = &error {
+                messages.insert("file".into(), json!(message));
+            }
+            let forms = PageForms {
+                document_errors: messages,
+                ..PageForms::default()
+            };
+            page_again(&state, &who, id, &error, forms).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The file itself, as an attachment of the type it was stored as.
+pub async fn download(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let caller = who.caller();
+    let (document, bytes) = with_db(&state, move |conn, _, _| {
+        tracker::documents::download(conn, &caller, id, tracker::now())
+    })
+    .await?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(document.filename.clone())],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(document.content_type.clone())
+        .insert_header(disposition)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
+}
