@@ -254,6 +254,8 @@ enum Body {
     },
     /// A small PDF, as a document of a request.
     Document,
+    /// An authority's reply as an email file.
+    Email,
 }
 
 impl Body {
@@ -418,6 +420,15 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
                 Body::Document,
                 writes(k, See("/requests/{id}#documents")),
             )
+        }),
+        // A draft has not been sent, so it has no reply to import: the form again.
+        ("post", "/requests/{id}/import-email") => each_kind(|k| {
+            let imported = if k == Kind::Draft {
+                INVALID
+            } else {
+                See("/requests/{id}#documents")
+            };
+            case(NewRequest(k), Body::Email, writes(k, imported))
         }),
         ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {
@@ -887,6 +898,11 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
         Body::Document => Payload::Upload {
             file_name: "reply.pdf",
             content: format!("%PDF-1.4\n% reply {}\n", next()),
+            dry_run: false,
+        },
+        Body::Email => Payload::Upload {
+            file_name: "reply.eml",
+            content: "From: foi@homeoffice.gov.uk\r\nTo: researcher@coalition.example\r\nDate: Thu, 28 May 2026 10:00:00 +0100\r\nSubject: Your request\r\n\r\nPlease find our response.\r\n".to_string(),
             dry_run: false,
         },
         Body::Authorities { dry_run } => Payload::Upload {

@@ -136,3 +136,106 @@ pub fn download(
         .ok_or_else(|| AppError::Internal(format!("the content of document {id} is missing")))?;
     Ok((document, bytes))
 }
+
+/// What an imported email became.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportedEmail {
+    pub event: crate::db::events::EventRecord,
+    pub documents: Vec<Document>,
+}
+
+/// Imports an authority's reply saved as an `.eml` file: its date (in London), sender,
+/// subject and text become a response event, and the message itself and each attachment
+/// become its documents. All or nothing: one attachment refused refuses the import.
+#[allow(clippy::too_many_arguments)]
+pub fn import_email(
+    conn: &mut DbConnection,
+    calendars: &super::holidays::CalendarStore,
+    caller: &Caller,
+    today: chrono::NaiveDate,
+    request_id: i32,
+    file: &UploadedFile<'_>,
+    max_bytes: usize,
+    now: NaiveDateTime,
+) -> Result<ImportedEmail, AppError> {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let invalid = |message: String| AppError::invalid("file", message);
+    let name = file.file_name.unwrap_or("reply.eml");
+    if file.content.is_empty() {
+        return Err(invalid("Choose the .eml file of the reply".into()));
+    }
+    if file.content.len() > max_bytes {
+        return Err(AppError::TooLarge(format!(
+            "{name} is {} MB; documents can be at most {} MB",
+            mb(file.content.len()),
+            mb(max_bytes)
+        )));
+    }
+    let message = MessageParser::default()
+        .parse(file.content)
+        .filter(|m| m.from().is_some() || m.date().is_some())
+        .ok_or_else(|| invalid(format!("{name} is not an email message")))?;
+    let sent = message
+        .date()
+        .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0))
+        .ok_or_else(|| invalid(format!("{name} has no date: record the response by hand")))?;
+    let received = sent.with_timezone(&chrono_tz::Europe::London).date_naive();
+    let sender = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("an unknown sender")
+        .to_string();
+    let subject = message.subject().unwrap_or("(no subject)").to_string();
+    let text = message
+        .body_text(0)
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
+    let mut attachments = Vec::new();
+    for (n, part) in message.attachments().enumerate() {
+        let part_name = part
+            .attachment_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("attachment-{}", n + 1));
+        attachments.push((part_name, part.contents().to_vec()));
+    }
+    let mut details = format!("Email from {sender}: {subject}\n\n{text}");
+    if details.chars().count() > super::events::MAX_DETAILS {
+        details = details
+            .chars()
+            .take(super::events::MAX_DETAILS - 1)
+            .collect::<String>()
+            + "…";
+    }
+    let input = super::events::EventInput {
+        kind: "response".into(),
+        occurred_on: received.to_string(),
+        details: Some(details),
+        ..Default::default()
+    };
+    db::write(conn, |conn| {
+        let (event, _) = super::events::add(conn, calendars, caller, today, request_id, &input, now)
+            .map_err(|e| match e {
+                AppError::Invalid(problems) => invalid(format!(
+                    "The reply of {received} cannot be recorded as a response: {}",
+                    problems
+                        .iter()
+                        .map(|p| p.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+                other => other,
+            })?;
+        let mut documents = Vec::new();
+        let files = std::iter::once((name.to_string(), file.content.to_vec())).chain(attachments);
+        for (file_name, content) in files {
+            let part = UploadedFile {
+                file_name: Some(&file_name),
+                content: &content,
+                event_id: Some(event.id),
+            };
+            documents.push(upload(conn, caller, request_id, &part, max_bytes, now)?);
+        }
+        Ok(ImportedEmail { event, documents })
+    })
+}

@@ -55,6 +55,7 @@ routes! {
     post "/requests/{id}/events" => pages::events::add,
     post "/requests/{id}/events/remove-last" => pages::events::remove_last,
     post "/requests/{id}/documents" => pages::documents::upload,
+    post "/requests/{id}/import-email" => pages::documents::import_email,
     get "/documents/{id}" => pages::documents::download,
     get "/authorities" => pages::authorities::list,
     get "/authorities/new" => pages::authorities::new,

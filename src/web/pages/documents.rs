@@ -7,12 +7,15 @@ use serde_json::json;
 
 use super::events::page_again;
 use super::requests::PageForms;
-use super::{errors, is_form_error, see_other};
+use super::{errors, see_other};
 use crate::error::AppError;
 use crate::startup::AppState;
+use crate::tracker::audit::Caller;
+use crate::tracker::holidays::CalendarStore;
 use crate::tracker::{self, documents::UploadedFile};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db};
+use chrono::NaiveDate;
 
 /// Room for the form's other fields and the multipart framing around the file.
 const FORM_OVERHEAD: usize = 64 * 1024;
@@ -23,6 +26,57 @@ pub async fn upload(
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
+    receive(
+        state,
+        who,
+        path,
+        multipart,
+        |conn, _, caller, _, id, file, limit| {
+            tracker::documents::upload(conn, caller, id, file, limit, tracker::now()).map(|_| ())
+        },
+    )
+    .await
+}
+
+/// An authority's reply saved as an `.eml` file, recorded as a response with its documents.
+pub async fn import_email(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    receive(
+        state,
+        who,
+        path,
+        multipart,
+        |conn, calendars, caller, today, id, file, limit| {
+            tracker::documents::import_email(conn, calendars, caller, today, id, file, limit, tracker::now())
+                .map(|_| ())
+        },
+    )
+    .await
+}
+
+type Receiver = fn(
+    &mut crate::db::DbConnection,
+    &CalendarStore,
+    &Caller,
+    NaiveDate,
+    i32,
+    &UploadedFile<'_>,
+    usize,
+) -> Result<(), AppError>;
+
+/// Reads an upload form and hands its file to `use_case`; then the request's documents, or
+/// its page again with the error beside the file field.
+async fn receive(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    multipart: Multipart,
+    use_case: Receiver,
+) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
     let limit = state.settings.max_upload_bytes;
     let result = match who.upload(multipart, "file", limit + FORM_OVERHEAD).await {
@@ -32,7 +86,7 @@ pub async fn upload(
                 .field("event_id")
                 .filter(|e| !e.trim().is_empty())
                 .map(str::to_string);
-            with_db(&state, move |conn, _, _| {
+            with_db(&state, move |conn, calendars, today| {
                 let event_id = event_id
                     .map(|e| {
                         e.trim()
@@ -45,15 +99,15 @@ pub async fn upload(
                     content: &upload.file,
                     event_id,
                 };
-                tracker::documents::upload(conn, &caller, id, &file, limit, tracker::now())
+                use_case(conn, calendars, &caller, today, id, &file, limit)
             })
             .await
         }
         Err(error) => Err(error),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/requests/{id}#documents"))),
-        Err(error @ AppError::TooLarge(_)) | Err(error @ AppError::Invalid(_)) if is_form_error(&error) => {
+        Ok(()) => Ok(see_other(&format!("/requests/{id}#documents"))),
+        Err(error @ AppError::TooLarge(_)) | Err(error @ AppError::Invalid(_)) => {
             let mut messages = errors(&error);
             if let AppError::TooLarge(message) = &error {
                 messages.insert("file".into(), json!(message));
