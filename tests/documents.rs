@@ -29,16 +29,6 @@ fn count(app: &TestApp, table: &str) -> usize {
     app.snapshot()[table].len()
 }
 
-/// The ids of the documents listed on a request's page.
-fn listed(page: &str) -> Vec<i64> {
-    page.match_indices("href=\"/documents/")
-        .map(|(at, m)| {
-            let rest = &page[at + m.len()..];
-            rest[..rest.find('"').unwrap()].parse().unwrap()
-        })
-        .collect()
-}
-
 on_both_backends! {
     async fn a_document_is_stored_once_and_downloads_byte_for_byte(app) {
         let id = request(&app, "foia").await;
@@ -51,7 +41,7 @@ on_both_backends! {
         assert_eq!(count(&app, "blobs"), 1);
 
         let page = app.text(&format!("/requests/{id}")).await;
-        let documents = listed(&page);
+        let documents = support::document_ids(&page);
         assert_eq!(documents.len(), 2, "{page}");
         assert!(page.contains("HO reply 2026.pdf"));
         let response = app.get(&format!("/documents/{}", documents[0])).await;
@@ -83,7 +73,7 @@ on_both_backends! {
         let id = request(&app, "sar").await;
         app.upload(&format!("/requests/{id}/documents"), "my-file.pdf", pdf("personal"), &[]).await;
         let page = app.text(&format!("/requests/{id}")).await;
-        let document = listed(&page)[0];
+        let document = support::document_ids(&page)[0];
         for _ in 0..2 {
             assert_eq!(app.get(&format!("/documents/{document}")).await.status(), StatusCode::OK);
         }

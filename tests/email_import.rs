@@ -44,23 +44,18 @@ fn reply(pdf_name: &str, pdf: &[u8], csv: &[u8]) -> Vec<u8> {
         .formatted()
 }
 
-fn ids(page: &str) -> Vec<i64> {
-    page.match_indices("href=\"/documents/")
-        .map(|(at, m)| {
-            let rest = &page[at + m.len()..];
-            rest[..rest.find('"').unwrap()].parse().unwrap()
-        })
-        .collect()
+/// A FOIA request to the Home Office sent on 1 May 2026.
+async fn request(app: &support::TestApp) -> i64 {
+    let home_office = app.authority("Home Office").await;
+    app.create_request(json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
+        .await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 on_both_backends! {
     async fn an_emailed_reply_becomes_a_response_with_its_attachments(app) {
-        let home_office = app.authority("Home Office").await;
-        let id = app
-            .create_request(json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
-            .await["id"]
-            .as_i64()
-            .unwrap();
+        let id = request(&app).await;
         let mut pdf = b"%PDF-1.7\n".to_vec();
         pdf.extend(0..=255u8);
         let csv = b"quarter,returned\n2025Q4,14\n2026Q1,<5\n".to_vec();
@@ -79,7 +74,7 @@ on_both_backends! {
         for name in ["reply.eml", "figures.pdf", "table.csv"] {
             assert!(page.contains(name), "{name} listed");
         }
-        let documents = ids(&page);
+        let documents = support::document_ids(&page);
         assert_eq!(documents.len(), 3);
         let paths: Vec<String> = documents.iter().map(|d| format!("/documents/{d}")).collect();
         assert_eq!(app.get(&paths[0]).await.bytes().await.unwrap().to_vec(), eml);
@@ -96,12 +91,7 @@ on_both_backends! {
     }
 
     async fn an_email_with_a_disguised_attachment_is_refused_whole(app) {
-        let home_office = app.authority("Home Office").await;
-        let id = app
-            .create_request(json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
-            .await["id"]
-            .as_i64()
-            .unwrap();
+        let id = request(&app).await;
         let mut program = b"\x7fELF\x02\x01\x01\x00".to_vec();
         program.resize(128, 0);
         let eml = reply("figures.pdf", &program, b"a,b\n1,2\n");

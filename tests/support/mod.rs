@@ -568,6 +568,16 @@ macro_rules! on_both_backends {
     };
 }
 
+/// The ids of the documents a request's page links to, in the order listed.
+pub fn document_ids(page: &str) -> Vec<i64> {
+    page.match_indices("href=\"/documents/")
+        .map(|(at, m)| {
+            let rest = &page[at + m.len()..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
 /// A problem+json answer: its status, and the fields it names.
 pub async fn problem(response: Response) -> (StatusCode, Vec<String>, Value) {
     let status = response.status();
