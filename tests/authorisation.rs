@@ -430,6 +430,7 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             };
             case(NewRequest(k), Body::Email, writes(k, imported))
         }),
+        ("get", "/api/v1/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {
             let removed = if k == Kind::Draft {

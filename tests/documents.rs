@@ -50,6 +50,14 @@ on_both_backends! {
         assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"HO reply 2026.pdf\"");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         assert_eq!(response.bytes().await.unwrap().to_vec(), content);
+        // Through the API: listed on the request, downloaded by id.
+        let api = app.get_json(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(api["documents"][0]["filename"], "HO reply 2026.pdf");
+        assert_eq!(api["documents"][0]["content_type"], "application/pdf");
+        assert_eq!(api["documents"][0]["sha256"], foi_tracker::db::documents::sha256_hex(&content));
+        let by_api = app.get(&format!("/api/v1/documents/{}", api["documents"][0]["id"])).await;
+        assert_eq!(by_api.status(), StatusCode::OK);
+        assert_eq!(by_api.bytes().await.unwrap().to_vec(), content);
     }
 
     async fn a_program_named_pdf_is_refused_and_nothing_is_stored(app) {

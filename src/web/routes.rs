@@ -81,6 +81,7 @@ routes! {
     get "/api/v1/requests/{id}/events" => api::events::list,
     post "/api/v1/requests/{id}/events" => api::events::add,
     delete "/api/v1/requests/{id}/events/last" => api::events::remove_last,
+    get "/api/v1/documents/{id}" => api::documents::download,
     get "/api/v1/authorities" => api::authorities::list,
     post "/api/v1/authorities" => api::authorities::create,
     get "/api/v1/authorities/{id}" => api::authorities::read,

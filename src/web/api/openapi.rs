@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, events, requests};
+use super::{authorities, calculator, documents, events, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use super::{authorities, calculator, events, requests};
         events::list,
         events::add,
         events::remove_last,
+        documents::download,
         authorities::list,
         authorities::create,
         authorities::read,
@@ -33,6 +34,7 @@ use super::{authorities, calculator, events, requests};
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
+        (name = "documents", description = "The files that came with a request's events"),
         (name = "authorities", description = "Public authorities"),
         (name = "deadlines", description = "The deadline calculator"),
         (name = "meta", description = "This document")

@@ -46,6 +46,10 @@ pub struct RequestJson {
     /// single request only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related: Option<Vec<Related>>,
+    /// The files that came with its events (on a single request only); download each from
+    /// `/api/v1/documents/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<crate::db::documents::Document>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -56,6 +60,7 @@ fn json_of(
     tags: Vec<String>,
     schedule: Schedule,
     related: Option<Vec<Related>>,
+    documents: Option<Vec<crate::db::documents::Document>>,
 ) -> RequestJson {
     RequestJson {
         id: request.id,
@@ -73,6 +78,7 @@ fn json_of(
         overdue: schedule.overdue,
         schedule,
         related,
+        documents,
         created_at: request.created_at,
         updated_at: request.updated_at,
     }
@@ -93,6 +99,7 @@ fn detail_json(detail: requests::RequestDetail) -> RequestJson {
         detail.tags,
         detail.schedule,
         Some(detail.related),
+        Some(detail.documents),
     )
 }
 
@@ -132,7 +139,7 @@ pub async fn list(
                 name: s.authority.0.clone(),
                 short_name: s.authority.1.clone(),
             };
-            json_of(&s.request, authority, s.tags, s.schedule, None)
+            json_of(&s.request, authority, s.tags, s.schedule, None, None)
         })
         .collect();
     Ok(HttpResponse::Ok().json(RequestList {

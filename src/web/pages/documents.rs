@@ -134,13 +134,18 @@ pub async fn download(
         tracker::documents::download(conn, &caller, id, tracker::now())
     })
     .await?;
+    Ok(attachment(&document, bytes))
+}
+
+/// A document's bytes as a download of the type it was stored as, never cached.
+pub fn attachment(document: &crate::db::documents::Document, bytes: Vec<u8>) -> HttpResponse {
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![DispositionParam::Filename(document.filename.clone())],
     };
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type(document.content_type.clone())
         .insert_header(disposition)
         .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+        .body(bytes)
 }
