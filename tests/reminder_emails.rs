@@ -416,6 +416,29 @@ on_both_backends! {
         assert_eq!(messages[0].subject(), Some("Today: Response due: Figures"));
     }
 
+    async fn a_holiday_import_that_moves_a_deadline_re_plans_its_reminders(app) {
+        let id = request(&app, "Figures").await;
+        let key = |due: &str, stage: &str| format!("request/{id}/response/{due}/{stage}/user/1");
+        assert_eq!(outbox(&app).get(&key("2026-06-02", "before_1")).map(|s| s.0.as_str()), Some("pending"));
+        // A bank holiday proclaimed for Friday 29 May: the response is now due on 3 June, and
+        // on 1 June it is 5 working days away or less.
+        let mut file: serde_json::Value = serde_json::from_str(include_str!("../data/bank-holidays.json")).unwrap();
+        file["england-and-wales"]["events"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"title": "Proclaimed bank holiday", "date": "2026-05-29", "notes": "", "bunting": true}));
+        let admin = app.admin().await;
+        let response = admin.upload("/admin/holidays", "bank-holidays.json", file.to_string().into_bytes(), &[]).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        let stored = outbox(&app);
+        assert_eq!(stored.get(&key("2026-06-02", "before_1")).map(|s| s.0.as_str()), Some("cancelled"), "{stored:?}");
+        assert_eq!(stored.get(&key("2026-06-03", "before_5")).map(|s| s.0.as_str()), Some("pending"), "{stored:?}");
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        let messages = written(&app);
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].subject(), Some("Response due by Wed 3 Jun 2026: Figures"));
+    }
+
     async fn coordinators_retry_failed_reminders_from_the_outbox_page(app) {
         request(&app, "Figures").await;
         remind(&app, Some("smtp://127.0.0.1:9"), &["--today", "2026-06-01"]).await;
