@@ -77,27 +77,25 @@ impl Mailer {
 
     /// Sends one message; the error is kept in the outbox, so it says what failed in words.
     pub fn send(&self, from: &str, email: &Email) -> Result<(), String> {
-        if let Mailer::Memory(sent) = self {
-            sent.lock()
-                .map_err(|_| "the memory mailer is poisoned")?
-                .push(email.clone());
-            return Ok(());
-        }
-        let message = build(from, email)?;
         match self {
+            Mailer::Memory(sent) => {
+                sent.lock()
+                    .map_err(|_| "the memory mailer is poisoned")?
+                    .push(email.clone());
+                Ok(())
+            }
             Mailer::Smtp(transport) => transport
-                .send(&message)
+                .send(&build(from, email)?)
                 .map(|_| ())
                 .map_err(|e| format!("the SMTP server did not take the message: {e}")),
             Mailer::Files(dir) => {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| format!("cannot create the mail folder {}: {e}", dir.display()))?;
                 FileTransport::new(dir)
-                    .send(&message)
+                    .send(&build(from, email)?)
                     .map(|_| ())
                     .map_err(|e| format!("cannot write the message into {}: {e}", dir.display()))
             }
-            Mailer::Memory(_) => unreachable!("handled above"),
         }
     }
 }

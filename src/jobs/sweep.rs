@@ -277,16 +277,17 @@ pub fn owed(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Vec<NewNotice>, AppError> {
-    let open = store::open_deadlines(conn, request_id)?;
-    if open.is_empty() {
+    let owing: Vec<_> = store::open_deadlines(conn, request_id)?
+        .into_iter()
+        .filter_map(|deadline| plan(&deadline.facts, today, calendar).map(|notice| (deadline, notice)))
+        .collect();
+    // Most re-plans, one per recorded event, find nothing owed: then no one need be read.
+    if owing.is_empty() {
         return Ok(Vec::new());
     }
     let recipients = store::recipients(conn)?;
     let mut notices = Vec::new();
-    for deadline in &open {
-        let Some(notice) = plan(&deadline.facts, today, calendar) else {
-            continue;
-        };
+    for (deadline, notice) in owing {
         let owner = deadline.owner_id.and_then(|id| recipients.by_id.get(&id));
         let coordinators = recipients
             .coordinators
