@@ -307,6 +307,17 @@ const BYSTANDER: &str = "bystander@coalition.example";
 const NEW_PASSWORD: &str = "another horse battery staple";
 const AUTHORITY: &str = "Fixture Authority";
 
+/// A complaint to the regulator, before any response is overdue.
+const LETTER: &[(&str, &str)] = &[
+    ("kind", "regulator_complaint"),
+    ("sent_on", "2026-05-29"),
+    ("to", "ICO"),
+    ("subject", "Complaint"),
+    ("body", "The response is overdue."),
+    ("action", "send"),
+];
+const LETTER_JSON: &str = r#"{"kind": "regulator_complaint", "sent_on": "2026-05-29", "to": "ICO", "subject": "Complaint", "body": "The response is overdue."}"#;
+
 /// The authorisation matrix: every route in ROUTES must have an arm.
 fn expectations(method: &str, path: &str) -> Vec<Case> {
     use Target::*;
@@ -430,6 +441,17 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             };
             case(NewRequest(k), Body::Email, writes(k, imported))
         }),
+        ("get", "/requests/{id}/letters" | "/api/v1/requests/{id}/letters") => {
+            each_kind(|k| case(Request(k), Body::None, writes(k, OK)))
+        }
+        // No response is overdue yet, so there is nothing to complain of: the form again, to
+        // those who may send it (tests/appeals.rs sends letters that can be).
+        ("post", "/requests/{id}/letters") => {
+            each_kind(|k| case(NewRequest(k), Body::Form(LETTER), writes(k, CONFLICT)))
+        }
+        ("post", "/api/v1/requests/{id}/letters") => {
+            each_kind(|k| case(NewRequest(k), Body::Json(LETTER_JSON), writes(k, CONFLICT)))
+        }
         ("get", "/api/v1/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {

@@ -67,7 +67,7 @@ on_both_backends! {
             (json!({"kind": "response", "occurred_on": "2026-05-28", "outcome": "refused", "grounds": ["eir-r12-5-a"]}), "grounds", "EIR reg 12(5)(a) is not a ground under FOIA"),
             (json!({"kind": "response", "occurred_on": "2026-05-28", "outcome": "refused"}), "grounds", "Name the grounds the authority cited for \"Refused\""),
             (json!({"kind": "response", "occurred_on": "2026-05-28", "outcome": "lost"}), "outcome", "Outcome must be one of granted, partly_granted"),
-            (json!({"kind": "note", "occurred_on": "2026-05-28", "outcome": "granted"}), "outcome", "Only a response has an outcome"),
+            (json!({"kind": "note", "occurred_on": "2026-05-28", "outcome": "granted"}), "outcome", "A note has no outcome: only a response or a decision has one"),
             (json!({"kind": "response", "occurred_on": "2026-05-28", "grounds": ["foia-s40-2"]}), "outcome", "Give the response's outcome"),
             (json!({"kind": "response", "occurred_on": "2026-05-28", "outcome": "refused", "grounds": ["foia-s12-1"], "public_interest_test": true}), "public_interest_test", "A public interest test weighs a qualified exemption"),
             (json!({"kind": "response", "occurred_on": "2026-05-28", "outcome": "granted", "promised_on": "30/09/2026"}), "promised_on", "Promised date must be a date"),

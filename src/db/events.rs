@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::schema::events;
 use super::{closed, last_insert_id, DbConnection};
+use crate::domain::appeal::{AppealDetails, Stage};
 use crate::domain::timeline::{Event, EventKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -22,6 +23,9 @@ pub struct EventRecord {
     /// For a response: how it answered, if that was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<super::responses::ResponseRecord>,
+    /// For an event of an appeal stage: its references and, for a decision, its outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealDetails>,
 }
 
 impl EventRecord {
@@ -31,6 +35,7 @@ impl EventRecord {
             kind: self.kind,
             date: self.occurred_on,
             extended_to: self.extended_to,
+            promised_on: self.response.as_ref().and_then(|r| r.promised_on),
         }
     }
 }
@@ -60,6 +65,7 @@ impl TryFrom<Row> for EventRecord {
             details: row.details,
             recorded_at: row.recorded_at,
             response: None,
+            appeal: None,
         })
     }
 }
@@ -74,20 +80,32 @@ pub fn for_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<
         .into_iter()
         .map(EventRecord::try_from)
         .collect::<QueryResult<Vec<_>>>()?;
-    with_responses(conn, records.iter_mut())?;
+    with_details(conn, records.iter_mut())?;
     Ok(records)
 }
 
-/// Fills in the response of each response event, in one pass.
-fn with_responses<'a>(
+/// Fills in how each response answered and each appeal stage's references and outcome.
+fn with_details<'a>(
     conn: &mut DbConnection,
     records: impl Iterator<Item = &'a mut EventRecord>,
 ) -> QueryResult<()> {
-    let mut responses: Vec<&'a mut EventRecord> = records.filter(|r| r.kind == EventKind::Response).collect();
-    let ids: Vec<i32> = responses.iter().map(|r| r.id).collect();
-    let mut found = super::responses::for_events(conn, &ids)?;
-    for record in &mut responses {
-        record.response = found.remove(&record.id);
+    let mut records: Vec<&'a mut EventRecord> = records
+        .filter(|r| r.kind == EventKind::Response || Stage::of(r.kind).is_some())
+        .collect();
+    let ids = |kind_matches: &dyn Fn(EventKind) -> bool| -> Vec<i32> {
+        records
+            .iter()
+            .filter(|r| kind_matches(r.kind))
+            .map(|r| r.id)
+            .collect()
+    };
+    let response_ids = ids(&|k| k == EventKind::Response);
+    let appeal_ids = ids(&|k| Stage::of(k).is_some());
+    let mut responses = super::responses::for_events(conn, &response_ids)?;
+    let mut appeals = super::appeals::for_events(conn, &appeal_ids)?;
+    for record in &mut records {
+        record.response = responses.remove(&record.id);
+        record.appeal = appeals.remove(&record.id);
     }
     Ok(())
 }
@@ -104,7 +122,7 @@ pub fn for_requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         let record = EventRecord::try_from(row)?;
         map.entry(record.request_id).or_default().push(record);
     }
-    with_responses(conn, map.values_mut().flatten())?;
+    with_details(conn, map.values_mut().flatten())?;
     Ok(map)
 }
 
@@ -139,7 +157,7 @@ pub fn last_recorded(conn: &mut DbConnection, request_id: i32) -> QueryResult<Op
         .map(EventRecord::try_from)
         .transpose()?;
     let mut last = last;
-    with_responses(conn, last.iter_mut())?;
+    with_details(conn, last.iter_mut())?;
     Ok(last)
 }
 

@@ -10,12 +10,14 @@ pub use connection::{
 };
 
 pub mod accounts;
+pub mod appeals;
 pub mod audit;
 pub mod authorities;
 pub mod deadlines;
 pub mod documents;
 pub mod events;
 pub mod feeds;
+pub mod history;
 pub mod holidays;
 pub mod reminders;
 pub mod requests;

@@ -322,6 +322,14 @@ fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQ
     query
 }
 
+/// The ids of every request the filter keeps, in order.
+pub fn ids_of(conn: &mut DbConnection, filter: &RequestFilter, today: NaiveDate) -> QueryResult<Vec<i32>> {
+    filtered(filter, today)
+        .order(requests::id)
+        .select(requests::id)
+        .load(conn)
+}
+
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -281,13 +281,27 @@ diesel::joinable!(events -> requests (request_id));
 diesel::joinable!(deadlines -> requests (request_id));
 diesel::joinable!(outbox -> requests (request_id));
 diesel::joinable!(documents -> requests (request_id));
+diesel::table! {
+    appeals (event_id) {
+        event_id -> Integer,
+        request_id -> Integer,
+        stage -> Text,
+        reference -> Nullable<Text>,
+        decision_reference -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(documents -> blobs (blob_sha256));
+diesel::joinable!(appeals -> events (event_id));
 diesel::joinable!(responses -> events (event_id));
 diesel::joinable!(response_grounds -> responses (event_id));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(reminder_preferences -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    appeals,
     authorities,
     requests,
     request_tags,

@@ -16,10 +16,13 @@ macro_rules! closed_enum {
 }
 
 pub mod account;
+pub mod appeal;
 pub mod authority;
 pub mod calendar;
 pub mod document;
 pub mod exemptions;
+pub mod history;
+pub mod letter;
 pub mod regime;
 pub mod reminders;
 pub mod request;

@@ -223,6 +223,8 @@ pub fn counting_calendar(regime: Regime, kind: DeadlineKind) -> CalendarKind {
         DeadlineKind::TribunalAppeal => regime.tribunal_appeal(),
         // Both onward appeals count in the tribunal's calendar.
         DeadlineKind::OnwardAppeal => regime.onward_appeal(false),
+        // The authority's own date, late by the working days of its own calendar.
+        DeadlineKind::Promised => None,
     };
     rule.map_or(regime.calendar(), |rule| rule.calendar)
 }
@@ -533,6 +535,13 @@ pub fn next_step(kind: DeadlineKind, stage: Stage) -> &'static str {
         (InternalReviewResponse, Stage::Missed { .. }) => {
             "The review is late: complain to the regulator (the ICO, or the Scottish Information \
              Commissioner for FOISA and EI(S)R) without waiting further. Record the outcome when it arrives."
+        }
+        (Promised, Stage::Missed { .. }) => {
+            "The date the authority promised has passed: remind it in writing of its promise and, if the \
+             information is still withheld, ask for an internal review. Record the answer when it arrives."
+        }
+        (Promised, _) => {
+            "Nothing to do yet. Record the answer or the publication as soon as it arrives."
         }
         (InternalReviewResponse, _) => {
             "Nothing to do yet. Record the review's outcome as soon as it arrives: the complaint \

@@ -64,6 +64,9 @@ closed_enum! {
         RegulatorComplaint,
         TribunalAppeal,
         OnwardAppeal,
+        /// A date the authority itself promised in a response: a publication under s.22, or
+        /// the rest of the answer.
+        Promised,
     }
 }
 
@@ -137,7 +140,9 @@ impl Status {
 impl DeadlineKind {
     pub fn party(self) -> Party {
         match self {
-            DeadlineKind::Response | DeadlineKind::InternalReviewResponse => Party::Authority,
+            DeadlineKind::Response | DeadlineKind::InternalReviewResponse | DeadlineKind::Promised => {
+                Party::Authority
+            }
             _ => Party::Requester,
         }
     }
@@ -152,6 +157,7 @@ impl DeadlineKind {
             DeadlineKind::RegulatorComplaint => EventKind::RegulatorComplaint,
             DeadlineKind::TribunalAppeal => EventKind::TribunalAppeal,
             DeadlineKind::OnwardAppeal => EventKind::OnwardAppeal,
+            DeadlineKind::Promised => EventKind::Response,
         }
     }
 
@@ -165,6 +171,7 @@ impl DeadlineKind {
             DeadlineKind::RegulatorComplaint => "Complain to the regulator",
             DeadlineKind::TribunalAppeal => "Appeal to the tribunal",
             DeadlineKind::OnwardAppeal => "Ask permission to appeal onward",
+            DeadlineKind::Promised => "Promised answer due",
         }
     }
 }
@@ -177,6 +184,9 @@ pub struct Event {
     /// For an extension: the date the authority gave, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_to: Option<NaiveDate>,
+    /// For a response: a date the authority promised for a publication or the rest of the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promised_on: Option<NaiveDate>,
 }
 
 impl Event {
@@ -185,6 +195,7 @@ impl Event {
             kind,
             date,
             extended_to: None,
+            promised_on: None,
         }
     }
 }
@@ -268,7 +279,7 @@ pub enum TimelineError {
     Invalid {
         kind: EventKind,
         date: NaiveDate,
-        /// The part of the event at fault: "kind" or "extended_to".
+        /// The part of the event at fault: "kind", "extended_to" or "promised_on".
         field: &'static str,
         reason: String,
     },

@@ -9,12 +9,14 @@ use super::input::{names, Fields};
 use super::requests::{readable, reindex, writable};
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
+use crate::domain::appeal::{self, AppealDetails, AppealOutcome, Stage};
 use crate::domain::regime::Regime;
 use crate::domain::response::{self, Outcome, ResponseDetails};
 use crate::domain::timeline::{Event, EventKind, Schedule};
 use crate::error::AppError;
 
 pub const MAX_DETAILS: usize = 10_000;
+const MAX_REFERENCE: usize = 100;
 
 /// An event as the audit trail records it: a subject access request's details by name only.
 fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
@@ -27,6 +29,9 @@ fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
             "outcome": response.outcome, "grounds": response.grounds,
             "public_interest_test": response.public_interest_test, "promised_on": response.promised_on,
         });
+    }
+    if let Some(appeal) = &event.appeal {
+        value["appeal"] = serde_json::json!(appeal);
     }
     audit::of_request_kind(regime, value, &["details"])
 }
@@ -46,6 +51,9 @@ pub struct EventInput {
     pub details: Option<String>,
     /// For a response, how it answered: granted, partly_granted, refused, not_held,
     /// neither_confirm_nor_deny, info_accessible_elsewhere or withdrawn_by_authority.
+    /// For an internal review response: upheld, partly_overturned or overturned; for the
+    /// regulator's decision: complaint_upheld, partly_upheld, not_upheld or informally_resolved;
+    /// for the tribunal's: allowed, partly_allowed, dismissed or withdrawn.
     pub outcome: Option<String>,
     /// For a response, the grounds it cited, as catalogue ids (e.g. foia-s40-2), in order.
     #[serde(default)]
@@ -55,15 +63,76 @@ pub struct EventInput {
     pub public_interest_test: bool,
     /// For a response, a date the authority promised (a publication, a later answer).
     pub promised_on: Option<String>,
+    /// For an appeal stage's event: the authority's review reference, the regulator's case
+    /// reference (IC-…), or the tribunal's appeal number (EA/2023/0453).
+    pub reference: Option<String>,
+    /// For the regulator's decision: the decision notice's reference.
+    pub decision_reference: Option<String>,
+}
+
+/// What an event says beyond its kind and date: how a response answered, or an appeal
+/// stage's references and outcome.
+#[derive(Debug, Default)]
+struct EventDetails {
+    response: Option<ResponseDetails>,
+    appeal: Option<AppealDetails>,
 }
 
 impl EventInput {
-    /// How the response answered, checked against the catalogue of `regime`'s law; `None` for
-    /// an event that says nothing of it.
-    fn response(&self, kind: EventKind, regime: Regime) -> Result<Option<ResponseDetails>, AppError> {
+    /// How a response answered, checked against the catalogue of `regime`'s law, or an appeal
+    /// stage's references and outcome; neither for an event that says nothing of them.
+    fn details(&self, kind: EventKind, regime: Regime) -> Result<EventDetails, AppError> {
         let mut f = Fields::new();
         let promised_on = f.optional_date("promised_on", "Promised date", self.promised_on.as_deref(), None);
+        let reference = f.optional_text("reference", "Reference", self.reference.as_deref(), MAX_REFERENCE);
+        let decision_reference = f.optional_text(
+            "decision_reference",
+            "Decision notice reference",
+            self.decision_reference.as_deref(),
+            MAX_REFERENCE,
+        );
         let outcome = self.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        let mut details = EventDetails::default();
+        if kind != EventKind::Response {
+            if !self.grounds.is_empty() || self.public_interest_test || promised_on.is_some() {
+                f.error("kind", "Only a response cites grounds or promises a date");
+            }
+            let outcome: Option<AppealOutcome> = match outcome {
+                Some(outcome) if Stage::of(kind).is_some() => {
+                    f.closed("outcome", "Outcome", outcome, &names::<AppealOutcome>())
+                }
+                Some(_) => {
+                    f.error(
+                        "outcome",
+                        format!(
+                            "A {} has no outcome: only a response or a decision has one",
+                            kind.label().to_lowercase()
+                        ),
+                    );
+                    None
+                }
+                None => None,
+            };
+            if !f.has_error("outcome") && !f.has_error("reference") && !f.has_error("decision_reference") {
+                match appeal::check(
+                    regime,
+                    kind,
+                    reference.as_deref(),
+                    decision_reference.as_deref(),
+                    outcome,
+                ) {
+                    Ok(appeal) => details.appeal = appeal,
+                    Err(problems) => problems.into_iter().for_each(|p| f.error(p.field, p.message)),
+                }
+            }
+            return f.finish(details);
+        }
+        if reference.is_some() || decision_reference.is_some() {
+            f.error(
+                "reference",
+                "A response has no appeal reference: give the authority's reference on the request",
+            );
+        }
         let Some(outcome) = outcome else {
             if !self.grounds.is_empty() || self.public_interest_test || promised_on.is_some() {
                 f.error(
@@ -71,12 +140,9 @@ impl EventInput {
                     "Give the response's outcome with its grounds and dates",
                 );
             }
-            return f.finish(None);
+            return f.finish(details);
         };
         let outcome: Option<Outcome> = f.closed("outcome", "Outcome", outcome, &names::<Outcome>());
-        if kind != EventKind::Response {
-            f.error("outcome", "Only a response has an outcome");
-        }
         let grounds =
             match outcome.map(|o| response::check(regime, o, &self.grounds, self.public_interest_test)) {
                 Some(Ok(grounds)) => grounds,
@@ -88,7 +154,7 @@ impl EventInput {
                 }
                 None => Vec::new(),
             };
-        let details = outcome.map(|outcome| ResponseDetails {
+        details.response = outcome.map(|outcome| ResponseDetails {
             outcome,
             grounds,
             public_interest_test: self.public_interest_test,
@@ -114,6 +180,7 @@ impl EventInput {
                 kind,
                 date,
                 extended_to,
+                promised_on: None,
             },
             details,
         ))
@@ -143,11 +210,12 @@ pub fn add(
     input: &EventInput,
     now: NaiveDateTime,
 ) -> Result<(EventRecord, Schedule), AppError> {
-    let (event, details) = input.validate(today)?;
+    let (mut event, details) = input.validate(today)?;
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let request = writable(conn, caller, request_id)?;
-        let response = input.response(event.kind, request.regime)?;
+        let EventDetails { response, appeal } = input.details(event.kind, request.regime)?;
+        event.promised_on = response.as_ref().and_then(|r| r.promised_on);
         let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .map(EventRecord::event)
@@ -157,6 +225,9 @@ pub fn add(
         let id = events::insert(conn, request_id, &event, &details, now)?;
         if let Some(response) = &response {
             crate::db::responses::insert(conn, id, request_id, response, now)?;
+        }
+        if let Some(appeal) = &appeal {
+            crate::db::appeals::insert(conn, id, request_id, appeal, now)?;
         }
         if event.kind == EventKind::Received && request.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;

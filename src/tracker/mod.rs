@@ -10,8 +10,10 @@ pub mod demo;
 pub mod documents;
 pub mod events;
 pub mod feeds;
+pub mod history;
 pub mod holidays;
 pub mod input;
+pub mod letters;
 pub mod requests;
 pub mod sessions;
 

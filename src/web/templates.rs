@@ -51,6 +51,10 @@ fn label_of(set: &str, value: &str) -> String {
             .parse::<crate::domain::response::Outcome>()
             .ok()
             .map(|o| o.label().to_string()),
+        "appeal_outcome" => value
+            .parse::<crate::domain::appeal::AppealOutcome>()
+            .ok()
+            .map(|o| o.label().to_string()),
         _ => None,
     };
     text.unwrap_or_else(|| value.to_string())

@@ -520,6 +520,7 @@ impl TestApp {
             ("blobs", "SELECT sha256 || '|' || size FROM blobs ORDER BY sha256"),
             ("responses", "SELECT event_id || '|' || outcome || '|' || COALESCE(CAST(promised_on AS TEXT), '') FROM responses ORDER BY event_id"),
             ("response_grounds", "SELECT event_id || '|' || position || '|' || ground FROM response_grounds ORDER BY event_id, position"),
+            ("appeals", "SELECT event_id || '|' || stage || '|' || COALESCE(reference, '') || '|' || COALESCE(decision_reference, '') || '|' || COALESCE(outcome, '') FROM appeals ORDER BY event_id"),
             ("documents", "SELECT id || '|' || request_id || '|' || blob_sha256 || '|' || filename FROM documents ORDER BY id"),
         ];
         for (table, query) in queries {

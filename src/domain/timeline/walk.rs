@@ -259,6 +259,13 @@ impl<'a> Walk<'a> {
                 "only an extension carries an extended date",
             ));
         }
+        if e.promised_on.is_some() && e.kind != K::Response {
+            return Err(invalid(
+                e,
+                "promised_on",
+                "only a response carries a promised date",
+            ));
+        }
         if e.kind == K::Note {
             return Ok(());
         }
@@ -437,6 +444,54 @@ impl<'a> Walk<'a> {
     }
 
     fn response(&mut self, e: &Event) -> Result<(), TimelineError> {
+        // A later response is what the earlier one promised, on time or late.
+        self.settle_kind(DeadlineKind::Promised, Settle::By(e.kind, e.date))?;
+        if let Some(promised) = e.promised_on {
+            self.open_promise(e, promised)?;
+        }
+        self.first_or_later_response(e)
+    }
+
+    /// A date the authority set itself: not the law's, but the date the requester was told to
+    /// wait for, so it is held to it like a deadline.
+    fn open_promise(&mut self, e: &Event, promised: NaiveDate) -> Result<(), TimelineError> {
+        if promised <= e.date {
+            return Err(invalid(
+                e,
+                "promised_on",
+                format!(
+                    "the promised date must come after the response of {}",
+                    long(e.date)
+                ),
+            ));
+        }
+        let rule = Rule {
+            period: Period::Days { days: 0, roll: false },
+            calendar: self.regime.calendar(),
+            text: "on the date the authority promised",
+            source: "the authority's response",
+            statutory: false,
+        };
+        self.open.push(Open {
+            kind: DeadlineKind::Promised,
+            from: e.date,
+            due: promised,
+            latest: None,
+            text: format!(
+                "Due on {}, the date the authority promised in its response of {}. The law sets no such date: the authority set it itself.",
+                long(promised),
+                long(e.date)
+            ),
+            rule,
+            skipped: Vec::new(),
+            original_due: None,
+            beyond_ico_norm: false,
+            late_extension: false,
+        });
+        Ok(())
+    }
+
+    fn first_or_later_response(&mut self, e: &Event) -> Result<(), TimelineError> {
         let regime = self.regime;
         if let Some(mut clock) = self.clock.take() {
             let paused = clock.paused.take();

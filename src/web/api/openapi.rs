@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, documents, events, requests};
+use super::{authorities, calculator, documents, events, letters, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,8 @@ use super::{authorities, calculator, documents, events, requests};
         events::add,
         events::remove_last,
         documents::download,
+        letters::list,
+        letters::send,
         authorities::list,
         authorities::create,
         authorities::read,
@@ -35,6 +37,7 @@ use super::{authorities, calculator, documents, events, requests};
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
         (name = "documents", description = "The files that came with a request's events"),
+        (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),
         (name = "deadlines", description = "The deadline calculator"),
         (name = "meta", description = "This document")

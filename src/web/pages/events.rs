@@ -25,6 +25,8 @@ pub struct EventForm {
     /// "on" when the box is ticked.
     pub public_interest_test: String,
     pub promised_on: String,
+    pub reference: String,
+    pub decision_reference: String,
 }
 
 impl EventForm {
@@ -39,6 +41,8 @@ impl EventForm {
             grounds: self.grounds.clone(),
             public_interest_test: !self.public_interest_test.is_empty(),
             promised_on: some(&self.promised_on),
+            reference: some(&self.reference),
+            decision_reference: some(&self.decision_reference),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod events;
 pub mod health;
 pub mod holidays;
+pub mod letters;
 pub mod links;
 pub mod outbox;
 pub mod requests;

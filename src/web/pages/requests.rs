@@ -256,6 +256,7 @@ pub struct PageForms {
 }
 
 pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
+    use crate::domain::appeal::Stage;
     use crate::domain::exemptions;
     use crate::domain::response::Outcome;
     let event_kinds: Vec<Value> = <EventKind as strum::VariantArray>::VARIANTS
@@ -274,10 +275,21 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
             .as_array()
             .is_some_and(|grounds| grounds.iter().any(|g| g == value))
     };
-    let outcomes: Vec<Value> = <Outcome as strum::VariantArray>::VARIANTS
+    let option = |value: String, text: &str| json!({"selected": event["outcome"] == value, "value": value, "text": text});
+    let mut outcomes: Vec<Value> = vec![json!({
+        "label": "A response",
+        "options": <Outcome as strum::VariantArray>::VARIANTS.iter().map(|o| option(o.to_string(), o.label())).collect::<Vec<_>>(),
+    })];
+    let regime = detail.request.regime;
+    for stage in <Stage as strum::VariantArray>::VARIANTS
         .iter()
-        .map(|o| json!({"value": o.to_string(), "text": o.label(), "selected": event["outcome"] == o.to_string()}))
-        .collect();
+        .filter(|s| !s.outcomes().is_empty())
+    {
+        outcomes.push(json!({
+            "label": format!("{}: the decision", stage.name(regime)),
+            "options": stage.outcomes().iter().map(|o| option(o.to_string(), o.label())).collect::<Vec<_>>(),
+        }));
+    }
     let grounds: Vec<Value> = exemptions::for_regime(detail.request.regime)
         .map(|g| json!({"value": g.id, "text": format!("{}: {}", g.citation, g.title), "selected": chosen(g.id)}))
         .collect();

@@ -1,0 +1,159 @@
+//! What the refusal history and the exports read: for the requests a filter keeps, a handful
+//! of queries per few thousand requests, whatever their events.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{appeals, deadlines, events, requests, response_grounds, responses};
+use super::DbConnection;
+
+/// Ids per query: well under both backends' limits on bound parameters.
+const CHUNK: usize = 5_000;
+
+/// Runs `query` on each chunk of `ids` and joins the rows, in chunk order.
+fn chunked<T>(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    mut query: impl FnMut(&mut DbConnection, &[i32]) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        rows.extend(query(conn, chunk)?);
+    }
+    Ok(rows)
+}
+
+/// (id, authority_id, regime, organisation_id, title, reference, status)
+pub type RequestRow = (i32, i32, String, i32, String, Option<String>, String);
+
+pub fn requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<RequestRow>> {
+    chunked(conn, ids, |conn, chunk| {
+        requests::table
+            .filter(requests::id.eq_any(chunk))
+            .order(requests::id)
+            .select((
+                requests::id,
+                requests::authority_id,
+                requests::regime,
+                requests::organisation_id,
+                requests::title,
+                requests::reference,
+                requests::status,
+            ))
+            .load(conn)
+    })
+}
+
+/// (id, request_id, kind, occurred_on, extended_to, details, recorded_at), by request and date.
+pub type EventRow = (
+    i32,
+    i32,
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    String,
+    NaiveDateTime,
+);
+
+/// The events of the requests; only those of `kinds` if any are given.
+pub fn events(conn: &mut DbConnection, ids: &[i32], kinds: &[&str]) -> QueryResult<Vec<EventRow>> {
+    chunked(conn, ids, |conn, chunk| {
+        let mut query = events::table
+            .filter(events::request_id.eq_any(chunk))
+            .into_boxed();
+        if !kinds.is_empty() {
+            query = query.filter(events::kind.eq_any(kinds.to_vec()));
+        }
+        query
+            .order((events::request_id, events::occurred_on, events::id))
+            .select((
+                events::id,
+                events::request_id,
+                events::kind,
+                events::occurred_on,
+                events::extended_to,
+                events::details,
+                events::recorded_at,
+            ))
+            .load(conn)
+    })
+}
+
+/// (event_id, request_id, outcome, public_interest_test, promised_on)
+pub type ResponseRow = (i32, i32, String, bool, Option<NaiveDate>);
+
+pub fn responses(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<ResponseRow>> {
+    chunked(conn, ids, |conn, chunk| {
+        responses::table
+            .filter(responses::request_id.eq_any(chunk))
+            .order(responses::event_id)
+            .select((
+                responses::event_id,
+                responses::request_id,
+                responses::outcome,
+                responses::public_interest_test,
+                responses::promised_on,
+            ))
+            .load(conn)
+    })
+}
+
+/// (event_id, ground), in the order each response cited them.
+pub fn grounds(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<(i32, String)>> {
+    chunked(conn, ids, |conn, chunk| {
+        response_grounds::table
+            .inner_join(responses::table)
+            .filter(responses::request_id.eq_any(chunk))
+            .order((response_grounds::event_id, response_grounds::position))
+            .select((response_grounds::event_id, response_grounds::ground))
+            .load(conn)
+    })
+}
+
+/// (event_id, request_id, stage, reference, decision_reference, outcome)
+pub type AppealRow = (i32, i32, String, Option<String>, Option<String>, Option<String>);
+
+pub fn appeals(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<AppealRow>> {
+    chunked(conn, ids, |conn, chunk| {
+        appeals::table
+            .filter(appeals::request_id.eq_any(chunk))
+            .order(appeals::event_id)
+            .select((
+                appeals::event_id,
+                appeals::request_id,
+                appeals::stage,
+                appeals::reference,
+                appeals::decision_reference,
+                appeals::outcome,
+            ))
+            .load(conn)
+    })
+}
+
+/// The last response deadline of each request: (request_id, due, settled_state).
+pub fn response_deadlines(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<Vec<(i32, NaiveDate, Option<String>)>> {
+    let rows: Vec<(i32, i32, NaiveDate, Option<String>)> = chunked(conn, ids, |conn, chunk| {
+        deadlines::table
+            .filter(deadlines::request_id.eq_any(chunk))
+            .filter(deadlines::kind.eq("response"))
+            .order((deadlines::request_id, deadlines::position))
+            .select((
+                deadlines::request_id,
+                deadlines::position,
+                deadlines::due,
+                deadlines::settled_state,
+            ))
+            .load(conn)
+    })?;
+    let mut last: Vec<(i32, NaiveDate, Option<String>)> = Vec::new();
+    for (request_id, _, due, state) in rows {
+        match last.last_mut() {
+            Some(previous) if previous.0 == request_id => *previous = (request_id, due, state),
+            _ => last.push((request_id, due, state)),
+        }
+    }
+    Ok(last)
+}

@@ -1,0 +1,462 @@
+//! The refusal history: per authority and period, how requests were answered, with the
+//! requests behind every figure and exports of the records themselves. One loader serves the
+//! page, the drill-down, the exports and the API, so they always agree.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::accounts::require;
+use super::audit::Caller;
+use super::holidays::CalendarStore;
+use super::input::{names, Fields};
+use super::requests::{catch_up, scope_of};
+use crate::db::history::{self as rows, AppealRow, EventRow, RequestRow, ResponseRow};
+use crate::db::requests::{self, RequestFilter};
+use crate::db::DbConnection;
+use crate::domain::appeal::{AppealOutcome, Stage};
+use crate::domain::exemptions;
+use crate::domain::history::{self, Dataset, Grouping, History, Measure, RequestFacts, Timeliness};
+use crate::domain::regime::Regime;
+use crate::domain::response::Outcome;
+use crate::error::AppError;
+
+/// What stands in for a subject access request's title, reference and details: the history
+/// is statistics, and a list of them must not become a way round the audited view.
+pub const SEALED: &str = "(subject access request)";
+
+/// The filter, as a form or an API client gives it. Every field is optional.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams,
+)]
+#[serde(default)]
+pub struct HistoryQuery {
+    pub authority_id: String,
+    /// foia, eir, foisa, eisr or sar.
+    pub regime: String,
+    /// Received on or after, YYYY-MM-DD.
+    pub from: String,
+    /// Received on or before, YYYY-MM-DD.
+    pub to: String,
+    /// quarter (the default) or year.
+    pub group: String,
+    /// For the requests behind a figure: the period, e.g. 2026-Q1 or 2026.
+    pub period: String,
+    /// For the requests behind a figure: all, in_time, late, pending, responded,
+    /// outcome:OUTCOME, exemption:GROUND, decided:STAGE or overturned:STAGE.
+    pub measure: String,
+}
+
+/// A filter checked.
+struct Filter {
+    requests: RequestFilter,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    grouping: Grouping,
+    period: Option<String>,
+    measure: Measure,
+}
+
+impl HistoryQuery {
+    fn validate(&self) -> Result<Filter, AppError> {
+        let mut f = Fields::new();
+        fn text(s: &str) -> Option<&str> {
+            Some(s.trim()).filter(|s| !s.is_empty())
+        }
+        let authority_id = text(&self.authority_id).and_then(|a| match a.parse::<i32>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                f.error("authority_id", "Authority must be an authority's number");
+                None
+            }
+        });
+        let regime: Option<Regime> =
+            text(&self.regime).and_then(|r| f.closed("regime", "Regime", r, &names::<Regime>()));
+        let from = f.optional_date("from", "From", text(&self.from), None);
+        let to = f.optional_date("to", "To", text(&self.to), None);
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                f.error("to", "To must not be before From");
+            }
+        }
+        let grouping = text(&self.group)
+            .and_then(|g| f.closed("group", "Group by", g, &names::<Grouping>()))
+            .unwrap_or(Grouping::Quarter);
+        let measure = Measure::parse(self.measure.trim()).unwrap_or_else(|| {
+            f.error(
+                "measure",
+                "Measure must be all, in_time, late, pending, responded, outcome:…, exemption:…, decided:… or overturned:…",
+            );
+            Measure::All
+        });
+        f.finish(Filter {
+            requests: RequestFilter {
+                authority_id,
+                regime,
+                ..RequestFilter::default()
+            },
+            from,
+            to,
+            grouping,
+            period: text(&self.period).map(str::to_string),
+            measure,
+        })
+    }
+}
+
+/// Everything read for a filter: the received requests it keeps, their facts, and the rows
+/// the exports are made of.
+struct Loaded {
+    requests: Vec<RequestRow>,
+    received: HashMap<i32, NaiveDate>,
+    facts: Vec<RequestFacts>,
+    events: Vec<EventRow>,
+    responses: Vec<ResponseRow>,
+    grounds: HashMap<i32, Vec<String>>,
+    appeals: Vec<AppealRow>,
+    authorities: HashMap<i32, (String, String)>,
+}
+
+fn load(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    filter: &mut Filter,
+) -> Result<Loaded, AppError> {
+    let actor = require(caller, |_| true)?;
+    filter.requests.scope = scope_of(actor);
+    catch_up(conn, calendars, today)?;
+    let calendar = calendars.current(conn)?;
+    let ids = requests::ids_of(conn, &filter.requests, today)?;
+    let events = rows::events(conn, &ids, &[])?;
+    let mut received = HashMap::new();
+    for (_, request_id, kind, on, ..) in &events {
+        if kind == "received" {
+            received.insert(*request_id, *on);
+        }
+    }
+    let in_range =
+        |on: &NaiveDate| filter.from.is_none_or(|from| *on >= from) && filter.to.is_none_or(|to| *on <= to);
+    let ids: Vec<i32> = ids
+        .into_iter()
+        .filter(|id| received.get(id).is_some_and(in_range))
+        .collect();
+    let kept: std::collections::HashSet<i32> = ids.iter().copied().collect();
+    let events: Vec<EventRow> = events.into_iter().filter(|e| kept.contains(&e.1)).collect();
+    let requests = rows::requests(conn, &ids)?;
+    let responses = rows::responses(conn, &ids)?;
+    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
+    for (event_id, ground) in rows::grounds(conn, &ids)? {
+        grounds.entry(event_id).or_default().push(ground);
+    }
+    let appeals = rows::appeals(conn, &ids)?;
+    let deadlines: HashMap<i32, (NaiveDate, Option<String>)> = rows::response_deadlines(conn, &ids)?
+        .into_iter()
+        .map(|(id, due, state)| (id, (due, state)))
+        .collect();
+    let authority_ids: Vec<i32> = requests.iter().map(|r| r.1).collect();
+    let authorities = requests::authority_names(conn, &authority_ids)?;
+
+    let outcomes: HashMap<i32, Outcome> = responses
+        .iter()
+        .filter_map(|(event_id, _, outcome, ..)| Some((*event_id, outcome.parse().ok()?)))
+        .collect();
+    let mut first_response: HashMap<i32, (NaiveDate, i32)> = HashMap::new();
+    for (id, request_id, kind, on, ..) in &events {
+        if kind == "response" {
+            first_response.entry(*request_id).or_insert((*on, *id));
+        }
+    }
+    let mut citations: HashMap<i32, Vec<String>> = HashMap::new();
+    for (event_id, request_id, ..) in &responses {
+        if let Some(cited) = grounds.get(event_id) {
+            citations
+                .entry(*request_id)
+                .or_default()
+                .extend(cited.iter().cloned());
+        }
+    }
+    let mut decisions: HashMap<i32, Vec<(Stage, AppealOutcome)>> = HashMap::new();
+    for (_, request_id, stage, _, _, outcome) in &appeals {
+        if let (Ok(stage), Some(Ok(outcome))) = (stage.parse(), outcome.as_deref().map(str::parse)) {
+            decisions.entry(*request_id).or_default().push((stage, outcome));
+        }
+    }
+    let mut facts = Vec::with_capacity(requests.len());
+    for (id, authority_id, regime, ..) in &requests {
+        let regime: Regime = regime
+            .parse()
+            .map_err(|_| AppError::Internal(format!("request {id} has regime {regime}")))?;
+        let Some(&received_on) = received.get(id) else {
+            continue;
+        };
+        let timeliness = match deadlines.get(id) {
+            Some((_, Some(state))) if state == "met" => Timeliness::InTime,
+            Some((_, Some(state))) if state == "missed" => Timeliness::Late,
+            Some((due, None)) if *due < today => Timeliness::Late,
+            Some((_, None)) => Timeliness::Pending,
+            _ => Timeliness::Void,
+        };
+        let first = first_response.get(id);
+        // Dates beyond the calendar's years have no count rather than a wrong one.
+        let working_days_to_respond = first.and_then(|(on, _)| {
+            calendar
+                .working_days_between(regime.response().calendar, received_on, *on)
+                .ok()
+        });
+        facts.push(RequestFacts {
+            id: *id,
+            authority_id: *authority_id,
+            regime,
+            received: received_on,
+            timeliness,
+            working_days_to_respond,
+            first_outcome: first.and_then(|(_, event)| outcomes.get(event).copied()),
+            citations: citations.remove(id).unwrap_or_default(),
+            decisions: decisions.remove(id).unwrap_or_default(),
+        });
+    }
+    Ok(Loaded {
+        requests,
+        received,
+        facts,
+        events,
+        responses,
+        grounds,
+        appeals,
+        authorities,
+    })
+}
+
+/// The history as the page and the API show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryView {
+    #[serde(flatten)]
+    pub history: History,
+    /// Each authority's name, by id.
+    pub authorities: HashMap<i32, String>,
+    /// Each exemption cited: its citation and title, by catalogue id.
+    pub exemptions: HashMap<String, (String, String)>,
+}
+
+pub fn summary(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    query: &HistoryQuery,
+) -> Result<HistoryView, AppError> {
+    let mut filter = query.validate()?;
+    let loaded = load(conn, calendars, caller, today, &mut filter)?;
+    let history = history::history(&loaded.facts, filter.grouping);
+    let exemptions = history
+        .total
+        .exemptions
+        .keys()
+        .filter_map(|id| exemptions::find(id))
+        .map(|g| (g.id.to_string(), (g.citation.to_string(), g.title.to_string())))
+        .collect();
+    Ok(HistoryView {
+        history,
+        authorities: loaded
+            .authorities
+            .into_iter()
+            .map(|(id, (name, _))| (id, name))
+            .collect(),
+        exemptions,
+    })
+}
+
+/// One request behind a figure.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Behind {
+    pub id: i32,
+    pub title: String,
+    pub authority: String,
+    pub regime: Regime,
+    pub received: NaiveDate,
+    pub timeliness: Timeliness,
+    pub working_days_to_respond: Option<i64>,
+    pub first_outcome: Option<Outcome>,
+}
+
+/// The requests behind one figure: those the figure's own predicate counted, in its period
+/// and for its authority if given.
+pub fn behind(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    query: &HistoryQuery,
+) -> Result<Vec<Behind>, AppError> {
+    let mut filter = query.validate()?;
+    let loaded = load(conn, calendars, caller, today, &mut filter)?;
+    let titles: HashMap<i32, &RequestRow> = loaded.requests.iter().map(|r| (r.0, r)).collect();
+    Ok(loaded
+        .facts
+        .iter()
+        .filter(|r| {
+            filter
+                .period
+                .as_ref()
+                .is_none_or(|p| *p == history::period_of(r.received, filter.grouping))
+        })
+        .filter(|r| filter.measure.counts(r))
+        .map(|r| Behind {
+            id: r.id,
+            title: match r.regime {
+                Regime::Sar => SEALED.to_string(),
+                _ => titles.get(&r.id).map(|row| row.4.clone()).unwrap_or_default(),
+            },
+            authority: loaded
+                .authorities
+                .get(&r.authority_id)
+                .map(|a| a.0.clone())
+                .unwrap_or_default(),
+            regime: r.regime,
+            received: r.received,
+            timeliness: r.timeliness,
+            working_days_to_respond: r.working_days_to_respond,
+            first_outcome: r.first_outcome,
+        })
+        .collect())
+}
+
+/// An export: its columns, as documented in the README, and its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub dataset: Dataset,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn export(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    query: &HistoryQuery,
+    dataset: &str,
+) -> Result<Export, AppError> {
+    let dataset: Dataset = dataset.parse().map_err(|_| {
+        AppError::invalid(
+            "dataset",
+            "Dataset must be requests, events, responses or appeals",
+        )
+    })?;
+    let mut filter = query.validate()?;
+    let loaded = load(conn, calendars, caller, today, &mut filter)?;
+    let sealed: std::collections::HashSet<i32> = loaded
+        .requests
+        .iter()
+        .filter(|r| r.2 == Regime::Sar.to_string())
+        .map(|r| r.0)
+        .collect();
+    let text = |request_id: i32, value: &str| match sealed.contains(&request_id) {
+        true => SEALED.to_string(),
+        false => value.to_string(),
+    };
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let events: HashMap<i32, &EventRow> = loaded.events.iter().map(|e| (e.0, e)).collect();
+    let facts: HashMap<i32, &RequestFacts> = loaded.facts.iter().map(|f| (f.id, f)).collect();
+    let rows: Vec<Vec<String>> = match dataset {
+        Dataset::Requests => {
+            let dues: HashMap<i32, NaiveDate> =
+                rows::response_deadlines(conn, &loaded.requests.iter().map(|r| r.0).collect::<Vec<_>>())?
+                    .into_iter()
+                    .map(|(id, due, _)| (id, due))
+                    .collect();
+            loaded
+                .requests
+                .iter()
+                .map(|(id, authority_id, regime, _, title, reference, status)| {
+                    let fact = facts.get(id);
+                    vec![
+                        id.to_string(),
+                        loaded
+                            .authorities
+                            .get(authority_id)
+                            .map(|a| a.0.clone())
+                            .unwrap_or_default(),
+                        regime.clone(),
+                        date(loaded.received.get(id).copied()),
+                        status.clone(),
+                        date(dues.get(id).copied()),
+                        fact.map(|f| f.timeliness.to_string()).unwrap_or_default(),
+                        fact.and_then(|f| f.working_days_to_respond)
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        fact.and_then(|f| f.first_outcome)
+                            .map(|o| o.to_string())
+                            .unwrap_or_default(),
+                        text(*id, title),
+                        text(*id, reference.as_deref().unwrap_or_default()),
+                    ]
+                })
+                .collect()
+        }
+        Dataset::Events => loaded
+            .events
+            .iter()
+            .map(|(id, request_id, kind, on, extended_to, details, _)| {
+                vec![
+                    id.to_string(),
+                    request_id.to_string(),
+                    kind.clone(),
+                    on.to_string(),
+                    date(*extended_to),
+                    text(*request_id, details),
+                ]
+            })
+            .collect(),
+        Dataset::Responses => loaded
+            .responses
+            .iter()
+            .map(
+                |(event_id, request_id, outcome, public_interest_test, promised_on)| {
+                    let cited = loaded.grounds.get(event_id).cloned().unwrap_or_default();
+                    let citations: Vec<&str> = cited
+                        .iter()
+                        .map(|g| exemptions::find(g).map_or(g.as_str(), |e| e.citation))
+                        .collect();
+                    vec![
+                        event_id.to_string(),
+                        request_id.to_string(),
+                        date(events.get(event_id).map(|e| e.3)),
+                        outcome.clone(),
+                        cited.join(";"),
+                        citations.join("; "),
+                        public_interest_test.to_string(),
+                        date(*promised_on),
+                    ]
+                },
+            )
+            .collect(),
+        Dataset::Appeals => loaded
+            .appeals
+            .iter()
+            .map(
+                |(event_id, request_id, stage, reference, decision_reference, outcome)| {
+                    let event = events.get(event_id);
+                    vec![
+                        event_id.to_string(),
+                        request_id.to_string(),
+                        event.map(|e| e.2.clone()).unwrap_or_default(),
+                        date(event.map(|e| e.3)),
+                        stage.clone(),
+                        reference.clone().unwrap_or_default(),
+                        decision_reference.clone().unwrap_or_default(),
+                        outcome.clone().unwrap_or_default(),
+                    ]
+                },
+            )
+            .collect(),
+    };
+    Ok(Export {
+        dataset,
+        columns: dataset.columns(),
+        rows,
+    })
+}

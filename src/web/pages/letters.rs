@@ -1,0 +1,133 @@
+//! `/requests/{id}/letters`: the next letter drafted from the record, editable, printable, and
+//! recorded on the timeline once sent.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{errors, form_again, page, see_other};
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::letters::{self, LetterInput, LetterOption};
+use crate::tracker::{self, requests::RequestDetail};
+use crate::web::auth::{Posted, Who};
+use crate::web::extract::{id, with_db};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LetterQuery {
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LetterForm {
+    pub kind: String,
+    pub sent_on: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// "preview" shows the edited letter ready to print; anything else records it as sent.
+    pub action: String,
+}
+
+impl LetterForm {
+    fn input(&self) -> LetterInput {
+        LetterInput {
+            kind: self.kind.clone(),
+            sent_on: self.sent_on.clone(),
+            to: self.to.clone(),
+            subject: self.subject.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// The page's data: every letter with why it cannot be written yet, and the chosen one in the
+/// form, as drafted or as edited.
+fn letters_page(
+    detail: &RequestDetail,
+    options: &[LetterOption],
+    kind: &str,
+    edited: Option<&LetterForm>,
+) -> Value {
+    let chosen = options
+        .iter()
+        .find(|o| o.kind.to_string() == kind && o.draft.is_some())
+        .or_else(|| options.iter().find(|o| o.next))
+        .or_else(|| options.iter().find(|o| o.draft.is_some()));
+    let letter = match (chosen.and_then(|o| o.draft.as_ref()), edited) {
+        (Some(_), Some(form)) => json!(form),
+        (Some(draft), None) => json!({
+            "kind": draft.kind, "to": draft.to, "subject": draft.subject, "body": draft.body,
+            "sent_on": detail.schedule.today,
+        }),
+        (None, _) => Value::Null,
+    };
+    json!({
+        "title": chosen.map_or("Letters", |o| o.name.as_str()), "nav": "requests", "d": detail,
+        "options": options, "chosen": chosen, "letter": letter,
+    })
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    query: web::Query<LetterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let caller = who.caller();
+    let (detail, options) = with_db(&state, move |conn, calendars, today| {
+        letters::overview(conn, calendars, &caller, today, id, tracker::now())
+    })
+    .await?;
+    page(
+        &state,
+        &who,
+        "letters/show",
+        letters_page(&detail, &options, &query.kind, None),
+    )
+}
+
+pub async fn send(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<LetterForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let Posted { form, who } = posted;
+    let preview = form.action == "preview";
+    let input = form.input();
+    let caller = who.caller();
+    let result = if preview {
+        Ok(())
+    } else {
+        with_db(&state, move |conn, calendars, today| {
+            letters::send(conn, calendars, &caller, today, id, &input, tracker::now()).map(|_| ())
+        })
+        .await
+    };
+    let error = match result {
+        Ok(()) if !preview => return Ok(see_other(&format!("/requests/{id}#timeline"))),
+        Ok(()) => None,
+        Err(error) if super::is_form_error(&error) => Some(error),
+        Err(error) => return Err(error),
+    };
+    let caller = who.caller();
+    let (detail, options) = with_db(&state, move |conn, calendars, today| {
+        letters::overview(conn, calendars, &caller, today, id, tracker::now())
+    })
+    .await?;
+    let mut data = letters_page(&detail, &options, &form.kind, Some(&form));
+    match error {
+        Some(error) => {
+            data["errors"] = json!(errors(&error));
+            form_again(&state, &who, &error, "letters/show", data)
+        }
+        None => {
+            data["preview"] = json!(true);
+            page(&state, &who, "letters/show", data)
+        }
+    }
+}
