@@ -499,6 +499,11 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             case(NewRequest(k), Body::None, writes(k, removed))
         }),
         ("get", "/api/v1/authorities") => plain(signed_in(OK)),
+        ("get", "/history" | "/history/requests" | "/api/v1/history" | "/api/v1/history/requests") => {
+            plain(signed_in(OK))
+        }
+        // Without a dataset: the field named, to anyone signed in.
+        ("get", "/history/export" | "/api/v1/history/export") => plain(signed_in(INVALID)),
         ("post", "/api/v1/authorities") => vec![case(Nothing, Body::NewAuthorityJson, admins(CREATED))],
         ("get", "/api/v1/authorities/{id}") => vec![case(Authority, Body::None, signed_in(OK))],
         ("put", "/api/v1/authorities/{id}") => vec![case(Authority, Body::AuthorityJson, admins(OK))],

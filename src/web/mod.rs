@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod charts;
 pub mod extract;
 pub mod headers;
 pub mod pages;

@@ -5,6 +5,7 @@ pub mod authorities;
 pub mod calculator;
 pub mod documents;
 pub mod events;
+pub mod history;
 pub mod letters;
 pub mod openapi;
 pub mod requests;

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, documents, events, letters, requests};
+use super::{authorities, calculator, documents, events, history, letters, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,9 @@ use super::{authorities, calculator, documents, events, letters, requests};
         documents::download,
         letters::list,
         letters::send,
+        history::summary,
+        history::requests,
+        history::export,
         authorities::list,
         authorities::create,
         authorities::read,
@@ -37,6 +40,7 @@ use super::{authorities, calculator, documents, events, letters, requests};
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
         (name = "documents", description = "The files that came with a request's events"),
+        (name = "history", description = "The refusal history and exports of the records"),
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),
         (name = "deadlines", description = "The deadline calculator"),

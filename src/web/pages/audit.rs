@@ -79,10 +79,24 @@ pub async fn export(
         audit::trail(conn, &caller, &query, true)
     })
     .await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
-    writer
-        .write_record([
+    let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let rows = entries.iter().map(|e| {
+        vec![
+            e.id.to_string(),
+            e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            number(e.user_id),
+            e.actor.clone(),
+            e.client.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.entity.clone(),
+            number(e.entity_id),
+            shown(&e.before),
+            shown(&e.after),
+        ]
+    });
+    super::csv_attachment(
+        "audit-trail.csv",
+        &[
             "id",
             "at",
             "user_id",
@@ -93,30 +107,7 @@ pub async fn export(
             "entity_id",
             "before",
             "after",
-        ])
-        .map_err(csv_error)?;
-    for e in &entries {
-        let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
-        writer
-            .write_record([
-                e.id.to_string(),
-                e.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                number(e.user_id),
-                e.actor.clone(),
-                e.client.clone().unwrap_or_default(),
-                e.action.clone(),
-                e.entity.clone(),
-                number(e.entity_id),
-                shown(&e.before),
-                shown(&e.after),
-            ])
-            .map_err(csv_error)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"audit-trail.csv\""))
-        .body(body))
+        ],
+        rows,
+    )
 }

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod events;
 pub mod health;
+pub mod history;
 pub mod holidays;
 pub mod letters;
 pub mod links;
@@ -154,6 +155,30 @@ where
 /// For [`stored_page`]: every viewer's page may be cached.
 pub fn always(_: &Actor) -> bool {
     false
+}
+
+/// A CSV download: one header row, then the rows, in a file named `file_name`.
+pub fn csv_attachment(
+    file_name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<HttpResponse, AppError> {
+    let failed = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(failed)?;
+    for row in rows {
+        writer.write_record(&row).map_err(failed)?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(body))
 }
 
 /// After a change, send the browser on with a GET (303 See Other).

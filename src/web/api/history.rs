@@ -1,0 +1,69 @@
+//! `/api/v1/history`: the refusal history, the requests behind a figure, and exports of the
+//! records as JSON, for any filter.
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker::history;
+use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
+use crate::web::auth::Who;
+use crate::web::extract::with_db;
+use crate::web::pages::history::{render, ExportQuery};
+
+#[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
+    params(HistoryQuery),
+    responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn summary(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let caller = who.caller();
+    let view = with_db(&state, move |conn, calendars, today| {
+        history::summary(conn, calendars, &caller, today, &query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(operation_id = "history_requests", get, path = "/api/v1/history/requests", tag = "history",
+    params(HistoryQuery),
+    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn requests(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let caller = who.caller();
+    let found = with_db(&state, move |conn, calendars, today| {
+        history::behind(conn, calendars, &caller, today, &query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[utoipa::path(operation_id = "history_export", get, path = "/api/v1/history/export", tag = "history",
+    params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals")),
+    responses((status = 200, description = "The records, one object per row with the documented columns", body = Vec<Object>),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A filter or the dataset is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn export(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let ExportQuery { dataset, filter, .. } = query.into_inner();
+    let caller = who.caller();
+    let export = with_db(&state, move |conn, calendars, today| {
+        history::export(conn, calendars, &caller, today, &filter, &dataset)
+    })
+    .await?;
+    Ok(render(&export, "json")?)
+}
