@@ -452,6 +452,13 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/api/v1/requests/{id}/letters") => {
             each_kind(|k| case(NewRequest(k), Body::Json(LETTER_JSON), writes(k, CONFLICT)))
         }
+        ("post", "/api/v1/requests/{id}/documents") => {
+            each_kind(|k| case(Request(k), Body::Document, writes(k, CREATED)))
+        }
+        ("post", "/api/v1/requests/{id}/import-email") => each_kind(|k| {
+            let imported = if k == Kind::Draft { INVALID } else { CREATED };
+            case(NewRequest(k), Body::Email, writes(k, imported))
+        }),
         ("get", "/api/v1/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {

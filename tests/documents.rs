@@ -60,6 +60,25 @@ on_both_backends! {
         assert_eq!(by_api.bytes().await.unwrap().to_vec(), content);
     }
 
+    async fn documents_are_added_through_the_api_with_the_same_checks(app) {
+        let id = request(&app, "foia").await;
+        let content = pdf("by the API");
+        let response = app.api_upload(&format!("/api/v1/requests/{id}/documents"), "reply.pdf", content.clone()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let document: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(document["filename"], "reply.pdf");
+        assert_eq!(document["content_type"], "application/pdf");
+        let back = app.get(&format!("/api/v1/documents/{}", document["id"])).await;
+        assert_eq!(back.bytes().await.unwrap().to_vec(), content);
+
+        let before = app.snapshot();
+        let mut program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
+        program.extend(std::iter::repeat_n(0u8, 512));
+        let (status, fields, json) = support::problem(app.api_upload(&format!("/api/v1/requests/{id}/documents"), "figures.pdf", program).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["file".to_string()]), "{json}");
+        assert_eq!(app.snapshot(), before);
+    }
+
     async fn a_program_named_pdf_is_refused_and_nothing_is_stored(app) {
         let id = request(&app, "foia").await;
         let before = app.snapshot();

@@ -90,6 +90,21 @@ on_both_backends! {
         }
     }
 
+    async fn an_emailed_reply_is_imported_through_the_api(app) {
+        let id = request(&app).await;
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.extend(0..=255u8);
+        let eml = reply("figures.pdf", &pdf, b"quarter,returned\n2025Q4,14\n");
+        let response = app.api_upload(&format!("/api/v1/requests/{id}/import-email"), "reply.eml", eml).await;
+        let status = response.status();
+        let imported: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{imported}");
+        assert_eq!(imported["event"]["kind"], "response");
+        assert_eq!(imported["event"]["occurred_on"], "2026-05-28");
+        let names: Vec<&str> = imported["documents"].as_array().unwrap().iter().map(|d| d["filename"].as_str().unwrap()).collect();
+        assert_eq!(names, ["reply.eml", "figures.pdf", "table.csv"]);
+    }
+
     async fn an_email_with_a_disguised_attachment_is_refused_whole(app) {
         let id = request(&app).await;
         let mut program = b"\x7fELF\x02\x01\x01\x00".to_vec();

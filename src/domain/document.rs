@@ -148,9 +148,16 @@ pub fn content_type(file_name: &str, content: &[u8]) -> Result<&'static str, Str
             )
         })?;
     let found = infer::get(content).map(|t| t.mime_type());
+    let is_program =
+        |mime: &str| mime.contains("executable") || mime.contains("x-mach") || mime.contains("x-msdownload");
     let matches = match (kind.detected, found) {
         (Some(expected), Some(found)) => expected.contains(&found),
         (Some(_), None) => false,
+        // An email may carry a PDF as text within its first kilobyte, which some signatures
+        // look for, and 8-bit bodies in any charset: only NULs and programs give it away.
+        (None, found) if kind.content_type == "message/rfc822" => {
+            !content.contains(&0) && !found.is_some_and(is_program)
+        }
         // Text has no signature: it must not be a binary format in disguise, nor hold NUL
         // bytes no text file has.
         (None, Some(_)) => false,
@@ -160,11 +167,7 @@ pub fn content_type(file_name: &str, content: &[u8]) -> Result<&'static str, Str
         return Ok(kind.content_type);
     }
     let looks_like = match found {
-        Some(mime)
-            if mime.contains("executable") || mime.contains("x-mach") || mime.contains("x-msdownload") =>
-        {
-            " (it looks like a program)".to_string()
-        }
+        Some(mime) if is_program(mime) => " (it looks like a program)".to_string(),
         Some(mime) => format!(" (it looks like {mime})"),
         None => String::new(),
     };
@@ -195,6 +198,10 @@ mod tests {
         );
         assert!(content_type("figures.csv", elf).is_err());
         assert!(content_type("figures.csv", b"a,b\0c").is_err());
+        // A short email with a PDF attached as text, and a Latin-1 body.
+        let email = b"From: foi@example.gov.uk\r\nSubject: reply\r\n\r\nR\xe9ponse\r\n%PDF-1.4\r\n%%EOF\r\n";
+        assert_eq!(content_type("reply.eml", email), Ok("message/rfc822"));
+        assert!(content_type("reply.eml", elf).is_err());
         assert!(content_type("setup.exe", b"MZ")
             .unwrap_err()
             .starts_with("setup.exe is not a kind of document"));

@@ -138,7 +138,7 @@ pub fn download(
 }
 
 /// What an imported email became.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ImportedEmail {
     pub event: crate::db::events::EventRecord,
     pub documents: Vec<Document>,

@@ -89,6 +89,8 @@ routes! {
     get "/api/v1/requests/{id}/letters" => api::letters::list,
     post "/api/v1/requests/{id}/letters" => api::letters::send,
     get "/api/v1/documents/{id}" => api::documents::download,
+    post "/api/v1/requests/{id}/documents" => api::documents::upload,
+    post "/api/v1/requests/{id}/import-email" => api::documents::import_email,
     get "/api/v1/history" => api::history::summary,
     get "/api/v1/history/requests" => api::history::requests,
     get "/api/v1/history/export" => api::history::export,

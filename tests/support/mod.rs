@@ -455,6 +455,16 @@ impl Session {
             .unwrap()
     }
 
+    /// A file sent to the API as multipart/form-data, with this user's token.
+    pub async fn api_upload(&self, path: &str, file_name: &str, content: Vec<u8>) -> Response {
+        let part = reqwest::multipart::Part::bytes(content).file_name(file_name.to_string());
+        self.request(reqwest::Method::POST, path)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn text(&self, path: &str) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");

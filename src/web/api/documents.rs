@@ -1,12 +1,84 @@
-//! `/api/v1/documents/{id}`: a request's document, as it was uploaded.
+//! `/api/v1/documents/{id}`: a request's document, as it was uploaded; and adding one, or an
+//! authority's reply as an email, to a request.
 
+use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 
+use super::created;
+use crate::db::documents::Document;
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
-use crate::tracker;
+use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{id, with_db, Upload};
+use crate::web::pages::documents::{hand_over, FORM_OVERHEAD};
+
+/// A file sent as multipart/form-data: the part named `file`, and optionally `event_id`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FileUpload {
+    /// The document, with its file name.
+    #[schema(format = Binary, value_type = String)]
+    file: Vec<u8>,
+    /// The event it came with, if any.
+    event_id: Option<i32>,
+}
+
+async fn read(state: &web::Data<AppState>, multipart: Multipart) -> Result<Upload, ApiError> {
+    Ok(Upload::read(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD).await?)
+}
+
+#[utoipa::path(operation_id = "upload_document", post, path = "/api/v1/requests/{id}/documents", tag = "documents",
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 201, description = "Stored (once per content)", body = Document),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty, or not what its name says", body = Problem, content_type = "application/problem+json")))]
+pub async fn upload(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let upload = read(&state, multipart).await?;
+    let document = hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
+        tracker::documents::upload(conn, caller, id, file, limit, tracker::now())
+    })
+    .await?;
+    Ok(created(format!("/api/v1/documents/{}", document.id), &document))
+}
+
+#[utoipa::path(operation_id = "import_email", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
+    request_body(content = FileUpload, content_type = "multipart/form-data"),
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not an email, or its response does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
+pub async fn import_email(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    multipart: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let upload = read(&state, multipart).await?;
+    let imported = hand_over(
+        &state,
+        &who,
+        id,
+        upload,
+        |conn, calendars, caller, today, id, file, limit| {
+            tracker::documents::import_email(conn, calendars, caller, today, id, file, limit, tracker::now())
+        },
+    )
+    .await?;
+    Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
+}
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),

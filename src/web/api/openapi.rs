@@ -23,6 +23,8 @@ use super::{authorities, calculator, documents, events, history, letters, reques
         events::add,
         events::remove_last,
         documents::download,
+        documents::upload,
+        documents::import_email,
         letters::list,
         letters::send,
         history::summary,

@@ -14,11 +14,11 @@ use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::{self, documents::UploadedFile};
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{id, with_db, Upload};
 use chrono::NaiveDate;
 
 /// Room for the form's other fields and the multipart framing around the file.
-const FORM_OVERHEAD: usize = 64 * 1024;
+pub const FORM_OVERHEAD: usize = 64 * 1024;
 
 pub async fn upload(
     state: web::Data<AppState>,
@@ -58,7 +58,7 @@ pub async fn import_email(
     .await
 }
 
-type Receiver = fn(
+pub type Receiver<T> = fn(
     &mut crate::db::DbConnection,
     &CalendarStore,
     &Caller,
@@ -66,7 +66,7 @@ type Receiver = fn(
     i32,
     &UploadedFile<'_>,
     usize,
-) -> Result<(), AppError>;
+) -> Result<T, AppError>;
 
 /// Reads an upload form and hands its file to `use_case`; then the request's documents, or
 /// its page again with the error beside the file field.
@@ -75,34 +75,14 @@ async fn receive(
     who: Who,
     path: web::Path<String>,
     multipart: Multipart,
-    use_case: Receiver,
+    use_case: Receiver<()>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let limit = state.settings.max_upload_bytes;
-    let result = match who.upload(multipart, "file", limit + FORM_OVERHEAD).await {
-        Ok(upload) => {
-            let caller = who.caller();
-            let event_id = upload
-                .field("event_id")
-                .filter(|e| !e.trim().is_empty())
-                .map(str::to_string);
-            with_db(&state, move |conn, calendars, today| {
-                let event_id = event_id
-                    .map(|e| {
-                        e.trim()
-                            .parse::<i32>()
-                            .map_err(|_| AppError::invalid("event_id", "Choose an event from the list"))
-                    })
-                    .transpose()?;
-                let file = UploadedFile {
-                    file_name: upload.file_name.as_deref(),
-                    content: &upload.file,
-                    event_id,
-                };
-                use_case(conn, calendars, &caller, today, id, &file, limit)
-            })
-            .await
-        }
+    let result = match who
+        .upload(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD)
+        .await
+    {
+        Ok(upload) => hand_over(&state, &who, id, upload, use_case).await,
         Err(error) => Err(error),
     };
     match result {
@@ -120,6 +100,36 @@ async fn receive(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Gives an upload's file, and the event it names if any, to `use_case` for request `id`.
+pub async fn hand_over<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    upload: Upload,
+    use_case: Receiver<T>,
+) -> Result<T, AppError> {
+    let limit = state.settings.max_upload_bytes;
+    let caller = who.caller();
+    with_db(state, move |conn, calendars, today| {
+        let event_id = upload
+            .field("event_id")
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.parse::<i32>()
+                    .map_err(|_| AppError::invalid("event_id", "Choose an event from the list"))
+            })
+            .transpose()?;
+        let file = UploadedFile {
+            file_name: upload.file_name.as_deref(),
+            content: &upload.file,
+            event_id,
+        };
+        use_case(conn, calendars, &caller, today, id, &file, limit)
+    })
+    .await
 }
 
 /// The file itself, as an attachment of the type it was stored as.
