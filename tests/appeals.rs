@@ -331,6 +331,36 @@ on_both_backends! {
         record(&day, id, json!({"kind": "tribunal_appeal", "occurred_on": "2026-10-02", "reference": "XA12/26"})).await;
     }
 
+    async fn a_letter_with_parts_missing_is_refused_by_field_and_records_nothing(app) {
+        let home_office = app.authority("Home Office").await;
+        let created = app
+            .create_request(json!({"title": "Reprisals after return", "body": "B", "authority_id": home_office, "sent_on": "2026-01-05"}))
+            .await;
+        let id = created["id"].as_i64().unwrap();
+        let day = app.instance_on("2026-03-02").await;
+        record(&day, id, json!({"kind": "response", "occurred_on": "2026-03-02", "outcome": "refused", "grounds": ["foia-s40-2"]})).await;
+        let before = day.snapshot();
+        let path = format!("/api/v1/requests/{id}/letters");
+
+        let (status, mut fields, json) = problem(day.post_json(&path, &json!({"kind": "internal_review", "sent_on": "", "to": " ", "subject": "Review", "body": ""})).await).await;
+        fields.sort();
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_string(), "sent_on".to_string(), "to".to_string()]), "{json}");
+        let (status, fields, _) = problem(day.post_json(&path, &json!({"kind": "apology", "sent_on": "2026-03-02", "to": "HO", "subject": "S", "body": "B"})).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["kind".to_string()]));
+        let (status, _, json) = problem(day.post_json(&path, &json!({"kind": "tribunal_appeal", "sent_on": "2026-03-02", "to": "GRC", "subject": "S", "body": "B"})).await).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(json["detail"].as_str().unwrap().contains("There is no decision notice to appeal against yet"), "{json}");
+
+        // On the page: the letter again, the error beside the field.
+        let response = day.post_form(&format!("/requests/{id}/letters"), &[
+            ("kind", "internal_review"), ("to", "Home Office"), ("subject", "Review"), ("body", ""), ("sent_on", "2026-03-02"), ("action", "send"),
+        ]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<p class=\"error\" id=\"body-error\">"), "{page}");
+        assert_eq!(day.snapshot(), before, "nothing recorded");
+    }
+
     async fn a_promised_date_is_a_deadline_with_reminders(app) {
         let home_office = app.authority("Home Office").await;
         let created = app
