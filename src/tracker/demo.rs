@@ -21,8 +21,8 @@ struct Demo {
     reference: Option<&'static str>,
     tags: &'static [&'static str],
     body: &'static str,
-    /// (kind, date, details); the first is the date received.
-    events: Vec<(&'static str, NaiveDate, &'static str)>,
+    /// (kind, date, details, outcome and grounds cited); the first is the date received.
+    events: Vec<(&'static str, NaiveDate, &'static str, &'static str)>,
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -46,9 +46,9 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["detention", "nrm", "d1"],
             body: "Please provide, for each year from 2016 to 2018, the number of people detained under immigration powers who had a positive reasonable grounds or conclusive grounds decision under the National Referral Mechanism, and how many confirmed victims were deported. (WhatDoTheyKnow request 558039.)",
             events: vec![
-                ("received", date("2019-03-04"), ""),
-                ("response", date("2019-04-24"), "507 people with a positive reasonable grounds decision on entering or during detention in 2018; 30 confirmed victims deported and 25 'opted to return', 2016 to mid-2019."),
-                ("closed", date("2019-05-02"), "Figures accepted; used in the coalition's briefing."),
+                ("received", date("2019-03-04"), "", ""),
+                ("response", date("2019-04-24"), "507 people with a positive reasonable grounds decision on entering or during detention in 2018; 30 confirmed victims deported and 25 'opted to return', 2016 to mid-2019.", "granted"),
+                ("closed", date("2019-05-02"), "Figures accepted; used in the coalition's briefing.", ""),
             ],
         },
         Demo {
@@ -60,9 +60,9 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["returns", "d1"],
             body: "Please state how many potential victims of trafficking made a voluntary return in 2018, and how many of them had been detained first. (WhatDoTheyKnow request 587648.)",
             events: vec![
-                ("received", date("2019-07-07"), ""),
-                ("response", date("2019-08-05"), "23 of 43 voluntary returns of potential victims happened after detention."),
-                ("closed", date("2019-08-20"), ""),
+                ("received", date("2019-07-07"), "", ""),
+                ("response", date("2019-08-05"), "23 of 43 voluntary returns of potential victims happened after detention.", "granted"),
+                ("closed", date("2019-08-20"), "", ""),
             ],
         },
         Demo {
@@ -73,7 +73,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             reference: None,
             tags: &["detention", "quarterly", "d1"],
             body: "Please provide the number of people entering immigration detention in the last quarter who were potential or confirmed victims of modern slavery, by nationality and sex.",
-            events: vec![("received", ago(16), ""), ("acknowledged", ago(15), "Acknowledged by the FOI team.")],
+            events: vec![("received", ago(16), "", ""), ("acknowledged", ago(15), "Acknowledged by the FOI team.", "")],
         },
         Demo {
             title: "Discretionary leave and temporary permission to stay for confirmed victims",
@@ -83,7 +83,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             reference: Some("FOI 81234"),
             tags: &["leave", "d1"],
             body: "Please provide, by quarter since 2023, applications, grants and refusals of temporary permission to stay for confirmed victims of modern slavery.",
-            events: vec![("received", ago(26), "")],
+            events: vec![("received", ago(26), "", "")],
         },
         Demo {
             title: "Safe-house places refused, delayed or replaced by asylum accommodation",
@@ -94,8 +94,8 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["support", "d2"],
             body: "Please provide, by quarter, the number of requests for safe-house accommodation under the Modern Slavery Victim Care Contract that were provided, refused, delayed, or met with asylum accommodation instead.",
             events: vec![
-                ("received", ago(62), ""),
-                ("response", ago(34), "Refused under s.12: the cost of compliance would exceed the appropriate limit."),
+                ("received", ago(62), "", ""),
+                ("response", ago(34), "Refused under s.12: the cost of compliance would exceed the appropriate limit.", "refused foia-s12-1"),
             ],
         },
         Demo {
@@ -107,10 +107,10 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["nrm", "d1"],
             body: "Please provide the number of reconsideration requests of negative NRM decisions, by outcome and quarter.",
             events: vec![
-                ("received", ago(90), ""),
-                ("response", ago(70), "Refused under s.22: intended for future publication."),
-                ("internal_review_requested", ago(60), "We dispute the s.22 refusal: no publication date was given."),
-                ("internal_review_response", ago(12), "Refusal upheld."),
+                ("received", ago(90), "", ""),
+                ("response", ago(70), "Refused under s.22: intended for future publication.", "refused foia-s22-1"),
+                ("internal_review_requested", ago(60), "We dispute the s.22 refusal: no publication date was given.", ""),
+                ("internal_review_response", ago(12), "Refusal upheld.", "upheld"),
             ],
         },
         Demo {
@@ -122,12 +122,12 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["detention", "tribunal", "d1"],
             body: "Please provide the number of people detained after a positive reasonable grounds decision, by quarter.",
             events: vec![
-                ("received", ago(160), ""),
-                ("response", ago(140), "Refused under s.12."),
-                ("internal_review_requested", ago(130), ""),
-                ("internal_review_response", ago(110), "Upheld."),
-                ("regulator_complaint", ago(100), "ICO case IC-000000-X0X0."),
-                ("regulator_decision", ago(8), "Complaint not upheld; we are considering an appeal."),
+                ("received", ago(160), "", ""),
+                ("response", ago(140), "Refused under s.12.", "refused foia-s12-1"),
+                ("internal_review_requested", ago(130), "", ""),
+                ("internal_review_response", ago(110), "Upheld.", "upheld"),
+                ("regulator_complaint", ago(100), "ICO case IC-000000-X0X0.", ""),
+                ("regulator_decision", ago(8), "Complaint not upheld; we are considering an appeal.", "not_upheld"),
             ],
         },
         Demo {
@@ -139,8 +139,8 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["scotland", "nrm"],
             body: "Please provide the number of referrals of potential victims of trafficking made by Police Scotland, by year since 2020.",
             events: vec![
-                ("received", ago(12), ""),
-                ("clarification_requested", ago(6), "Asked whether we mean referrals to the NRM or to the Scottish Government's support services."),
+                ("received", ago(12), "", ""),
+                ("clarification_requested", ago(6), "Asked whether we mean referrals to the NRM or to the Scottish Government's support services.", ""),
             ],
         },
         Demo {
@@ -222,7 +222,7 @@ pub fn load(
                 demo.authority
             ))
         })?;
-        let received = demo.events.first().map(|(_, date, _)| date.to_string());
+        let received = demo.events.first().map(|(_, date, ..)| date.to_string());
         let input = RequestInput {
             title: demo.title.into(),
             body: demo.body.into(),
@@ -236,11 +236,15 @@ pub fn load(
             tags: demo.tags.iter().map(|t| t.to_string()).collect(),
         };
         let id = requests::create(conn, calendars, &caller, today, &input, now)?;
-        for (kind, date, details) in demo.events.iter().skip(1) {
+        for (kind, date, details, outcome) in demo.events.iter().skip(1) {
+            let mut words = outcome.split_whitespace();
             let event = EventInput {
                 kind: kind.to_string(),
                 occurred_on: date.to_string(),
                 details: Some(details.to_string()).filter(|d| !d.is_empty()),
+                outcome: words.next().map(str::to_string),
+                grounds: words.map(str::to_string).collect(),
+                public_interest_test: outcome.contains("foia-s22-1"),
                 ..EventInput::default()
             };
             events::add(conn, calendars, &caller, today, id, &event, now)?;

@@ -12,6 +12,7 @@ use super::input::{names, Fields};
 use super::requests::{self, RequestDetail};
 use crate::db::documents::Document;
 use crate::db::events::EventRecord;
+use crate::db::responses::ResponseRecord;
 use crate::db::{self, DbConnection};
 use crate::domain::exemptions;
 use crate::domain::letter::{self, Letter, LetterFacts, LetterKind, ResponseFacts, StepFacts};
@@ -88,26 +89,27 @@ fn facts(
     kind: LetterKind,
 ) -> Result<LetterFacts, AppError> {
     let schedule = &detail.schedule;
-    let responses: Vec<&EventRecord> = detail.events.iter().filter(|e| e.response.is_some()).collect();
+    let responses: Vec<(&EventRecord, &ResponseRecord)> = detail
+        .events
+        .iter()
+        .filter_map(|e| Some((e, e.response.as_ref()?)))
+        .collect();
     let response = responses
         .iter()
         .rev()
-        .find(|e| e.response.as_ref().is_some_and(|r| r.outcome.withholds()))
+        .find(|(_, r)| r.outcome.withholds())
         .or(responses.last())
-        .map(|e| {
-            let r = e.response.as_ref().expect("filtered on responses");
-            ResponseFacts {
-                on: e.occurred_on,
-                outcome: r.outcome.label(),
-                withholds: r.outcome.withholds(),
-                grounds: r
-                    .grounds
-                    .iter()
-                    .filter_map(|id| exemptions::find(id))
-                    .map(|g| format!("{}: {}", g.citation, g.title))
-                    .collect(),
-                public_interest_test: r.public_interest_test,
-            }
+        .map(|(e, r)| ResponseFacts {
+            on: e.occurred_on,
+            outcome: r.outcome.label(),
+            withholds: r.outcome.withholds(),
+            grounds: r
+                .grounds
+                .iter()
+                .filter_map(|id| exemptions::find(id))
+                .map(|g| format!("{}: {}", g.citation, g.title))
+                .collect(),
+            public_interest_test: r.public_interest_test,
         });
     // A response recorded without its outcome still answered the request.
     let response = response.or_else(|| {
