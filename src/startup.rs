@@ -62,6 +62,7 @@ pub fn open_database(settings: &Settings) -> Result<(Pool, DbConnectionGuard), S
         tracing::info!(database = %url.display(), migrations = ?applied, "database migrated");
     }
     tracker::authorities::seed(&mut conn, tracker::now())?;
+    tracker::demands::seed(&mut conn, tracker::now())?;
     Ok((pool, conn))
 }
 

@@ -221,6 +221,8 @@ enum Target {
     NewOrganisation,
     /// A document of the organisation's request of this kind.
     Document(Kind),
+    /// A new unverified figure for each call, entered by nobody among the callers.
+    NewFigure,
 }
 
 /// What is sent.
@@ -306,6 +308,10 @@ fn each_kind(f: impl Fn(Kind) -> Case) -> Vec<Case> {
 const BYSTANDER: &str = "bystander@coalition.example";
 const NEW_PASSWORD: &str = "another horse battery staple";
 const AUTHORITY: &str = "Fixture Authority";
+
+const INDICATOR_JSON: &str = r#"{"id": "D3.9", "demand_id": "D3", "wording": "Returns monitored", "unit": "people", "granularity": "year", "definition": "People monitored after return"}"#;
+const LINKS_JSON: &str = r#"[{"indicator_id": "D1.1", "from": "2025-01-01", "to": "2025-03-31"}]"#;
+const FIGURE_JSON: &str = r#"{"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication", "publication_title": "Hidden Futures", "publisher": "Coalition"}"#;
 
 /// A complaint to the regulator, before any response is overdue.
 const LETTER: &[(&str, &str)] = &[
@@ -506,6 +512,13 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             case(NewRequest(k), Body::None, writes(k, removed))
         }),
         ("get", "/api/v1/authorities") => plain(signed_in(OK)),
+        ("get", "/scorecard" | "/api/v1/scorecard" | "/api/v1/indicators") => plain(everyone(OK)),
+        ("post", "/api/v1/indicators") => vec![case(Nothing, Body::Json(INDICATOR_JSON), admins(CREATED))],
+        ("put", "/api/v1/requests/{id}/indicators") => {
+            each_kind(|k| case(NewRequest(k), Body::Json(LINKS_JSON), writes(k, OK)))
+        }
+        ("post", "/api/v1/figures") => vec![case(Nothing, Body::Json(FIGURE_JSON), filers(CREATED))],
+        ("post", "/api/v1/figures/{id}/verify") => vec![case(NewFigure, Body::None, filers(OK))],
         ("get", "/history" | "/history/requests" | "/api/v1/history" | "/api/v1/history/requests") => {
             plain(signed_in(OK))
         }
@@ -784,6 +797,32 @@ impl Fixtures {
                     )
                     .unwrap(),
                 )
+            }
+            Target::NewFigure => {
+                let figure = foi_tracker::db::demands::NewFigure {
+                    indicator_id: "D1.1".into(),
+                    value: Some("410".into()),
+                    suppressed: None,
+                    unit: "people".into(),
+                    period_start: support::date("2017-01-01"),
+                    period_end: support::date("2017-12-31"),
+                    breakdown: String::new(),
+                    definition: "Potential victims detained".into(),
+                    definition_match: "comparable".into(),
+                    caveats: String::new(),
+                    source_kind: "publication".into(),
+                    request_id: None,
+                    event_id: None,
+                    document_id: None,
+                    location: None,
+                    publication_title: Some("Hidden Futures".into()),
+                    publisher: Some("Coalition".into()),
+                    published_on: None,
+                    url: None,
+                    entered_by: None,
+                    entered_at: foi_tracker::tracker::now(),
+                };
+                i64::from(foi_tracker::db::demands::insert_figure(&mut app.connection(), &figure).unwrap())
             }
         })
     }

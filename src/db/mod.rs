@@ -14,6 +14,7 @@ pub mod appeals;
 pub mod audit;
 pub mod authorities;
 pub mod deadlines;
+pub mod demands;
 pub mod documents;
 pub mod events;
 pub mod feeds;

@@ -293,6 +293,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    demands (id) {
+        id -> Text,
+        title -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Text,
+        demand_id -> Text,
+        wording -> Text,
+        unit -> Text,
+        granularity -> Text,
+        breakdowns -> Text,
+        definition -> Text,
+        official_source -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_indicators (request_id, indicator_id, period_start) {
+        request_id -> Integer,
+        indicator_id -> Text,
+        period_start -> Date,
+        period_end -> Date,
+    }
+}
+
+diesel::table! {
+    figures (id) {
+        id -> Integer,
+        indicator_id -> Text,
+        value -> Nullable<Text>,
+        suppressed -> Nullable<Text>,
+        unit -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        breakdown -> Text,
+        definition -> Text,
+        definition_match -> Text,
+        caveats -> Text,
+        source_kind -> Text,
+        request_id -> Nullable<Integer>,
+        event_id -> Nullable<Integer>,
+        document_id -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        publication_title -> Nullable<Text>,
+        publisher -> Nullable<Text>,
+        published_on -> Nullable<Date>,
+        url -> Nullable<Text>,
+        entered_by -> Nullable<Integer>,
+        entered_at -> Timestamp,
+        verified_by -> Nullable<Integer>,
+        verified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(indicators -> demands (demand_id));
+diesel::joinable!(request_indicators -> requests (request_id));
+diesel::joinable!(request_indicators -> indicators (indicator_id));
+diesel::joinable!(figures -> indicators (indicator_id));
 diesel::joinable!(documents -> blobs (blob_sha256));
 diesel::joinable!(appeals -> events (event_id));
 diesel::joinable!(responses -> events (event_id));
@@ -302,6 +367,10 @@ diesel::joinable!(reminder_preferences -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     appeals,
+    demands,
+    indicators,
+    request_indicators,
+    figures,
     authorities,
     requests,
     request_tags,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authorities;
 pub mod calculator;
 pub mod dashboard;
+pub mod demands;
 pub mod demo;
 pub mod documents;
 pub mod events;

@@ -22,6 +22,7 @@ routes! {
     get "/livez" => pages::health::live,
     get "/static/{file}" => pages::assets::serve,
     get "/deadline" => pages::calculator::show,
+    get "/scorecard" => pages::scorecard::show,
     get "/sign-in" => pages::session::form,
     post "/sign-in" => pages::session::sign_in,
     get "/sign-in/code" => pages::session::code_form,
@@ -99,4 +100,10 @@ routes! {
     get "/api/v1/authorities/{id}" => api::authorities::read,
     put "/api/v1/authorities/{id}" => api::authorities::update,
     post "/api/v1/deadline" => api::calculator::calculate,
+    get "/api/v1/indicators" => api::demands::catalogue,
+    post "/api/v1/indicators" => api::demands::save_indicator,
+    put "/api/v1/requests/{id}/indicators" => api::demands::link,
+    post "/api/v1/figures" => api::demands::add_figure,
+    post "/api/v1/figures/{id}/verify" => api::demands::verify_figure,
+    get "/api/v1/scorecard" => api::demands::scorecard,
 }

@@ -530,6 +530,9 @@ impl TestApp {
             ("blobs", "SELECT sha256 || '|' || size FROM blobs ORDER BY sha256"),
             ("responses", "SELECT event_id || '|' || outcome || '|' || COALESCE(CAST(promised_on AS TEXT), '') FROM responses ORDER BY event_id"),
             ("response_grounds", "SELECT event_id || '|' || position || '|' || ground FROM response_grounds ORDER BY event_id, position"),
+            ("figures", "SELECT id || '|' || indicator_id || '|' || COALESCE(value, suppressed) || '|' || COALESCE(CAST(verified_at AS TEXT), '') FROM figures ORDER BY id"),
+            ("request_indicators", "SELECT request_id || '|' || indicator_id || '|' || CAST(period_start AS TEXT) FROM request_indicators ORDER BY request_id, indicator_id, period_start"),
+            ("indicators", "SELECT id || '|' || wording FROM indicators ORDER BY id"),
             ("appeals", "SELECT event_id || '|' || stage || '|' || COALESCE(reference, '') || '|' || COALESCE(decision_reference, '') || '|' || COALESCE(outcome, '') FROM appeals ORDER BY event_id"),
             ("documents", "SELECT id || '|' || request_id || '|' || blob_sha256 || '|' || filename FROM documents ORDER BY id"),
         ];

@@ -3,6 +3,7 @@
 
 pub mod authorities;
 pub mod calculator;
+pub mod demands;
 pub mod documents;
 pub mod events;
 pub mod history;

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, documents, events, history, letters, requests};
+use super::{authorities, calculator, demands, documents, events, history, letters, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,12 @@ use super::{authorities, calculator, documents, events, history, letters, reques
         history::summary,
         history::requests,
         history::export,
+        demands::catalogue,
+        demands::save_indicator,
+        demands::link,
+        demands::add_figure,
+        demands::verify_figure,
+        demands::scorecard,
         authorities::list,
         authorities::create,
         authorities::read,
@@ -42,6 +48,7 @@ use super::{authorities, calculator, documents, events, history, letters, reques
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
         (name = "documents", description = "The files that came with a request's events"),
+        (name = "demands", description = "The petition's indicators, released figures and the scorecard"),
         (name = "history", description = "The refusal history and exports of the records"),
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),
@@ -52,7 +59,12 @@ use super::{authorities, calculator, documents, events, history, letters, reques
 pub struct ApiDoc;
 
 /// Operations open to anyone; every other one needs a personal token.
-const PUBLIC: &[&str] = &["/api/v1/deadline", "/api/v1/openapi.json"];
+const PUBLIC: &[(&str, &str)] = &[
+    ("post", "/api/v1/deadline"),
+    ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/scorecard"),
+    ("get", "/api/v1/indicators"),
+];
 
 /// The bearer token every operation but the public ones needs, and the 401 and 403 each of
 /// them may answer: added to every operation here, so that none can be forgotten.
@@ -85,12 +97,17 @@ impl Modify for Bearer {
                 .build()
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let public = PUBLIC.contains(&path.as_str());
-            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete]
-                .into_iter()
-                .flatten()
-            {
-                if public {
+            let operations = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else {
+                    continue;
+                };
+                if PUBLIC.contains(&(method, path.as_str())) {
                     operation.security = Some(vec![SecurityRequirement::default()]);
                     continue;
                 }

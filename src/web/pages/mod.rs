@@ -15,6 +15,7 @@ pub mod letters;
 pub mod links;
 pub mod outbox;
 pub mod requests;
+pub mod scorecard;
 pub mod session;
 pub mod users;
 

@@ -1,0 +1,285 @@
+//! The demand catalogue, the indicators requests ask for, and released figures.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{
+    demands, figures, indicators, request_indicators, requests, response_grounds, responses,
+};
+use super::{last_insert_id, DbConnection};
+use crate::domain::regime::Regime;
+use crate::domain::timeline::Status;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = demands)]
+pub struct Demand {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = indicators)]
+pub struct Indicator {
+    pub id: String,
+    pub demand_id: String,
+    pub wording: String,
+    pub unit: String,
+    /// quarter or year.
+    pub granularity: String,
+    pub breakdowns: String,
+    pub definition: String,
+    pub official_source: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An indicator's fields as written.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[diesel(table_name = indicators)]
+pub struct IndicatorValues {
+    pub demand_id: String,
+    pub wording: String,
+    pub unit: String,
+    pub granularity: String,
+    pub breakdowns: String,
+    pub definition: String,
+    pub official_source: String,
+}
+
+pub fn demands(conn: &mut DbConnection) -> QueryResult<Vec<Demand>> {
+    demands::table
+        .order(demands::id)
+        .select(Demand::as_select())
+        .load(conn)
+}
+
+/// Every indicator, by id ("D1.2" before "D1.10" is not needed: ids stay below 10 per demand).
+pub fn indicators(conn: &mut DbConnection) -> QueryResult<Vec<Indicator>> {
+    indicators::table
+        .order(indicators::id)
+        .select(Indicator::as_select())
+        .load(conn)
+}
+
+pub fn find_indicator(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Indicator>> {
+    indicators::table
+        .find(id)
+        .select(Indicator::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_indicator(
+    conn: &mut DbConnection,
+    id: &str,
+    values: &IndicatorValues,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::insert_into(indicators::table)
+        .values((
+            indicators::id.eq(id),
+            values,
+            indicators::created_at.eq(now),
+            indicators::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn update_indicator(
+    conn: &mut DbConnection,
+    id: &str,
+    values: &IndicatorValues,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(indicators::table.find(id))
+        .set((values, indicators::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// (indicator, period start, period end) asked by a request.
+pub type Link = (String, NaiveDate, NaiveDate);
+
+pub fn links_of(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Link>> {
+    request_indicators::table
+        .filter(request_indicators::request_id.eq(request_id))
+        .order((request_indicators::indicator_id, request_indicators::period_start))
+        .select((
+            request_indicators::indicator_id,
+            request_indicators::period_start,
+            request_indicators::period_end,
+        ))
+        .load(conn)
+}
+
+/// Replaces what a request asks for.
+pub fn set_links(conn: &mut DbConnection, request_id: i32, links: &[Link]) -> QueryResult<()> {
+    diesel::delete(request_indicators::table.filter(request_indicators::request_id.eq(request_id)))
+        .execute(conn)?;
+    for (indicator, start, end) in links {
+        diesel::insert_into(request_indicators::table)
+            .values((
+                request_indicators::request_id.eq(request_id),
+                request_indicators::indicator_id.eq(indicator),
+                request_indicators::period_start.eq(start),
+                request_indicators::period_end.eq(end),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Every ask of a sent request that is neither a draft nor a subject access request:
+/// (request, indicator, start, end).
+pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, NaiveDate, NaiveDate)>> {
+    request_indicators::table
+        .inner_join(requests::table)
+        .filter(requests::status.ne(Status::Draft.to_string()))
+        .filter(requests::regime.ne(Regime::Sar.to_string()))
+        .order((request_indicators::request_id, request_indicators::indicator_id))
+        .select((
+            request_indicators::request_id,
+            request_indicators::indicator_id,
+            request_indicators::period_start,
+            request_indicators::period_end,
+        ))
+        .load(conn)
+}
+
+/// The responses of every request that asks for an indicator, oldest first:
+/// (request, event, outcome).
+pub fn asked_responses(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, String)>> {
+    let asking = request_indicators::table.select(request_indicators::request_id);
+    responses::table
+        .filter(responses::request_id.eq_any(asking))
+        .order(responses::event_id)
+        .select((responses::request_id, responses::event_id, responses::outcome))
+        .load(conn)
+}
+
+/// The grounds cited by the responses of requests that ask for an indicator: (event, ground).
+pub fn asked_grounds(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String)>> {
+    let asking = request_indicators::table.select(request_indicators::request_id);
+    response_grounds::table
+        .inner_join(responses::table)
+        .filter(responses::request_id.eq_any(asking))
+        .order((response_grounds::event_id, response_grounds::position))
+        .select((response_grounds::event_id, response_grounds::ground))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
+#[diesel(table_name = figures)]
+pub struct Figure {
+    pub id: i32,
+    pub indicator_id: String,
+    /// The exact number, as written; `None` when suppressed.
+    pub value: Option<String>,
+    /// What the source gave instead of a number, e.g. "fewer than 5".
+    pub suppressed: Option<String>,
+    pub unit: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// "dimension=value" pairs joined by "; "; empty for a total.
+    pub breakdown: String,
+    pub definition: String,
+    /// matches, comparable or different.
+    pub definition_match: String,
+    pub caveats: String,
+    /// request or publication.
+    pub source_kind: String,
+    pub request_id: Option<i32>,
+    pub event_id: Option<i32>,
+    pub document_id: Option<i32>,
+    /// Where in the document: page, table, cell.
+    pub location: Option<String>,
+    pub publication_title: Option<String>,
+    pub publisher: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub entered_by: Option<i32>,
+    pub entered_at: NaiveDateTime,
+    pub verified_by: Option<i32>,
+    pub verified_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = figures)]
+pub struct NewFigure {
+    pub indicator_id: String,
+    pub value: Option<String>,
+    pub suppressed: Option<String>,
+    pub unit: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub breakdown: String,
+    pub definition: String,
+    pub definition_match: String,
+    pub caveats: String,
+    pub source_kind: String,
+    pub request_id: Option<i32>,
+    pub event_id: Option<i32>,
+    pub document_id: Option<i32>,
+    pub location: Option<String>,
+    pub publication_title: Option<String>,
+    pub publisher: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub url: Option<String>,
+    pub entered_by: Option<i32>,
+    pub entered_at: NaiveDateTime,
+}
+
+pub fn insert_figure(conn: &mut DbConnection, figure: &NewFigure) -> QueryResult<i32> {
+    diesel::insert_into(figures::table).values(figure).execute(conn)?;
+    last_insert_id(conn)
+}
+
+pub fn find_figure(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Figure>> {
+    figures::table
+        .find(id)
+        .select(Figure::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn verify_figure(
+    conn: &mut DbConnection,
+    id: i32,
+    user_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(figures::table.find(id).filter(figures::verified_at.is_null()))
+        .set((figures::verified_by.eq(user_id), figures::verified_at.eq(now)))
+        .execute(conn)
+}
+
+/// Every figure, or one indicator's, by period.
+pub fn figures(conn: &mut DbConnection, indicator: Option<&str>) -> QueryResult<Vec<Figure>> {
+    let mut query = figures::table.into_boxed();
+    if let Some(indicator) = indicator {
+        query = query.filter(figures::indicator_id.eq(indicator.to_string()));
+    }
+    query
+        .order((
+            figures::indicator_id,
+            figures::period_start,
+            figures::breakdown,
+            figures::id,
+        ))
+        .select(Figure::as_select())
+        .load(conn)
+}
+
+/// The period and definition match of every verified figure: what the scorecard counts.
+pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDate, NaiveDate, String)>> {
+    figures::table
+        .filter(figures::verified_at.is_not_null())
+        .select((
+            figures::indicator_id,
+            figures::period_start,
+            figures::period_end,
+            figures::definition_match,
+        ))
+        .load(conn)
+}

@@ -1,0 +1,167 @@
+//! The transparency scorecard: for each indicator and each quarter, whether the figure is
+//! out. A pure function of the indicators, the verified figures and the requests that asked.
+//!
+//! A quarter's state, the first that holds:
+//! 1. *released*: a verified figure whose definition matches or is comparable, for a period
+//!    within the quarter;
+//! 2. *released in aggregate*: only such a figure for a longer period that covers the quarter;
+//! 3. *refused*: a request asking for the indicator over a period touching the quarter was
+//!    refused (or neither confirmed nor denied), with the grounds cited;
+//! 4. *not held*: the authority said it does not hold it;
+//! 5. *awaiting*: asked, and no answer yet, or no figure entered from the answer;
+//! 6. *never asked*.
+//!
+//! Figures with a different definition are related, never counted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::demand::{DefinitionMatch, Quarter};
+use super::response::Outcome;
+
+closed_enum! {
+    pub enum QuarterState {
+        Released,
+        ReleasedInAggregate,
+        Refused,
+        NotHeld,
+        Awaiting,
+        NeverAsked,
+    }
+}
+
+impl QuarterState {
+    pub fn label(self) -> &'static str {
+        match self {
+            QuarterState::Released => "Released",
+            QuarterState::ReleasedInAggregate => "Released in aggregate",
+            QuarterState::Refused => "Refused",
+            QuarterState::NotHeld => "Not held",
+            QuarterState::Awaiting => "Asked, awaiting",
+            QuarterState::NeverAsked => "Never asked",
+        }
+    }
+
+    pub fn covered(self) -> bool {
+        matches!(self, QuarterState::Released | QuarterState::ReleasedInAggregate)
+    }
+}
+
+/// A verified figure, as the scorecard needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureSpan {
+    pub indicator_id: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub definition_match: DefinitionMatch,
+}
+
+/// A request's ask for an indicator, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub indicator_id: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// The latest response's outcome; `None` while unanswered.
+    pub outcome: Option<Outcome>,
+    /// The grounds that response cited, as people write them.
+    pub grounds: Vec<String>,
+}
+
+/// One indicator's quarter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Cell {
+    pub quarter: String,
+    pub state: QuarterState,
+    /// For a refusal: the grounds cited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<String>,
+}
+
+fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterState, Vec<String>) {
+    let (start, end) = (quarter.start(), quarter.end());
+    let counted = figures
+        .iter()
+        .filter(|f| f.definition_match != DefinitionMatch::Different);
+    let mut aggregate = false;
+    for f in counted {
+        if f.start >= start && f.end <= end {
+            return (QuarterState::Released, Vec::new());
+        }
+        aggregate |= f.start <= start && f.end >= end;
+    }
+    if aggregate {
+        return (QuarterState::ReleasedInAggregate, Vec::new());
+    }
+    let touching: Vec<&&Ask> = asks.iter().filter(|a| a.start <= end && a.end >= start).collect();
+    let refusals: Vec<&&&Ask> = touching
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.outcome,
+                Some(Outcome::Refused | Outcome::NeitherConfirmNorDeny | Outcome::WithdrawnByAuthority)
+            )
+        })
+        .collect();
+    if !refusals.is_empty() {
+        let grounds: BTreeSet<String> = refusals.iter().flat_map(|a| a.grounds.iter().cloned()).collect();
+        return (QuarterState::Refused, grounds.into_iter().collect());
+    }
+    if touching.iter().any(|a| a.outcome == Some(Outcome::NotHeld)) {
+        return (QuarterState::NotHeld, Vec::new());
+    }
+    if !touching.is_empty() {
+        return (QuarterState::Awaiting, Vec::new());
+    }
+    (QuarterState::NeverAsked, Vec::new())
+}
+
+/// Every quarter of one indicator.
+pub fn row(quarters: &[Quarter], figures: &[&FigureSpan], asks: &[&Ask]) -> Vec<Cell> {
+    quarters
+        .iter()
+        .map(|q| {
+            let (state, grounds) = state(*q, figures, asks);
+            Cell {
+                quarter: q.label(),
+                state,
+                grounds,
+            }
+        })
+        .collect()
+}
+
+/// The matrix: each indicator's cells, in the order given.
+pub fn matrix<'a>(
+    indicators: impl IntoIterator<Item = &'a str>,
+    quarters: &[Quarter],
+    figures: &[FigureSpan],
+    asks: &[Ask],
+) -> BTreeMap<String, Vec<Cell>> {
+    let mut by_indicator: BTreeMap<&str, (Vec<&FigureSpan>, Vec<&Ask>)> = BTreeMap::new();
+    for f in figures {
+        by_indicator.entry(&f.indicator_id).or_default().0.push(f);
+    }
+    for a in asks {
+        by_indicator.entry(&a.indicator_id).or_default().1.push(a);
+    }
+    indicators
+        .into_iter()
+        .map(|id| {
+            let (f, a) = by_indicator.get(id).cloned().unwrap_or_default();
+            (id.to_string(), row(quarters, &f, &a))
+        })
+        .collect()
+}
+
+/// The share of cells covered (released, or released in aggregate).
+pub fn coverage<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> Option<f64> {
+    let (mut covered, mut all) = (0u32, 0u32);
+    for c in cells {
+        all += 1;
+        covered += u32::from(c.state.covered());
+    }
+    (all > 0).then(|| f64::from(covered) / f64::from(all))
+}

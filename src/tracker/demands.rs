@@ -1,0 +1,596 @@
+//! The demand catalogue, the indicators each request asks for, released figures and their
+//! verification, and the scorecard that shows, quarter by quarter, what is out.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::accounts::require;
+use super::audit::{record, Caller};
+use super::input::{names, Fields};
+use super::requests::{readable, writable};
+use crate::db::demands::{self, Demand, Figure, Indicator, IndicatorValues, Link, NewFigure};
+use crate::db::{self, DbConnection};
+use crate::domain::demand::{self, DefinitionMatch, Granularity, Quarter, SourceKind};
+use crate::domain::exemptions;
+use crate::domain::response::Outcome;
+use crate::domain::scorecard::{self, Ask, Cell, FigureSpan};
+use crate::error::AppError;
+
+const SEED: &str = include_str!("../../data/indicators.csv");
+
+/// The first quarter the scorecard shows: the petition asks from 2016.
+pub fn first_quarter() -> Quarter {
+    Quarter {
+        year: 2016,
+        number: 1,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SeedRow {
+    id: String,
+    demand: String,
+    wording: String,
+    unit: String,
+    granularity: String,
+    breakdowns: String,
+    definition: String,
+    official_source: String,
+}
+
+/// Fills an empty catalogue with the petition's indicators (data/indicators.csv).
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    if !demands::indicators(conn)?.is_empty() {
+        return Ok(0);
+    }
+    let mut reader = csv::Reader::from_reader(SEED.as_bytes());
+    let rows: Vec<SeedRow> = reader
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| AppError::Internal(format!("data/indicators.csv: {e}")))?;
+    db::write(conn, |conn| {
+        for row in &rows {
+            let values = IndicatorValues {
+                demand_id: row.demand.clone(),
+                wording: row.wording.clone(),
+                unit: row.unit.clone(),
+                granularity: row.granularity.clone(),
+                breakdowns: row.breakdowns.clone(),
+                definition: row.definition.clone(),
+                official_source: row.official_source.clone(),
+            };
+            demands::insert_indicator(conn, &row.id, &values, now)?;
+        }
+        Ok(rows.len())
+    })
+}
+
+/// The demands with their indicators.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Catalogue {
+    pub demands: Vec<Demand>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// Public: the petition's demands are what the coalition campaigns on.
+pub fn catalogue(conn: &mut DbConnection) -> Result<Catalogue, AppError> {
+    Ok(Catalogue {
+        demands: demands::demands(conn)?,
+        indicators: demands::indicators(conn)?,
+    })
+}
+
+/// An indicator as an administrator writes it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct IndicatorInput {
+    /// Like D1.9: the demand's id, a dot, a number.
+    pub id: String,
+    /// D1, D2 or D3.
+    pub demand_id: String,
+    pub wording: String,
+    pub unit: String,
+    /// quarter or year.
+    pub granularity: String,
+    pub breakdowns: String,
+    pub definition: String,
+    pub official_source: String,
+}
+
+/// Adds an indicator, or changes the one with that id; administrators only, audited.
+/// Returns the indicator and whether it is new.
+pub fn save_indicator(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &IndicatorInput,
+    now: NaiveDateTime,
+) -> Result<(Indicator, bool), AppError> {
+    require(caller, |a| a.is_admin())?;
+    let mut f = Fields::new();
+    let id = f.text("id", "Id", &input.id, 20);
+    let demand_id = f.text("demand_id", "Demand", &input.demand_id, 20);
+    let values = IndicatorValues {
+        wording: f.text("wording", "Wording", &input.wording, 300),
+        unit: f.text("unit", "Unit", &input.unit, 60),
+        granularity: f
+            .closed::<Granularity>(
+                "granularity",
+                "Period",
+                &input.granularity,
+                &names::<Granularity>(),
+            )
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+        breakdowns: input.breakdowns.trim().to_string(),
+        definition: f.text("definition", "Definition", &input.definition, 2000),
+        official_source: input.official_source.trim().to_string(),
+        demand_id: demand_id.clone(),
+    };
+    let known = demands::demands(conn)?;
+    if !demand_id.is_empty() && !known.iter().any(|d| d.id == demand_id) {
+        f.error(
+            "demand_id",
+            format!(
+                "Demand must be one of {}",
+                known.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    } else if !id.is_empty() && !id.starts_with(&format!("{demand_id}.")) {
+        f.error(
+            "id",
+            format!("An indicator of {demand_id} has an id like {demand_id}.9"),
+        );
+    }
+    f.finish(())?;
+    db::write(conn, |conn| {
+        let before = demands::find_indicator(conn, &id)?;
+        match &before {
+            Some(_) => demands::update_indicator(conn, &id, &values, now)?,
+            None => demands::insert_indicator(conn, &id, &values, now)?,
+        };
+        let after = demands::find_indicator(conn, &id)?
+            .ok_or_else(|| AppError::Internal(format!("indicator {id} vanished")))?;
+        let action = if before.is_some() { "update" } else { "create" };
+        record(
+            conn,
+            caller,
+            action,
+            "indicator",
+            None,
+            before.map(|b| json!(b)),
+            Some(json!(after)),
+            now,
+        )?;
+        Ok((after, action == "create"))
+    })
+}
+
+/// One indicator a request asks for, over a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct LinkInput {
+    pub indicator_id: String,
+    /// YYYY-MM-DD: the first day of the period asked for.
+    pub from: String,
+    /// YYYY-MM-DD: its last day.
+    pub to: String,
+}
+
+/// Sets the indicators and periods a request asks for; audited.
+pub fn link(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+    input: &[LinkInput],
+    now: NaiveDateTime,
+) -> Result<Vec<Link>, AppError> {
+    let known: Vec<String> = demands::indicators(conn)?.into_iter().map(|i| i.id).collect();
+    let mut f = Fields::new();
+    let mut links = Vec::new();
+    for (n, l) in input.iter().enumerate() {
+        let field = |name: &str| format!("indicators[{n}].{name}");
+        let indicator = l.indicator_id.trim();
+        if !known.iter().any(|k| k == indicator) {
+            f.error(
+                &field("indicator_id"),
+                format!("{indicator} is not an indicator of the catalogue"),
+            );
+        }
+        let from = f.date(&field("from"), "From", &l.from, None);
+        let to = f.date(&field("to"), "To", &l.to, None);
+        if let (Some(from), Some(to)) = (from, to) {
+            if to < from {
+                f.error(&field("to"), "To must not be before From");
+            } else if links.iter().any(|(i, s, _): &Link| i == indicator && *s == from) {
+                f.error(&field("from"), format!("{indicator} from {from} is given twice"));
+            } else {
+                links.push((indicator.to_string(), from, to));
+            }
+        }
+    }
+    f.finish(())?;
+    db::write(conn, |conn| {
+        writable(conn, caller, request_id)?;
+        let before = demands::links_of(conn, request_id)?;
+        demands::set_links(conn, request_id, &links)?;
+        let after = demands::links_of(conn, request_id)?;
+        record(
+            conn,
+            caller,
+            "update",
+            "request_indicators",
+            Some(request_id),
+            Some(json!(before)),
+            Some(json!(after)),
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// A released figure as a researcher enters it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct FigureInput {
+    pub indicator_id: String,
+    /// The number, exactly as released ("1,256" is read as 1256); or leave empty and give
+    /// `suppressed`.
+    pub value: String,
+    /// What the source gave instead of a number, e.g. "fewer than 5".
+    pub suppressed: String,
+    pub unit: String,
+    /// YYYY-MM-DD.
+    pub period_start: String,
+    /// YYYY-MM-DD.
+    pub period_end: String,
+    /// "sex = female; nationality = Albanian"; empty for a total.
+    pub breakdown: String,
+    /// The source's own definition, in its words.
+    pub definition: String,
+    /// matches, comparable or different.
+    pub definition_match: String,
+    pub caveats: String,
+    /// request or publication.
+    pub source_kind: String,
+    pub request_id: Option<i32>,
+    pub event_id: Option<i32>,
+    pub document_id: Option<i32>,
+    /// Where in the document: page, table, cell.
+    pub location: String,
+    pub publication_title: String,
+    pub publisher: String,
+    /// YYYY-MM-DD.
+    pub published_on: String,
+    pub url: String,
+}
+
+fn optional(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// Records a released figure, unverified; researchers and coordinators, audited.
+pub fn add_figure(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    input: &FigureInput,
+    now: NaiveDateTime,
+) -> Result<Figure, AppError> {
+    let actor = require(caller, |a| a.files_requests())?;
+    let entered_by = actor.user_id;
+    let mut f = Fields::new();
+    let indicator = demands::find_indicator(conn, input.indicator_id.trim())?;
+    if indicator.is_none() {
+        f.error(
+            "indicator_id",
+            format!(
+                "{} is not an indicator of the catalogue",
+                input.indicator_id.trim()
+            ),
+        );
+    }
+    let (value, suppressed) = match (optional(&input.value), optional(&input.suppressed)) {
+        (Some(v), None) => match demand::parse_value(v) {
+            Ok(v) => (Some(v), None),
+            Err(e) => {
+                f.error("value", e);
+                (None, None)
+            }
+        },
+        (None, Some(s)) => (None, f.optional_text("suppressed", "Suppressed", Some(s), 100)),
+        (Some(_), Some(_)) => {
+            f.error(
+                "suppressed",
+                "Give either the number or what was given instead, not both",
+            );
+            (None, None)
+        }
+        (None, None) => {
+            f.error(
+                "value",
+                "Give the number, or what the source gave instead (e.g. fewer than 5)",
+            );
+            (None, None)
+        }
+    };
+    let unit = optional(&input.unit)
+        .map(str::to_string)
+        .or_else(|| indicator.as_ref().map(|i| i.unit.clone()))
+        .unwrap_or_default();
+    let start = f.date("period_start", "Period start", &input.period_start, None);
+    let end = f.date("period_end", "Period end", &input.period_end, None);
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            f.error("period_end", "Period end must not be before its start");
+        }
+    }
+    let breakdown = demand::parse_breakdown(&input.breakdown).unwrap_or_else(|e| {
+        f.error("breakdown", e);
+        String::new()
+    });
+    let definition = f.text("definition", "Definition", &input.definition, 2000);
+    let matching: Option<DefinitionMatch> = f.closed(
+        "definition_match",
+        "Definition match",
+        &input.definition_match,
+        &names::<DefinitionMatch>(),
+    );
+    let source: Option<SourceKind> = f.closed(
+        "source_kind",
+        "Source",
+        &input.source_kind,
+        &names::<SourceKind>(),
+    );
+    let location = f.optional_text(
+        "location",
+        "Place in the document",
+        optional(&input.location),
+        200,
+    );
+    let title = f.optional_text(
+        "publication_title",
+        "Title",
+        optional(&input.publication_title),
+        300,
+    );
+    let publisher = f.optional_text("publisher", "Publisher", optional(&input.publisher), 200);
+    let published_on = f.optional_date(
+        "published_on",
+        "Published on",
+        optional(&input.published_on),
+        None,
+    );
+    let url = f.optional_url("url", "Address", optional(&input.url));
+    let caveats = input.caveats.trim().to_string();
+    match source {
+        Some(SourceKind::Request) if input.request_id.is_none() => {
+            f.error("request_id", "Name the request whose response released it")
+        }
+        Some(SourceKind::Publication) if title.is_none() || publisher.is_none() => {
+            f.error("publication_title", "Give the publication's title and publisher")
+        }
+        _ => {}
+    }
+    f.finish(())?;
+    let (Some(start), Some(end), Some(matching), Some(source)) = (start, end, matching, source) else {
+        return Err(AppError::invalid(
+            "period_start",
+            "Give the period the figure covers",
+        ));
+    };
+    db::write(conn, |conn| {
+        if let Some(request_id) = input.request_id {
+            let (request, _) = readable(conn, caller, request_id)?;
+            if request.regime == crate::domain::regime::Regime::Sar {
+                return Err(AppError::invalid(
+                    "request_id",
+                    "A subject access request holds personal data, not published figures",
+                ));
+            }
+            let events = crate::db::events::for_request(conn, request_id)?;
+            if let Some(event) = input.event_id {
+                if !events.iter().any(|e| e.id == event) {
+                    return Err(AppError::invalid(
+                        "event_id",
+                        "That event is not on the request's timeline",
+                    ));
+                }
+            }
+            if let Some(document) = input.document_id {
+                if !crate::db::documents::of_request(conn, request_id)?
+                    .iter()
+                    .any(|d| d.id == document)
+                {
+                    return Err(AppError::invalid(
+                        "document_id",
+                        "That document is not the request's",
+                    ));
+                }
+            }
+        }
+        let id = demands::insert_figure(
+            conn,
+            &NewFigure {
+                indicator_id: input.indicator_id.trim().to_string(),
+                value: value.clone(),
+                suppressed: suppressed.clone(),
+                unit: unit.clone(),
+                period_start: start,
+                period_end: end,
+                breakdown: breakdown.clone(),
+                definition: definition.clone(),
+                definition_match: matching.to_string(),
+                caveats: caveats.clone(),
+                source_kind: source.to_string(),
+                request_id: input.request_id,
+                event_id: input.event_id,
+                document_id: input.document_id,
+                location: location.clone(),
+                publication_title: title.clone(),
+                publisher: publisher.clone(),
+                published_on,
+                url: url.clone(),
+                entered_by: Some(entered_by),
+                entered_at: now,
+            },
+        )?;
+        let figure = demands::find_figure(conn, id)?
+            .ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
+        record(
+            conn,
+            caller,
+            "create",
+            "figure",
+            Some(id),
+            None,
+            Some(json!(figure)),
+            now,
+        )?;
+        Ok(figure)
+    })
+}
+
+/// Verifies a figure entered by someone else; researchers and coordinators, audited.
+pub fn verify_figure(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    now: NaiveDateTime,
+) -> Result<Figure, AppError> {
+    let actor = require(caller, |a| a.files_requests())?;
+    let user = actor.user_id;
+    db::write(conn, |conn| {
+        let before =
+            demands::find_figure(conn, id)?.ok_or_else(|| AppError::NotFound(format!("figure {id}")))?;
+        if before.verified_at.is_some() {
+            return Err(AppError::conflict(None, "This figure is verified already"));
+        }
+        if before.entered_by == Some(user) {
+            return Err(AppError::conflict(
+                None,
+                "A figure is verified by someone other than the person who entered it",
+            ));
+        }
+        demands::verify_figure(conn, id, user, now)?;
+        let after = demands::find_figure(conn, id)?
+            .ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
+        record(
+            conn,
+            caller,
+            "verify",
+            "figure",
+            Some(id),
+            Some(json!(before)),
+            Some(json!(after)),
+            now,
+        )?;
+        Ok(after)
+    })
+}
+
+/// One indicator's row of the scorecard.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub wording: String,
+    pub granularity: String,
+    /// The share of quarters covered.
+    pub coverage: Option<f64>,
+    pub cells: Vec<Cell>,
+}
+
+/// One demand's rows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DemandRow {
+    pub id: String,
+    pub title: String,
+    pub coverage: Option<f64>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Scorecard {
+    pub quarters: Vec<String>,
+    pub demands: Vec<DemandRow>,
+}
+
+/// The scorecard from 2016 Q1 to today's quarter, in six queries whatever its size; public.
+pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard, AppError> {
+    let quarters = Quarter::range(first_quarter(), Quarter::of(today));
+    let all_demands = demands::demands(conn)?;
+    let indicators = demands::indicators(conn)?;
+    let figures: Vec<FigureSpan> = demands::verified_spans(conn)?
+        .into_iter()
+        .filter_map(|(indicator_id, start, end, matching)| {
+            Some(FigureSpan {
+                indicator_id,
+                start,
+                end,
+                definition_match: matching.parse().ok()?,
+            })
+        })
+        .collect();
+    let asks_rows = demands::asks(conn)?;
+    // The latest response of each asking request, and the grounds it cited.
+    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
+    for (request, event, outcome) in demands::asked_responses(conn)? {
+        latest.insert(request, (event, outcome.parse().ok()));
+    }
+    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
+    for (event, ground) in demands::asked_grounds(conn)? {
+        let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
+        grounds.entry(event).or_default().push(citation);
+    }
+    let asks: Vec<Ask> = asks_rows
+        .into_iter()
+        .map(|(request, indicator_id, start, end)| {
+            let response = latest.get(&request);
+            Ask {
+                indicator_id,
+                start,
+                end,
+                outcome: response.and_then(|(_, o)| *o),
+                grounds: response
+                    .and_then(|(event, _)| grounds.get(event).cloned())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let mut matrix = scorecard::matrix(
+        indicators.iter().map(|i| i.id.as_str()),
+        &quarters,
+        &figures,
+        &asks,
+    );
+    let demands = all_demands
+        .into_iter()
+        .map(|d| {
+            let rows: Vec<IndicatorRow> = indicators
+                .iter()
+                .filter(|i| i.demand_id == d.id)
+                .map(|i| {
+                    let cells = matrix.remove(&i.id).unwrap_or_default();
+                    IndicatorRow {
+                        id: i.id.clone(),
+                        wording: i.wording.clone(),
+                        granularity: i.granularity.clone(),
+                        coverage: scorecard::coverage(&cells),
+                        cells,
+                    }
+                })
+                .collect();
+            DemandRow {
+                coverage: scorecard::coverage(rows.iter().flat_map(|r| &r.cells)),
+                id: d.id,
+                title: d.title,
+                indicators: rows,
+            }
+        })
+        .collect();
+    Ok(Scorecard {
+        quarters: quarters.iter().map(|q| q.label()).collect(),
+        demands,
+    })
+}

@@ -1,0 +1,111 @@
+//! `/api/v1/indicators`, `/api/v1/figures` and `/api/v1/scorecard`: the demand catalogue,
+//! what each request asks for, released figures and their verification, and the scorecard.
+
+use actix_web::{web, HttpResponse};
+
+use super::created;
+use crate::db::demands::{Figure, Indicator};
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker;
+use crate::tracker::demands::{self, Catalogue, FigureInput, IndicatorInput, LinkInput, Scorecard};
+use crate::web::auth::Who;
+use crate::web::extract::{id, with_db, ApiJson};
+
+#[utoipa::path(operation_id = "list_indicators", get, path = "/api/v1/indicators", tag = "demands",
+    responses((status = 200, description = "The petition's demands and their indicators", body = Catalogue)))]
+pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let catalogue = with_db(&state, move |conn, _, _| demands::catalogue(conn)).await?;
+    Ok(HttpResponse::Ok().json(catalogue))
+}
+
+#[utoipa::path(operation_id = "save_indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
+    responses((status = 200, description = "Changed", body = Indicator),
+        (status = 201, description = "Added", body = Indicator),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn save_indicator(
+    state: web::Data<AppState>,
+    who: Who,
+    body: ApiJson<IndicatorInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let caller = who.caller();
+    let (indicator, new) = with_db(&state, move |conn, _, _| {
+        demands::save_indicator(conn, &caller, &input, tracker::now())
+    })
+    .await?;
+    Ok(match new {
+        true => created("/api/v1/indicators".into(), &indicator),
+        false => HttpResponse::Ok().json(indicator),
+    })
+}
+
+#[utoipa::path(operation_id = "set_request_indicators", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
+    request_body = Vec<LinkInput>,
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn link(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    body: ApiJson<Vec<LinkInput>>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let caller = who.caller();
+    let links = with_db(&state, move |conn, _, _| {
+        demands::link(conn, &caller, id, &input, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(links))
+}
+
+#[utoipa::path(operation_id = "add_figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
+    responses((status = 201, description = "Recorded, unverified", body = Figure),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+pub async fn add_figure(
+    state: web::Data<AppState>,
+    who: Who,
+    body: ApiJson<FigureInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let caller = who.caller();
+    let figure = with_db(&state, move |conn, _, _| {
+        demands::add_figure(conn, &caller, &input, tracker::now())
+    })
+    .await?;
+    Ok(created(format!("/api/v1/figures/{}", figure.id), &figure))
+}
+
+#[utoipa::path(operation_id = "verify_figure", post, path = "/api/v1/figures/{id}/verify", tag = "demands",
+    params(("id" = i32, Path, description = "The figure's id")),
+    responses((status = 200, description = "Verified", body = Figure),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Verified already, or entered by the caller", body = Problem, content_type = "application/problem+json")))]
+pub async fn verify_figure(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let caller = who.caller();
+    let figure = with_db(&state, move |conn, _, _| {
+        demands::verify_figure(conn, &caller, id, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(figure))
+}
+
+#[utoipa::path(operation_id = "scorecard", get, path = "/api/v1/scorecard", tag = "demands",
+    responses((status = 200, description = "Every indicator's state, quarter by quarter, from 2016 Q1", body = Scorecard)))]
+pub async fn scorecard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let card = with_db(&state, move |conn, _, today| demands::scorecard(conn, today)).await?;
+    Ok(HttpResponse::Ok().json(card))
+}

@@ -1,0 +1,177 @@
+//! The scorecard: a request linked to indicators and refused shows as refused with its
+//! grounds; a figure counts once verified by someone other than who entered it, only if its
+//! definition matches or is comparable; an annual figure shows its quarters as released in
+//! aggregate. Public, no sign-in. Both backends; today is 1 June 2026 (2026 Q2).
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{browser, problem, TestApp};
+
+/// The state of one indicator's quarter, and its grounds.
+fn cell(card: &Value, indicator: &str, quarter: &str) -> (String, Value) {
+    let row = card["demands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["indicators"].as_array().unwrap())
+        .find(|i| i["id"] == indicator)
+        .unwrap_or_else(|| panic!("no {indicator}"));
+    let c = row["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["quarter"] == quarter)
+        .unwrap();
+    (c["state"].as_str().unwrap().to_string(), c["grounds"].clone())
+}
+
+/// The scorecard as anyone on the internet sees it.
+async fn public_card(app: &TestApp) -> Value {
+    let response = browser().get(app.url("/api/v1/scorecard")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+fn figure(indicator: &str, value: &str, from: &str, to: &str, matching: &str) -> Value {
+    json!({
+        "indicator_id": indicator, "value": value, "period_start": from, "period_end": to,
+        "definition": "People with a positive reasonable grounds decision on entering or during detention",
+        "definition_match": matching, "source_kind": "publication",
+        "publication_title": "Hidden Futures", "publisher": "Coalition NGO", "published_on": "2020-02-01",
+    })
+}
+
+async fn add_figure(app: &support::Session, body: Value) -> i64 {
+    let response = app.post_json("/api/v1/figures", &body).await;
+    let status = response.status();
+    let json: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert!(json["verified_at"].is_null());
+    json["id"].as_i64().unwrap()
+}
+
+on_both_backends! {
+    async fn refusals_and_verified_figures_show_on_the_scorecard(app) {
+        let card = public_card(&app).await;
+        assert_eq!(card["quarters"][0], "2016-Q1");
+        assert_eq!(card["quarters"].as_array().unwrap().last().unwrap(), "2026-Q2");
+        assert_eq!(card["quarters"].as_array().unwrap().len(), 42);
+        assert_eq!(cell(&card, "D1.6", "2025-Q1").0, "never_asked");
+
+        // A request asks for D1.6 over 2025 Q1: asked and awaiting.
+        let home_office = app.authority("Home Office").await;
+        let created = app
+            .create_request(json!({"title": "Leave granted to victims, 2025 Q1", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"}))
+            .await;
+        let id = created["id"].as_i64().unwrap();
+        let linked = app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "D1.6", "from": "2025-01-01", "to": "2025-03-31"}])).await;
+        assert_eq!(linked.status(), StatusCode::OK);
+        assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q1").0, "awaiting");
+        assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q2").0, "never_asked");
+
+        // Refused under s.12: the refusal counts against the indicator, with its grounds.
+        app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "response", "occurred_on": "2026-04-28", "outcome": "refused", "grounds": ["foia-s12-1"]})).await;
+        let card = public_card(&app).await;
+        assert_eq!(cell(&card, "D1.6", "2025-Q1"), ("refused".to_string(), json!(["FOIA s.12(1)"])));
+        let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("title=\"D1.6 2025-Q1: Refused (FOIA s.12(1))\""), "{page}");
+
+        // An annual figure, entered and not yet verified: it does not count.
+        let annual = add_figure(&app.session, figure("D1.1", "507", "2018-01-01", "2018-12-31", "matches")).await;
+        assert_eq!(cell(&public_card(&app).await, "D1.1", "2018-Q2").0, "never_asked");
+        // Not by the person who entered it.
+        let (status, _, json) = problem(app.post_json(&format!("/api/v1/figures/{annual}/verify"), &json!({})).await).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{json}");
+        let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
+        let verified = checker.post_json(&format!("/api/v1/figures/{annual}/verify"), &json!({})).await;
+        assert_eq!(verified.status(), StatusCode::OK);
+        let card = public_card(&app).await;
+        for quarter in ["2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"] {
+            assert_eq!(cell(&card, "D1.1", quarter).0, "released_in_aggregate", "{quarter}");
+        }
+        assert_eq!(cell(&card, "D1.1", "2019-Q1").0, "never_asked");
+
+        // A quarterly figure under another definition is related, never counted; a comparable one is.
+        let different = add_figure(&app.session, figure("D1.5", "23", "2018-07-01", "2018-09-30", "different")).await;
+        let comparable = add_figure(&app.session, figure("D1.5", "1,256", "2019-01-01", "2019-03-31", "comparable")).await;
+        for id in [different, comparable] {
+            assert_eq!(checker.post_json(&format!("/api/v1/figures/{id}/verify"), &json!({})).await.status(), StatusCode::OK);
+        }
+        let card = public_card(&app).await;
+        assert_eq!(cell(&card, "D1.5", "2018-Q3").0, "never_asked");
+        assert_eq!(cell(&card, "D1.5", "2019-Q1").0, "released");
+        // D1 has 8 indicators over 42 quarters; 4 + 1 are covered.
+        let d1 = &card["demands"][0];
+        assert_eq!(d1["id"], "D1");
+        assert_eq!(d1["coverage"], json!(5.0 / 336.0));
+        let d15 = d1["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "D1.5").unwrap();
+        assert_eq!(d15["coverage"], json!(1.0 / 42.0));
+
+        // Verified once only; every step is in the audit trail.
+        let (status, _, _) = problem(checker.post_json(&format!("/api/v1/figures/{comparable}/verify"), &json!({})).await).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let trail = app.admin().await.text("/audit?entity=figure").await;
+        assert!(trail.contains("verify") && trail.contains("1256"), "{trail}");
+    }
+
+    async fn bad_figures_and_links_are_refused_by_field_and_change_nothing(app) {
+        let before = app.snapshot();
+        let cases = [
+            (json!({"indicator_id": "D9.9", "value": "1", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "matches", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "indicator_id"),
+            (json!({"indicator_id": "D1.1", "value": "lots", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "matches", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "value"),
+            (json!({"indicator_id": "D1.1", "value": "5", "suppressed": "fewer than 5", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "matches", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "suppressed"),
+            (json!({"indicator_id": "D1.1", "value": "5", "period_start": "2018-12-31", "period_end": "2018-01-01", "definition": "d", "definition_match": "matches", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "period_end"),
+            (json!({"indicator_id": "D1.1", "value": "5", "period_start": "2018-01-01", "period_end": "2018-12-31", "breakdown": "female", "definition": "d", "definition_match": "matches", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "breakdown"),
+            (json!({"indicator_id": "D1.1", "value": "5", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "roughly", "source_kind": "publication", "publication_title": "T", "publisher": "P"}), "definition_match"),
+            (json!({"indicator_id": "D1.1", "value": "5", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "matches", "source_kind": "publication"}), "publication_title"),
+            (json!({"indicator_id": "D1.1", "value": "5", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "d", "definition_match": "matches", "source_kind": "request"}), "request_id"),
+        ];
+        for (body, field) in cases {
+            let (status, fields, json) = problem(app.post_json("/api/v1/figures", &body).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert_eq!(fields, [field], "{body}: {json}");
+        }
+        assert_eq!(app.snapshot(), before, "no figure stored");
+        let home_office = app.authority("Home Office").await;
+        let id = app.create_request(json!({"title": "T", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"})).await["id"].as_i64().unwrap();
+        let before_link = app.snapshot();
+        let (status, fields, _) = problem(app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "D1.1", "from": "2025-03-31", "to": "2025-01-01"}])).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["indicators[0].to".to_string()]));
+        let (status, fields, _) = problem(app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "X", "from": "2025-01-01", "to": "2025-03-31"}])).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["indicators[0].indicator_id".to_string()]));
+        assert_eq!(app.snapshot(), before_link);
+        // An auditor reads figures and changes nothing.
+        let auditor = app.member("auditor@coalition.example", "auditor", support::ORGANISATION).await;
+        let response = auditor.post_json("/api/v1/figures", &figure("D1.1", "5", "2018-01-01", "2018-12-31", "matches")).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+
+    async fn administrators_add_and_edit_indicators_with_an_audit_trail(app) {
+        let catalogue = browser().get(app.url("/api/v1/indicators")).send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!(catalogue["demands"].as_array().unwrap().len(), 3);
+        assert_eq!(catalogue["indicators"].as_array().unwrap().len(), 16);
+        assert_eq!(catalogue["indicators"][0]["id"], "D1.1");
+        assert_eq!(catalogue["indicators"][0]["granularity"], "quarter");
+
+        let admin = app.admin().await;
+        let body = json!({"id": "D3.4", "demand_id": "D3", "wording": "Victims contacted after return", "unit": "people", "granularity": "year", "definition": "Returned victims the Home Office was in contact with a year after return"});
+        let response = admin.post_json("/api/v1/indicators", &body).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let mut changed = body.clone();
+        changed["wording"] = json!("Returned victims contacted a year on");
+        let response = admin.post_json("/api/v1/indicators", &changed).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let card = public_card(&app).await;
+        assert_eq!(card["demands"][2]["indicators"].as_array().unwrap().len(), 4);
+        let trail = admin.text("/audit?entity=indicator").await;
+        assert!(trail.contains("Returned victims contacted a year on") && trail.contains("Victims contacted after return"), "{trail}");
+
+        let (status, fields, _) = problem(admin.post_json("/api/v1/indicators", &json!({"id": "D1.9", "demand_id": "D3", "wording": "W", "unit": "u", "granularity": "month", "definition": "d"})).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields, ["granularity", "id"]);
+        let response = app.post_json("/api/v1/indicators", &body).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "a coordinator is not an administrator");
+    }
+}
