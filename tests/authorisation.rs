@@ -513,6 +513,13 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         }),
         ("get", "/api/v1/authorities") => plain(signed_in(OK)),
         ("get", "/scorecard" | "/api/v1/scorecard" | "/api/v1/indicators") => plain(everyone(OK)),
+        (
+            "get",
+            "/open-data"
+            | "/open-data/figures.csv"
+            | "/open-data/figures.json"
+            | "/open-data/datapackage.json",
+        ) => plain(everyone(OK)),
         ("post", "/api/v1/indicators") => vec![case(Nothing, Body::Json(INDICATOR_JSON), admins(CREATED))],
         ("put", "/api/v1/requests/{id}/indicators") => {
             each_kind(|k| case(NewRequest(k), Body::Json(LINKS_JSON), writes(k, OK)))

@@ -271,6 +271,54 @@ pub fn figures(conn: &mut DbConnection, indicator: Option<&str>) -> QueryResult<
         .load(conn)
 }
 
+/// A figure with its indicator's wording and demand, and its request's authority.
+pub type Publishable = (Figure, String, String, Option<String>);
+
+/// Every verified figure that may be published: none from a draft or a subject access request.
+pub fn publishable(conn: &mut DbConnection) -> QueryResult<Vec<Publishable>> {
+    use super::schema::authorities;
+    let rows: Vec<(Figure, String, String, Option<i32>)> = figures::table
+        .inner_join(indicators::table)
+        .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
+        .filter(figures::verified_at.is_not_null())
+        .filter(
+            figures::request_id.is_null().or(requests::status
+                .ne(Status::Draft.to_string())
+                .and(requests::regime.ne(Regime::Sar.to_string()))),
+        )
+        .order((
+            figures::indicator_id,
+            figures::period_start,
+            figures::breakdown,
+            figures::id,
+        ))
+        .select((
+            Figure::as_select(),
+            indicators::wording,
+            indicators::demand_id,
+            requests::authority_id.nullable(),
+        ))
+        .load(conn)?;
+    let ids: Vec<i32> = rows.iter().filter_map(|r| r.3).collect();
+    let names: std::collections::HashMap<i32, String> = authorities::table
+        .filter(authorities::id.eq_any(ids))
+        .select((authorities::id, authorities::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(figure, wording, demand, authority)| {
+            (
+                figure,
+                wording,
+                demand,
+                authority.and_then(|a| names.get(&a).cloned()),
+            )
+        })
+        .collect())
+}
+
 /// The period and definition match of every verified figure: what the scorecard counts.
 pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDate, NaiveDate, String)>> {
     figures::table

@@ -1,9 +1,8 @@
 //! A real SMTP server process for the email tests: aiosmtpd from PyPI, storing what it
-//! receives in a maildir that the tests read back. `.ci/run` installs it into
-//! `target/ci-venv`; elsewhere the first email test does, with Python 3.
+//! receives in a maildir that the tests read back (see `python.rs` for where it comes from).
 
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,41 +29,7 @@ pub struct Received {
 }
 
 fn python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv");
-    let python = venv.join("bin/python");
-    let has_aiosmtpd = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import aiosmtpd"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if has_aiosmtpd(&python) {
-        return python;
-    }
-    // Several test binaries may get here at once: one installs, the others wait for it.
-    std::fs::create_dir_all(venv.parent().unwrap()).unwrap();
-    let lock = std::fs::File::create(venv.with_extension("lock")).unwrap();
-    lock.lock().unwrap();
-    if !has_aiosmtpd(&python) {
-        let run = |program: &Path, args: &[&str]| {
-            let status = Command::new(program).args(args).status();
-            assert!(
-                status.as_ref().is_ok_and(|s| s.success()),
-                "the email tests need Python 3 to install aiosmtpd (a real SMTP server): {} {args:?} failed: {status:?}",
-                program.display()
-            );
-        };
-        if !python.exists() {
-            run(Path::new("python3"), &["-m", "venv", venv.to_str().unwrap()]);
-        }
-        let pip = venv.join("bin/pip");
-        run(
-            &pip,
-            &["install", "--quiet", "--disable-pip-version-check", "aiosmtpd"],
-        );
-    }
-    python
+    super::python::with_package("aiosmtpd", "aiosmtpd")
 }
 
 fn free_port() -> u16 {

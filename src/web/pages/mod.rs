@@ -13,6 +13,7 @@ pub mod history;
 pub mod holidays;
 pub mod letters;
 pub mod links;
+pub mod open_data;
 pub mod outbox;
 pub mod requests;
 pub mod scorecard;
