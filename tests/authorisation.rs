@@ -513,6 +513,8 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         }),
         ("get", "/api/v1/authorities") => plain(signed_in(OK)),
         ("get", "/scorecard" | "/api/v1/scorecard" | "/api/v1/indicators") => plain(everyone(OK)),
+        // The placeholder itself names no indicator (tests/scorecard.rs reads real ones).
+        ("get", "/scorecard/{indicator}" | "/api/v1/indicators/{indicator}") => plain(everyone(NOT_FOUND)),
         (
             "get",
             "/open-data"

@@ -109,6 +109,20 @@ on_both_backends! {
         let d15 = d1["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "D1.5").unwrap();
         assert_eq!(d15["coverage"], json!(1.0 / 42.0));
 
+        // Each indicator's page: the series with its chart beside the table, every source, the
+        // related and the unverified marked, and who was asked.
+        add_figure(&app.session, figure("D1.5", "40", "2019-04-01", "2019-06-30", "matches")).await;
+        let page = browser().get(app.url("/scorecard/D1.5")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<title id=\"series-title\">D1.5 over time</title>"), "{page}");
+        assert!(page.contains("<tr><th scope=\"row\">2019-Q1</th><td>1256 returns</td><td>comparable</td><td>Hidden Futures (Coalition NGO)</td></tr>"), "{page}");
+        assert!(page.contains("<td>different</td>"), "the related figure is listed: {page}");
+        assert!(page.contains("Unverified"), "{page}");
+        let view = browser().get(app.url("/api/v1/indicators/D1.6")).send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"]}]));
+        let view = browser().get(app.url("/api/v1/indicators/D1.5")).send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!((view["series"].as_array().unwrap().len(), view["related"].as_array().unwrap().len(), view["unverified"].as_array().unwrap().len()), (1, 1, 1));
+        assert_eq!(browser().get(app.url("/scorecard/D9.9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
         // Verified once only; every step is in the audit trail.
         let (status, _, _) = problem(checker.post_json(&format!("/api/v1/figures/{comparable}/verify"), &json!({})).await).await;
         assert_eq!(status, StatusCode::CONFLICT);

@@ -147,6 +147,28 @@ pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, NaiveDate,
         .load(conn)
 }
 
+/// The asks for one indicator, with the asking request's authority:
+/// (request, authority, start, end).
+pub fn asks_for(
+    conn: &mut DbConnection,
+    indicator: &str,
+) -> QueryResult<Vec<(i32, String, NaiveDate, NaiveDate)>> {
+    use super::schema::authorities;
+    request_indicators::table
+        .inner_join(requests::table.inner_join(authorities::table))
+        .filter(request_indicators::indicator_id.eq(indicator.to_string()))
+        .filter(requests::status.ne(Status::Draft.to_string()))
+        .filter(requests::regime.ne(Regime::Sar.to_string()))
+        .order((request_indicators::period_start, request_indicators::request_id))
+        .select((
+            request_indicators::request_id,
+            authorities::name,
+            request_indicators::period_start,
+            request_indicators::period_end,
+        ))
+        .load(conn)
+}
+
 /// The responses of every request that asks for an indicator, oldest first:
 /// (request, event, outcome).
 pub fn asked_responses(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, String)>> {

@@ -727,3 +727,117 @@ pub fn datapackage() -> serde_json::Value {
         }],
     })
 }
+
+/// A request's ask for an indicator, as the public sees it: no title, no text.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AskView {
+    pub authority: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The latest response's outcome; `None` while unanswered.
+    pub outcome: Option<Outcome>,
+    pub grounds: Vec<String>,
+}
+
+/// One indicator: its definition, its quarters, its figures and who was asked for it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorView {
+    pub indicator: Indicator,
+    pub demand: Option<Demand>,
+    pub coverage: Option<f64>,
+    pub cells: Vec<Cell>,
+    /// Verified totals whose definition matches or is comparable, by period: the time series.
+    pub series: Vec<Figure>,
+    /// Every other verified figure that counts: breakdowns.
+    pub breakdowns: Vec<Figure>,
+    /// Verified figures under another definition: related, never counted.
+    pub related: Vec<Figure>,
+    /// Figures entered and not yet verified.
+    pub unverified: Vec<Figure>,
+    pub asks: Vec<AskView>,
+}
+
+/// Public: one indicator of the petition with everything known of it.
+pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<IndicatorView, AppError> {
+    let indicator =
+        demands::find_indicator(conn, id)?.ok_or_else(|| AppError::NotFound(format!("indicator {id}")))?;
+    let demand = demands::demands(conn)?
+        .into_iter()
+        .find(|d| d.id == indicator.demand_id);
+    let figures = demands::figures(conn, Some(id))?;
+    let asked = demands::asks_for(conn, id)?;
+    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
+    for (request, event, outcome) in demands::asked_responses(conn)? {
+        latest.insert(request, (event, outcome.parse().ok()));
+    }
+    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
+    for (event, ground) in demands::asked_grounds(conn)? {
+        let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
+        grounds.entry(event).or_default().push(citation);
+    }
+    let asks: Vec<AskView> = asked
+        .into_iter()
+        .map(|(request, authority, from, to)| {
+            let response = latest.get(&request);
+            AskView {
+                authority,
+                from,
+                to,
+                outcome: response.and_then(|(_, o)| *o),
+                grounds: response
+                    .and_then(|(e, _)| grounds.get(e).cloned())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let spans: Vec<FigureSpan> = figures
+        .iter()
+        .filter(|f| f.verified_at.is_some())
+        .filter_map(|f| {
+            Some(FigureSpan {
+                indicator_id: f.indicator_id.clone(),
+                start: f.period_start,
+                end: f.period_end,
+                definition_match: f.definition_match.parse().ok()?,
+            })
+        })
+        .collect();
+    let scored: Vec<Ask> = asks
+        .iter()
+        .map(|a| Ask {
+            indicator_id: id.to_string(),
+            start: a.from,
+            end: a.to,
+            outcome: a.outcome,
+            grounds: a.grounds.clone(),
+        })
+        .collect();
+    let quarters = Quarter::range(first_quarter(), Quarter::of(today));
+    let cells = scorecard::row(
+        &quarters,
+        &spans.iter().collect::<Vec<_>>(),
+        &scored.iter().collect::<Vec<_>>(),
+    );
+    let (mut series, mut breakdowns, mut related, mut unverified) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for f in figures {
+        let different = f.definition_match == DefinitionMatch::Different.to_string();
+        match (f.verified_at.is_some(), different, f.breakdown.is_empty()) {
+            (false, ..) => unverified.push(f),
+            (true, true, _) => related.push(f),
+            (true, false, true) => series.push(f),
+            (true, false, false) => breakdowns.push(f),
+        }
+    }
+    Ok(IndicatorView {
+        coverage: scorecard::coverage(&cells),
+        indicator,
+        demand,
+        cells,
+        series,
+        breakdowns,
+        related,
+        unverified,
+        asks,
+    })
+}

@@ -46,3 +46,55 @@ pub fn bars(id: &str, title: &str, description: &str, bars: &[Bar], max: Option<
     svg.push_str("</svg>");
     svg
 }
+
+/// A line chart of a series in time order, each point labelled with its period and value.
+pub fn line(id: &str, title: &str, description: &str, points: &[Bar]) -> String {
+    let (width, height, left, top, bottom) = (640.0_f64, 260.0_f64, 50.0_f64, 16.0_f64, 60.0_f64);
+    let max = points
+        .iter()
+        .map(|p| p.value)
+        .fold(0.0, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let plot_height = height - top - bottom;
+    let step = if points.len() > 1 {
+        (width - left - 20.0) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let at = |i: usize, value: f64| (left + step * i as f64, top + plot_height * (1.0 - value / max));
+    let mut svg = format!(
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>\
+         <line class=\"axis\" x1=\"{left}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\"></line>",
+        html_escape(title),
+        html_escape(description),
+        base = top + plot_height,
+        right = width - 10.0,
+    );
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (x, y) = at(i, p.value);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    svg.push_str(&format!(
+        "<polyline fill=\"none\" points=\"{}\"></polyline>",
+        path.join(" ")
+    ));
+    for (i, p) in points.iter().enumerate() {
+        let (x, y) = at(i, p.value);
+        svg.push_str(&format!(
+            "<g><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\"></circle>\
+             <text x=\"{x:.1}\" y=\"{vy:.1}\" text-anchor=\"middle\">{shown}</text>\
+             <text x=\"{x:.1}\" y=\"{ly:.1}\" text-anchor=\"end\" transform=\"rotate(-40 {x:.1} {ly:.1})\">{label}</text></g>",
+            vy = y - 8.0,
+            ly = top + plot_height + 16.0,
+            shown = html_escape(&p.shown),
+            label = html_escape(&p.label),
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}

@@ -8,7 +8,9 @@ use crate::db::demands::{Figure, Indicator};
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use crate::tracker;
-use crate::tracker::demands::{self, Catalogue, FigureInput, IndicatorInput, LinkInput, Scorecard};
+use crate::tracker::demands::{
+    self, Catalogue, FigureInput, IndicatorInput, IndicatorView, LinkInput, Scorecard,
+};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, ApiJson};
 
@@ -101,6 +103,19 @@ pub async fn verify_figure(
     })
     .await?;
     Ok(HttpResponse::Ok().json(figure))
+}
+
+#[utoipa::path(operation_id = "read_indicator", get, path = "/api/v1/indicators/{indicator}", tag = "demands",
+    params(("indicator" = String, Path, description = "The indicator's id, e.g. D1.1")),
+    responses((status = 200, description = "The indicator, its quarters, its figures (verified, related, unverified) and the requests that asked for it", body = IndicatorView),
+        (status = 404, description = "No such indicator", body = Problem, content_type = "application/problem+json")))]
+pub async fn indicator(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let view = with_db(&state, move |conn, _, today| demands::indicator(conn, today, &id)).await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[utoipa::path(operation_id = "scorecard", get, path = "/api/v1/scorecard", tag = "demands",

@@ -32,6 +32,7 @@ use super::{authorities, calculator, demands, documents, events, history, letter
         history::export,
         demands::catalogue,
         demands::save_indicator,
+        demands::indicator,
         demands::link,
         demands::add_figure,
         demands::verify_figure,
@@ -64,6 +65,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/scorecard"),
     ("get", "/api/v1/indicators"),
+    ("get", "/api/v1/indicators/{indicator}"),
 ];
 
 /// The bearer token every operation but the public ones needs, and the 401 and 403 each of
