@@ -23,6 +23,8 @@ struct Demo {
     body: &'static str,
     /// (kind, date, details, outcome and grounds cited); the first is the date received.
     events: Vec<(&'static str, NaiveDate, &'static str, &'static str)>,
+    /// The indicators it asks for: (indicator, from, to).
+    asks: &'static [(&'static str, &'static str, &'static str)],
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -50,6 +52,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("response", date("2019-04-24"), "507 people with a positive reasonable grounds decision on entering or during detention in 2018; 30 confirmed victims deported and 25 'opted to return', 2016 to mid-2019.", "granted"),
                 ("closed", date("2019-05-02"), "Figures accepted; used in the coalition's briefing.", ""),
             ],
+            asks: &[("D1.1", "2016-01-01", "2018-12-31"), ("D1.4", "2016-01-01", "2019-06-30")],
         },
         Demo {
             title: "Voluntary returns of potential victims after detention, 2018",
@@ -64,6 +67,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("response", date("2019-08-05"), "23 of 43 voluntary returns of potential victims happened after detention.", "granted"),
                 ("closed", date("2019-08-20"), "", ""),
             ],
+            asks: &[("D1.5", "2018-01-01", "2018-12-31")],
         },
         Demo {
             title: "Potential victims detained, by nationality and sex, last quarter",
@@ -74,6 +78,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["detention", "quarterly", "d1"],
             body: "Please provide the number of people entering immigration detention in the last quarter who were potential or confirmed victims of modern slavery, by nationality and sex.",
             events: vec![("received", ago(16), "", ""), ("acknowledged", ago(15), "Acknowledged by the FOI team.", "")],
+            asks: &[],
         },
         Demo {
             title: "Discretionary leave and temporary permission to stay for confirmed victims",
@@ -84,6 +89,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["leave", "d1"],
             body: "Please provide, by quarter since 2023, applications, grants and refusals of temporary permission to stay for confirmed victims of modern slavery.",
             events: vec![("received", ago(26), "", "")],
+            asks: &[("D1.6", "2025-01-01", "2025-12-31")],
         },
         Demo {
             title: "Safe-house places refused, delayed or replaced by asylum accommodation",
@@ -97,6 +103,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("received", ago(62), "", ""),
                 ("response", ago(34), "Refused under s.12: the cost of compliance would exceed the appropriate limit.", "refused foia-s12-1"),
             ],
+            asks: &[("D2.2", "2025-01-01", "2025-12-31")],
         },
         Demo {
             title: "NRM reconsiderations and their outcomes",
@@ -112,6 +119,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("internal_review_requested", ago(60), "We dispute the s.22 refusal: no publication date was given.", ""),
                 ("internal_review_response", ago(12), "Refusal upheld.", "upheld"),
             ],
+            asks: &[("D1.8", "2024-01-01", "2024-12-31")],
         },
         Demo {
             title: "Victims detained after a positive reasonable grounds decision (ICO decision)",
@@ -129,6 +137,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("regulator_complaint", ago(100), "ICO case IC-000000-X0X0.", ""),
                 ("regulator_decision", ago(8), "Complaint not upheld; we are considering an appeal.", "not_upheld"),
             ],
+            asks: &[("D1.1", "2024-01-01", "2024-12-31")],
         },
         Demo {
             title: "Trafficking victims referred by Police Scotland",
@@ -142,6 +151,7 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
                 ("received", ago(12), "", ""),
                 ("clarification_requested", ago(6), "Asked whether we mean referrals to the NRM or to the Scottish Government's support services.", ""),
             ],
+            asks: &[],
         },
         Demo {
             title: "Victims gone missing after referral, 2025",
@@ -152,8 +162,255 @@ fn requests(calendar: &Calendar, today: NaiveDate) -> Vec<Demo> {
             tags: &["d2", "missing"],
             body: "Please provide the number of potential or confirmed victims of modern slavery reported missing after referral to the NRM in 2025, by age band and nationality.",
             events: vec![],
+            asks: &[("D2.5", "2025-01-01", "2025-12-31")],
         },
     ]
+}
+
+/// A figure of DEMANDS.md: indicator, value, from, to, breakdown, the source's definition,
+/// how it compares, and its source: the demonstration request it answered (by position), or a
+/// publication (title, publisher, date).
+type DemoFigure = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Result<usize, (&'static str, &'static str, &'static str)>,
+);
+
+const HIDDEN_FUTURES: (&str, &str, &str) = ("Hidden Futures", "Coalition research, from FOI", "2020-02-01");
+const BEHIND_BARS: (&str, &str, &str) = (
+    "Survivors behind bars",
+    "Coalition research, from FOI",
+    "2021-03-01",
+);
+
+const FIGURES: &[DemoFigure] = &[
+    (
+        "D1.1",
+        "410",
+        "2017-01-01",
+        "2017-12-31",
+        "",
+        "Potential victims of trafficking detained",
+        "comparable",
+        Err(HIDDEN_FUTURES),
+    ),
+    (
+        "D1.1",
+        "914",
+        "2018-01-01",
+        "2018-12-31",
+        "",
+        "People recognised as potential victims before, during or after detention",
+        "comparable",
+        Err(HIDDEN_FUTURES),
+    ),
+    (
+        "D1.1",
+        "1256",
+        "2019-01-01",
+        "2019-12-31",
+        "",
+        "Potential victims detained (some sources give 1 January to 30 September 2019)",
+        "comparable",
+        Err((
+            "FOI answer reported in February 2020",
+            "Home Office",
+            "2020-02-01",
+        )),
+    ),
+    (
+        "D1.1",
+        "507",
+        "2018-01-01",
+        "2018-12-31",
+        "",
+        "People with a positive reasonable grounds decision on entering or during detention",
+        "different",
+        Ok(0),
+    ),
+    (
+        "D1.1",
+        "225",
+        "2017-01-01",
+        "2017-12-31",
+        "nrm stage=positive conclusive grounds",
+        "Confirmed victims detained",
+        "comparable",
+        Err(HIDDEN_FUTURES),
+    ),
+    (
+        "D1.1",
+        "106",
+        "2018-01-01",
+        "2018-12-31",
+        "nrm stage=positive conclusive grounds",
+        "Confirmed victims detained",
+        "comparable",
+        Err(HIDDEN_FUTURES),
+    ),
+    (
+        "D1.1",
+        "42",
+        "2019-01-01",
+        "2019-12-31",
+        "nrm stage=positive conclusive grounds",
+        "Confirmed victims detained",
+        "comparable",
+        Err(HIDDEN_FUTURES),
+    ),
+    (
+        "D1.1",
+        "4102",
+        "2019-01-01",
+        "2020-09-30",
+        "",
+        "People referred to the NRM who were detained",
+        "comparable",
+        Err(BEHIND_BARS),
+    ),
+    (
+        "D1.1",
+        "3444",
+        "2019-01-01",
+        "2020-09-30",
+        "sex=male",
+        "People referred to the NRM who were detained",
+        "comparable",
+        Err(BEHIND_BARS),
+    ),
+    (
+        "D1.1",
+        "658",
+        "2019-01-01",
+        "2020-09-30",
+        "sex=female",
+        "People referred to the NRM who were detained",
+        "comparable",
+        Err(BEHIND_BARS),
+    ),
+    (
+        "D1.5",
+        "23",
+        "2018-01-01",
+        "2018-12-31",
+        "detained first=yes",
+        "Voluntary returns of potential victims that happened after detention",
+        "matches",
+        Ok(1),
+    ),
+    (
+        "D1.5",
+        "43",
+        "2018-01-01",
+        "2018-12-31",
+        "",
+        "Voluntary returns of potential victims",
+        "matches",
+        Ok(1),
+    ),
+    (
+        "D1.4",
+        "30",
+        "2016-01-01",
+        "2019-06-30",
+        "",
+        "Confirmed victims deported (25 more 'opted to return')",
+        "comparable",
+        Ok(0),
+    ),
+    (
+        "D1.6",
+        "129",
+        "2014-01-01",
+        "2014-12-31",
+        "type of leave=discretionary leave",
+        "Discretionary leave grants to confirmed victims",
+        "matches",
+        Err(("Parliamentary question 68451", "UK Parliament", "2017-03-20")),
+    ),
+    (
+        "D1.6",
+        "123",
+        "2015-01-01",
+        "2015-12-31",
+        "type of leave=discretionary leave",
+        "Discretionary leave grants to confirmed victims",
+        "matches",
+        Err(("Parliamentary question 68451", "UK Parliament", "2017-03-20")),
+    ),
+    (
+        "D1.6",
+        "132",
+        "2016-01-01",
+        "2016-12-31",
+        "type of leave=discretionary leave",
+        "Discretionary leave grants to confirmed victims",
+        "matches",
+        Err(("Parliamentary question 68451", "UK Parliament", "2017-03-20")),
+    ),
+    (
+        "D2.5",
+        "566",
+        "2020-01-01",
+        "2022-12-31",
+        "",
+        "Potential or confirmed victims missing after referral",
+        "matches",
+        Err(("FOI answer reported in the press", "Home Office", "2023-01-01")),
+    ),
+    (
+        "D3.1",
+        "2018",
+        "2023-01-01",
+        "2023-12-31",
+        "",
+        "Repeat referrals where the latest was in 2023",
+        "matches",
+        Err(("FOI answer", "Home Office", "2024-01-01")),
+    ),
+];
+
+/// The figures of DEMANDS.md, entered by the coordinator and checked by the researcher.
+fn figures(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    requests: &[i32],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let researcher = accounts::user_by_email(conn, "demo-researcher@example.org")?;
+    let checker = Caller::user(super::sessions::actor_of(&researcher), None);
+    for (indicator, value, from, to, breakdown, definition, matching, source) in FIGURES {
+        let mut input = super::demands::FigureInput {
+            indicator_id: indicator.to_string(),
+            value: value.to_string(),
+            period_start: from.to_string(),
+            period_end: to.to_string(),
+            breakdown: breakdown.to_string(),
+            definition: definition.to_string(),
+            definition_match: matching.to_string(),
+            ..Default::default()
+        };
+        match source {
+            Ok(n) => {
+                input.source_kind = "request".into();
+                input.request_id = requests.get(*n).copied();
+            }
+            Err((title, publisher, date)) => {
+                input.source_kind = "publication".into();
+                input.publication_title = title.to_string();
+                input.publisher = publisher.to_string();
+                input.published_on = date.to_string();
+            }
+        }
+        let figure = super::demands::add_figure(conn, caller, &input, now)?;
+        super::demands::verify_figure(conn, &checker, figure.id, now)?;
+    }
+    Ok(())
 }
 
 pub const DEMO_ORGANISATION: &str = "Demo NGO";
@@ -165,7 +422,7 @@ pub struct DemoAccount {
     pub password: String,
 }
 
-/// Creates a demonstration administrator and coordinator, with new random passwords, unless
+/// Creates a demonstration administrator, coordinator and researcher, with new random passwords, unless
 /// they exist already (then `None`: their passwords were printed when they were made).
 pub fn accounts(
     conn: &mut DbConnection,
@@ -181,6 +438,7 @@ pub fn accounts(
         for (email, name, role) in [
             ("demo-admin@example.org", "Demo administrator", "admin"),
             ("demo-coordinator@example.org", "Demo coordinator", "coordinator"),
+            ("demo-researcher@example.org", "Demo researcher", "researcher"),
         ] {
             let password: String = accounts::new_secret().chars().take(20).collect();
             let input = UserInput {
@@ -215,6 +473,7 @@ pub fn load(
     let coordinator = accounts::user_by_email(conn, "demo-coordinator@example.org")?;
     let caller = Caller::user(super::sessions::actor_of(&coordinator), None);
     let demos = requests(&*calendars.current(conn)?, today);
+    let mut ids = Vec::new();
     for demo in &demos {
         let authority = authorities::find_by_name(conn, demo.authority)?.ok_or_else(|| {
             AppError::Internal(format!(
@@ -249,6 +508,20 @@ pub fn load(
             };
             events::add(conn, calendars, &caller, today, id, &event, now)?;
         }
+        let links: Vec<super::demands::LinkInput> = demo
+            .asks
+            .iter()
+            .map(|(indicator, from, to)| super::demands::LinkInput {
+                indicator_id: indicator.to_string(),
+                from: from.to_string(),
+                to: to.to_string(),
+            })
+            .collect();
+        if !links.is_empty() {
+            super::demands::link(conn, &caller, id, &links, now)?;
+        }
+        ids.push(id);
     }
+    figures(conn, &caller, &ids, now)?;
     Ok(demos.len())
 }
