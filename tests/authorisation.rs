@@ -309,6 +309,17 @@ const BYSTANDER: &str = "bystander@coalition.example";
 const NEW_PASSWORD: &str = "another horse battery staple";
 const AUTHORITY: &str = "Fixture Authority";
 
+const FIGURE_FORM: &[(&str, &str)] = &[
+    ("indicator_id", "D1.1"),
+    ("value", "914"),
+    ("period_start", "2018-01-01"),
+    ("period_end", "2018-12-31"),
+    ("definition", "Potential victims detained"),
+    ("definition_match", "comparable"),
+    ("source_kind", "publication"),
+    ("publication_title", "Hidden Futures"),
+    ("publisher", "Coalition"),
+];
 const INDICATOR_JSON: &str = r#"{"id": "D3.9", "demand_id": "D3", "wording": "Returns monitored", "unit": "people", "granularity": "year", "definition": "People monitored after return"}"#;
 const LINKS_JSON: &str = r#"[{"indicator_id": "D1.1", "from": "2025-01-01", "to": "2025-03-31"}]"#;
 const FIGURE_JSON: &str = r#"{"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication", "publication_title": "Hidden Futures", "publisher": "Coalition"}"#;
@@ -522,6 +533,23 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             | "/open-data/figures.json"
             | "/open-data/datapackage.json",
         ) => plain(everyone(OK)),
+        ("post", "/requests/{id}/indicators") => each_kind(|k| {
+            case(
+                NewRequest(k),
+                Body::Form(&[("lines", "D1.1 2025-01-01 2025-03-31")]),
+                writes(k, See("/requests/{id}#indicators")),
+            )
+        }),
+        ("get", "/figures") => plain(signed_in(OK)),
+        ("get", "/figures/new") => plain(filers(OK)),
+        ("post", "/figures") => vec![case(
+            Nothing,
+            Body::Form(FIGURE_FORM),
+            filers(See("/figures#figure-*")),
+        )],
+        ("post", "/figures/{id}/verify") => {
+            vec![case(NewFigure, Body::None, filers(See("/figures#figure-{id}")))]
+        }
         ("post", "/api/v1/indicators") => vec![case(Nothing, Body::Json(INDICATOR_JSON), admins(CREATED))],
         ("put", "/api/v1/requests/{id}/indicators") => {
             each_kind(|k| case(NewRequest(k), Body::Json(LINKS_JSON), writes(k, OK)))

@@ -130,6 +130,52 @@ on_both_backends! {
         assert!(trail.contains("verify") && trail.contains("1256"), "{trail}");
     }
 
+    async fn the_pages_link_indicators_and_enter_and_verify_figures(app) {
+        let home_office = app.authority("Home Office").await;
+        let id = app.create_request(json!({"title": "Safe-house places", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"})).await["id"].as_i64().unwrap();
+        let path = format!("/requests/{id}/indicators");
+        let before = app.snapshot();
+        let response = app.post_form(&path, &[("lines", "D2.2 2025-03-31 2025-01-01\nX 2025-01-01 2025-01-02")]).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<li>Line 1: To must not be before From</li>"), "{page}");
+        assert!(page.contains("<li>Line 2: X is not an indicator of the catalogue</li>"), "{page}");
+        assert!(page.contains("X 2025-01-01 2025-01-02</textarea>"), "what was typed is kept: {page}");
+        assert_eq!(app.snapshot(), before);
+        let response = app.post_form(&path, &[("lines", "D2.2 2025-01-01 2025-12-31\n\nD2.3 2025-01-01 2025-03-31")]).await;
+        assert_eq!(support::location(&response), format!("/requests/{id}#indicators"));
+        let page = app.text(&format!("/requests/{id}")).await;
+        assert!(page.contains("<a href=\"/scorecard/D2.2\">D2.2</a>, <time datetime=\"2025-01-01\">"), "{page}");
+        assert!(page.contains("D2.3 2025-01-01 2025-03-31</textarea>"), "{page}");
+
+        // A figure entered on the page, then checked by someone else on the list.
+        let form = app.text(&format!("/figures/new?request_id={id}")).await;
+        assert!(form.contains(&format!("name=\"request_id\" type=\"text\" value=\"{id}\"")), "{form}");
+        let fields = [
+            ("indicator_id", "D2.2"), ("value", "1,204"), ("period_start", "2025-01-01"), ("period_end", "2025-12-31"),
+            ("definition", "Safe-house requests refused"), ("definition_match", "matches"),
+            ("source_kind", "request"), ("request_id", &id.to_string()), ("location", "table 2, cell B4"),
+        ];
+        let mut bad = fields.to_vec();
+        bad[1] = ("value", "about a thousand");
+        let response = app.post_form("/figures", &bad).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("id=\"value-error\""));
+        let response = app.post_form("/figures", &fields).await;
+        let location = support::location(&response);
+        assert!(location.starts_with("/figures#figure-"), "{location}");
+        let figure = location.trim_start_matches("/figures#figure-").to_string();
+        let list = app.text("/figures").await;
+        assert!(list.contains("1204 requests") && list.contains("Unverified"), "{list}");
+        assert!(!list.contains(&format!("action=\"/figures/{figure}/verify\"")), "not offered to who entered it");
+        let checker = app.member("checker@coalition.example", "coordinator", support::ORGANISATION).await;
+        let list = checker.text("/figures").await;
+        assert!(list.contains(&format!("action=\"/figures/{figure}/verify\"")), "{list}");
+        let response = checker.post_form(&format!("/figures/{figure}/verify"), &[]).await;
+        assert_eq!(support::location(&response), format!("/figures#figure-{figure}"));
+        assert_eq!(cell(&public_card(&app).await, "D2.2", "2025-Q3").0, "released_in_aggregate");
+    }
+
     async fn bad_figures_and_links_are_refused_by_field_and_change_nothing(app) {
         let before = app.snapshot();
         let cases = [

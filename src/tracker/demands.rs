@@ -841,3 +841,17 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
         asks,
     })
 }
+
+/// The indicators to choose from when entering a figure; researchers and coordinators.
+pub fn for_entry(conn: &mut DbConnection, caller: &Caller) -> Result<Catalogue, AppError> {
+    require(caller, |a| a.files_requests())?;
+    catalogue(conn)
+}
+
+/// Every figure, unverified first, for the members who enter and check them.
+pub fn all_figures(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Figure>, AppError> {
+    require(caller, |_| true)?;
+    let mut figures = demands::figures(conn, None)?;
+    figures.sort_by_key(|f| (f.verified_at.is_some(), f.indicator_id.clone(), f.period_start));
+    Ok(figures)
+}

@@ -555,6 +555,8 @@ pub struct RequestDetail {
     pub owner: Option<String>,
     /// The files that came with its events.
     pub documents: Vec<crate::db::documents::Document>,
+    /// The indicators it asks for: [indicator, from, to].
+    pub indicators: Vec<crate::db::demands::Link>,
     /// Whether the viewer may change it.
     pub writable: bool,
 }
@@ -594,6 +596,7 @@ pub fn show(
         None => None,
     };
     let documents = crate::db::documents::of_request(conn, id)?;
+    let indicators = crate::db::demands::links_of(conn, id)?;
     Ok(RequestDetail {
         request,
         authority,
@@ -603,6 +606,7 @@ pub fn show(
         related,
         owner,
         documents,
+        indicators,
         writable: access == Access::Write,
     })
 }

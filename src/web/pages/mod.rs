@@ -11,6 +11,7 @@ pub mod events;
 pub mod health;
 pub mod history;
 pub mod holidays;
+pub mod indicators;
 pub mod letters;
 pub mod links;
 pub mod open_data;

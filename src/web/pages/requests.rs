@@ -252,6 +252,9 @@ pub struct PageForms {
     pub send: Value,
     pub send_errors: Map<String, Value>,
     pub document_errors: Map<String, Value>,
+    /// The indicators form as typed, and its errors.
+    pub indicators: Option<String>,
+    pub indicator_errors: Vec<String>,
     pub message: Option<String>,
 }
 
@@ -304,6 +307,10 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
         "outcomes": outcomes, "grounds": grounds, "document_errors": forms.document_errors,
         "accepted_documents": crate::domain::document::accepted(),
         "send": send, "send_errors": forms.send_errors, "message": forms.message,
+        "indicators_text": forms.indicators.unwrap_or_else(|| {
+            detail.indicators.iter().map(|(i, from, to)| format!("{i} {from} {to}")).collect::<Vec<_>>().join("\n")
+        }),
+        "indicator_errors": forms.indicator_errors,
     })
 }
 
