@@ -116,6 +116,8 @@ struct Loaded {
     grounds: HashMap<i32, Vec<String>>,
     appeals: Vec<AppealRow>,
     authorities: HashMap<i32, (String, String)>,
+    /// Each request's last response deadline.
+    dues: HashMap<i32, NaiveDate>,
 }
 
 fn load(
@@ -156,7 +158,9 @@ fn load(
         .into_iter()
         .map(|(id, due, state)| (id, (due, state)))
         .collect();
-    let authority_ids: Vec<i32> = requests.iter().map(|r| r.1).collect();
+    // Each authority once: a list per request would pass the database one value per request.
+    let authority_ids: std::collections::BTreeSet<i32> = requests.iter().map(|r| r.1).collect();
+    let authority_ids: Vec<i32> = authority_ids.into_iter().collect();
     let authorities = requests::authority_names(conn, &authority_ids)?;
 
     let outcomes: HashMap<i32, Outcome> = responses
@@ -227,6 +231,7 @@ fn load(
         grounds,
         appeals,
         authorities,
+        dues: deadlines.into_iter().map(|(id, (due, _))| (id, due)).collect(),
     })
 }
 
@@ -366,11 +371,7 @@ pub fn export(
     let facts: HashMap<i32, &RequestFacts> = loaded.facts.iter().map(|f| (f.id, f)).collect();
     let rows: Vec<Vec<String>> = match dataset {
         Dataset::Requests => {
-            let dues: HashMap<i32, NaiveDate> =
-                rows::response_deadlines(conn, &loaded.requests.iter().map(|r| r.0).collect::<Vec<_>>())?
-                    .into_iter()
-                    .map(|(id, due, _)| (id, due))
-                    .collect();
+            let dues = &loaded.dues;
             loaded
                 .requests
                 .iter()
