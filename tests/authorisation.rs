@@ -554,6 +554,28 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("put", "/api/v1/requests/{id}/indicators") => {
             each_kind(|k| case(NewRequest(k), Body::Json(LINKS_JSON), writes(k, OK)))
         }
+        // The matrix's requests name no indicator, so there is no quarter to repeat; none of
+        // them is a drafted repeat to skip (tests/repeats.rs repeats and skips real ones).
+        ("post", "/requests/{id}/repeat") => each_kind(|k| {
+            case(
+                NewRequest(k),
+                Body::Form(&[("repeats", "on")]),
+                writes(k, INVALID),
+            )
+        }),
+        ("post", "/requests/{id}/skip") => {
+            each_kind(|k| case(NewRequest(k), Body::None, writes(k, CONFLICT)))
+        }
+        ("post", "/api/v1/requests/{id}/repeat") => each_kind(|k| {
+            case(
+                NewRequest(k),
+                Body::Json(r#"{"repeats": true}"#),
+                writes(k, INVALID),
+            )
+        }),
+        ("post", "/api/v1/requests/{id}/skip") => {
+            each_kind(|k| case(NewRequest(k), Body::None, writes(k, CONFLICT)))
+        }
         ("post", "/api/v1/figures") => vec![case(Nothing, Body::Json(FIGURE_JSON), filers(CREATED))],
         ("post", "/api/v1/figures/{id}/verify") => vec![case(NewFigure, Body::None, filers(OK))],
         ("get", "/history" | "/history/requests" | "/api/v1/history" | "/api/v1/history/requests") => {

@@ -327,6 +327,14 @@ fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliError> {
             d.failed,
             report.cancelled
         )?;
+        if !report.drafted.is_empty() {
+            writeln!(
+                out,
+                "Drafted {} quarterly repeat requests to review and send: {:?}.",
+                report.drafted.len(),
+                report.drafted
+            )?;
+        }
     }
     Ok(())
 }

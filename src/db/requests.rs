@@ -363,6 +363,8 @@ pub fn with_status(
         requests::table
             .filter(requests::organisation_id.eq(organisation_id))
             .filter(requests::status.eq(status.to_string()))
+            // A skipped quarterly repeat is nothing to do.
+            .filter(requests::skipped_at.is_null())
             .order(requests::id.desc())
             .limit(limit)
             .select(Row::as_select())
@@ -374,6 +376,7 @@ pub fn count_with_status(conn: &mut DbConnection, organisation_id: i32, status: 
     requests::table
         .filter(requests::organisation_id.eq(organisation_id))
         .filter(requests::status.eq(status.to_string()))
+        .filter(requests::skipped_at.is_null())
         .count()
         .get_result(conn)
 }
@@ -431,6 +434,59 @@ pub fn hand_over(conn: &mut DbConnection, from: i32, to: i32, now: NaiveDateTime
         .set((requests::owner_id.eq(to), requests::updated_at.eq(now)))
         .execute(conn)?;
     Ok(ids)
+}
+
+pub fn set_repeats(
+    conn: &mut DbConnection,
+    id: i32,
+    repeats: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set((requests::repeats.eq(repeats), requests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_repeat_of(conn: &mut DbConnection, id: i32, of: i32) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set(requests::repeat_of.eq(Some(of)))
+        .execute(conn)
+}
+
+pub fn skip(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id).filter(requests::skipped_at.is_null()))
+        .set((requests::skipped_at.eq(Some(now)), requests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// A request's place in a quarterly series: (repeats, repeat_of, skipped_at).
+pub fn repeat_state(
+    conn: &mut DbConnection,
+    id: i32,
+) -> QueryResult<(bool, Option<i32>, Option<NaiveDateTime>)> {
+    requests::table
+        .find(id)
+        .select((requests::repeats, requests::repeat_of, requests::skipped_at))
+        .first(conn)
+}
+
+/// The requests set to repeat that have no successor yet: the ends of their series.
+pub fn series_ends(conn: &mut DbConnection) -> QueryResult<Vec<i32>> {
+    let repeating: Vec<i32> = requests::table
+        .filter(requests::repeats.eq(true))
+        .select(requests::id)
+        .load(conn)?;
+    let repeated: std::collections::HashSet<i32> = requests::table
+        .filter(requests::repeat_of.is_not_null())
+        .select(requests::repeat_of)
+        .load::<Option<i32>>(conn)?
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok(repeating
+        .into_iter()
+        .filter(|id| !repeated.contains(id))
+        .collect())
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -31,6 +31,9 @@ diesel::table! {
         updated_at -> Timestamp,
         organisation_id -> Integer,
         owner_id -> Nullable<Integer>,
+        repeats -> Bool,
+        repeat_of -> Nullable<Integer>,
+        skipped_at -> Nullable<Timestamp>,
     }
 }
 

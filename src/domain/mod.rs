@@ -26,6 +26,7 @@ pub mod history;
 pub mod letter;
 pub mod regime;
 pub mod reminders;
+pub mod repeat;
 pub mod request;
 pub mod response;
 pub mod scorecard;

@@ -47,6 +47,8 @@ pub struct SweepReport {
     pub delivery: Delivered,
     /// For a dry run: each notice it would send, new or waiting in the outbox.
     pub would_send: Vec<String>,
+    /// Quarterly repeat requests drafted because their quarter has ended.
+    pub drafted: Vec<i32>,
 }
 
 /// What one pass over the outbox sent.
@@ -91,6 +93,9 @@ impl Sweeper<'_> {
         // the index the sweep reads is today's.
         while crate::tracker::requests::catch_up(conn, self.calendars, today)? > 0 {}
         let now = crate::tracker::now();
+        // A quarter that ended yesterday: its repeat requests are drafted before the reminders
+        // are planned.
+        report.drafted = crate::tracker::repeats::draft_due(conn, self.calendars, today, now)?;
         let calendar = self.calendars.current(conn)?;
         let owed = owed(conn, &calendar, None, today, now)?;
         report.owed = owed.len();

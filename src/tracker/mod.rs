@@ -15,6 +15,7 @@ pub mod history;
 pub mod holidays;
 pub mod input;
 pub mod letters;
+pub mod repeats;
 pub mod requests;
 pub mod sessions;
 

@@ -557,6 +557,12 @@ pub struct RequestDetail {
     pub documents: Vec<crate::db::documents::Document>,
     /// The indicators it asks for: [indicator, from, to].
     pub indicators: Vec<crate::db::demands::Link>,
+    /// Asked again every quarter.
+    pub repeats: bool,
+    /// For a quarterly repeat: the request it repeats.
+    pub repeat_of: Option<i32>,
+    /// A drafted repeat the researchers chose not to send.
+    pub skipped: bool,
     /// Whether the viewer may change it.
     pub writable: bool,
 }
@@ -597,6 +603,7 @@ pub fn show(
     };
     let documents = crate::db::documents::of_request(conn, id)?;
     let indicators = crate::db::demands::links_of(conn, id)?;
+    let (repeats, repeat_of, skipped) = crate::db::requests::repeat_state(conn, id)?;
     Ok(RequestDetail {
         request,
         authority,
@@ -607,6 +614,9 @@ pub fn show(
         owner,
         documents,
         indicators,
+        repeats,
+        repeat_of,
+        skipped: skipped.is_some(),
         writable: access == Access::Write,
     })
 }

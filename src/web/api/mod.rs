@@ -9,6 +9,7 @@ pub mod events;
 pub mod history;
 pub mod letters;
 pub mod openapi;
+pub mod repeats;
 pub mod requests;
 
 use actix_web::http::header;

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, demands, documents, events, history, letters, requests};
+use super::{authorities, calculator, demands, documents, events, history, letters, repeats, requests};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +37,8 @@ use super::{authorities, calculator, demands, documents, events, history, letter
         demands::add_figure,
         demands::verify_figure,
         demands::scorecard,
+        repeats::set,
+        repeats::skip,
         authorities::list,
         authorities::create,
         authorities::read,

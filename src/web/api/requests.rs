@@ -50,6 +50,10 @@ pub struct RequestJson {
     /// `/api/v1/documents/{id}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::db::documents::Document>>,
+    /// The indicators it asks for, as [indicator, from, to] (on a single request only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Vec<String>>>)]
+    pub indicators: Option<Vec<crate::db::demands::Link>>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -79,6 +83,7 @@ fn json_of(
         schedule,
         related,
         documents,
+        indicators: None,
         created_at: request.created_at,
         updated_at: request.updated_at,
     }
@@ -93,14 +98,16 @@ fn authority_ref(a: &Authority) -> AuthorityRef {
 }
 
 fn detail_json(detail: requests::RequestDetail) -> RequestJson {
-    json_of(
+    let indicators = Some(detail.indicators.clone());
+    let json = json_of(
         &detail.request,
         authority_ref(&detail.authority),
         detail.tags,
         detail.schedule,
         Some(detail.related),
         Some(detail.documents),
-    )
+    );
+    RequestJson { indicators, ..json }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -242,3 +242,71 @@ pub async fn verify(
     .await?;
     Ok(see_other(&format!("/figures#figure-{id}")))
 }
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RepeatForm {
+    /// "on" to repeat every quarter, empty to stop.
+    pub repeats: String,
+}
+
+/// Sets a request to repeat every quarter, or stops it; the page again with the reason if it
+/// names no quarter to repeat.
+pub async fn repeat(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<RepeatForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let Posted { form, who } = posted;
+    let repeats = !form.repeats.is_empty();
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, _, _| {
+        tracker::repeats::set(conn, &caller, id, repeats, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/requests/{id}#repeat"))),
+        Err(error @ AppError::Invalid(_)) => {
+            let forms = PageForms {
+                message: Some(
+                    error
+                        .field_errors()
+                        .into_iter()
+                        .map(|e| e.message)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                ..PageForms::default()
+            };
+            page_again(&state, &who, id, &error, forms).await
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Skips a drafted quarterly repeat.
+pub async fn skip(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<Nothing>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let who = posted.who;
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, _, _| {
+        tracker::repeats::skip(conn, &caller, id, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(()) => Ok(see_other(&format!("/requests/{id}#repeat"))),
+        Err(error @ AppError::Conflict { .. }) => {
+            let forms = PageForms {
+                message: Some(error.to_string()),
+                ..PageForms::default()
+            };
+            page_again(&state, &who, id, &error, forms).await
+        }
+        Err(error) => Err(error),
+    }
+}

@@ -1,0 +1,160 @@
+//! Quarterly repeat requests: set a request to repeat, draft each successor when its quarter
+//! has ended (same authority, the text with the new quarter, the same indicators a quarter
+//! on), and skip a quarter the researchers decide not to ask about.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::json;
+
+use super::audit::{record, Caller};
+use super::holidays::CalendarStore;
+use super::requests::{self, writable, RequestInput};
+use crate::db::{self, demands, DbConnection};
+use crate::domain::repeat;
+use crate::error::AppError;
+
+/// Sets a request to repeat every quarter, or stops it; audited.
+pub fn set(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    repeats: bool,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    db::write(conn, |conn| {
+        writable(conn, caller, id)?;
+        let periods: Vec<(NaiveDate, NaiveDate)> = demands::links_of(conn, id)?
+            .into_iter()
+            .map(|(_, s, e)| (s, e))
+            .collect();
+        if repeats && repeat::covered(&periods).is_none() {
+            return Err(AppError::invalid(
+                "repeats",
+                "Name the indicators and the quarter this request asks for first: the repeat asks for the next quarter",
+            ));
+        }
+        let (before, ..) = db::requests::repeat_state(conn, id)?;
+        db::requests::set_repeats(conn, id, repeats, now)?;
+        record(
+            conn,
+            caller,
+            "update",
+            "request",
+            Some(id),
+            Some(json!({"repeats": before})),
+            Some(json!({"repeats": repeats})),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Skips a drafted repeat: it is not sent, and the next quarter is drafted from it; audited.
+pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTime) -> Result<(), AppError> {
+    db::write(conn, |conn| {
+        let request = writable(conn, caller, id)?;
+        let (_, repeat_of, skipped) = db::requests::repeat_state(conn, id)?;
+        if repeat_of.is_none() || request.sent_on.is_some() || skipped.is_some() {
+            return Err(AppError::conflict(
+                None,
+                "Only a drafted quarterly repeat that has not been sent or skipped can be skipped",
+            ));
+        }
+        db::requests::skip(conn, id, now)?;
+        record(
+            conn,
+            caller,
+            "skip",
+            "request",
+            Some(id),
+            None,
+            Some(json!({"skipped": true})),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Drafts the successor of every quarterly request whose next quarter has ended by `today`,
+/// filed as its owner; returns the drafts made. Run by every reminder sweep, so a draft
+/// appears the first morning after the quarter ends.
+pub fn draft_due(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Vec<i32>, AppError> {
+    let mut drafted = Vec::new();
+    for id in db::requests::series_ends(conn)? {
+        let links = demands::links_of(conn, id)?;
+        let periods: Vec<(NaiveDate, NaiveDate)> = links.iter().map(|(_, s, e)| (*s, *e)).collect();
+        let Some(covered) = repeat::covered(&periods) else {
+            continue;
+        };
+        if !repeat::due(covered, today) {
+            continue;
+        }
+        let request =
+            db::requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))?;
+        // Filed as the owner, or else as a coordinator of the organisation, who review it.
+        let filer = match request.owner_id {
+            Some(owner) => db::accounts::find_user(conn, owner)?.filter(|u| u.active),
+            None => None,
+        };
+        let filer = match filer {
+            Some(user) => Some(user),
+            None => db::accounts::users_of(conn, request.organisation_id)?
+                .into_iter()
+                .find(|u| u.active && u.role == crate::domain::account::Role::Coordinator),
+        };
+        let Some(filer) = filer else {
+            tracing::warn!(
+                request = id,
+                "no active owner or coordinator to file its quarterly repeat"
+            );
+            continue;
+        };
+        let caller = Caller::user(super::sessions::actor_of(&filer), None);
+        let next = covered.next();
+        let tags = db::requests::tags(conn, &[id])?.remove(&id).unwrap_or_default();
+        let input = RequestInput {
+            title: repeat::next_text(&request.title, covered, next),
+            body: repeat::next_text(&request.body, covered, next),
+            authority_id: Some(request.authority_id),
+            regime: Some(request.regime.to_string()),
+            sent_via: Some(request.sent_via.to_string()),
+            owner_id: Some(filer.id),
+            tags,
+            ..RequestInput::default()
+        };
+        let links: Vec<super::demands::LinkInput> = links
+            .iter()
+            .map(|(indicator, start, end)| {
+                let (start, end) = repeat::next_period(*start, *end);
+                super::demands::LinkInput {
+                    indicator_id: indicator.clone(),
+                    from: start.to_string(),
+                    to: end.to_string(),
+                }
+            })
+            .collect();
+        let new = db::write(conn, |conn| -> Result<i32, AppError> {
+            let new = requests::create(conn, calendars, &caller, today, &input, now)?;
+            db::requests::set_repeat_of(conn, new, id)?;
+            db::requests::set_repeats(conn, new, true, now)?;
+            super::demands::link(conn, &caller, new, &links, now)?;
+            record(
+                conn,
+                &caller,
+                "repeat",
+                "request",
+                Some(new),
+                None,
+                Some(json!({"repeat_of": id, "quarter": next.label()})),
+                now,
+            )?;
+            Ok(new)
+        })?;
+        drafted.push(new);
+    }
+    Ok(drafted)
+}

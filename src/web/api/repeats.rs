@@ -1,0 +1,59 @@
+//! `/api/v1/requests/{id}/repeat` and `/skip`: quarterly repeat requests.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker::{self, repeats};
+use crate::web::auth::Who;
+use crate::web::extract::{id, with_db, ApiJson};
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct RepeatInput {
+    /// True to ask again every quarter, false to stop.
+    #[serde(default)]
+    pub repeats: bool,
+}
+
+#[utoipa::path(operation_id = "set_repeat", post, path = "/api/v1/requests/{id}/repeat", tag = "demands", request_body = RepeatInput,
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 204, description = "Set: its successor is drafted once the next quarter has ended"),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The request names no indicator and quarter to repeat", body = Problem, content_type = "application/problem+json")))]
+pub async fn set(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    body: ApiJson<RepeatInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let repeats = body.0.repeats;
+    let caller = who.caller();
+    with_db(&state, move |conn, _, _| {
+        repeats::set(conn, &caller, id, repeats, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(operation_id = "skip_repeat", post, path = "/api/v1/requests/{id}/skip", tag = "demands",
+    params(("id" = i32, Path, description = "The drafted repeat's id")),
+    responses((status = 204, description = "Skipped: not sent; the next quarter is drafted from it"),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a drafted repeat, sent, or skipped already", body = Problem, content_type = "application/problem+json")))]
+pub async fn skip(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let caller = who.caller();
+    with_db(&state, move |conn, _, _| {
+        repeats::skip(conn, &caller, id, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
