@@ -31,6 +31,7 @@ pub const SEALED: &str = "(subject access request)";
     Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams,
 )]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     pub authority_id: String,
     /// foia, eir, foisa, eisr or sar.
