@@ -516,6 +516,27 @@ pub struct Scorecard {
     pub demands: Vec<DemandRow>,
 }
 
+/// A response's outcome and the grounds it cited.
+type Answer = (Option<Outcome>, Vec<String>);
+
+/// What became of each request that asks for an indicator: its latest response's outcome and
+/// the grounds that response cited, as people write them. Two queries.
+fn answers(conn: &mut DbConnection) -> Result<HashMap<i32, Answer>, AppError> {
+    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
+    for (request, event, outcome) in demands::asked_responses(conn)? {
+        latest.insert(request, (event, outcome.parse().ok()));
+    }
+    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
+    for (event, ground) in demands::asked_grounds(conn)? {
+        let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
+        grounds.entry(event).or_default().push(citation);
+    }
+    Ok(latest
+        .into_iter()
+        .map(|(request, (event, outcome))| (request, (outcome, grounds.remove(&event).unwrap_or_default())))
+        .collect())
+}
+
 /// The scorecard from 2016 Q1 to today's quarter, in six queries whatever its size; public.
 pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard, AppError> {
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));
@@ -533,28 +554,17 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
         })
         .collect();
     let asks_rows = demands::asks(conn)?;
-    // The latest response of each asking request, and the grounds it cited.
-    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
-    for (request, event, outcome) in demands::asked_responses(conn)? {
-        latest.insert(request, (event, outcome.parse().ok()));
-    }
-    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
-    for (event, ground) in demands::asked_grounds(conn)? {
-        let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
-        grounds.entry(event).or_default().push(citation);
-    }
+    let answers = answers(conn)?;
     let asks: Vec<Ask> = asks_rows
         .into_iter()
         .map(|(request, indicator_id, start, end)| {
-            let response = latest.get(&request);
+            let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
             Ask {
                 indicator_id,
                 start,
                 end,
-                outcome: response.and_then(|(_, o)| *o),
-                grounds: response
-                    .and_then(|(event, _)| grounds.get(event).cloned())
-                    .unwrap_or_default(),
+                outcome,
+                grounds,
             }
         })
         .collect();
@@ -766,27 +776,17 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
         .find(|d| d.id == indicator.demand_id);
     let figures = demands::figures(conn, Some(id))?;
     let asked = demands::asks_for(conn, id)?;
-    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
-    for (request, event, outcome) in demands::asked_responses(conn)? {
-        latest.insert(request, (event, outcome.parse().ok()));
-    }
-    let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
-    for (event, ground) in demands::asked_grounds(conn)? {
-        let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
-        grounds.entry(event).or_default().push(citation);
-    }
+    let answers = answers(conn)?;
     let asks: Vec<AskView> = asked
         .into_iter()
         .map(|(request, authority, from, to)| {
-            let response = latest.get(&request);
+            let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
             AskView {
                 authority,
                 from,
                 to,
-                outcome: response.and_then(|(_, o)| *o),
-                grounds: response
-                    .and_then(|(e, _)| grounds.get(e).cloned())
-                    .unwrap_or_default(),
+                outcome,
+                grounds,
             }
         })
         .collect();
