@@ -169,6 +169,11 @@ fn writes(kind: Kind, expect: Expect) -> Row {
         .but(As::Admin, FORBIDDEN)
 }
 
+/// Figures are entered by researchers and coordinators, from any request they may read.
+fn importers(row: Row) -> Row {
+    row.but(As::Auditor, FORBIDDEN).but(As::Admin, FORBIDDEN)
+}
+
 /// The requests of the owning organisation the matrix is tried on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -478,6 +483,13 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         }),
         ("get", "/api/v1/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
         ("get", "/documents/{id}") => each_kind(|k| case(Document(k), Body::None, reads(k, OK))),
+        // The fixtures are PDFs, not tables: who may import from them is told so.
+        ("get" | "post", "/documents/{id}/import") => {
+            each_kind(|k| case(Document(k), Body::None, importers(reads(k, CONFLICT))))
+        }
+        ("post", "/api/v1/documents/{id}/import" | "/api/v1/documents/{id}/import/preview") => {
+            each_kind(|k| case(Document(k), Body::Json("{}"), importers(reads(k, INVALID))))
+        }
         ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {
             let removed = if k == Kind::Draft {
                 CONFLICT

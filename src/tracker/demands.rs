@@ -279,9 +279,23 @@ pub fn add_figure(
     now: NaiveDateTime,
 ) -> Result<Figure, AppError> {
     let actor = require(caller, |a| a.files_requests())?;
-    let entered_by = actor.user_id;
-    let mut f = Fields::new();
     let indicator = demands::find_indicator(conn, input.indicator_id.trim())?;
+    let figure = check_figure(input, indicator.as_ref(), actor.user_id, now)?;
+    db::write(conn, |conn| {
+        check_source(conn, caller, input)?;
+        insert_figure(conn, caller, &figure, now)
+    })
+}
+
+/// A figure's own fields checked, without the database: the figure to insert, or every problem
+/// by field. `indicator` is the catalogue's entry `input` names, if there is one.
+pub(super) fn check_figure(
+    input: &FigureInput,
+    indicator: Option<&Indicator>,
+    entered_by: i32,
+    now: NaiveDateTime,
+) -> Result<NewFigure, AppError> {
+    let mut f = Fields::new();
     if indicator.is_none() {
         f.error(
             "indicator_id",
@@ -317,7 +331,7 @@ pub fn add_figure(
     };
     let unit = optional(&input.unit)
         .map(str::to_string)
-        .or_else(|| indicator.as_ref().map(|i| i.unit.clone()))
+        .or_else(|| indicator.map(|i| i.unit.clone()))
         .unwrap_or_default();
     let start = f.date("period_start", "Period start", &input.period_start, None);
     let end = f.date("period_end", "Period end", &input.period_end, None);
@@ -363,7 +377,6 @@ pub fn add_figure(
         None,
     );
     let url = f.optional_url("url", "Address", optional(&input.url));
-    let caveats = input.caveats.trim().to_string();
     match source {
         Some(SourceKind::Request) if input.request_id.is_none() => {
             f.error("request_id", "Name the request whose response released it")
@@ -380,76 +393,88 @@ pub fn add_figure(
             "Give the period the figure covers",
         ));
     };
-    db::write(conn, |conn| {
-        if let Some(request_id) = input.request_id {
-            let (request, _) = readable(conn, caller, request_id)?;
-            if request.regime == crate::domain::regime::Regime::Sar {
-                return Err(AppError::invalid(
-                    "request_id",
-                    "A subject access request holds personal data, not published figures",
-                ));
-            }
-            let events = crate::db::events::for_request(conn, request_id)?;
-            if let Some(event) = input.event_id {
-                if !events.iter().any(|e| e.id == event) {
-                    return Err(AppError::invalid(
-                        "event_id",
-                        "That event is not on the request's timeline",
-                    ));
-                }
-            }
-            if let Some(document) = input.document_id {
-                if !crate::db::documents::of_request(conn, request_id)?
-                    .iter()
-                    .any(|d| d.id == document)
-                {
-                    return Err(AppError::invalid(
-                        "document_id",
-                        "That document is not the request's",
-                    ));
-                }
-            }
-        }
-        let id = demands::insert_figure(
-            conn,
-            &NewFigure {
-                indicator_id: input.indicator_id.trim().to_string(),
-                value: value.clone(),
-                suppressed: suppressed.clone(),
-                unit: unit.clone(),
-                period_start: start,
-                period_end: end,
-                breakdown: breakdown.clone(),
-                definition: definition.clone(),
-                definition_match: matching.to_string(),
-                caveats: caveats.clone(),
-                source_kind: source.to_string(),
-                request_id: input.request_id,
-                event_id: input.event_id,
-                document_id: input.document_id,
-                location: location.clone(),
-                publication_title: title.clone(),
-                publisher: publisher.clone(),
-                published_on,
-                url: url.clone(),
-                entered_by: Some(entered_by),
-                entered_at: now,
-            },
-        )?;
-        let figure = demands::find_figure(conn, id)?
-            .ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
-        record(
-            conn,
-            caller,
-            "create",
-            "figure",
-            Some(id),
-            None,
-            Some(json!(figure)),
-            now,
-        )?;
-        Ok(figure)
+    Ok(NewFigure {
+        indicator_id: input.indicator_id.trim().to_string(),
+        value,
+        suppressed,
+        unit,
+        period_start: start,
+        period_end: end,
+        breakdown,
+        definition,
+        definition_match: matching.to_string(),
+        caveats: input.caveats.trim().to_string(),
+        source_kind: source.to_string(),
+        request_id: input.request_id,
+        event_id: input.event_id,
+        document_id: input.document_id,
+        location,
+        publication_title: title,
+        publisher,
+        published_on,
+        url,
+        entered_by: Some(entered_by),
+        entered_at: now,
     })
+}
+
+/// The request a figure cites must be readable, not a subject access request, and own the
+/// event and document cited.
+fn check_source(conn: &mut DbConnection, caller: &Caller, input: &FigureInput) -> Result<(), AppError> {
+    let Some(request_id) = input.request_id else {
+        return Ok(());
+    };
+    let (request, _) = readable(conn, caller, request_id)?;
+    if request.regime == crate::domain::regime::Regime::Sar {
+        return Err(AppError::invalid(
+            "request_id",
+            "A subject access request holds personal data, not published figures",
+        ));
+    }
+    let events = crate::db::events::for_request(conn, request_id)?;
+    if let Some(event) = input.event_id {
+        if !events.iter().any(|e| e.id == event) {
+            return Err(AppError::invalid(
+                "event_id",
+                "That event is not on the request's timeline",
+            ));
+        }
+    }
+    if let Some(document) = input.document_id {
+        if !crate::db::documents::of_request(conn, request_id)?
+            .iter()
+            .any(|d| d.id == document)
+        {
+            return Err(AppError::invalid(
+                "document_id",
+                "That document is not the request's",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Inserts a checked figure and its audit entry; inside the caller's transaction.
+pub(super) fn insert_figure(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    figure: &NewFigure,
+    now: NaiveDateTime,
+) -> Result<Figure, AppError> {
+    let id = demands::insert_figure(conn, figure)?;
+    let figure =
+        demands::find_figure(conn, id)?.ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
+    record(
+        conn,
+        caller,
+        "create",
+        "figure",
+        Some(id),
+        None,
+        Some(json!(figure)),
+        now,
+    )?;
+    Ok(figure)
 }
 
 /// Verifies a figure entered by someone else; researchers and coordinators, audited.

@@ -121,12 +121,7 @@ pub fn download(
     id: i32,
     now: NaiveDateTime,
 ) -> Result<(Document, Vec<u8>), AppError> {
-    let missing = || AppError::NotFound(format!("document {id}"));
-    let document = documents::find(conn, id)?.ok_or_else(missing)?;
-    let (request, _) = readable(conn, caller, document.request_id).map_err(|e| match e {
-        AppError::NotFound(_) => missing(),
-        other => other,
-    })?;
+    let (document, request) = readable_document(conn, caller, id)?;
     if request.regime == Regime::Sar {
         db::transaction(conn, |conn| {
             record(conn, caller, "download", "document", Some(id), None, None, now)
@@ -135,6 +130,22 @@ pub fn download(
     let bytes = documents::blob(conn, &document.blob_sha256)?
         .ok_or_else(|| AppError::Internal(format!("the content of document {id} is missing")))?;
     Ok((document, bytes))
+}
+
+/// A document whose request the caller may read, with that request; a document of a request
+/// the caller may not know of is as unknown as one that does not exist.
+pub(super) fn readable_document(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<(Document, crate::db::requests::Request), AppError> {
+    let missing = || AppError::NotFound(format!("document {id}"));
+    let document = documents::find(conn, id)?.ok_or_else(missing)?;
+    let (request, _) = readable(conn, caller, document.request_id).map_err(|e| match e {
+        AppError::NotFound(_) => missing(),
+        other => other,
+    })?;
+    Ok((document, request))
 }
 
 /// What an imported email became.

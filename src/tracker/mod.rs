@@ -11,6 +11,7 @@ pub mod demo;
 pub mod documents;
 pub mod events;
 pub mod feeds;
+pub mod figure_import;
 pub mod history;
 pub mod holidays;
 pub mod input;

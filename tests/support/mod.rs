@@ -586,9 +586,10 @@ macro_rules! on_both_backends {
 /// The ids of the documents a request's page links to, in the order listed.
 pub fn document_ids(page: &str) -> Vec<i64> {
     page.match_indices("href=\"/documents/")
-        .map(|(at, m)| {
+        .filter_map(|(at, m)| {
             let rest = &page[at + m.len()..];
-            rest[..rest.find('"').unwrap()].parse().unwrap()
+            // The document itself, not its import page.
+            rest[..rest.find('"').unwrap()].parse().ok()
         })
         .collect()
 }

@@ -6,6 +6,7 @@ pub mod calculator;
 pub mod demands;
 pub mod documents;
 pub mod events;
+pub mod figure_import;
 pub mod history;
 pub mod letters;
 pub mod openapi;

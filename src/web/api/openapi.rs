@@ -5,7 +5,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::{authorities, calculator, demands, documents, events, history, letters, repeats, requests};
+use super::{
+    authorities, calculator, demands, documents, events, figure_import, history, letters, repeats, requests,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +39,8 @@ use super::{authorities, calculator, demands, documents, events, history, letter
         demands::add_figure,
         demands::verify_figure,
         demands::scorecard,
+        figure_import::preview,
+        figure_import::import,
         repeats::set,
         repeats::skip,
         authorities::list,

@@ -78,7 +78,18 @@ pub async fn link(
 }
 
 /// The figures, unverified first, each with a button to verify it.
-pub async fn figures(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FiguresQuery {
+    /// How many figures an import has just written.
+    pub imported: Option<usize>,
+}
+
+pub async fn figures(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<FiguresQuery>,
+) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
     let figures = with_db(&state, move |conn, _, _| demands::all_figures(conn, &caller)).await?;
     let checks = who.actor().is_some_and(|a| a.files_requests());
@@ -92,7 +103,10 @@ pub async fn figures(state: web::Data<AppState>, who: Who) -> Result<HttpRespons
             })
         })
         .collect();
-    let data = json!({"title": "Figures", "nav": "figures", "rows": rows, "enters": checks});
+    let data = json!({
+        "title": "Figures", "nav": "figures", "rows": rows, "enters": checks,
+        "imported": query.imported,
+    });
     page(&state, &who, "figures/list", data)
 }
 
@@ -115,11 +129,17 @@ fn figure_form(
         .collect();
     json!({
         "title": "Enter a figure", "nav": "figures", "form": form, "errors": errors, "indicators": indicators,
-        "matches": super::options(|m: crate::domain::demand::DefinitionMatch| match m {
-            crate::domain::demand::DefinitionMatch::Matches => "Matches the indicator's definition",
-            crate::domain::demand::DefinitionMatch::Comparable => "Comparable, with caveats",
-            crate::domain::demand::DefinitionMatch::Different => "Different: list it as related only",
-        }),
+        "matches": match_options(),
+    })
+}
+
+/// The choices of how a source's definition compares with the indicator's.
+pub(super) fn match_options() -> Vec<serde_json::Value> {
+    use crate::domain::demand::DefinitionMatch;
+    super::options(|m: DefinitionMatch| match m {
+        DefinitionMatch::Matches => "Matches the indicator's definition",
+        DefinitionMatch::Comparable => "Comparable, with caveats",
+        DefinitionMatch::Different => "Different: list it as related only",
     })
 }
 

@@ -8,6 +8,7 @@ pub mod calculator;
 pub mod dashboard;
 pub mod documents;
 pub mod events;
+pub mod figure_import;
 pub mod health;
 pub mod history;
 pub mod holidays;

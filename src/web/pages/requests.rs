@@ -301,8 +301,18 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     } else {
         forms.send
     };
+    // A response's table can be imported as figures; a subject access request holds none.
+    let mut d = json!(detail);
+    if detail.request.regime != crate::domain::regime::Regime::Sar {
+        for document in d["documents"].as_array_mut().into_iter().flatten() {
+            let table = document["filename"]
+                .as_str()
+                .is_some_and(crate::domain::spreadsheet::is_table);
+            document["table"] = json!(table);
+        }
+    }
     json!({
-        "title": detail.request.title, "nav": "requests", "d": detail,
+        "title": detail.request.title, "nav": "requests", "d": d,
         "event": event, "event_errors": forms.event_errors, "event_kinds": event_kinds,
         "outcomes": outcomes, "grounds": grounds, "document_errors": forms.document_errors,
         "accepted_documents": crate::domain::document::accepted(),

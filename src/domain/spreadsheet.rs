@@ -1,0 +1,235 @@
+//! A released table as a grid of cell text, whatever it came as (CSV, XLSX, XLS or ODS), with
+//! cells named as a spreadsheet names them (C7), so that a researcher can point at the values
+//! they see in the authority's file.
+
+use std::io::Cursor;
+
+use calamine::{Data, DataType, Reader};
+
+/// The most rows and columns read from one sheet: released tables are far smaller, and the
+/// cap keeps a hostile file from costing more than its upload limit already allows.
+pub const MAX_ROWS: usize = 100_000;
+pub const MAX_COLUMNS: usize = 300;
+
+/// One sheet of a document, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sheet {
+    /// Every sheet's name, in the workbook's order; a CSV file has one, named after the file.
+    pub names: Vec<String>,
+    /// The sheet read.
+    pub name: String,
+    /// `rows[0]` is row 1 and `rows[r][0]` is its column A; trailing empty cells are dropped.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    /// The text of a cell, by row number (from 1) and column index (from 0); empty outside.
+    pub fn cell(&self, row: usize, column: usize) -> &str {
+        row.checked_sub(1)
+            .and_then(|r| self.rows.get(r))
+            .and_then(|cells| cells.get(column))
+            .map_or("", String::as_str)
+    }
+
+    /// The widest row's width.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+/// Whether a document can be read as a table, judged by its file name.
+pub fn is_table(filename: &str) -> bool {
+    matches!(extension(filename).as_str(), "csv" | "xlsx" | "xls" | "ods")
+}
+
+fn extension(filename: &str) -> String {
+    filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads `sheet` (the first when `None`) of a CSV, XLSX, XLS or ODS document; or why it cannot
+/// be read, in words for the researcher.
+pub fn read(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, String> {
+    match extension(filename).as_str() {
+        "csv" => read_csv(filename, bytes, sheet),
+        "xlsx" | "xls" | "ods" => read_workbook(filename, bytes, sheet),
+        _ => Err(format!(
+            "{filename} is not a table: figures can be imported from CSV, XLSX, XLS and ODS files"
+        )),
+    }
+}
+
+fn read_csv(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, String> {
+    let name = filename.to_string();
+    if let Some(other) = sheet.filter(|s| !s.is_empty() && *s != name) {
+        return Err(format!("{filename} has no sheet called {other}"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut rows = Vec::new();
+    for record in reader.byte_records() {
+        let record = record.map_err(|e| format!("{filename} is not a readable CSV file: {e}"))?;
+        if rows.len() == MAX_ROWS {
+            return Err(too_big(filename));
+        }
+        // Authorities' exports are often Windows-1252: a stray byte must not lose the row.
+        let cells = record
+            .iter()
+            .take(MAX_COLUMNS)
+            .map(|field| String::from_utf8_lossy(field).trim().to_string())
+            .collect();
+        rows.push(trimmed(cells));
+    }
+    Ok(Sheet {
+        names: vec![name.clone()],
+        name,
+        rows,
+    })
+}
+
+fn read_workbook(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, String> {
+    let unreadable = |e: calamine::Error| format!("{filename} is not a readable spreadsheet: {e}");
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let names = workbook.sheet_names();
+    let name = match sheet.filter(|s| !s.is_empty()) {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| format!("{filename} has no sheet called {wanted}"))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| format!("{filename} has no sheets"))?,
+    };
+    let range = workbook.worksheet_range(&name).map_err(unreadable)?;
+    let mut rows = Vec::new();
+    if let (Some((top, left)), Some((bottom, right))) = (range.start(), range.end()) {
+        if bottom as usize >= MAX_ROWS || left as usize >= MAX_COLUMNS {
+            return Err(too_big(filename));
+        }
+        let right = right.min(MAX_COLUMNS as u32 - 1);
+        for row in 0..=bottom {
+            let cells = if row < top {
+                Vec::new()
+            } else {
+                (0..=right)
+                    .map(|column| range.get_value((row, column)).map_or_else(String::new, text))
+                    .collect()
+            };
+            rows.push(trimmed(cells));
+        }
+    }
+    Ok(Sheet { names, name, rows })
+}
+
+fn too_big(filename: &str) -> String {
+    format!("{filename} has more than {MAX_ROWS} rows or {MAX_COLUMNS} columns in the sheet")
+}
+
+fn trimmed(mut cells: Vec<String>) -> Vec<String> {
+    while cells.last().is_some_and(String::is_empty) {
+        cells.pop();
+    }
+    cells
+}
+
+/// A cell as the researcher sees it in the spreadsheet: whole numbers without ".0", dates as
+/// 2024-03-31, errors as Excel shows them (#DIV/0!).
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::DateTime(_) => cell
+            .as_date()
+            .map_or_else(|| cell.to_string(), |d| d.format("%Y-%m-%d").to_string()),
+        Data::String(s) => s.trim().to_string(),
+        Data::Error(e) => format!("{e}"),
+        other => other.to_string(),
+    }
+}
+
+/// The index of a column named by its letters (A is 0, Z is 25, AA is 26); `None` for
+/// anything else.
+pub fn column(letters: &str) -> Option<usize> {
+    let letters = letters.trim();
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let index = letters
+        .to_ascii_uppercase()
+        .bytes()
+        .fold(0usize, |n, b| n * 26 + usize::from(b - b'A' + 1));
+    Some(index - 1)
+}
+
+/// The letters of a column index: 0 is A, 26 is AA.
+pub fn letters(mut index: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip() {
+        for (name, index) in [
+            ("A", 0),
+            ("Z", 25),
+            ("AA", 26),
+            ("AZ", 51),
+            ("BA", 52),
+            ("ZZ", 701),
+        ] {
+            assert_eq!(column(name), Some(index), "{name}");
+            assert_eq!(letters(index), name);
+        }
+        assert_eq!(column("c"), Some(2));
+        assert_eq!(column(""), None);
+        assert_eq!(column("C7"), None);
+        assert_eq!(column("ABCD"), None);
+    }
+
+    #[test]
+    fn csv_cells_by_row_and_column() {
+        let sheet = read(
+            "outcomes.csv",
+            "\u{feff}Quarter,Nationality,Refused\n2024 Q1,Albanian,\"1,256\"\n,,\n".as_bytes(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(sheet.names, vec!["outcomes.csv"]);
+        assert_eq!(sheet.cell(1, 0), "Quarter");
+        assert_eq!(sheet.cell(2, 2), "1,256");
+        assert_eq!(sheet.cell(3, 0), "");
+        assert_eq!(sheet.cell(9, 9), "");
+        assert_eq!(sheet.width(), 3);
+        assert!(read("outcomes.csv", b"a,b\n", Some("Table 2")).is_err());
+    }
+
+    #[test]
+    fn other_files_are_not_tables() {
+        assert!(!is_table("reply.pdf"));
+        assert!(is_table("Table.XLSX"));
+        assert!(read("reply.pdf", b"%PDF-1.4", None)
+            .unwrap_err()
+            .contains("not a table"));
+        assert!(read("broken.xlsx", b"not a zip", None)
+            .unwrap_err()
+            .contains("not a readable spreadsheet"));
+    }
+}

@@ -1,0 +1,437 @@
+//! Figures from a released table: a response's CSV, XLSX, XLS or ODS document, the sheet, the
+//! column of values and the columns of their period and breakdown. The preview shows every
+//! figure the import would create, each row's problems beside it; the import writes them all
+//! in one transaction, or nothing when any row is wrong.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::accounts::require;
+use super::audit::Caller;
+use super::demands::{check_figure, insert_figure, FigureInput};
+use super::documents::readable_document;
+use super::input::{names, Fields};
+use super::requests::readable;
+use crate::db::demands::{self as figures_db, NewFigure};
+use crate::db::documents::{self, Document};
+use crate::db::{self, DbConnection};
+use crate::domain::demand::{parse_breakdown, DefinitionMatch};
+use crate::domain::figure_import::{read_breakdown_columns, read_period, read_rows, read_value, CellValue};
+use crate::domain::regime::Regime;
+use crate::domain::spreadsheet::{self, column, letters, Sheet};
+use crate::error::{AppError, FieldError};
+
+/// Where the figures are in the table, and what is true of all of them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ImportInput {
+    /// The sheet's name; empty for the first (a CSV file has one).
+    pub sheet: String,
+    /// The first row holding a figure, as the spreadsheet numbers it (from 1).
+    pub first_row: String,
+    /// The last; empty to read to the end of the sheet.
+    pub last_row: String,
+    /// Rows to leave out, such as totals: "12, 15-17".
+    pub skip_rows: String,
+    /// The column of the values: C.
+    pub value_column: String,
+    /// The column naming each row's period (2024 Q1, 2024, 2023/24); empty when every figure
+    /// covers the period given by `period_start` and `period_end`.
+    pub period_column: String,
+    pub period_start: String,
+    pub period_end: String,
+    /// Columns whose cells are each row's breakdown: "B = nationality; D = sex". A blank cell,
+    /// or "Total" or "All", leaves that dimension out.
+    pub breakdown_columns: String,
+    /// A breakdown every figure shares: "sex = female".
+    pub breakdown: String,
+    pub indicator_id: String,
+    /// Empty for the indicator's own unit.
+    pub unit: String,
+    /// The source's definition, in its words.
+    pub definition: String,
+    /// matches, comparable or different.
+    pub definition_match: String,
+    pub caveats: String,
+}
+
+/// A figure as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportedFigure {
+    pub indicator_id: String,
+    pub value: Option<String>,
+    pub suppressed: Option<String>,
+    pub unit: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub breakdown: String,
+    /// The place in the document: "Table 2!C7".
+    pub location: String,
+}
+
+/// One row of the table: the figure it makes, or why it cannot.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportRow {
+    /// The spreadsheet's row number.
+    pub row: usize,
+    pub figure: Option<ImportedFigure>,
+    pub errors: Vec<String>,
+}
+
+/// What an import would create.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportPreview {
+    pub document: Document,
+    /// Every sheet of the document, to choose from.
+    pub sheets: Vec<String>,
+    pub sheet: String,
+    pub rows: Vec<ImportRow>,
+    /// Rows that make a figure.
+    pub figures: usize,
+    /// Rows with a problem: while there is one, the import writes nothing.
+    pub errors: usize,
+}
+
+/// A response's document read as a table, for choosing where its figures are: whoever may
+/// enter figures and read the request; never a subject access request's.
+pub fn open(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    document_id: i32,
+    sheet: Option<&str>,
+) -> Result<(Document, Sheet), AppError> {
+    require(caller, |a| a.files_requests())?;
+    let (document, request) = readable_document(conn, caller, document_id)?;
+    if request.regime == Regime::Sar {
+        return Err(AppError::invalid(
+            "document",
+            "A subject access request holds personal data, not published figures",
+        ));
+    }
+    if !spreadsheet::is_table(&document.filename) {
+        return Err(AppError::invalid(
+            "document",
+            format!(
+                "{} is not a table: figures can be imported from CSV, XLSX, XLS and ODS files",
+                document.filename
+            ),
+        ));
+    }
+    let bytes = documents::blob(conn, &document.blob_sha256)?
+        .ok_or_else(|| AppError::Internal(format!("the content of document {document_id} is missing")))?;
+    let sheet =
+        spreadsheet::read(&document.filename, &bytes, sheet).map_err(|e| AppError::invalid("sheet", e))?;
+    Ok((document, sheet))
+}
+
+/// Every figure the import would create, each row with its problems; nothing is written.
+pub fn preview(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    document_id: i32,
+    input: &ImportInput,
+    now: NaiveDateTime,
+) -> Result<ImportPreview, AppError> {
+    Ok(plan(conn, caller, document_id, input, now)?.0)
+}
+
+/// Writes every figure of the preview, unverified, in one transaction; or, when any row has a
+/// problem, nothing, with each problem named by its row (`rows[7]`).
+pub fn import(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    document_id: i32,
+    input: &ImportInput,
+    now: NaiveDateTime,
+) -> Result<Vec<crate::db::demands::Figure>, AppError> {
+    let (preview, figures) = plan(conn, caller, document_id, input, now)?;
+    if preview.errors > 0 {
+        return Err(AppError::Invalid(
+            preview
+                .rows
+                .iter()
+                .filter(|r| !r.errors.is_empty())
+                .map(|r| {
+                    FieldError::new(
+                        format!("rows[{}]", r.row),
+                        format!("Row {}: {}", r.row, r.errors.join("; ")),
+                    )
+                })
+                .collect(),
+        ));
+    }
+    if figures.is_empty() {
+        return Err(AppError::invalid(
+            "first_row",
+            "No row between the first and last rows holds a value",
+        ));
+    }
+    db::write(conn, |conn| {
+        // The document could have gone since the preview was read.
+        readable(conn, caller, preview.document.request_id)?;
+        figures
+            .iter()
+            .map(|figure| insert_figure(conn, caller, figure, now))
+            .collect()
+    })
+}
+
+type Plan = (ImportPreview, Vec<NewFigure>);
+
+fn plan(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    document_id: i32,
+    input: &ImportInput,
+    now: NaiveDateTime,
+) -> Result<Plan, AppError> {
+    let actor = require(caller, |a| a.files_requests())?;
+    let entered_by = actor.user_id;
+    let sheet_name = Some(input.sheet.trim()).filter(|s| !s.is_empty());
+    let (document, sheet) = open(conn, caller, document_id, sheet_name)?;
+    let indicator = figures_db::find_indicator(conn, input.indicator_id.trim())?;
+    let layout = Layout::read(input, &sheet, indicator.is_some())?;
+    // A second import of the same table must not count its figures twice.
+    let imported: HashMap<Key, i32> = figures_db::figures(conn, Some(input.indicator_id.trim()))?
+        .into_iter()
+        .filter(|f| f.document_id == Some(document.id))
+        .map(|f| ((f.period_start, f.period_end, f.breakdown), f.id))
+        .collect();
+    let mut seen: HashMap<Key, usize> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut figures = Vec::new();
+    for row in layout.rows(&sheet) {
+        let mut errors = Vec::new();
+        let figure_input = layout.figure_input(input, &document, &sheet, row, &mut errors);
+        let checked = check_figure(&figure_input, indicator.as_ref(), entered_by, now);
+        let figure = match checked {
+            Ok(figure) => Some(figure),
+            Err(error) => {
+                errors.extend(error.field_errors().into_iter().map(|e| e.message));
+                None
+            }
+        };
+        if let Some(figure) = figure.as_ref().filter(|_| errors.is_empty()) {
+            let key = (figure.period_start, figure.period_end, figure.breakdown.clone());
+            if let Some(id) = imported.get(&key) {
+                errors.push(format!("imported already, as figure {id}"));
+            } else if let Some(first) = seen.get(&key) {
+                errors.push(format!("the same period and breakdown as row {first}"));
+            } else {
+                seen.insert(key, row);
+            }
+        }
+        let figure = figure.filter(|_| errors.is_empty());
+        rows.push(ImportRow {
+            row,
+            figure: figure.as_ref().map(|f| ImportedFigure {
+                indicator_id: f.indicator_id.clone(),
+                value: f.value.clone(),
+                suppressed: f.suppressed.clone(),
+                unit: f.unit.clone(),
+                period_start: f.period_start,
+                period_end: f.period_end,
+                breakdown: f.breakdown.clone(),
+                location: f.location.clone().unwrap_or_default(),
+            }),
+            errors,
+        });
+        figures.extend(figure);
+    }
+    let errors = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let preview = ImportPreview {
+        document,
+        sheets: sheet.names.clone(),
+        sheet: sheet.name.clone(),
+        figures: figures.len(),
+        errors,
+        rows,
+    };
+    Ok((preview, figures))
+}
+
+type Key = (NaiveDate, NaiveDate, String);
+
+/// Where the figures are, read from the input and checked against the sheet.
+struct Layout {
+    first: usize,
+    last: usize,
+    skip: Vec<usize>,
+    value: usize,
+    period: Option<usize>,
+    breakdowns: Vec<(usize, String)>,
+}
+
+impl Layout {
+    /// The layout, and the fields every figure shares checked once, so that a mistake in them
+    /// is shown beside its field rather than on every row.
+    fn read(input: &ImportInput, sheet: &Sheet, known_indicator: bool) -> Result<Layout, AppError> {
+        let mut f = Fields::new();
+        if !known_indicator {
+            f.error(
+                "indicator_id",
+                format!(
+                    "{} is not an indicator of the catalogue",
+                    input.indicator_id.trim()
+                ),
+            );
+        }
+        f.text("definition", "Definition", &input.definition, 2000);
+        f.closed::<DefinitionMatch>(
+            "definition_match",
+            "Definition match",
+            &input.definition_match,
+            &names::<DefinitionMatch>(),
+        );
+        if let Err(e) = parse_breakdown(&input.breakdown) {
+            f.error("breakdown", e);
+        }
+        let row_number =
+            |f: &mut Fields, field: &str, label: &str, text: &str| match text.trim().parse::<usize>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    f.error(field, format!("{label} must be a row number, such as 5"));
+                    None
+                }
+            };
+        let first = row_number(&mut f, "first_row", "First row", &input.first_row);
+        let last = match input.last_row.trim() {
+            "" => Some(sheet.rows.len()),
+            text => row_number(&mut f, "last_row", "Last row", text),
+        };
+        if let (Some(first), Some(last)) = (first, last) {
+            if !input.last_row.trim().is_empty() && last < first {
+                f.error("last_row", "Last row must not be before the first");
+            }
+        }
+        let skip = read_rows(&input.skip_rows).unwrap_or_else(|e| {
+            f.error("skip_rows", e);
+            Vec::new()
+        });
+        let value = column(&input.value_column);
+        if value.is_none() {
+            f.error(
+                "value_column",
+                "Value column must be a column's letters, such as C",
+            );
+        }
+        let period = match input.period_column.trim() {
+            "" => {
+                if input.period_start.trim().is_empty() && input.period_end.trim().is_empty() {
+                    f.error(
+                        "period_column",
+                        "Give the column naming each row's period, or the period every figure covers",
+                    );
+                } else {
+                    let start = f.date("period_start", "Period start", &input.period_start, None);
+                    let end = f.date("period_end", "Period end", &input.period_end, None);
+                    if start.zip(end).is_some_and(|(s, e)| e < s) {
+                        f.error("period_end", "Period end must not be before its start");
+                    }
+                }
+                None
+            }
+            text => {
+                let index = column(text);
+                if index.is_none() {
+                    f.error(
+                        "period_column",
+                        "Period column must be a column's letters, such as A",
+                    );
+                }
+                index
+            }
+        };
+        let breakdowns = read_breakdown_columns(&input.breakdown_columns).unwrap_or_else(|e| {
+            f.error("breakdown_columns", e);
+            Vec::new()
+        });
+        f.finish(())?;
+        Ok(Layout {
+            first: first.unwrap_or(1),
+            last: last.unwrap_or(0),
+            skip,
+            value: value.unwrap_or(0),
+            period,
+            breakdowns,
+        })
+    }
+
+    /// The rows to read: from first to last, less those skipped and those with nothing in the
+    /// value, period or breakdown cells (a table's spacer rows).
+    fn rows<'a>(&'a self, sheet: &'a Sheet) -> impl Iterator<Item = usize> + 'a {
+        (self.first..=self.last).filter(move |row| {
+            !self.skip.contains(row)
+                && (!sheet.cell(*row, self.value).is_empty()
+                    || self.period.is_some_and(|p| !sheet.cell(*row, p).is_empty())
+                    || self
+                        .breakdowns
+                        .iter()
+                        .any(|(c, _)| !sheet.cell(*row, *c).is_empty()))
+        })
+    }
+
+    /// The figure a row describes, as if typed on the figure form; problems reading its cells
+    /// go to `errors`.
+    fn figure_input(
+        &self,
+        input: &ImportInput,
+        document: &Document,
+        sheet: &Sheet,
+        row: usize,
+        errors: &mut Vec<String>,
+    ) -> FigureInput {
+        let cell = sheet.cell(row, self.value);
+        let (value, suppressed) = match read_value(cell) {
+            Ok(CellValue::Number(n)) => (n, String::new()),
+            Ok(CellValue::Suppressed(s)) => (String::new(), s),
+            Err(e) => {
+                errors.push(format!("{}: {e}", letters(self.value)));
+                ("0".into(), String::new())
+            }
+        };
+        let (period_start, period_end) = match self.period {
+            None => (input.period_start.clone(), input.period_end.clone()),
+            Some(column) => match read_period(sheet.cell(row, column)) {
+                Ok((start, end)) => (start.to_string(), end.to_string()),
+                Err(e) => {
+                    errors.push(format!("{}: {e}", letters(column)));
+                    (input.period_start.clone(), input.period_end.clone())
+                }
+            },
+        };
+        let mut breakdown = vec![input.breakdown.clone()];
+        for (column, dimension) in &self.breakdowns {
+            let text = sheet.cell(row, *column);
+            if !(text.is_empty() || text.eq_ignore_ascii_case("total") || text.eq_ignore_ascii_case("all")) {
+                breakdown.push(format!("{dimension} = {}", text.replace(';', ",")));
+            }
+        }
+        let place = format!("{}{row}", letters(self.value));
+        let location = if sheet.names.len() == 1 && document.filename == sheet.name {
+            place
+        } else {
+            format!("{}!{place}", sheet.name)
+        };
+        FigureInput {
+            indicator_id: input.indicator_id.clone(),
+            value,
+            suppressed,
+            unit: input.unit.clone(),
+            period_start,
+            period_end,
+            breakdown: breakdown.join("; "),
+            definition: input.definition.clone(),
+            definition_match: input.definition_match.clone(),
+            caveats: input.caveats.clone(),
+            source_kind: "request".into(),
+            request_id: Some(document.request_id),
+            event_id: document.event_id,
+            document_id: Some(document.id),
+            location,
+            ..FigureInput::default()
+        }
+    }
+}

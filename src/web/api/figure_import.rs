@@ -1,0 +1,59 @@
+//! `/api/v1/documents/{id}/import`: figures from a response's table, previewed, then imported
+//! all at once or not at all.
+
+use actix_web::{web, HttpResponse};
+
+use super::created;
+use crate::db::demands::Figure;
+use crate::error::{ApiError, Problem};
+use crate::startup::AppState;
+use crate::tracker;
+use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
+use crate::web::auth::Who;
+use crate::web::extract::{id, with_db, ApiJson};
+
+#[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
+    request_body = ImportInput,
+    params(("id" = i32, Path, description = "The document's id")),
+    responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or the document is not a table", body = Problem, content_type = "application/problem+json")))]
+pub async fn preview(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    body: ApiJson<ImportInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let caller = who.caller();
+    let preview = with_db(&state, move |conn, _, _| {
+        figure_import::preview(conn, &caller, id, &input, tracker::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+#[utoipa::path(operation_id = "import_figures", post, path = "/api/v1/documents/{id}/import", tag = "demands",
+    request_body = ImportInput,
+    params(("id" = i32, Path, description = "The document's id")),
+    responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>),
+        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong, or rows are (each named rows[N] by its row number): nothing was written", body = Problem, content_type = "application/problem+json")))]
+pub async fn import(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+    body: ApiJson<ImportInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let input = body.0;
+    let caller = who.caller();
+    let figures = with_db(&state, move |conn, _, _| {
+        figure_import::import(conn, &caller, id, &input, tracker::now())
+    })
+    .await?;
+    Ok(created("/api/v1/scorecard".into(), &figures))
+}
