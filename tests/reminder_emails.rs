@@ -538,3 +538,90 @@ async fn invitations_and_reset_links_are_emailed_at_once() {
         "{page}"
     );
 }
+
+/// The outbox's notices about one request: (stage, status), in key order.
+fn notices_of(app: &TestApp, request: i64) -> Vec<(String, String)> {
+    outbox(app)
+        .into_iter()
+        .filter(|(key, _)| key.starts_with(&format!("request/{request}/send_repeat/")))
+        .map(|(key, (status, _))| (key.split('/').nth(4).unwrap().to_string(), status))
+        .collect()
+}
+
+/// The one request `remind` says it drafted.
+fn drafted(printed: &str) -> i64 {
+    let ids = printed
+        .split("review and send: [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next());
+    ids.and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("one drafted request: {printed}"))
+}
+
+/// The messages about quarterly repeats, as the SMTP server has them.
+fn about_repeats(server: &SmtpServer) -> Vec<Received> {
+    server
+        .messages()
+        .into_iter()
+        .filter(|m| m.subject.contains("Send the quarterly repeat"))
+        .collect()
+}
+
+on_both_backends! {
+    async fn a_drafted_repeat_is_reminded_of_until_it_is_sent_or_skipped(app) {
+        let server = SmtpServer::start();
+        let smtp = server.url();
+        let home_office = app.authority("Home Office").await;
+        let id = app
+            .create_request(json!({"title": "Referred people detained, 2026 Q1", "body": "Figures for 2026 Q1, please.", "authority_id": home_office, "sent_on": "2026-04-02"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "D1.1", "from": "2026-01-01", "to": "2026-03-31"}])).await;
+        app.post_json(&format!("/api/v1/requests/{id}/repeat"), &json!({"repeats": true})).await;
+
+        // 2026 Q2 ends on 30 June; its repeat is drafted on 1 July, to be sent by the 10th
+        // working day after: Wednesday 15 July, since 13 July is a holiday in Northern Ireland.
+        let printed = remind(&app, Some(&smtp), &["--today", "2026-07-01"]).await;
+        let q2 = drafted(&printed);
+        assert!(notices_of(&app, q2).is_empty(), "nothing owed yet");
+        remind(&app, Some(&smtp), &["--today", "2026-07-07"]).await;
+        assert_eq!(notices_of(&app, q2), vec![("before_5".to_string(), "sent".to_string())]);
+        let messages = about_repeats(&server);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!(messages[0].subject, "Send the quarterly repeat by Wed 15 Jul 2026: Referred people detained, 2026 Q2");
+        assert_eq!(messages[0].rcpt_to, COORDINATOR);
+        assert!(messages[0].text.contains("Why:       The coalition asks every quarter: a repeat is sent within 10 working days of the end of the quarter it asks for."), "{}", messages[0].text);
+        assert!(messages[0].text.contains("Next:      A quarterly repeat request is drafted from the last one"), "{}", messages[0].text);
+        assert!(messages[0].text.contains(&format!("Open it:   {}/requests/{q2}", app.address)), "{}", messages[0].text);
+
+        // On the day, then, unsent past its date, chased every week rather than once.
+        remind(&app, Some(&smtp), &["--today", "2026-07-15"]).await;
+        remind(&app, Some(&smtp), &["--today", "2026-07-16"]).await;
+        remind(&app, Some(&smtp), &["--today", "2026-07-23"]).await;
+        let subjects: Vec<String> = about_repeats(&server).into_iter().map(|m| m.subject).collect();
+        assert!(subjects.iter().any(|s| s.starts_with("Today: Send the quarterly repeat")), "{subjects:?}");
+        assert_eq!(subjects.iter().filter(|s| s.starts_with("Missed: Send the quarterly repeat by Wed 15 Jul 2026")).count(), 2, "{subjects:?}");
+        let stages: Vec<String> = notices_of(&app, q2).into_iter().map(|(stage, _)| stage).collect();
+        assert_eq!(stages, vec!["before_5", "missed_0", "missed_1", "on_the_day"]);
+
+        // Skipped: the reminders stop.
+        assert_eq!(app.post_json(&format!("/api/v1/requests/{q2}/skip"), &json!({})).await.status(), reqwest::StatusCode::NO_CONTENT);
+        remind(&app, Some(&smtp), &["--today", "2026-07-30"]).await;
+        assert_eq!(notices_of(&app, q2).len(), 4, "no week 2 for a skipped repeat");
+
+        // Q3's repeat, drafted on 1 October (due 14 October) and sent from its page: no reminder
+        // after it is sent.
+        let printed = remind(&app, Some(&smtp), &["--today", "2026-10-01"]).await;
+        let q3 = drafted(&printed);
+        remind(&app, Some(&smtp), &["--today", "2026-10-08"]).await;
+        assert_eq!(notices_of(&app, q3), vec![("before_5".to_string(), "sent".to_string())]);
+        let later = app.instance_on("2026-10-09").await;
+        let sent = later.post_form(&format!("/requests/{q3}/send"), &[("sent_on", "2026-10-09"), ("received_on", "")]).await;
+        assert_eq!(sent.status(), reqwest::StatusCode::SEE_OTHER);
+        remind(&app, Some(&smtp), &["--today", "2026-10-14"]).await;
+        remind(&app, Some(&smtp), &["--today", "2026-10-16"]).await;
+        assert_eq!(notices_of(&app, q3).len(), 1, "sent: nothing more about sending it");
+        assert_eq!(about_repeats(&server).len(), 5);
+    }
+}

@@ -7,12 +7,15 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{authorities, deadlines, outbox, reminder_preferences, reminder_sweeps, requests, users};
+use super::schema::{
+    authorities, deadlines, outbox, reminder_preferences, reminder_sweeps, request_indicators, requests,
+    users,
+};
 use super::{closed, DbConnection};
 use crate::domain::account::Role;
 use crate::domain::regime::Regime;
 use crate::domain::reminders::{DeadlineFacts, Delivery, NoticeKind, Preferences, Recipient};
-use crate::domain::timeline::{DeadlineKind, Party};
+use crate::domain::timeline::{DeadlineKind, Party, Status};
 
 /// The statuses a notice can have in the outbox. `failed` is retried with back-off for as
 /// long as it is owed; `cancelled` is a notice no longer owed (the deadline moved or was met,
@@ -176,6 +179,45 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
             },
         )
         .collect()
+}
+
+/// A drafted quarterly repeat not yet sent or skipped: the request, its regime, the latest
+/// day of the periods it asks for, its organisation and owner.
+pub type UnsentRepeat = (i32, Regime, NaiveDate, i32, Option<i32>);
+
+/// The drafted quarterly repeats nobody has sent or skipped, of one request or of all: each
+/// owes reminders until it is.
+pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<UnsentRepeat>> {
+    type Row = (i32, String, NaiveDate, i32, Option<i32>);
+    let mut query = requests::table
+        .inner_join(request_indicators::table)
+        .filter(requests::repeat_of.is_not_null())
+        .filter(requests::skipped_at.is_null())
+        .filter(requests::status.eq(Status::Draft.to_string()))
+        .select((
+            requests::id,
+            requests::regime,
+            request_indicators::period_end,
+            requests::organisation_id,
+            requests::owner_id,
+        ))
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(id) = request_id {
+        query = query.filter(requests::id.eq(id));
+    }
+    let rows: Vec<Row> = query.load(conn)?;
+    // One row per period asked for: the request's is the latest.
+    let mut repeats: HashMap<i32, UnsentRepeat> = HashMap::new();
+    for (id, regime, end, organisation, owner) in rows {
+        let regime = closed(&regime)?;
+        let repeat = repeats
+            .entry(id)
+            .or_insert((id, regime, end, organisation, owner));
+        repeat.2 = repeat.2.max(end);
+    }
+    let mut repeats: Vec<UnsentRepeat> = repeats.into_values().collect();
+    repeats.sort_by_key(|r| r.0);
+    Ok(repeats)
 }
 
 /// A notice found owed, as it enters the outbox (as `pending`).
@@ -355,8 +397,10 @@ pub fn cancel_stale(conn: &mut DbConnection, request_id: Option<i32>) -> QueryRe
             .filter(deadlines::due.eq(outbox::due))
             .filter(deadlines::settled_state.is_null()),
     );
+    // A drafted repeat's notices have no row in the index: planning alone decides them.
     let stale = outbox::table
         .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .filter(outbox::deadline_kind.ne(DeadlineKind::SendRepeat.to_string()))
         .filter(not(still_open));
     let reason = "no longer owed: the deadline was met or moved";
     let set = (outbox::status.eq(CANCELLED), outbox::last_error.eq(reason));

@@ -16,7 +16,7 @@
 //! | running | `FiveWorkingDaysBefore` | the 5th working day before the due date |
 //! | running | `OneWorkingDayBefore` | the last working day before the due date |
 //! | running | `OnTheDay` | the due date, even when it is not a working day |
-//! | missed (authority) | `Missed { week: n }` | the first working day after the due date, plus 7n days |
+//! | missed (authority, or an unsent quarterly repeat) | `Missed { week: n }` | the first working day after the due date, plus 7n days |
 //! | lapsed (requester) | `Lapsed` | the first working day after the due date; owed for [`LAPSED_NOTICE_DAYS`] |
 //! | settled by an event (met, void, late) | none | |
 //!
@@ -122,7 +122,7 @@ closed_enum! {
         AuthorityMissed,
         /// The requester's own deadline (pay, ask for a review, complain, appeal) is near or today.
         RequesterApproaching,
-        /// The requester's right passed unused.
+        /// The requester's right passed unused, or a drafted quarterly repeat is still unsent.
         RequesterLapsed,
     }
 }
@@ -145,7 +145,7 @@ impl NoticeKind {
             NoticeKind::AuthorityApproaching => "An authority's deadline is coming up",
             NoticeKind::AuthorityMissed => "An authority missed its deadline",
             NoticeKind::RequesterApproaching => "Our own deadline is coming up",
-            NoticeKind::RequesterLapsed => "Our right lapsed unused",
+            NoticeKind::RequesterLapsed => "Our own deadline passed",
         }
     }
 }
@@ -225,6 +225,8 @@ pub fn counting_calendar(regime: Regime, kind: DeadlineKind) -> CalendarKind {
         DeadlineKind::OnwardAppeal => regime.onward_appeal(false),
         // The authority's own date, late by the working days of its own calendar.
         DeadlineKind::Promised => None,
+        // The coalition's own rule, counted in the request's own calendar.
+        DeadlineKind::SendRepeat => None,
     };
     rule.map_or(regime.calendar(), |rule| rule.calendar)
 }
@@ -238,7 +240,7 @@ pub fn counting_calendar(regime: Regime, kind: DeadlineKind) -> CalendarKind {
 ///   due date nothing says "due today", the deadline owes `Missed { week: 0 }` or `Lapsed`;
 /// - between the due date and the first working day after it (a weekend) it owes nothing;
 /// - a missed deadline owes the latest week whose date has come, weekly for as long as the
-///   authority owes its answer, so a deadline missed long ago (an imported request) starts at
+///   authority owes its answer (or a drafted quarterly repeat stays unsent), so a deadline missed long ago (an imported request) starts at
 ///   its current week, never at week 0;
 /// - a lapsed right owes `Lapsed` until [`LAPSED_NOTICE_DAYS`] after the due date, then nothing;
 /// - a settled deadline (met, void, or missed or lapsed and then answered late) owes nothing.
@@ -267,15 +269,12 @@ pub fn owed(deadline: &DeadlineFacts, today: NaiveDate, calendar: &Calendar) -> 
     if today < first_after {
         return None;
     }
-    match deadline.party() {
-        Party::Authority => {
-            let week = (today - first_after).num_days() / 7;
-            let on = first_after + chrono::Days::new(week as u64 * 7);
-            Some((Stage::Missed { week: week as u32 }, on))
-        }
-        Party::Requester => {
-            ((today - due).num_days() <= LAPSED_NOTICE_DAYS).then_some((Stage::Lapsed, first_after))
-        }
+    if deadline.kind.chased_weekly() {
+        let week = (today - first_after).num_days() / 7;
+        let on = first_after + chrono::Days::new(week as u64 * 7);
+        Some((Stage::Missed { week: week as u32 }, on))
+    } else {
+        ((today - due).num_days() <= LAPSED_NOTICE_DAYS).then_some((Stage::Lapsed, first_after))
     }
 }
 
@@ -546,6 +545,14 @@ pub fn next_step(kind: DeadlineKind, stage: Stage) -> &'static str {
         (InternalReviewResponse, _) => {
             "Nothing to do yet. Record the review's outcome as soon as it arrives: the complaint \
              deadline counts from it."
+        }
+        (SendRepeat, Stage::Missed { .. }) => {
+            "The quarterly repeat is still unsent, and the quarter it asks for is a gap in the series \
+             until it is: review and send it, or skip this quarter, from its page."
+        }
+        (SendRepeat, _) => {
+            "A quarterly repeat request is drafted from the last one, with the new quarter: review its \
+             text and send it before the date, or skip this quarter, from its page."
         }
         (_, Stage::Lapsed) => {
             "The time for this passed unused. If it was done outside foi-tracker, record it; \

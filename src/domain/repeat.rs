@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::calendar::{Calendar, CalendarKind};
 use super::demand::Quarter;
 
 /// The quarter a request asks about: that of the latest period it asks for.
@@ -15,6 +16,21 @@ pub fn covered(periods: &[(NaiveDate, NaiveDate)]) -> Option<Quarter> {
 /// has ended, so its figures exist.
 pub fn due(covered: Quarter, today: NaiveDate) -> bool {
     today > covered.next().end()
+}
+
+/// The working days a drafted repeat has to be reviewed and sent, counted from the end of the
+/// quarter it asks for (it is drafted the day after): two weeks keeps the series quarterly
+/// without hurrying the review.
+pub const SEND_WITHIN_WORKING_DAYS: u32 = 10;
+
+/// The day a repeat asking for periods up to `asks_until` should be sent by, in the calendar
+/// `kind` of its law; `None` outside the calendar's years. Counted from the quarter's end, not
+/// the day the sweep drafted it, so a sweep that ran late does not move it.
+pub fn send_by(calendar: &Calendar, kind: CalendarKind, asks_until: NaiveDate) -> Option<NaiveDate> {
+    let quarter_end = Quarter::of(asks_until).end();
+    calendar
+        .add_working_days(kind, quarter_end, SEND_WITHIN_WORKING_DAYS)
+        .ok()
 }
 
 /// A period moved to the same place in the next quarter: a whole quarter to the next whole

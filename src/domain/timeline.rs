@@ -67,6 +67,10 @@ closed_enum! {
         /// A date the authority itself promised in a response: a publication under s.22, or
         /// the rest of the answer.
         Promised,
+        /// A drafted quarterly repeat request, to be reviewed and sent. Not the law's: the
+        /// coalition's own rule (see `domain::repeat::send_by`), from the day it was drafted
+        /// until it is sent or skipped.
+        SendRepeat,
     }
 }
 
@@ -147,6 +151,13 @@ impl DeadlineKind {
         }
     }
 
+    /// Whether a passed deadline is chased every week until it is settled, rather than
+    /// announced once as lapsed: what an authority owes, and a quarterly repeat still unsent,
+    /// since a quarter not asked for is a gap in the series.
+    pub fn chased_weekly(self) -> bool {
+        self.party() == Party::Authority || self == DeadlineKind::SendRepeat
+    }
+
     /// The event that satisfies this deadline.
     pub fn met_by(self) -> EventKind {
         match self {
@@ -158,6 +169,7 @@ impl DeadlineKind {
             DeadlineKind::TribunalAppeal => EventKind::TribunalAppeal,
             DeadlineKind::OnwardAppeal => EventKind::OnwardAppeal,
             DeadlineKind::Promised => EventKind::Response,
+            DeadlineKind::SendRepeat => EventKind::Received,
         }
     }
 
@@ -172,6 +184,7 @@ impl DeadlineKind {
             DeadlineKind::TribunalAppeal => "Appeal to the tribunal",
             DeadlineKind::OnwardAppeal => "Ask permission to appeal onward",
             DeadlineKind::Promised => "Promised answer due",
+            DeadlineKind::SendRepeat => "Send the quarterly repeat",
         }
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::db::reminders::{OutboxNotice, RequestFacts};
 use crate::domain::reminders::{next_step, Stage};
 use crate::domain::request::shareable_name;
+use crate::domain::timeline::DeadlineKind;
 use crate::mail::{Email, Postman};
 
 /// One line that says what happened or is coming, e.g. "Ask for an internal review by Mon 7
@@ -47,10 +48,17 @@ pub fn compose(
             request.reference.as_deref(),
             request.regime,
         );
-        let rule = rules
-            .get(&(notice.request_id, notice.kind.to_string(), notice.due))
-            .cloned()
-            .unwrap_or_default();
+        let rule = match notice.kind {
+            // No law sets it, so the index holds no explanation of it.
+            DeadlineKind::SendRepeat => format!(
+                "The coalition asks every quarter: a repeat is sent within {} working days of the end of the quarter it asks for.",
+                crate::domain::repeat::SEND_WITHIN_WORKING_DAYS
+            ),
+            _ => rules
+                .get(&(notice.request_id, notice.kind.to_string(), notice.due))
+                .cloned()
+                .unwrap_or_default(),
+        };
         views.push(json!({
             "number": index + 1,
             "headline": headline(notice, stage),

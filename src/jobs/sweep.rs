@@ -19,10 +19,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::db::reminders::{self as store, NewNotice, OutboxNotice, CANCELLED, FAILED, PENDING};
+use crate::db::reminders::{
+    self as store, NewNotice, OpenDeadline, OutboxNotice, CANCELLED, FAILED, PENDING,
+};
 use crate::db::{self, DatabaseUrl, DbConnection};
 use crate::domain::calendar::Calendar;
-use crate::domain::reminders::{address, plan, split_by_delivery, Delivery, Stage};
+use crate::domain::reminders::{address, plan, split_by_delivery, DeadlineFacts, Delivery, Stage};
+use crate::domain::repeat;
+use crate::domain::timeline::DeadlineKind;
 use crate::error::AppError;
 use crate::mail::Postman;
 use crate::tracker::audit::{record, Caller};
@@ -282,8 +286,30 @@ pub fn owed(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Vec<NewNotice>, AppError> {
+    // A drafted quarterly repeat is reminded of as a deadline of its own until it is sent or
+    // skipped; it has no row in the index, since no law sets it.
+    let repeats: Vec<OpenDeadline> = store::unsent_repeats(conn, request_id)?
+        .into_iter()
+        .filter_map(|(id, regime, asks_until, organisation_id, owner_id)| {
+            let due = repeat::send_by(calendar, regime.calendar(), asks_until)?;
+            let facts = DeadlineFacts {
+                request_id: id,
+                position: 0,
+                regime,
+                kind: DeadlineKind::SendRepeat,
+                due,
+                settled: None,
+            };
+            Some(OpenDeadline {
+                facts,
+                organisation_id,
+                owner_id,
+            })
+        })
+        .collect();
     let owing: Vec<_> = store::open_deadlines(conn, request_id)?
         .into_iter()
+        .chain(repeats)
         .filter_map(|deadline| plan(&deadline.facts, today, calendar).map(|notice| (deadline, notice)))
         .collect();
     // Most re-plans, one per recorded event, find nothing owed: then no one need be read.
