@@ -325,6 +325,14 @@ const FIGURE_FORM: &[(&str, &str)] = &[
     ("publication_title", "Hidden Futures"),
     ("publisher", "Coalition"),
 ];
+const INDICATOR_FORM: &[(&str, &str)] = &[
+    ("id", "D3.8"),
+    ("demand_id", "D3"),
+    ("wording", "Victims monitored after return"),
+    ("unit", "people"),
+    ("granularity", "year"),
+    ("definition", "People monitored for a year after return"),
+];
 const INDICATOR_JSON: &str = r#"{"id": "D3.9", "demand_id": "D3", "wording": "Returns monitored", "unit": "people", "granularity": "year", "definition": "People monitored after return"}"#;
 const LINKS_JSON: &str = r#"[{"indicator_id": "D1.1", "from": "2025-01-01", "to": "2025-03-31"}]"#;
 const FIGURE_JSON: &str = r#"{"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication", "publication_title": "Hidden Futures", "publisher": "Coalition"}"#;
@@ -538,6 +546,17 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("get", "/scorecard" | "/api/v1/scorecard" | "/api/v1/indicators") => plain(everyone(OK)),
         // The placeholder itself names no indicator (tests/scorecard.rs reads real ones).
         ("get", "/scorecard/{indicator}" | "/api/v1/indicators/{indicator}") => plain(everyone(NOT_FOUND)),
+        ("get", "/admin/indicators" | "/admin/indicators/new") => plain(admins(OK)),
+        ("post", "/admin/indicators") => vec![case(
+            Nothing,
+            Body::Form(INDICATOR_FORM),
+            admins(See("/admin/indicators#indicator-D3.8")),
+        )],
+        // No indicator is called {indicator}: administrators are told so, the others refused.
+        ("get", "/admin/indicators/{indicator}/edit") => plain(admins(NOT_FOUND)),
+        ("post", "/admin/indicators/{indicator}") => {
+            vec![case(Nothing, Body::Form(INDICATOR_FORM), admins(NOT_FOUND))]
+        }
         (
             "get",
             "/open-data"

@@ -234,4 +234,52 @@ on_both_backends! {
         let response = app.post_json("/api/v1/indicators", &body).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "a coordinator is not an administrator");
     }
+
+    async fn administrators_add_and_edit_indicators_from_the_pages(app) {
+        let admin = app.admin().await;
+        let list = admin.text("/admin/indicators").await;
+        assert!(list.contains("<a href=\"/admin/indicators/D1.1/edit\">Edit<span class=\"visually-hidden\"> D1.1</span></a>"), "{list}");
+        let form = |id: &'static str, demand: &'static str, wording: &'static str| {
+            vec![
+                ("id", id), ("demand_id", demand), ("wording", wording), ("unit", "people"),
+                ("granularity", "year"), ("breakdowns", "sex"), ("definition", "Returned victims in contact a year on"),
+                ("official_source", ""),
+            ]
+        };
+
+        // Added from the form: on the list, in the catalogue and on the scorecard.
+        let response = admin.post_form("/admin/indicators", &form("D3.4", "D3", "Victims contacted after return")).await;
+        assert_eq!(support::location(&response), "/admin/indicators#indicator-D3.4");
+        assert!(admin.text("/admin/indicators").await.contains("<tr id=\"indicator-D3.4\">"));
+        assert_eq!(public_card(&app).await["demands"][2]["indicators"][3]["wording"], "Victims contacted after return");
+
+        // The same id again, or an id of another demand: said beside the field, nothing changed.
+        let before = app.snapshot();
+        let response = admin.post_form("/admin/indicators", &form("D3.4", "D3", "Again")).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("D3.4 exists already: edit it instead"), "{page}");
+        assert!(page.contains("id=\"id-error\""), "{page}");
+        let response = admin.post_form("/admin/indicators", &form("D2.9", "D3", "Elsewhere")).await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.unwrap().contains("An indicator of D3 has an id like D3.9"));
+        assert_eq!(app.snapshot(), before);
+
+        // Edited: the form shows what it is, the change is saved and audited.
+        let page = admin.text("/admin/indicators/D3.4/edit").await;
+        assert!(page.contains("value=\"Victims contacted after return\""), "{page}");
+        assert!(page.contains("<form method=\"post\" action=\"/admin/indicators/D3.4\""), "{page}");
+        let response = admin.post_form("/admin/indicators/D3.4", &form("D3.4", "D3", "Returned victims contacted a year on")).await;
+        assert_eq!(support::location(&response), "/admin/indicators#indicator-D3.4");
+        let view = browser().get(app.url("/api/v1/indicators/D3.4")).send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!(view["indicator"]["wording"], "Returned victims contacted a year on");
+        let trail = admin.text("/audit?entity=indicator").await;
+        assert!(trail.contains("Returned victims contacted a year on") && trail.contains("Victims contacted after return"), "{trail}");
+        assert_eq!(admin.get("/admin/indicators/D9.9/edit").await.status(), StatusCode::NOT_FOUND);
+
+        // Only administrators.
+        assert_eq!(app.get("/admin/indicators").await.status(), StatusCode::FORBIDDEN);
+        let response = app.post_form("/admin/indicators/D3.4", &form("D3.4", "D3", "A coordinator's wording")).await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
 }

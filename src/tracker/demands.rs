@@ -100,15 +100,36 @@ pub struct IndicatorInput {
     pub official_source: String,
 }
 
-/// Adds an indicator, or changes the one with that id; administrators only, audited.
-/// Returns the indicator and whether it is new.
+/// What saving an indicator may do: the API adds or changes whichever its id names; the pages
+/// add only a new id, or change only the indicator they show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saving {
+    AddOrChange,
+    Add,
+    Change,
+}
+
+/// Adds an indicator, or changes the one with that id, as `saving` allows; administrators
+/// only, audited. Returns the indicator and whether it is new.
 pub fn save_indicator(
     conn: &mut DbConnection,
     caller: &Caller,
     input: &IndicatorInput,
+    saving: Saving,
     now: NaiveDateTime,
 ) -> Result<(Indicator, bool), AppError> {
     require(caller, |a| a.is_admin())?;
+    let existing = demands::find_indicator(conn, input.id.trim())?;
+    match (saving, &existing) {
+        (Saving::Change, None) => return Err(AppError::NotFound(format!("indicator {}", input.id.trim()))),
+        (Saving::Add, Some(_)) => {
+            return Err(AppError::invalid(
+                "id",
+                format!("{} exists already: edit it instead", input.id.trim()),
+            ))
+        }
+        _ => {}
+    }
     let mut f = Fields::new();
     let id = f.text("id", "Id", &input.id, 20);
     let demand_id = f.text("demand_id", "Demand", &input.demand_id, 20);

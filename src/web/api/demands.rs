@@ -34,7 +34,13 @@ pub async fn save_indicator(
     let input = body.0;
     let caller = who.caller();
     let (indicator, new) = with_db(&state, move |conn, _, _| {
-        demands::save_indicator(conn, &caller, &input, tracker::now())
+        demands::save_indicator(
+            conn,
+            &caller,
+            &input,
+            demands::Saving::AddOrChange,
+            tracker::now(),
+        )
     })
     .await?;
     Ok(match new {

@@ -12,6 +12,7 @@ pub mod figure_import;
 pub mod health;
 pub mod history;
 pub mod holidays;
+pub mod indicator_admin;
 pub mod indicators;
 pub mod letters;
 pub mod links;
