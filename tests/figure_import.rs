@@ -118,7 +118,7 @@ on_both_backends! {
         }));
         assert_eq!(shown["rows"][1]["figure"]["suppressed"], "<5");
         assert_eq!(shown["rows"][1]["figure"]["value"], Value::Null);
-        assert_eq!(shown["rows"][3]["errors"], json!(["C: \"n/a\" is neither a number nor a suppression marker such as <5 or [c]"]));
+        assert_eq!(shown["rows"][3]["errors"], json!(["C: \"n/a\" says there is no figure here (not available, not applicable or a note): leave the row out"]));
         assert_eq!(shown["rows"][3]["figure"], Value::Null);
         // The total row: "Total" leaves the dimension out, and the period is the year.
         assert_eq!(shown["rows"][4]["figure"]["breakdown"], "");
@@ -129,7 +129,7 @@ on_both_backends! {
         let (status, fields, body) = problem(app.post_json(&format!("/api/v1/documents/{document}/import"), &spec("9")).await).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(fields, vec!["rows[8]"]);
-        assert!(body.to_string().contains("Row 8: C: \\\"n/a\\\" is neither a number"), "{body}");
+        assert!(body.to_string().contains("Row 8: C: \\\"n/a\\\" says there is no figure here"), "{body}");
         assert_eq!(app.snapshot(), before);
 
         // Leaving out the bad row and the total: three figures, unverified, citing the cell.
@@ -184,6 +184,14 @@ on_both_backends! {
         assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["sheet".to_string()]));
         assert!(body.to_string().contains("has no sheet called Table 9"), "{body}");
         assert_eq!(app.snapshot(), before);
+
+        // Rows past the end of the sheet, and any number of rows left out, cost only the sheet.
+        let mut far = spec("1-18446744073709551615");
+        far["last_row"] = json!("18446744073709551615");
+        far["skip_rows"] = json!("5, 7-8, 9-18446744073709551615");
+        let shown = preview(&app.session, document, &far).await;
+        assert_eq!(shown["rows"].as_array().unwrap().len(), 2, "{shown}");
+        assert_eq!(shown["figures"], 2);
 
         // A PDF is not a table; an unknown document is 404.
         let (_, _, pdf) = response_with(&app, "reply.pdf", b"%PDF-1.7\n%%EOF\n".to_vec()).await;

@@ -387,6 +387,19 @@ pub fn cancel(conn: &mut DbConnection, ids: &[i32], reason: &str) -> QueryResult
     Ok(cancelled)
 }
 
+/// Cancels the unsent notices about a drafted repeat being sent: when it is skipped, or what
+/// it asks for changes (the next sweep plans them again if they are still owed).
+pub fn cancel_repeat_notices(conn: &mut DbConnection, request_id: i32, reason: &str) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::request_id.eq(request_id))
+            .filter(outbox::deadline_kind.eq(DeadlineKind::SendRepeat.to_string()))
+            .filter(outbox::status.eq_any([PENDING, FAILED])),
+    )
+    .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
+    .execute(conn)
+}
+
 /// Cancels the unsent notices of `request_id` (of every request, if `None`) whose deadline is
 /// no longer open at that due date: an event met it, or a recomputation moved it.
 pub fn cancel_stale(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<usize> {

@@ -15,19 +15,24 @@ pub enum CellValue {
 }
 
 /// Markers official tables use in place of a small or withheld number: "<5", "fewer than 5",
-/// "*", "[c]" (confidential), "[x]" (not available), "~", "..". A bare "-" is not one: some
-/// tables use it for zero, so the researcher must say what it means.
-fn is_marker(text: &str) -> bool {
+/// "*", "[c]" (confidential), "~" (rounds to nothing).
+fn is_suppression(text: &str) -> bool {
     let lower = text.to_lowercase();
     lower.starts_with('<')
-        || lower.starts_with('[')
         || lower.starts_with('*')
         || lower.starts_with('~')
-        || lower.starts_with("..")
-        || lower.starts_with("fewer than")
-        || lower.starts_with("less than")
-        || lower.starts_with("suppressed")
-        || lower.starts_with("redacted")
+        || lower == "[c]"
+        || ["fewer than", "less than", "suppressed", "redacted"]
+            .iter()
+            .any(|m| lower.starts_with(m))
+}
+
+/// Markers for "no figure": not available ("[x]", ".."), not applicable ("[z]"), or a note.
+/// A bare "-" is among them: some tables use it for zero, others for nothing, so the
+/// researcher must say which by leaving the row out or entering it by hand.
+fn is_absence(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.starts_with('[') || lower.starts_with("..") || lower == "-" || lower == "n/a"
 }
 
 /// Reads a value cell: a number, or a suppression marker kept as given.
@@ -38,7 +43,10 @@ pub fn read_value(text: &str) -> Result<CellValue, String> {
     }
     match parse_value(text) {
         Ok(number) => Ok(CellValue::Number(number)),
-        Err(_) if is_marker(text) => Ok(CellValue::Suppressed(text.to_string())),
+        Err(_) if is_suppression(text) => Ok(CellValue::Suppressed(text.to_string())),
+        Err(_) if is_absence(text) => Err(format!(
+            "\"{text}\" says there is no figure here (not available, not applicable or a note): leave the row out"
+        )),
         Err(_) => Err(format!(
             "\"{text}\" is neither a number nor a suppression marker such as <5 or [c]"
         )),
@@ -124,14 +132,20 @@ pub fn read_breakdown_columns(text: &str) -> Result<Vec<(usize, String)>, String
     Ok(columns)
 }
 
-/// Reads "12, 15-17": row numbers to leave out, such as totals and notes.
-pub fn read_rows(text: &str) -> Result<Vec<usize>, String> {
-    let mut rows = Vec::new();
+/// The most parts "rows to leave out" may have.
+const MAX_SKIPPED_PARTS: usize = 1_000;
+
+/// Reads "12, 15-17": the rows to leave out, such as totals and notes, as inclusive ranges.
+pub fn read_rows(text: &str) -> Result<Vec<(usize, usize)>, String> {
+    let mut ranges = Vec::new();
     for part in text
         .split([',', ';', ' '])
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
+        if ranges.len() == MAX_SKIPPED_PARTS {
+            return Err(format!("Give at most {MAX_SKIPPED_PARTS} rows or ranges"));
+        }
         let number = |t: &str| {
             t.trim()
                 .parse::<usize>()
@@ -139,18 +153,16 @@ pub fn read_rows(text: &str) -> Result<Vec<usize>, String> {
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| format!("{part} is not a row number or a range such as 15-17"))
         };
-        match part.split_once('-') {
-            Some((from, to)) => {
-                let (from, to) = (number(from)?, number(to)?);
-                if to < from || to - from > 100_000 {
-                    return Err(format!("{part} is not a range such as 15-17"));
-                }
-                rows.extend(from..=to);
-            }
-            None => rows.push(number(part)?),
+        let range = match part.split_once('-') {
+            Some((from, to)) => (number(from)?, number(to)?),
+            None => (number(part)?, number(part)?),
+        };
+        if range.1 < range.0 {
+            return Err(format!("{part} is not a range such as 15-17"));
         }
+        ranges.push(range);
     }
-    Ok(rows)
+    Ok(ranges)
 }
 
 #[cfg(test)]
@@ -188,11 +200,16 @@ mod tests {
     fn values_and_markers() {
         assert_eq!(read_value("1,256"), Ok(CellValue::Number("1256".into())));
         assert_eq!(read_value(" 12.5 "), Ok(CellValue::Number("12.5".into())));
-        for marker in ["<5", "fewer than 5", "*", "[c]", "[x]", "~", ".."] {
+        for marker in ["<5", "fewer than 5", "*", "[c]", "~"] {
             assert_eq!(read_value(marker), Ok(CellValue::Suppressed(marker.into())));
         }
-        assert!(read_value("-").is_err());
-        assert!(read_value("n/a").unwrap_err().contains("neither a number"));
+        for absent in ["[x]", "[z]", "..", "-", "[note 3]", "N/A"] {
+            assert!(
+                read_value(absent).unwrap_err().contains("leave the row out"),
+                "{absent}"
+            );
+        }
+        assert!(read_value("unknown").unwrap_err().contains("neither a number"));
         assert!(read_value("").unwrap_err().contains("empty"));
     }
 
@@ -206,7 +223,11 @@ mod tests {
         assert!(read_breakdown_columns("B").is_err());
         assert!(read_breakdown_columns("7 = sex").is_err());
         assert!(read_breakdown_columns("B = sex; C = Sex").is_err());
-        assert_eq!(read_rows("12, 15-17"), Ok(vec![12, 15, 16, 17]));
+        assert_eq!(read_rows("12, 15-17"), Ok(vec![(12, 12), (15, 17)]));
+        assert_eq!(read_rows("1-18446744073709551615").map(|r| r.len()), Ok(1));
+        assert!(read_rows(&"1-9,".repeat(1_001))
+            .unwrap_err()
+            .contains("at most 1000"));
         assert!(read_rows("0").is_err());
         assert!(read_rows("17-15").is_err());
     }

@@ -6,10 +6,11 @@ use std::io::Cursor;
 
 use calamine::{Data, DataType, Reader};
 
-/// The most rows and columns read from one sheet: released tables are far smaller, and the
-/// cap keeps a hostile file from costing more than its upload limit already allows.
+/// The most rows, columns and filled cells read from one sheet: released tables are far
+/// smaller, and a sheet beyond them is refused rather than read.
 pub const MAX_ROWS: usize = 100_000;
 pub const MAX_COLUMNS: usize = 300;
+pub const MAX_CELLS: usize = 1_000_000;
 
 /// One sheet of a document, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +76,7 @@ fn read_csv(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, 
     for record in reader.byte_records() {
         let record = record.map_err(|e| format!("{filename} is not a readable CSV file: {e}"))?;
         if rows.len() == MAX_ROWS {
-            return Err(too_big(filename));
+            return Err(format!("{filename} has more than {MAX_ROWS} rows"));
         }
         // Authorities' exports are often Windows-1252: a stray byte must not lose the row.
         let cells = record
@@ -93,8 +94,9 @@ fn read_csv(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, 
 }
 
 fn read_workbook(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sheet, String> {
-    let unreadable = |e: calamine::Error| format!("{filename} is not a readable spreadsheet: {e}");
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let unreadable = |e: &dyn std::fmt::Display| format!("{filename} is not a readable spreadsheet: {e}");
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let names = workbook.sheet_names();
     let name = match sheet.filter(|s| !s.is_empty()) {
         Some(wanted) => names
@@ -107,29 +109,65 @@ fn read_workbook(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sh
             .cloned()
             .ok_or_else(|| format!("{filename} has no sheets"))?,
     };
-    let range = workbook.worksheet_range(&name).map_err(unreadable)?;
-    let mut rows = Vec::new();
-    if let (Some((top, left)), Some((bottom, right))) = (range.start(), range.end()) {
-        if bottom as usize >= MAX_ROWS || left as usize >= MAX_COLUMNS {
-            return Err(too_big(filename));
+    let mut grid = Grid::default();
+    let too_big = || {
+        format!("{filename} has more than {MAX_ROWS} rows, {MAX_COLUMNS} columns or {MAX_CELLS} cells in the sheet")
+    };
+    match &mut workbook {
+        // Cell by cell: a whole range is allocated over the cells' bounding box, which a file
+        // of a few bytes can make billions of cells wide. (ODS and XLS bound theirs: calamine
+        // caps ODS at 100 million cells, and XLS has at most 65,536 rows of 256 columns.)
+        calamine::Sheets::Xlsx(xlsx) => {
+            let mut cells = xlsx.worksheet_cells_reader(&name).map_err(|e| unreadable(&e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+                let value = Data::from(cell.get_value().clone());
+                grid.put(cell.get_position(), text(&value)).ok_or_else(too_big)?;
+            }
         }
-        let right = right.min(MAX_COLUMNS as u32 - 1);
-        for row in 0..=bottom {
-            let cells = if row < top {
-                Vec::new()
-            } else {
-                (0..=right)
-                    .map(|column| range.get_value((row, column)).map_or_else(String::new, text))
-                    .collect()
-            };
-            rows.push(trimmed(cells));
+        _ => {
+            let range = workbook.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+            let (top, left) = range.start().unwrap_or_default();
+            for (row, column, value) in range.used_cells() {
+                let at = (top + row as u32, left + column as u32);
+                grid.put(at, text(value)).ok_or_else(too_big)?;
+            }
         }
     }
-    Ok(Sheet { names, name, rows })
+    Ok(Sheet {
+        names,
+        name,
+        rows: grid.rows,
+    })
 }
 
-fn too_big(filename: &str) -> String {
-    format!("{filename} has more than {MAX_ROWS} rows or {MAX_COLUMNS} columns in the sheet")
+/// Cells placed by position, within the caps.
+#[derive(Default)]
+struct Grid {
+    rows: Vec<Vec<String>>,
+    cells: usize,
+}
+
+impl Grid {
+    /// Places a cell at its (row, column) from 0; `None` once a cap is passed.
+    fn put(&mut self, (row, column): (u32, u32), text: String) -> Option<()> {
+        if text.is_empty() {
+            return Some(());
+        }
+        let (row, column) = (row as usize, column as usize);
+        self.cells += 1;
+        if row >= MAX_ROWS || column >= MAX_COLUMNS || self.cells > MAX_CELLS {
+            return None;
+        }
+        if self.rows.len() <= row {
+            self.rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= column {
+            cells.resize(column + 1, String::new());
+        }
+        cells[column] = text;
+        Some(())
+    }
 }
 
 fn trimmed(mut cells: Vec<String>) -> Vec<String> {
@@ -219,6 +257,83 @@ mod tests {
         assert_eq!(sheet.cell(9, 9), "");
         assert_eq!(sheet.width(), 3);
         assert!(read("outcomes.csv", b"a,b\n", Some("Table 2")).is_err());
+    }
+
+    /// An OpenDocument spreadsheet as LibreOffice lays one out: the mimetype stored first,
+    /// the manifest, and the sheets in content.xml.
+    fn ods(rows: &str) -> Vec<u8> {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("mimetype", stored).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("META-INF/manifest.xml", stored).unwrap();
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+ <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"#)
+            .unwrap();
+        zip.start_file("content.xml", stored).unwrap();
+        write!(
+            zip,
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet>
+<table:table table:name="Notes"><table:table-row><table:table-cell office:value-type="string"><text:p>Provisional</text:p></table:table-cell></table:table-row></table:table>
+<table:table table:name="Returns">{rows}</table:table>
+</office:spreadsheet></office:body></office:document-content>"#
+        )
+        .unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn ods_sheets_by_name() {
+        let text = |t: &str| {
+            format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#)
+        };
+        let number = |n: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+            )
+        };
+        let rows = format!(
+            "<table:table-row>{}{}</table:table-row><table:table-row>{}{}</table:table-row><table:table-row>{}{}</table:table-row>",
+            text("Quarter"),
+            text("Returned"),
+            text("2025 Q1"),
+            number("12"),
+            text("2025 Q2"),
+            number("7.5"),
+        );
+        let bytes = ods(&rows);
+        let first = read("returns.ods", &bytes, None).unwrap();
+        assert_eq!(first.names, vec!["Notes", "Returns"]);
+        assert_eq!(first.cell(1, 0), "Provisional");
+        let sheet = read("returns.ods", &bytes, Some("Returns")).unwrap();
+        assert_eq!(sheet.name, "Returns");
+        assert_eq!(sheet.cell(2, 0), "2025 Q1");
+        assert_eq!(sheet.cell(2, 1), "12");
+        assert_eq!(sheet.cell(3, 1), "7.5");
+        assert!(read("returns.ods", &bytes, Some("Table 9"))
+            .unwrap_err()
+            .contains("no sheet called Table 9"));
+    }
+
+    #[test]
+    fn a_sheet_past_the_caps_is_refused_without_reading_its_whole_span() {
+        // Two cells, at A1 and at the last cell Excel has: a grid over both would be 17
+        // billion cells.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Table 1").unwrap();
+        sheet.write_number(1_048_575, 16_383, 1.0).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let error = read("wide.xlsx", &bytes, None).unwrap_err();
+        assert!(error.contains("has more than 100000 rows"), "{error}");
     }
 
     #[test]

@@ -119,16 +119,9 @@ pub fn save_indicator(
     now: NaiveDateTime,
 ) -> Result<(Indicator, bool), AppError> {
     require(caller, |a| a.is_admin())?;
-    let existing = demands::find_indicator(conn, input.id.trim())?;
-    match (saving, &existing) {
-        (Saving::Change, None) => return Err(AppError::NotFound(format!("indicator {}", input.id.trim()))),
-        (Saving::Add, Some(_)) => {
-            return Err(AppError::invalid(
-                "id",
-                format!("{} exists already: edit it instead", input.id.trim()),
-            ))
-        }
-        _ => {}
+    // An edit of an indicator that does not exist is told so before its fields are judged.
+    if saving == Saving::Change && demands::find_indicator(conn, input.id.trim())?.is_none() {
+        return Err(AppError::NotFound(format!("indicator {}", input.id.trim())));
     }
     let mut f = Fields::new();
     let id = f.text("id", "Id", &input.id, 20);
@@ -159,7 +152,11 @@ pub fn save_indicator(
                 known.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
             ),
         );
-    } else if !id.is_empty() && !id.starts_with(&format!("{demand_id}.")) {
+    } else if !id.is_empty()
+        && !id
+            .strip_prefix(&format!("{demand_id}."))
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
         f.error(
             "id",
             format!("An indicator of {demand_id} has an id like {demand_id}.9"),
@@ -168,6 +165,17 @@ pub fn save_indicator(
     f.finish(())?;
     db::write(conn, |conn| {
         let before = demands::find_indicator(conn, &id)?;
+        // Judged where it is written, so that two adds of one id at once cannot overwrite.
+        match (saving, &before) {
+            (Saving::Add, Some(_)) => {
+                return Err(AppError::invalid(
+                    "id",
+                    format!("{id} exists already: edit it instead"),
+                ))
+            }
+            (Saving::Change, None) => return Err(AppError::NotFound(format!("indicator {id}"))),
+            _ => {}
+        }
         match &before {
             Some(_) => demands::update_indicator(conn, &id, &values, now)?,
             None => demands::insert_indicator(conn, &id, &values, now)?,
@@ -237,6 +245,8 @@ pub fn link(
         writable(conn, caller, request_id)?;
         let before = demands::links_of(conn, request_id)?;
         demands::set_links(conn, request_id, &links)?;
+        // A drafted repeat's send-by date follows the quarter it asks for.
+        crate::db::reminders::cancel_repeat_notices(conn, request_id, "the periods asked for changed")?;
         let after = demands::links_of(conn, request_id)?;
         record(
             conn,

@@ -169,13 +169,41 @@ pub fn import(
         ));
     }
     db::write(conn, |conn| {
-        // The document could have gone since the preview was read.
-        readable(conn, caller, preview.document.request_id)?;
+        // Checked again where it is written: a second click, or another import at the same
+        // moment, must not store the table twice.
+        let (request, _) = readable(conn, caller, preview.document.request_id)?;
+        if request.regime == Regime::Sar {
+            return Err(AppError::invalid(
+                "document",
+                "A subject access request holds personal data, not published figures",
+            ));
+        }
+        let imported = imported(conn, input.indicator_id.trim(), preview.document.id)?;
+        if let Some(id) = figures.iter().find_map(|f| imported.get(&key(f))) {
+            return Err(AppError::conflict(
+                None,
+                format!("This table was imported meanwhile, as figure {id} and others"),
+            ));
+        }
         figures
             .iter()
             .map(|figure| insert_figure(conn, caller, figure, now))
             .collect()
     })
+}
+
+/// The figures of `indicator` already imported from a document, by what they cover: a
+/// second import of the same table must not count its figures twice.
+fn imported(conn: &mut DbConnection, indicator: &str, document: i32) -> Result<HashMap<Key, i32>, AppError> {
+    Ok(figures_db::figures(conn, Some(indicator))?
+        .into_iter()
+        .filter(|f| f.document_id == Some(document))
+        .map(|f| ((f.period_start, f.period_end, f.breakdown), f.id))
+        .collect())
+}
+
+fn key(figure: &NewFigure) -> Key {
+    (figure.period_start, figure.period_end, figure.breakdown.clone())
 }
 
 type Plan = (ImportPreview, Vec<NewFigure>);
@@ -189,16 +217,12 @@ fn plan(
 ) -> Result<Plan, AppError> {
     let actor = require(caller, |a| a.files_requests())?;
     let entered_by = actor.user_id;
-    let sheet_name = Some(input.sheet.trim()).filter(|s| !s.is_empty());
+    // Sheet names are matched exactly: "Table 1 " and "Table 1" can both exist.
+    let sheet_name = Some(input.sheet.as_str()).filter(|s| !s.is_empty());
     let (document, sheet) = open(conn, caller, document_id, sheet_name)?;
     let indicator = figures_db::find_indicator(conn, input.indicator_id.trim())?;
     let layout = Layout::read(input, &sheet, indicator.is_some())?;
-    // A second import of the same table must not count its figures twice.
-    let imported: HashMap<Key, i32> = figures_db::figures(conn, Some(input.indicator_id.trim()))?
-        .into_iter()
-        .filter(|f| f.document_id == Some(document.id))
-        .map(|f| ((f.period_start, f.period_end, f.breakdown), f.id))
-        .collect();
+    let imported = imported(conn, input.indicator_id.trim(), document.id)?;
     let mut seen: HashMap<Key, usize> = HashMap::new();
     let mut rows = Vec::new();
     let mut figures = Vec::new();
@@ -214,13 +238,13 @@ fn plan(
             }
         };
         if let Some(figure) = figure.as_ref().filter(|_| errors.is_empty()) {
-            let key = (figure.period_start, figure.period_end, figure.breakdown.clone());
-            if let Some(id) = imported.get(&key) {
+            let covers = key(figure);
+            if let Some(id) = imported.get(&covers) {
                 errors.push(format!("imported already, as figure {id}"));
-            } else if let Some(first) = seen.get(&key) {
+            } else if let Some(first) = seen.get(&covers) {
                 errors.push(format!("the same period and breakdown as row {first}"));
             } else {
-                seen.insert(key, row);
+                seen.insert(covers, row);
             }
         }
         let figure = figure.filter(|_| errors.is_empty());
@@ -258,7 +282,7 @@ type Key = (NaiveDate, NaiveDate, String);
 struct Layout {
     first: usize,
     last: usize,
-    skip: Vec<usize>,
+    skip: Vec<(usize, usize)>,
     value: usize,
     period: Option<usize>,
     breakdowns: Vec<(usize, String)>,
@@ -351,7 +375,8 @@ impl Layout {
         f.finish(())?;
         Ok(Layout {
             first: first.unwrap_or(1),
-            last: last.unwrap_or(0),
+            // Rows past the sheet's end hold nothing.
+            last: last.unwrap_or(0).min(sheet.rows.len()),
             skip,
             value: value.unwrap_or(0),
             period,
@@ -363,7 +388,7 @@ impl Layout {
     /// value, period or breakdown cells (a table's spacer rows).
     fn rows<'a>(&'a self, sheet: &'a Sheet) -> impl Iterator<Item = usize> + 'a {
         (self.first..=self.last).filter(move |row| {
-            !self.skip.contains(row)
+            !self.skip.iter().any(|(from, to)| (from..=to).contains(&row))
                 && (!sheet.cell(*row, self.value).is_empty()
                     || self.period.is_some_and(|p| !sheet.cell(*row, p).is_empty())
                     || self
@@ -406,7 +431,12 @@ impl Layout {
         for (column, dimension) in &self.breakdowns {
             let text = sheet.cell(row, *column);
             if !(text.is_empty() || text.eq_ignore_ascii_case("total") || text.eq_ignore_ascii_case("all")) {
-                breakdown.push(format!("{dimension} = {}", text.replace(';', ",")));
+                // A cell's own separators must not split it into two pairs.
+                let value = text.replace([';', '\n', '\r'], " ");
+                breakdown.push(format!(
+                    "{dimension} = {}",
+                    value.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
             }
         }
         let place = format!("{}{row}", letters(self.value));

@@ -61,11 +61,7 @@ pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTim
         }
         db::requests::skip(conn, id, now)?;
         // Its reminders stop now, not at the next sweep: a retry must not send one.
-        let unsent: Vec<i32> = crate::db::reminders::unsent(conn, Some(id))?
-            .into_iter()
-            .map(|n| n.id)
-            .collect();
-        crate::db::reminders::cancel(conn, &unsent, "the quarterly repeat was skipped")?;
+        crate::db::reminders::cancel_repeat_notices(conn, id, "the quarterly repeat was skipped")?;
         record(
             conn,
             caller,

@@ -193,5 +193,6 @@ fn grid(sheet: &Sheet) -> Value {
         "rows": rows,
         "more_rows": sheet.rows.len().saturating_sub(SHOWN_ROWS),
         "more_columns": sheet.width().saturating_sub(SHOWN_COLUMNS),
+        "next_column": letters(SHOWN_COLUMNS),
     })
 }

@@ -81,8 +81,8 @@ pub async fn link(
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct FiguresQuery {
-    /// How many figures an import has just written.
-    pub imported: Option<usize>,
+    /// How many figures an import has just written; anything else is ignored.
+    pub imported: String,
 }
 
 pub async fn figures(
@@ -105,7 +105,7 @@ pub async fn figures(
         .collect();
     let data = json!({
         "title": "Figures", "nav": "figures", "rows": rows, "enters": checks,
-        "imported": query.imported,
+        "imported": query.imported.parse::<usize>().ok(),
     });
     page(&state, &who, "figures/list", data)
 }
