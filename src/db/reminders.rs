@@ -207,7 +207,7 @@ pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> Query
     }
     let rows: Vec<Row> = query.load(conn)?;
     // One row per period asked for: the request's is the latest.
-    let mut repeats: HashMap<i32, UnsentRepeat> = HashMap::new();
+    let mut repeats: std::collections::BTreeMap<i32, UnsentRepeat> = Default::default();
     for (id, regime, end, organisation, owner) in rows {
         let regime = closed(&regime)?;
         let repeat = repeats
@@ -215,9 +215,7 @@ pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> Query
             .or_insert((id, regime, end, organisation, owner));
         repeat.2 = repeat.2.max(end);
     }
-    let mut repeats: Vec<UnsentRepeat> = repeats.into_values().collect();
-    repeats.sort_by_key(|r| r.0);
-    Ok(repeats)
+    Ok(repeats.into_values().collect())
 }
 
 /// A notice found owed, as it enters the outbox (as `pending`).

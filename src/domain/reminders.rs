@@ -240,8 +240,8 @@ pub fn counting_calendar(regime: Regime, kind: DeadlineKind) -> CalendarKind {
 ///   due date nothing says "due today", the deadline owes `Missed { week: 0 }` or `Lapsed`;
 /// - between the due date and the first working day after it (a weekend) it owes nothing;
 /// - a missed deadline owes the latest week whose date has come, weekly for as long as the
-///   authority owes its answer (or a drafted quarterly repeat stays unsent), so a deadline missed long ago (an imported request) starts at
-///   its current week, never at week 0;
+///   authority owes its answer (or a drafted quarterly repeat stays unsent), so a deadline
+///   missed long ago (an imported request) starts at its current week, never at week 0;
 /// - a lapsed right owes `Lapsed` until [`LAPSED_NOTICE_DAYS`] after the due date, then nothing;
 /// - a settled deadline (met, void, or missed or lapsed and then answered late) owes nothing.
 ///

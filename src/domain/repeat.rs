@@ -33,6 +33,14 @@ pub fn send_by(calendar: &Calendar, kind: CalendarKind, asks_until: NaiveDate) -
         .ok()
 }
 
+/// Why a repeat is due when it is, for reminders: the index holds the law's explanation of
+/// every other deadline, but no law sets this one.
+pub fn send_by_rule() -> String {
+    format!(
+        "The coalition asks every quarter: a repeat is sent within {SEND_WITHIN_WORKING_DAYS} working days of the end of the quarter it asks for."
+    )
+}
+
 /// A period moved to the same place in the next quarter: a whole quarter to the next whole
 /// quarter, any other period by three months.
 pub fn next_period(start: NaiveDate, end: NaiveDate) -> (NaiveDate, NaiveDate) {

@@ -68,8 +68,8 @@ closed_enum! {
         /// the rest of the answer.
         Promised,
         /// A drafted quarterly repeat request, to be reviewed and sent. Not the law's: the
-        /// coalition's own rule (see `domain::repeat::send_by`), from the day it was drafted
-        /// until it is sent or skipped.
+        /// coalition's own rule (see `domain::repeat::send_by`), counted from the end of the
+        /// quarter it asks for, and owed until it is sent or skipped.
         SendRepeat,
     }
 }

@@ -50,10 +50,7 @@ pub fn compose(
         );
         let rule = match notice.kind {
             // No law sets it, so the index holds no explanation of it.
-            DeadlineKind::SendRepeat => format!(
-                "The coalition asks every quarter: a repeat is sent within {} working days of the end of the quarter it asks for.",
-                crate::domain::repeat::SEND_WITHIN_WORKING_DAYS
-            ),
+            DeadlineKind::SendRepeat => crate::domain::repeat::send_by_rule(),
             _ => rules
                 .get(&(notice.request_id, notice.kind.to_string(), notice.due))
                 .cloned()

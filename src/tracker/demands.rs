@@ -456,12 +456,7 @@ fn check_source(conn: &mut DbConnection, caller: &Caller, input: &FigureInput) -
         return Ok(());
     };
     let (request, _) = readable(conn, caller, request_id)?;
-    if request.regime == crate::domain::regime::Regime::Sar {
-        return Err(AppError::invalid(
-            "request_id",
-            "A subject access request holds personal data, not published figures",
-        ));
-    }
+    no_personal_data(&request, "request_id")?;
     let events = crate::db::events::for_request(conn, request_id)?;
     if let Some(event) = input.event_id {
         if !events.iter().any(|e| e.id == event) {
@@ -481,6 +476,17 @@ fn check_source(conn: &mut DbConnection, caller: &Caller, input: &FigureInput) -
                 "That document is not the request's",
             ));
         }
+    }
+    Ok(())
+}
+
+/// Figures are never taken from a subject access request: it holds personal data.
+pub(super) fn no_personal_data(request: &crate::db::requests::Request, field: &str) -> Result<(), AppError> {
+    if request.regime == crate::domain::regime::Regime::Sar {
+        return Err(AppError::invalid(
+            field,
+            "A subject access request holds personal data, not published figures",
+        ));
     }
     Ok(())
 }

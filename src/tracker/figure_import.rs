@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accounts::require;
 use super::audit::Caller;
-use super::demands::{check_figure, insert_figure, FigureInput};
+use super::demands::{check_figure, insert_figure, no_personal_data, FigureInput};
 use super::documents::readable_document;
 use super::input::{names, Fields};
 use super::requests::readable;
@@ -19,7 +19,6 @@ use crate::db::documents::{self, Document};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{parse_breakdown, DefinitionMatch};
 use crate::domain::figure_import::{read_breakdown_columns, read_period, read_rows, read_value, CellValue};
-use crate::domain::regime::Regime;
 use crate::domain::spreadsheet::{self, column, letters, Sheet};
 use crate::error::{AppError, FieldError};
 
@@ -104,12 +103,7 @@ pub fn open(
 ) -> Result<(Document, Sheet), AppError> {
     require(caller, |a| a.files_requests())?;
     let (document, request) = readable_document(conn, caller, document_id)?;
-    if request.regime == Regime::Sar {
-        return Err(AppError::invalid(
-            "document",
-            "A subject access request holds personal data, not published figures",
-        ));
-    }
+    no_personal_data(&request, "document")?;
     if !spreadsheet::is_table(&document.filename) {
         return Err(AppError::invalid(
             "document",
@@ -172,12 +166,7 @@ pub fn import(
         // Checked again where it is written: a second click, or another import at the same
         // moment, must not store the table twice.
         let (request, _) = readable(conn, caller, preview.document.request_id)?;
-        if request.regime == Regime::Sar {
-            return Err(AppError::invalid(
-                "document",
-                "A subject access request holds personal data, not published figures",
-            ));
-        }
+        no_personal_data(&request, "document")?;
         let imported = imported(conn, input.indicator_id.trim(), preview.document.id)?;
         if let Some(id) = figures.iter().find_map(|f| imported.get(&key(f))) {
             return Err(AppError::conflict(
