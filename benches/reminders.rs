@@ -37,6 +37,7 @@ fn facts() -> Vec<DeadlineFacts> {
             regime: Regime::VARIANTS[(next() % 5) as usize],
             kind: DeadlineKind::VARIANTS[(next() % 7) as usize],
             due: first + Days::new(next() % 260),
+            latest: None,
             settled: (next() % 10 == 0).then_some(DeadlineState::Met),
         })
         .collect()

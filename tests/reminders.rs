@@ -53,6 +53,7 @@ fn settled(regime: Regime, kind: DeadlineKind, due: &str, state: Option<Deadline
         regime,
         kind,
         due: date(due),
+        latest: None,
         settled: state,
     }
 }
@@ -95,6 +96,30 @@ fn a_foia_response_due_after_easter_2026() {
             // Three weeks of sweeps lost: only the current week is owed, no backlog.
             ("2026-04-29", Some((missed(3), "2026-04-29"))),
             ("2026-05-06", Some((missed(4), "2026-05-06"))),
+        ],
+    );
+}
+
+#[test]
+fn a_foisa_review_request_lapses_only_after_the_law_s_limit() {
+    // Advised by Fri 12 June 2026, by law by Wed 17 June (FOISA s.20(5)(a)): the reminders
+    // lead up to the advised date; between the two nothing says the right has lapsed.
+    let deadline = DeadlineFacts {
+        latest: Some(date("2026-06-17")),
+        ..unsettled(Foisa, InternalReviewRequest, "2026-06-12")
+    };
+    check(
+        "FOISA review request",
+        deadline,
+        &[
+            ("2026-06-05", Some((B5, "2026-06-05"))),
+            ("2026-06-11", Some((B1, "2026-06-11"))),
+            ("2026-06-12", Some((DAY, "2026-06-12"))),
+            ("2026-06-15", None),
+            ("2026-06-17", None),
+            ("2026-06-18", Some((Stage::Lapsed, "2026-06-18"))),
+            ("2026-07-17", Some((Stage::Lapsed, "2026-06-18"))),
+            ("2026-07-18", None),
         ],
     );
 }
@@ -819,6 +844,7 @@ fn a_mondays_sweep_split_into_immediate_notices_and_daily_digests() {
         regime: Foia,
         kind,
         due: date(due),
+        latest: None,
         settled: state,
     };
     let sweep = [

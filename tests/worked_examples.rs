@@ -333,13 +333,21 @@ fn foisa_review_and_commissioner() {
         &["received@2026-03-20", "response@2026-04-15"],
         "2026-04-16",
     );
+    // Answered on 15 April, five days before it was due on 20 April: the Commissioner's
+    // date (40 Scottish working days after receipt, skipping 4 and 25 May) comes first, the
+    // statute's (40 after the due date) is the outer limit.
     let review = deadline(&s, InternalReviewRequest);
     assert_eq!(
-        review.due,
-        date("2026-06-17"),
-        "40 Scottish working days after the due date"
+        (review.from, review.due, review.latest),
+        (date("2026-04-15"), date("2026-06-12"), Some(date("2026-06-17"))),
+        "advised 40 working days after receipt, by law 40 after the due date (s.20(5)(a))"
     );
-    assert_eq!(review.from, date("2026-04-20"));
+    assert!(!review.statutory, "the earlier date is the Commissioner's advice");
+    assert!(
+        review.rule.contains("Scottish Information Commissioner") && review.rule.contains("FOISA s.20(5)(a)"),
+        "each date explained with its source: {}",
+        review.rule
+    );
 
     let s = run(
         Foisa,
@@ -397,6 +405,138 @@ fn foisa_review_and_commissioner() {
         date("2026-11-12"),
         "42 days to the Court of Session"
     );
+}
+
+/// FOISA's review request between the advised date (12 June) and the statutory one (17 June):
+/// still a right, used in time by the law, and never shown as lapsed before the law says so.
+#[test]
+fn foisa_review_asked_between_the_advised_and_the_statutory_date() {
+    let on_time = ["received@2026-03-20", "response@2026-04-15"];
+    let s = run(Foisa, &on_time, "2026-06-15");
+    let review = deadline(&s, InternalReviewRequest);
+    assert_eq!(review.state, DeadlineState::Running);
+    assert!(
+        review
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("12 June 2026") && n.contains("17 June 2026")),
+        "{:?}",
+        review.note
+    );
+    assert_eq!(
+        run(Foisa, &on_time, "2026-06-18")
+            .deadlines
+            .iter()
+            .find(|d| d.kind == InternalReviewRequest)
+            .unwrap()
+            .state,
+        DeadlineState::Lapsed
+    );
+
+    let asked = [
+        "received@2026-03-20",
+        "response@2026-04-15",
+        "internal_review_requested@2026-06-16",
+    ];
+    let s = run(Foisa, &asked, "2026-06-17");
+    let review = deadline(&s, InternalReviewRequest);
+    assert_eq!(
+        (review.state, review.settled_on),
+        (DeadlineState::Met, Some(date("2026-06-16")))
+    );
+    assert!(
+        review.note.as_deref().is_some_and(|n| n.contains("advised date")),
+        "{:?}",
+        review.note
+    );
+    assert_eq!(
+        due(&s, InternalReviewResponse),
+        date("2026-07-14"),
+        "20 Scottish working days after 16 June"
+    );
+
+    let late = [
+        "received@2026-03-20",
+        "response@2026-04-15",
+        "internal_review_requested@2026-06-18",
+    ];
+    let s = run(Foisa, &late, "2026-06-19");
+    assert_eq!(deadline(&s, InternalReviewRequest).state, DeadlineState::Lapsed);
+}
+
+/// EI(S)R reg 16(2) counts from the day the decision is received, as EIR reg 11(2) counts from
+/// the response, or, where no decision came, from the date it was due; so do both here.
+#[test]
+fn eisr_and_eir_representations_count_from_the_decision_or_the_due_date() {
+    // (regime, events, today, from, due)
+    let table = [
+        // Answered in time on 15 April: 40 working days from receipt, not from the due date.
+        (
+            Eisr,
+            vec!["received@2026-03-20", "response@2026-04-15"],
+            "2026-04-16",
+            "2026-04-15",
+            "2026-06-12",
+        ),
+        (
+            Eir,
+            vec!["received@2026-03-20", "response@2026-04-15"],
+            "2026-04-16",
+            "2026-04-15",
+            "2026-06-12",
+        ),
+        // Answered late on 1 May (due 20 April in Scotland, 21 April in the UK calendar); both
+        // calendars skip 4 and 25 May.
+        (
+            Eisr,
+            vec!["received@2026-03-20", "response@2026-05-01"],
+            "2026-05-02",
+            "2026-05-01",
+            "2026-06-30",
+        ),
+        (
+            Eir,
+            vec!["received@2026-03-20", "response@2026-05-01"],
+            "2026-05-02",
+            "2026-05-01",
+            "2026-06-30",
+        ),
+        // Never answered: from the date the decision was due.
+        (
+            Eisr,
+            vec!["received@2026-03-20"],
+            "2026-05-16",
+            "2026-04-20",
+            "2026-06-17",
+        ),
+        (
+            Eir,
+            vec!["received@2026-03-20"],
+            "2026-05-16",
+            "2026-04-21",
+            "2026-06-18",
+        ),
+    ];
+    for (regime, events, today, from, due_on) in table {
+        let s = run(regime, &events, today);
+        let review = deadline(&s, InternalReviewRequest);
+        assert_eq!(
+            (review.from, review.due, review.latest),
+            (date(from), date(due_on), None),
+            "{regime} {events:?}"
+        );
+    }
+    // A fuller answer after a partial one starts EI(S)R's time again, as it does the EIR's.
+    let s = run(
+        Eisr,
+        &[
+            "received@2026-03-20",
+            "response@2026-04-10",
+            "response@2026-04-15",
+        ],
+        "2026-04-16",
+    );
+    assert_eq!(due(&s, InternalReviewRequest), date("2026-06-12"));
 }
 
 #[test]

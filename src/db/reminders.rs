@@ -143,7 +143,16 @@ pub struct OpenDeadline {
 /// Every deadline nothing has settled, of one request or of all: the sweep's one read of the
 /// index. Settled deadlines owe nothing, so they are not read at all.
 pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<OpenDeadline>> {
-    type Row = (i32, i32, String, String, NaiveDate, i32, Option<i32>);
+    type Row = (
+        i32,
+        i32,
+        String,
+        String,
+        NaiveDate,
+        Option<NaiveDate>,
+        i32,
+        Option<i32>,
+    );
     let mut query = deadlines::table
         .inner_join(requests::table)
         .filter(deadlines::settled_state.is_null())
@@ -153,6 +162,7 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
             requests::regime,
             deadlines::kind,
             deadlines::due,
+            deadlines::latest,
             requests::organisation_id,
             requests::owner_id,
         ))
@@ -163,7 +173,7 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
     let rows: Vec<Row> = query.load(conn)?;
     rows.into_iter()
         .map(
-            |(request_id, position, regime, kind, due, organisation_id, owner_id)| {
+            |(request_id, position, regime, kind, due, latest, organisation_id, owner_id)| {
                 Ok(OpenDeadline {
                     facts: DeadlineFacts {
                         request_id,
@@ -171,6 +181,7 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
                         regime: closed(&regime)?,
                         kind: closed(&kind)?,
                         due,
+                        latest,
                         settled: None,
                     },
                     organisation_id,

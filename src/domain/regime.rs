@@ -45,6 +45,19 @@ pub struct Rule {
     pub statutory: bool,
 }
 
+/// How an authority may add a requester's requests together for the cost limit: which
+/// requests (of the same law, to the same authority, sent within `working_days` of each other)
+/// and on what terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Aggregation {
+    pub working_days: u32,
+    #[serde(skip)]
+    pub calendar: CalendarKind,
+    /// What the authority may do, for the warning shown beside the requests.
+    pub text: &'static str,
+    pub source: &'static str,
+}
+
 /// A due date with the non-working days that moved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Computed {
@@ -269,6 +282,29 @@ impl Regime {
         })
     }
 
+    /// The aggregation rule for the cost limit. FOIA's counts FOIA requests only: EIR requests
+    /// have no cost limit, and subject access requests fall under the data protection law.
+    /// FOISA's rule is its own: requests by different people on overlapping subjects, refused
+    /// together only if the authority publishes the information within 20 working days of the
+    /// first. The EIR and EI(S)R have none: "manifestly unreasonable" is judged request by request.
+    pub fn aggregation(self) -> Option<Aggregation> {
+        match self {
+            Regime::Foia => Some(Aggregation {
+                working_days: 60,
+                calendar: UK,
+                text: "The authority may add these FOIA requests together for the cost limit, as requests for the same or similar information made by one person or by people acting in concert within 60 working days. Consider merging them or spacing them out.",
+                source: "Freedom of Information and Data Protection (Appropriate Limit and Fees) Regulations 2004, reg 5",
+            }),
+            Regime::Foisa => Some(Aggregation {
+                working_days: 20,
+                calendar: SCOT,
+                text: "Where these FOISA requests cover the same subject or overlap to a significant extent and together would cost more than £600, the authority need answer none of them, provided that within 20 working days of receiving the first it tells each requester so and publishes the information to everyone.",
+                source: "Freedom of Information (Fees for Required Disclosure) (Scotland) Regulations 2004 (SSI 2004/467), reg 6",
+            }),
+            Regime::Eir | Regime::Eisr | Regime::Sar => None,
+        }
+    }
+
     /// The requester's time to ask for an internal review (FOISA, EI(S)R: a "review"; EIR:
     /// "representations").
     pub fn review_request(self) -> Option<Rule> {
@@ -282,7 +318,7 @@ impl Regime {
             Regime::Eir => rule(
                 WD(40),
                 UK,
-                "on the 40th working day after the response",
+                "on the 40th working day after the date the authority failed to comply: the day its response came, or the day it was due when none came",
                 "EIR reg 11(2)",
             ),
             Regime::Foisa => rule(
@@ -294,11 +330,42 @@ impl Regime {
             Regime::Eisr => rule(
                 WD(40),
                 SCOT,
-                "on the 40th working day after the response was due, or after a late response was received",
+                "on the 40th working day after the decision was received, or after the date it was due when none came",
                 "EI(S)R reg 16(2)",
             ),
             Regime::Sar => return None,
         })
+    }
+
+    /// FOISA only: the date the Scottish Information Commissioner tells requesters to ask for
+    /// a review by after a response that came in time. It is earlier than the law's
+    /// (s.20(5)(a) counts from the date the response was due) and an authority may hold a
+    /// requester to it, so it is the date to rely on; the statutory one is its `latest`.
+    pub fn advised_review_request(self) -> Option<Rule> {
+        match self {
+            Regime::Foisa => Some(norm(
+                WD(40),
+                SCOT,
+                "on the 40th working day after the response was received, as the Scottish Information Commissioner advises",
+                "Scottish Information Commissioner, \"Asking for a review\"",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether the requester's time to ask for a review (or make representations) also runs
+    /// when no response came: from the date it was due. FOISA s.20(5)(a) and EI(S)R reg 16(2)
+    /// say so in terms; EIR reg 11(2) counts from the date the authority failed to comply,
+    /// which for silence is that same date.
+    pub fn review_runs_from_silence(self) -> bool {
+        matches!(self, Regime::Eir | Regime::Foisa | Regime::Eisr)
+    }
+
+    /// Whether a fuller answer after a partial one starts the time to ask for a review again.
+    /// FOISA s.20(5) counts from the date the response was due, whatever came later; FOIA's
+    /// code, EIR reg 11(2) and EI(S)R reg 16(2) count from each decision received.
+    pub fn later_response_restarts_review_request(self) -> bool {
+        matches!(self, Regime::Foia | Regime::Eir | Regime::Eisr)
     }
 
     /// The authority's internal review, and its outer limit where there is one.

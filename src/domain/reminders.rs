@@ -171,6 +171,9 @@ pub struct DeadlineFacts {
     pub regime: Regime,
     pub kind: DeadlineKind,
     pub due: NaiveDate,
+    /// A requester's outer limit, where the advised date is earlier than the law's (FOISA
+    /// s.20(5)): the right lapses only after it.
+    pub latest: Option<NaiveDate>,
     /// `settled_state` from the index: what an event settled it as, `None` while nothing has.
     pub settled: Option<DeadlineState>,
 }
@@ -184,6 +187,7 @@ impl DeadlineFacts {
             regime,
             kind: deadline.kind,
             due: deadline.due,
+            latest: deadline.latest,
             settled: deadline.settled_on.map(|_| deadline.state),
         }
     }
@@ -274,7 +278,14 @@ pub fn owed(deadline: &DeadlineFacts, today: NaiveDate, calendar: &Calendar) -> 
         let on = first_after + chrono::Days::new(week as u64 * 7);
         Some((Stage::Missed { week: week as u32 }, on))
     } else {
-        ((today - due).num_days() <= LAPSED_NOTICE_DAYS).then_some((Stage::Lapsed, first_after))
+        // Past the advised date but within the law's limit, the right has not lapsed yet.
+        let end = deadline.latest.filter(|latest| *latest > due).unwrap_or(due);
+        let first_after = match end > due {
+            true => calendar.add_working_days(kind, end, 1).ok()?,
+            false => first_after,
+        };
+        (today >= first_after && (today - end).num_days() <= LAPSED_NOTICE_DAYS)
+            .then_some((Stage::Lapsed, first_after))
     }
 }
 

@@ -298,6 +298,7 @@ pub fn owed(
                 regime,
                 kind: DeadlineKind::SendRepeat,
                 due,
+                latest: None,
                 settled: None,
             };
             Some(OpenDeadline {

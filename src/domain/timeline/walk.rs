@@ -514,7 +514,7 @@ impl<'a> Walk<'a> {
             self.open_review_request(e.date, None)?;
         } else if self.review_open.is_none()
             && !self.has(DeadlineKind::InternalReviewResponse)
-            && !regime.is_scottish()
+            && regime.later_response_restarts_review_request()
         {
             // A fuller answer after a partial one: the time to ask for a review runs from it.
             if let Some(open) = self.take_open(DeadlineKind::InternalReviewRequest) {
@@ -535,8 +535,10 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    /// After the first response: FOIA and EIR count from the response; FOISA and EI(S)R from
-    /// the date it was due, or from a late response (s.20(5)).
+    /// After the first response. FOIA, EIR and EI(S)R count from the response received. FOISA
+    /// counts from the date it was due, or from a late response (s.20(5)); after a response in
+    /// time the Commissioner advises 40 working days from receipt, an earlier date an authority
+    /// may hold the requester to, so that is `due` and the statutory date is `latest`.
     fn open_review_request(
         &mut self,
         responded: NaiveDate,
@@ -545,18 +547,34 @@ impl<'a> Walk<'a> {
         let Some(rule) = self.regime.review_request() else {
             return Ok(());
         };
-        let (from, label) = match (self.regime.is_scottish(), due) {
-            (true, Some(due)) if responded <= due => (due, "the date the response was due"),
-            (true, Some(_)) => (responded, "receipt of the late response"),
-            _ => (responded, "the response"),
-        };
-        self.open(DeadlineKind::InternalReviewRequest, rule, from, label)
+        let kind = DeadlineKind::InternalReviewRequest;
+        match (self.regime, due) {
+            (Regime::Foisa, Some(due)) if responded <= due => {
+                let advised = self
+                    .regime
+                    .advised_review_request()
+                    .expect("FOISA has the Commissioner's advice");
+                self.open(kind, advised, responded, "receipt of the response")?;
+                let latest = rule.apply(self.calendar, due, 0)?.due;
+                if let Some(open) = self.open.last_mut() {
+                    open.latest = Some(latest);
+                    open.text.push_str(&format!(
+                        " The law's own limit is later, {}: the 40th working day after {}, the date the response was due (FOISA s.20(5)(a)). Ask by the earlier date: the Commissioner advises it, and an authority may hold you to it.",
+                        long(latest),
+                        long(due)
+                    ));
+                }
+                Ok(())
+            }
+            (Regime::Foisa, Some(_)) => self.open(kind, rule, responded, "receipt of the late response"),
+            _ => self.open(kind, rule, responded, "the response"),
+        }
     }
 
-    /// FOISA and EI(S)R: when no response came in time, the requester may ask for a review
-    /// within 40 working days of the date it was due (s.20(5)(a)).
+    /// When no response came in time, the requester may ask for a review within 40 working
+    /// days of the date it was due (FOISA s.20(5)(a), EI(S)R reg 16(2), EIR reg 11(2)).
     fn open_review_request_for_silence(&mut self, on: NaiveDate) -> Result<(), TimelineError> {
-        if !self.regime.is_scottish()
+        if !self.regime.review_runs_from_silence()
             || self.review_open.is_some()
             || self.has(DeadlineKind::InternalReviewRequest)
         {
@@ -567,10 +585,7 @@ impl<'a> Walk<'a> {
         };
         let due = clock.deadline(self.regime, self.calendar)?.due;
         if on > due {
-            let rule = self
-                .regime
-                .review_request()
-                .expect("Scottish regimes have reviews");
+            let rule = self.regime.review_request().expect("these regimes have reviews");
             self.open(
                 DeadlineKind::InternalReviewRequest,
                 rule,
@@ -889,10 +904,26 @@ impl<'a> Walk<'a> {
             Party::Authority => DeadlineState::Missed,
             Party::Requester => DeadlineState::Lapsed,
         };
+        // A requester's right lasts until its outer limit, where there is one (FOISA s.20(5)):
+        // using it after the date advised is late by the advice, not by the law.
+        let limit = match party {
+            Party::Requester => open.latest.unwrap_or(open.due),
+            Party::Authority => open.due,
+        };
         let (state, working_days_late, settled, note) = match how {
             Settle::By(kind, on) if on <= open.due => (DeadlineState::Met, None, Some((kind, on)), None),
+            Settle::By(kind, on) if on <= limit => (
+                DeadlineState::Met,
+                None,
+                Some((kind, on)),
+                Some(format!(
+                    "Used after the advised date of {}, within the law's limit of {}.",
+                    long(open.due),
+                    long(limit)
+                )),
+            ),
             Settle::By(kind, on) => (passed, late(self.calendar, on)?, Some((kind, on)), None),
-            Settle::Ended(kind, on, note) if on <= open.due => {
+            Settle::Ended(kind, on, note) if on <= limit => {
                 (DeadlineState::Void, None, Some((kind, on)), Some(note))
             }
             Settle::Ended(kind, on, _) => {
@@ -904,6 +935,16 @@ impl<'a> Walk<'a> {
                 (passed, days, Some((kind, on)), None)
             }
             Settle::Pending(today) if today <= open.due => (DeadlineState::Running, None, None, None),
+            Settle::Pending(today) if today <= limit => (
+                DeadlineState::Running,
+                None,
+                None,
+                Some(format!(
+                    "The advised date of {} has passed: ask now. The law allows until {}, but the authority may refuse a request made after the advised date.",
+                    long(open.due),
+                    long(limit)
+                )),
+            ),
             Settle::Pending(today) => {
                 let days = if party == Party::Authority {
                     late(self.calendar, today)?
