@@ -95,7 +95,7 @@ on_both_backends! {
         let id = draft["id"].as_i64().unwrap();
         let page = app.text(&format!("/requests/{id}")).await;
         assert!(page.contains("Other requests to Home Office within 60 working days"));
-        assert!(page.contains("Fees Regulations 2004, reg 5"));
+        assert!(page.contains("(Appropriate Limit and Fees) Regulations 2004, reg 5"));
         assert!(page.contains("Mark as sent"));
 
         let (_, page) = submit(&app, &format!("/requests/{id}/send"), &[("sent_on", "2026-06-01"), ("received_on", "")]).await;
@@ -105,6 +105,42 @@ on_both_backends! {
         assert!(!page.contains("Mark as sent"));
         let again = app.post_form(&format!("/requests/{id}/send"), &[("sent_on", "2026-06-01")]).await;
         assert_eq!(again.status(), StatusCode::CONFLICT);
+    }
+
+    /// Reg 5 of the Fees Regulations 2004 adds up FOIA requests only; FOISA has its own rule
+    /// (SSI 2004/467, reg 6: 20 Scottish working days); the EIR and subject access have none.
+    async fn only_requests_under_the_same_fees_rule_are_named_for_aggregation(app) {
+        let home_office = app.authority("Home Office").await;
+        let sent = |title: &str, regime: &str, on: &str| json!({"title": title, "body": "B", "authority_id": home_office, "regime": regime, "sent_on": on});
+        app.create_request(sent("FOIA in April", "foia", "2026-04-20")).await;
+        app.create_request(sent("EIR in April", "eir", "2026-04-20")).await;
+        app.create_request(sent("SAR in April", "sar", "2026-04-20")).await;
+        app.create_request(sent("FOISA in April", "foisa", "2026-04-20")).await;
+        app.create_request(sent("FOISA in May", "foisa", "2026-05-20")).await;
+        let titles = |request: &Value| -> Vec<String> {
+            request["related"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_string()).collect()
+        };
+
+        let foia = app.create_request(json!({"title": "FOIA draft", "body": "B", "authority_id": home_office, "regime": "foia"})).await;
+        assert_eq!(titles(&foia), ["FOIA in April"], "neither the EIR, the SAR nor the FOISA requests");
+
+        // 20 Scottish working days before 1 June 2026 reach back to 30 April (4 and 25 May
+        // are bank holidays in Scotland too).
+        let foisa = app.create_request(json!({"title": "FOISA draft", "body": "B", "authority_id": home_office, "regime": "foisa"})).await;
+        assert_eq!(titles(&foisa), ["FOISA in May"]);
+        assert_eq!(foisa["aggregation"]["working_days"], 20);
+        let page = app.text(&format!("/requests/{}", foisa["id"])).await;
+        assert!(page.contains("Other requests to Home Office within 20 working days"), "{page}");
+        assert!(page.contains("SSI 2004/467), reg 6"));
+        assert!(!page.contains("FOIA in April"));
+
+        for regime in ["eir", "sar"] {
+            let draft = app.create_request(json!({"title": format!("{regime} draft"), "body": "B", "authority_id": home_office, "regime": regime})).await;
+            assert_eq!(titles(&draft), Vec::<String>::new(), "{regime}: no aggregation rule");
+            assert!(draft.get("aggregation").is_none());
+            let page = app.text(&format!("/requests/{}", draft["id"])).await;
+            assert!(!page.contains("id=\"aggregation\""), "{regime}");
+        }
     }
 
     async fn the_dashboard_shows_what_needs_doing(app) {

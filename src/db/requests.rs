@@ -381,12 +381,13 @@ pub fn count_with_status(conn: &mut DbConnection, organisation_id: i32, status: 
         .get_result(conn)
 }
 
-/// The coalition's other requests to an authority sent from `since` to `until`, and the
-/// drafts to it of the organisation `drafts_of`.
+/// The coalition's other requests under `regime` to an authority sent from `since` to
+/// `until`, and the drafts to it of the organisation `drafts_of`.
 pub fn to_authority_between(
     conn: &mut DbConnection,
     drafts_of: i32,
     authority_id: i32,
+    regime: Regime,
     since: NaiveDate,
     until: NaiveDate,
     except: Option<i32>,
@@ -394,6 +395,7 @@ pub fn to_authority_between(
     rows(
         requests::table
             .filter(requests::authority_id.eq(authority_id))
+            .filter(requests::regime.eq(regime.to_string()))
             .filter(requests::id.ne(except.unwrap_or(0)))
             .filter(
                 requests::sent_on.between(since, until).or(requests::status

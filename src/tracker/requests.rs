@@ -16,7 +16,7 @@ use crate::db::events::{self, EventRecord};
 use crate::db::requests::{self, Request, RequestFilter, RequestValues, Scope};
 use crate::db::{self, deadlines, DbConnection};
 use crate::domain::account::{Access, Actor};
-use crate::domain::calendar::{Calendar, CalendarKind};
+use crate::domain::calendar::Calendar;
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
 use crate::domain::timeline::{self, Event, EventKind, Schedule, Status, TimelineError};
@@ -25,8 +25,6 @@ use crate::error::AppError;
 pub const MAX_TITLE: usize = 200;
 pub const MAX_BODY: usize = 100_000;
 pub const PAGE_SIZE: i64 = 25;
-/// Fees Regulations 2004 reg 5: requests in concert within 60 working days may be aggregated.
-pub const AGGREGATION_WORKING_DAYS: u32 = 60;
 
 /// A request as a form or an API client sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -549,8 +547,11 @@ pub struct RequestDetail {
     pub tags: Vec<String>,
     pub events: Vec<EventRecord>,
     pub schedule: Schedule,
-    /// The coalition's other requests to the same authority within 60 working days.
+    /// The coalition's other requests that the authority might add to this one for the cost
+    /// limit, under `aggregation`.
     pub related: Vec<Related>,
+    /// The law's aggregation rule, for the warning; none for the EIR, EI(S)R and SAR.
+    pub aggregation: Option<crate::domain::regime::Aggregation>,
     /// The owner's name.
     pub owner: Option<String>,
     /// The files that came with its events.
@@ -604,6 +605,7 @@ pub fn show(
     let documents = crate::db::documents::of_request(conn, id)?;
     let indicators = crate::db::demands::links_of(conn, id)?;
     let (repeats, repeat_of, skipped) = crate::db::requests::repeat_state(conn, id)?;
+    let aggregation = request.regime.aggregation();
     Ok(RequestDetail {
         request,
         authority,
@@ -611,6 +613,7 @@ pub fn show(
         events,
         schedule,
         related,
+        aggregation,
         owner,
         documents,
         indicators,
@@ -633,8 +636,9 @@ fn schedule_of(
     })
 }
 
-/// The coalition's other requests to the same authority sent in the 60 working days before
-/// this one was sent (or before today, for a draft), and its drafts to that authority.
+/// The coalition's other requests under the same law to the same authority, sent within the
+/// law's aggregation window before this one was sent (or before today, for a draft), and its
+/// drafts to that authority; none where the law aggregates nothing.
 pub fn related(
     conn: &mut DbConnection,
     calendar: &Calendar,
@@ -643,14 +647,18 @@ pub fn related(
     today: NaiveDate,
 ) -> Result<Vec<Related>, AppError> {
     let actor = require(caller, |_| true)?;
+    let Some(rule) = request.regime.aggregation() else {
+        return Ok(Vec::new());
+    };
     let until = request.sent_on.unwrap_or(today);
     let since = calendar
-        .subtract_working_days(CalendarKind::Foia, until, AGGREGATION_WORKING_DAYS)
+        .subtract_working_days(rule.calendar, until, rule.working_days)
         .unwrap_or(until);
     Ok(requests::to_authority_between(
         conn,
         request.organisation_id,
         request.authority_id,
+        request.regime,
         since,
         until,
         Some(request.id),

@@ -42,10 +42,16 @@ pub struct RequestJson {
     pub status: Status,
     pub overdue: bool,
     pub schedule: Schedule,
-    /// The coalition's other requests to the same authority within 60 working days (on a
-    /// single request only).
+    /// The coalition's other requests that the authority might add to this one for the cost
+    /// limit (on a single request only): FOIA requests to the same authority sent within 60
+    /// working days, or FOISA requests within 20 Scottish working days; none for EIR, EI(S)R
+    /// and subject access requests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub related: Option<Vec<Related>>,
+    /// The aggregation rule `related` was drawn up under, with its source (on a single request
+    /// only, where the law has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aggregation: Option<crate::domain::regime::Aggregation>,
     /// The files that came with its events (on a single request only); download each from
     /// `/api/v1/documents/{id}`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +88,7 @@ fn json_of(
         overdue: schedule.overdue,
         schedule,
         related,
+        aggregation: None,
         documents,
         indicators: None,
         created_at: request.created_at,
@@ -99,6 +106,7 @@ fn authority_ref(a: &Authority) -> AuthorityRef {
 
 fn detail_json(detail: requests::RequestDetail) -> RequestJson {
     let indicators = Some(detail.indicators.clone());
+    let aggregation = detail.aggregation;
     let json = json_of(
         &detail.request,
         authority_ref(&detail.authority),
@@ -107,7 +115,11 @@ fn detail_json(detail: requests::RequestDetail) -> RequestJson {
         Some(detail.related),
         Some(detail.documents),
     );
-    RequestJson { indicators, ..json }
+    RequestJson {
+        indicators,
+        aggregation,
+        ..json
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
