@@ -116,10 +116,18 @@ pub fn location(response: &Response) -> String {
         .to_string()
 }
 
+/// The PostgreSQL server the tests may create databases on. Outside CI, leaving it out runs
+/// SQLite only; in CI (`CI` set) it must be there, so that a run cannot pass by skipping half.
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("FOI_TEST_POSTGRES_URL")
+    let url = std::env::var("FOI_TEST_POSTGRES_URL")
         .ok()
-        .filter(|u| !u.trim().is_empty())
+        .filter(|u| !u.trim().is_empty());
+    let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        url.is_some() || !in_ci,
+        "CI is set but FOI_TEST_POSTGRES_URL is not: CI must run every database test on PostgreSQL too"
+    );
+    url
 }
 
 /// A fresh, empty database URL for the backend; `None` for PostgreSQL when it is not configured.
