@@ -31,7 +31,9 @@ pub struct Indicator {
     pub breakdowns: String,
     pub definition: String,
     pub official_source: String,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -221,8 +223,10 @@ pub struct Figure {
     pub published_on: Option<NaiveDate>,
     pub url: Option<String>,
     pub entered_by: Option<i32>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub entered_at: NaiveDateTime,
     pub verified_by: Option<i32>,
+    #[serde(serialize_with = "crate::domain::instant::utc_or_null")]
     pub verified_at: Option<NaiveDateTime>,
 }
 

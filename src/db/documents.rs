@@ -62,6 +62,7 @@ pub struct Document {
     pub filename: String,
     pub content_type: String,
     pub uploaded_by: Option<i32>,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub uploaded_at: NaiveDateTime,
 }
 

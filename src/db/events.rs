@@ -19,6 +19,7 @@ pub struct EventRecord {
     pub occurred_on: NaiveDate,
     pub extended_to: Option<NaiveDate>,
     pub details: String,
+    #[serde(serialize_with = "crate::domain::instant::utc")]
     pub recorded_at: NaiveDateTime,
     /// For a response: how it answered, if that was recorded.
     #[serde(skip_serializing_if = "Option::is_none")]

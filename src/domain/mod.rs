@@ -24,6 +24,7 @@ pub mod document;
 pub mod exemptions;
 pub mod figure_import;
 pub mod history;
+pub mod instant;
 pub mod letter;
 pub mod regime;
 pub mod reminders;

@@ -241,7 +241,8 @@ fn load(
 pub struct HistoryView {
     #[serde(flatten)]
     pub history: History,
-    /// Each authority's name, by id.
+    /// Each authority's name, by id (JSON object keys are strings).
+    #[schema(value_type = HashMap<String, String>)]
     pub authorities: HashMap<i32, String>,
     /// Each exemption cited: its citation and title, by catalogue id.
     pub exemptions: HashMap<String, (String, String)>,

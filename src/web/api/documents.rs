@@ -82,7 +82,7 @@ pub async fn import_email(
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
-    responses((status = 200, description = "The file, with the type it was stored as", content_type = "application/octet-stream", body = Vec<u8>),
+    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
 pub async fn download(
