@@ -204,6 +204,19 @@ impl DatabaseUrl {
     }
 }
 
+/// Inside a write transaction: waits until no other transaction that named `name` is running,
+/// and holds that turn until this one ends, so that a count-then-write cannot interleave with
+/// another. SQLite's write transactions already run one at a time (they begin IMMEDIATE);
+/// PostgreSQL's run side by side, so a transaction-scoped advisory lock orders them.
+pub fn one_at_a_time(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(_) => Ok(()),
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({})", lock_key(name)))
+        }
+    }
+}
+
 /// A stable 63-bit advisory lock key for a name (FNV-1a), distinct from the migration lock.
 fn lock_key(name: &str) -> i64 {
     let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
