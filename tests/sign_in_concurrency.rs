@@ -60,7 +60,7 @@ on_both_backends! {
         let email = "slow@coalition.example";
         let researcher = app.member(email, "researcher", ORGANISATION).await;
         let slow = tokio::task::spawn_blocking(|| {
-            let params = Params::new(19 * 1024, 100, 1, None).unwrap();
+            let params = Params::new(19 * 1024, 60, 1, None).unwrap();
             let hash: PasswordHash = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
                 .hash_password(PASSWORD.as_bytes())
                 .unwrap();
