@@ -27,6 +27,10 @@ pub struct Settings {
     /// A header that a trusted reverse proxy sets to the client's address, such as
     /// X-Forwarded-For. Leave unset unless such a proxy is in front: clients could forge it.
     pub trusted_proxy_header: Option<String>,
+    /// How many trusted proxies in a row append to that header: the client's address is the
+    /// entry this many places from the right (the entries further left are the client's own
+    /// words, and anyone can write them).
+    pub trusted_proxy_hops: usize,
     /// Failed sign-ins allowed per account, and per client address, within the window.
     pub throttle_per_account: usize,
     pub throttle_per_client: usize,
@@ -71,6 +75,7 @@ impl Default for Settings {
             page_cache: true,
             session_key: None,
             trusted_proxy_header: None,
+            trusted_proxy_hops: 1,
             throttle_per_account: 5,
             throttle_per_client: 20,
             throttle_window_seconds: 15 * 60,
@@ -104,6 +109,7 @@ impl Settings {
                 "page_cache",
                 "session_key",
                 "trusted_proxy_header",
+                "trusted_proxy_hops",
                 "throttle_per_account",
                 "throttle_per_client",
                 "throttle_window_seconds",

@@ -88,16 +88,40 @@ impl Mailer {
                 .send(&build(from, email)?)
                 .map(|_| ())
                 .map_err(|e| format!("the SMTP server did not take the message: {e}")),
+            // Messages hold sign-in links and names: the folder is created for the server's
+            // user alone, and each file made readable by it alone.
             Mailer::Files(dir) => {
-                std::fs::create_dir_all(dir)
+                private_folder(dir)
                     .map_err(|e| format!("cannot create the mail folder {}: {e}", dir.display()))?;
-                FileTransport::new(dir)
+                let id = FileTransport::new(dir)
                     .send(&build(from, email)?)
-                    .map(|_| ())
-                    .map_err(|e| format!("cannot write the message into {}: {e}", dir.display()))
+                    .map_err(|e| format!("cannot write the message into {}: {e}", dir.display()))?;
+                private_file(&dir.join(format!("{id}.eml")))
+                    .map_err(|e| format!("cannot restrict the message in {}: {e}", dir.display()))
             }
         }
     }
+}
+
+/// Creates `dir` (and any missing parents) with mode 0700; an existing folder keeps its own.
+fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Makes a file readable and writable by its owner alone.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Renders emails from `templates/email/` and sends them through the configured backend.

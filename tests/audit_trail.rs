@@ -815,7 +815,7 @@ on_both_backends! {
         assert_written(
             &app,
             &m,
-            &[holder.did("accept_invitation", "user", Some(new_user), Some(json!({"password": "not set"})), Some(json!({"password": "set"})))],
+            &[holder.did("accept_invitation", "user", Some(new_user), Some(json!({"password": "not set"})), Some(json!({"password": "set", "sessions_ended": 0, "tokens_revoked": 0, "feeds_stopped": 0})))],
         );
 
         // A password-reset link, and its use.
@@ -835,7 +835,7 @@ on_both_backends! {
         assert_written(
             &app,
             &m,
-            &[holder.did("reset_password", "user", Some(new_user), Some(json!({"password": "set"})), Some(json!({"password": "set"})))],
+            &[holder.did("reset_password", "user", Some(new_user), Some(json!({"password": "set"})), Some(json!({"password": "set", "sessions_ended": 0, "tokens_revoked": 0, "feeds_stopped": 0})))],
         );
         for secret in [reset.as_str(), "a passphrase of their own", "another passphrase of theirs"] {
             assert_eq!(holding(&app, secret), Vec::<i32>::new(), "{secret} is in the trail");
@@ -982,7 +982,7 @@ on_both_backends! {
         let code = accounts::totp(&totp_secret, &researcher.email).unwrap().generate_current().to_string();
         let m = mark(&app);
         let response = researcher
-            .post_form("/account/two-factor", &[("secret", totp_secret.as_str()), ("code", code.as_str())])
+            .post_form("/account/two-factor", &[("secret", totp_secret.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
             .await;
         assert_eq!(location(&response), "/account");
         assert_written(&app, &m, &[by.did("enable_two_factor", "user", Some(me), Some(json!({"two_factor": false})), Some(json!({"two_factor": true})))]);
@@ -1016,7 +1016,7 @@ on_both_backends! {
         // Turned off again, then the password changed.
         let csrf = csrf_of(&app, &client, "/account").await;
         let m = mark(&app);
-        let response = client.post(app.url("/account/two-factor/disable")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        let response = client.post(app.url("/account/two-factor/disable")).form(&[("csrf", csrf.as_str()), ("password", PASSWORD)]).send().await.unwrap();
         assert_eq!(location(&response), "/account");
         assert_written(&app, &m, &[by.did("disable_two_factor", "user", Some(me), Some(json!({"two_factor": true})), Some(json!({"two_factor": false})))]);
         let m = mark(&app);
@@ -1027,7 +1027,9 @@ on_both_backends! {
             .await
             .unwrap();
         assert_eq!(location(&response), "/sign-in");
-        assert_written(&app, &m, &[by.did("change_password", "user", Some(me), Some(json!({"password": "set"})), Some(json!({"password": "set"})))]);
+        // Every session (the test's two browsers), both API tokens and any feed end with it.
+        let ended = json!({"password": "set", "sessions_ended": 2, "tokens_revoked": 2, "feeds_stopped": 0});
+        assert_written(&app, &m, &[by.did("change_password", "user", Some(me), Some(json!({"password": "set"})), Some(ended))]);
         assert_eq!(holding(&app, "a fresh passphrase"), Vec::<i32>::new());
     }
 

@@ -395,9 +395,11 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ],
         ("post", "/account/two-factor") => vec![case(Nothing, Body::TwoFactor, signed_in(See("/account")))],
         // Administrators must keep theirs.
-        ("post", "/account/two-factor/disable") => {
-            plain(signed_in(See("/account")).but(As::Admin, FORBIDDEN))
-        }
+        ("post", "/account/two-factor/disable") => vec![case(
+            Nothing,
+            Body::Form(&[("password", PASSWORD)]),
+            signed_in(See("/account")).but(As::Admin, FORBIDDEN),
+        )],
         ("post", "/account/tokens") => vec![case(Nothing, Body::Form(&[("name", "laptop")]), signed_in(OK))],
         ("post", "/account/tokens/{id}/revoke") => vec![
             case(OwnToken, Body::None, signed_in(See("/account"))),
@@ -1028,7 +1030,7 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
                 .unwrap()
                 .generate_current()
                 .to_string();
-            form(&[("secret", secret.as_str()), ("code", code.as_str())])
+            form(&[("secret", secret.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
         }
         Body::AuthorityForm => form(&[
             ("name", AUTHORITY),

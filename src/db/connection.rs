@@ -102,6 +102,7 @@ impl DatabaseUrl {
                 if let Some(dir) = parent.filter(|d| !d.is_dir()) {
                     return Err(fail(format!("the folder {} does not exist", dir.display())));
                 }
+                create_private(Path::new(&self.target)).map_err(|e| fail(e.to_string()))?;
                 let mut conn =
                     diesel::SqliteConnection::establish(&self.target).map_err(|e| fail(e.to_string()))?;
                 // WAL lets readers work beside the writer; the busy timeout makes a writer wait
@@ -117,6 +118,30 @@ impl DatabaseUrl {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
+    }
+}
+
+/// Opening options for a file that the server's own user alone may read: it holds personal
+/// data (subject access requests) and secrets' hashes, whatever the umask.
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Creates the SQLite database file, empty and private, if it does not exist yet, so that
+/// SQLite does not create it readable by everyone; SQLite gives its -wal and -shm files the
+/// database's own permissions. An existing file keeps the permissions it has.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    // An in-memory or URI-named database is no file of ours.
+    let name = path.to_string_lossy();
+    if name == ":memory:" || name.starts_with("file:") {
+        return Ok(());
+    }
+    match private_options().write(true).create_new(true).open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other.map(|_| ()),
     }
 }
 
@@ -157,7 +182,7 @@ impl DatabaseUrl {
             }
             Backend::Sqlite => {
                 let path = format!("{}.{name}.lock", self.target);
-                let file = std::fs::OpenOptions::new()
+                let file = private_options()
                     .create(true)
                     .truncate(false)
                     .write(true)
@@ -175,6 +200,19 @@ impl DatabaseUrl {
                     }),
                 }
             }
+        }
+    }
+}
+
+/// Inside a write transaction: waits until no other transaction that named `name` is running,
+/// and holds that turn until this one ends, so that a count-then-write cannot interleave with
+/// another. SQLite's write transactions already run one at a time (they begin IMMEDIATE);
+/// PostgreSQL's run side by side, so a transaction-scoped advisory lock orders them.
+pub fn one_at_a_time(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(_) => Ok(()),
+        DbConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_xact_lock({})", lock_key(name)))
         }
     }
 }

@@ -210,19 +210,26 @@ pub fn touch_api_token(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> 
         .execute(conn)
 }
 
+/// Records a failed sign-in (or one being checked); returns its id.
 pub fn insert_failure(
     conn: &mut DbConnection,
     email: &str,
     client: &str,
     now: NaiveDateTime,
-) -> QueryResult<usize> {
+) -> QueryResult<i32> {
     diesel::insert_into(sign_in_failures::table)
         .values((
             sign_in_failures::at.eq(now),
             sign_in_failures::email.eq(email),
             sign_in_failures::client.eq(client),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    last_insert_id(conn)
+}
+
+/// Forgets an attempt that turned out right.
+pub fn delete_failure(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(sign_in_failures::table.find(id)).execute(conn)
 }
 
 /// Failures for an account and from a client since `since`, and the earliest of each.

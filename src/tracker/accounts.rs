@@ -11,6 +11,7 @@ use sha2::Digest;
 
 use super::audit::{record, Caller};
 use super::input::{names, Fields};
+use super::sessions::{confirm_password, end_access, Ended, Throttle};
 use crate::db::accounts::{self, NewUser, Organisation, User};
 use crate::db::{self, sessions, DbConnection};
 use crate::domain::account::{Actor, Role};
@@ -125,6 +126,13 @@ fn audit_user(user: &User) -> serde_json::Value {
 /// Whether a user has a password, as the trail records it: never the password or its hash.
 fn password_state(user: &User) -> serde_json::Value {
     json!({"password": if user.has_password() { "set" } else { "not set" }})
+}
+
+/// A new password as the trail records it, with what it ended.
+fn password_set(ended: Ended) -> serde_json::Value {
+    let mut after = ended.audit();
+    after["password"] = json!("set");
+    after
 }
 
 pub fn add_user(
@@ -314,9 +322,7 @@ pub fn deactivate(
             }
         }
         accounts::set_active(conn, user.id, false, now)?;
-        sessions::delete_sessions_of(conn, user.id)?;
-        sessions::revoke_api_tokens_of(conn, user.id, now)?;
-        crate::db::feeds::revoke(conn, user.id, now)?;
+        end_access(conn, user.id, now)?;
         sessions::expire_one_time_tokens(conn, user.id, Purpose::Invitation.name(), now)?;
         sessions::expire_one_time_tokens(conn, user.id, Purpose::PasswordReset.name(), now)?;
         let handed_over = match &heir {
@@ -490,7 +496,8 @@ pub fn link_user(
     Ok(user)
 }
 
-/// Sets the password through an invitation or reset link, once; every session ends.
+/// Sets the password through an invitation or reset link, once; every session, API token and
+/// calendar feed of the user ends.
 pub fn use_link(
     conn: &mut DbConnection,
     client: Option<String>,
@@ -515,7 +522,7 @@ pub fn use_link(
             return Err(AppError::NotFound("this link (it has just been used)".into()));
         }
         accounts::set_password(conn, user.id, &hash, now)?;
-        sessions::delete_sessions_of(conn, user.id)?;
+        let ended = end_access(conn, user.id, now)?;
         // Whoever holds the link acts as the user it was made for.
         let caller = Caller::user(super::sessions::actor_of(&user), client);
         let action = match purpose {
@@ -529,16 +536,19 @@ pub fn use_link(
             "user",
             Some(user.id),
             Some(password_state(&user)),
-            Some(json!({"password": "set"})),
+            Some(password_set(ended)),
             now,
         )?;
         Ok(user)
     })
 }
 
-/// Changes one's own password, given the current one; every session ends.
+/// Changes one's own password, given the current one; every session, API token and calendar
+/// feed of the user ends. Both passwords are hashed or checked before the write transaction:
+/// Argon2 is slow by design, and must not hold the database's write lock meanwhile.
 pub fn change_password(
     conn: &mut DbConnection,
+    throttle: &Throttle,
     caller: &Caller,
     current: &str,
     new: &str,
@@ -552,21 +562,20 @@ pub fn change_password(
         f.error("confirm", "The two passwords differ");
     }
     f.finish(())?;
+    let confirmed = confirm_password(conn, throttle, caller, "current_password", current, now)?;
     let hash = hash_password(new)?;
     db::write(conn, |conn| {
         let user = get_user(conn, actor.user_id)?;
-        if !user
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| verify_password(h, current))
-        {
+        // Changed elsewhere while this change was being checked: the password given is no
+        // longer the current one.
+        if user.password_hash.as_deref() != Some(confirmed.as_str()) {
             return Err(AppError::invalid(
                 "current_password",
-                "The current password is wrong",
+                "That is not your current password",
             ));
         }
         accounts::set_password(conn, user.id, &hash, now)?;
-        sessions::delete_sessions_of(conn, user.id)?;
+        let ended = end_access(conn, user.id, now)?;
         record(
             conn,
             caller,
@@ -574,7 +583,7 @@ pub fn change_password(
             "user",
             Some(user.id),
             Some(password_state(&user)),
-            Some(json!({"password": "set"})),
+            Some(password_set(ended)),
             now,
         )?;
         Ok(())
@@ -627,21 +636,42 @@ pub fn code_step(secret: &str, email: &str, code: &str) -> Option<i64> {
         .and_then(|step| i64::try_from(step).ok())
 }
 
-/// Turns on two-factor sign-in once the user has shown a code from their app.
+/// How a change to two-factor sign-in is confirmed.
+#[derive(Debug, Clone, Copy)]
+pub enum Confirmed<'a> {
+    /// By the password, given again with the change.
+    Password(&'a str),
+    /// By the sign-in that has just checked the password: a session waiting for its first
+    /// authenticator app to be set up can do nothing else.
+    JustSignedIn,
+}
+
+/// Turns on two-factor sign-in, or replaces the authenticator app, once the user has shown a
+/// code from the new app, and their password: whoever finds a session left open must not be
+/// able to put their own app on the account.
 pub fn enable_two_factor(
     conn: &mut DbConnection,
+    throttle: &Throttle,
     caller: &Caller,
     secret: &str,
     code: &str,
+    confirmed: Confirmed<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
-    let Some(step) = code_step(secret, &actor.email, code) else {
-        return Err(AppError::invalid(
-            "code",
-            "That code is wrong or has expired: try the next one",
-        ));
-    };
+    let step = code_step(secret, &actor.email, code);
+    let mut f = Fields::new();
+    if step.is_none() {
+        f.error("code", "That code is wrong or has expired: try the next one");
+    }
+    if matches!(confirmed, Confirmed::Password("")) {
+        f.error("password", "Enter your current password");
+    }
+    // A step is there: its absence was refused just above.
+    let step = f.finish(step)?.unwrap_or_default();
+    if let Confirmed::Password(password) = confirmed {
+        confirm_password(conn, throttle, caller, "password", password, now)?;
+    }
     set_two_factor(conn, caller, actor.user_id, Some((secret, step)), now)
 }
 
@@ -678,13 +708,16 @@ fn set_two_factor(
     })
 }
 
-/// Turns two-factor sign-in off (admins must keep it).
+/// Turns two-factor sign-in off, given the password (admins must keep it on).
 pub fn disable_two_factor(
     conn: &mut DbConnection,
+    throttle: &Throttle,
     caller: &Caller,
+    password: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |a| !a.needs_two_factor())?;
+    confirm_password(conn, throttle, caller, "password", password, now)?;
     set_two_factor(conn, caller, actor.user_id, None, now)
 }
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
-use icalendar::{Alarm, Calendar, Component, Event, EventLike};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 use serde_json::json;
 
 use super::accounts::{hash_secret, new_secret, require};
@@ -85,6 +85,13 @@ pub fn calendar(conn: &mut DbConnection, secret: &str, base_url: &str) -> Result
     Ok(render(&deadlines, base_url))
 }
 
+/// How long before an all-day deadline its reminder goes off: such an event starts at
+/// midnight in the calendar's own time zone, so 15 hours before is 09:00 on the day before,
+/// a working hour rather than the stroke of midnight.
+fn reminder_before() -> Duration {
+    Duration::hours(15)
+}
+
 fn render(deadlines: &[FeedDeadline], base_url: &str) -> String {
     let base = base_url.trim_end_matches('/');
     let mut calendar = Calendar::new();
@@ -103,23 +110,49 @@ fn render(deadlines: &[FeedDeadline], base_url: &str) -> String {
             Some(state) => format!(" ({state})"),
         };
         let url = format!("{base}/requests/{}", d.request_id);
+        let uid = format!("request-{}-{}-{}@foi-tracker", d.request_id, d.kind, ordinal);
         let mut event = Event::new();
         event
-            .uid(&format!(
-                "request-{}-{}-{}@foi-tracker",
-                d.request_id, d.kind, ordinal
-            ))
-            .all_day(d.due)
-            .summary(&format!("{}: {name} ({}){state}", d.kind.label(), d.authority))
-            .description(&format!("{}\n\n{url}", d.rule))
+            .uid(&uid)
+            // An all-day event's end is exclusive: a deadline on one day ends the next.
+            .starts(d.due)
+            .ends(d.due.succ_opt().unwrap_or(d.due))
+            .summary(&one_line(&format!(
+                "{}: {name} ({}){state}",
+                d.kind.label(),
+                d.authority
+            )))
+            .description(&format!("{}\n\n{url}", lines(&d.rule)))
             .url(&url);
         if d.settled.is_none() {
-            event.alarm(Alarm::display(
-                &format!("{}: {name}", d.kind.label()),
-                -Duration::days(1),
-            ));
+            // The alarm's UID comes from its event's, so that a calendar app fetching the feed
+            // again sees the same reminder rather than a new one each time.
+            event.alarm(
+                Alarm::display(
+                    &one_line(&format!("{}: {name}", d.kind.label())),
+                    Trigger::before_start(reminder_before()),
+                )
+                .uid(&format!("alarm-{uid}"))
+                .done(),
+            );
         }
         calendar.push(event.done());
     }
     calendar.done().to_string()
+}
+
+/// Text as one line: each run of line breaks or other control characters becomes a space.
+/// The iCalendar crate escapes a line feed but writes a carriage return as it is, which
+/// breaks the line for whoever reads the feed; titles stored before text input refused
+/// control characters may hold one.
+fn one_line(text: &str) -> String {
+    text.split(char::is_control)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text of several lines, each made safe as [`one_line`].
+fn lines(text: &str) -> String {
+    text.lines().map(one_line).collect::<Vec<_>>().join("\n")
 }

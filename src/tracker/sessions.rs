@@ -105,6 +105,25 @@ fn wrong_password() -> AppError {
     AppError::invalid("password", "The email address or the password is wrong")
 }
 
+/// Takes one of the attempts the throttle allows this account and client, or refuses with
+/// 429. The attempt is recorded as a failure in the same step as the count, one at a time on
+/// both backends, so that parallel guesses cannot all pass the count before any of them is
+/// recorded; it is forgotten once it turns out right. The check itself (Argon2 is slow by
+/// design) runs after this short transaction, holding no lock.
+fn take_attempt(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    email: &str,
+    client: &str,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    db::transaction(conn, |conn| {
+        db::one_at_a_time(conn, "sign_in_failures")?;
+        throttled(conn, throttle, email, client, now)?;
+        Ok(sessions::insert_failure(conn, email, client, now)?)
+    })
+}
+
 /// Checks an email and password and opens a session; a failure is recorded (and counts
 /// towards throttling) even though it is refused.
 pub fn sign_in(
@@ -125,30 +144,35 @@ pub fn sign_in(
     }
     f.finish(())?;
     let caller = Caller::anonymous(Some(client.to_string()));
+    let attempt = take_attempt(conn, throttle, &email, client, now)?;
+    let found = accounts::find_user_by_email(conn, &email)?;
+    // A password is checked against some hash even for an unknown email, so that the time
+    // taken does not tell who has an account.
+    let hash = found.as_ref().and_then(|u| u.password_hash.clone());
+    let verified = verify_password(hash.as_deref().unwrap_or_else(|| decoy_hash()), password);
     let outcome = db::transaction(conn, |conn| -> Result<Option<SignedIn>, AppError> {
-        throttled(conn, throttle, &email, client, now)?;
-        let user = accounts::find_user_by_email(conn, &email)?;
-        // A password is checked against some hash even for an unknown email, so that the time
-        // taken does not tell who has an account.
-        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-        let verified = verify_password(hash.as_deref().unwrap_or_else(|| decoy_hash()), password);
-        let matched = user.as_ref().filter(|u| u.active && hash.is_some() && verified);
+        // The account as it is now: deactivated, or given a new password, while the old one
+        // was being checked, it stays shut.
+        let current = match (&found, verified) {
+            (Some(user), true) => accounts::find_user(conn, user.id)?,
+            _ => None,
+        };
+        let matched = current.filter(|u| u.active && u.password_hash.is_some() && u.password_hash == hash);
         let Some(user) = matched else {
-            sessions::insert_failure(conn, &email, client, now)?;
-            let id = user.as_ref().map(|u| u.id);
             record(
                 conn,
                 &caller,
                 "sign_in_failed",
                 "user",
-                id,
+                found.as_ref().map(|u| u.id),
                 None,
                 Some(json!({"email": email})),
                 now,
             )?;
             return Ok(None);
         };
-        let next = match (user.two_factor(), actor_of(user).needs_two_factor()) {
+        sessions::delete_failure(conn, attempt)?;
+        let next = match (user.two_factor(), actor_of(&user).needs_two_factor()) {
             (true, _) => Next::SecondFactor,
             (false, true) => Next::SetUpSecondFactor,
             (false, false) => Next::Done,
@@ -166,7 +190,7 @@ pub fn sign_in(
             },
             now,
         )?;
-        let signed_in = Caller::user(actor_of(user), Some(client.to_string()));
+        let signed_in = Caller::user(actor_of(&user), Some(client.to_string()));
         record(
             conn,
             &signed_in,
@@ -180,6 +204,35 @@ pub fn sign_in(
         Ok(Some(SignedIn { secret, next }))
     })?;
     outcome.ok_or_else(wrong_password)
+}
+
+/// Checks a signed-in user's password before a change that needs it: a new password, a new
+/// authenticator app, two-factor sign-in turned off. A wrong one counts as a failed sign-in,
+/// so that a session left open cannot be used to guess the password. Checked outside any
+/// transaction, like a sign-in; returns the hash it matched, for the change to make sure,
+/// inside its own transaction, that it is still the one stored.
+pub fn confirm_password(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    caller: &Caller,
+    field: &str,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<String, AppError> {
+    let actor = require(caller, |_| true)?;
+    if password.is_empty() {
+        return Err(AppError::invalid(field, "Enter your current password"));
+    }
+    let client = caller.client.as_deref().unwrap_or_default();
+    let attempt = take_attempt(conn, throttle, &actor.email, client, now)?;
+    let hash = super::accounts::get_user(conn, actor.user_id)?.password_hash;
+    match hash.filter(|h| verify_password(h, password)) {
+        Some(hash) => {
+            db::transaction(conn, |conn| sessions::delete_failure(conn, attempt))?;
+            Ok(hash)
+        }
+        None => Err(AppError::invalid(field, "That is not your current password")),
+    }
 }
 
 /// A session and who holds it.
@@ -231,8 +284,8 @@ pub fn second_factor(
         .clone()
         .ok_or_else(|| AppError::conflict(None, "Two-factor sign-in is not set up"))?;
     let caller = Caller::user(viewer.actor(), Some(client.to_string()));
+    let attempt = take_attempt(conn, throttle, &viewer.user.email, client, now)?;
     let accepted = db::transaction(conn, |conn| -> Result<bool, AppError> {
-        throttled(conn, throttle, &viewer.user.email, client, now)?;
         // A code opens one session only: one seen over someone's shoulder is worthless.
         let fresh = match code_step(&secret, &viewer.user.email, code) {
             Some(step) => accounts::use_totp_step(conn, viewer.user.id, step)?,
@@ -240,9 +293,9 @@ pub fn second_factor(
         };
         let action = if fresh {
             sessions::mark_verified(conn, viewer.session.id)?;
+            sessions::delete_failure(conn, attempt)?;
             "sign_in_second_factor"
         } else {
-            sessions::insert_failure(conn, &viewer.user.email, client, now)?;
             "second_factor_failed"
         };
         record(
@@ -292,15 +345,41 @@ pub fn sign_out(
     })
 }
 
-/// Ends every session of the caller, this one included.
+/// What ending a user's access ended, as the audit trail records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    pub sessions: usize,
+    pub tokens: usize,
+    pub feeds: usize,
+}
+
+impl Ended {
+    pub fn audit(&self) -> serde_json::Value {
+        json!({"sessions_ended": self.sessions, "tokens_revoked": self.tokens, "feeds_stopped": self.feeds})
+    }
+}
+
+/// Ends everything that acts or reads as the user: every session, every API token and the
+/// calendar feed. A token or a feed address is shown once to whoever made it, so someone who
+/// had the account may have made one for themselves: signing out everywhere, a new password
+/// and a deactivation leave none of them working.
+pub fn end_access(conn: &mut DbConnection, user_id: i32, now: NaiveDateTime) -> Result<Ended, AppError> {
+    Ok(Ended {
+        sessions: sessions::delete_sessions_of(conn, user_id)?,
+        tokens: sessions::revoke_api_tokens_of(conn, user_id, now)?,
+        feeds: crate::db::feeds::revoke(conn, user_id, now)?,
+    })
+}
+
+/// Ends every session of the caller, this one included, every API token and the calendar feed.
 pub fn sign_out_everywhere(
     conn: &mut DbConnection,
     caller: &Caller,
     now: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<Ended, AppError> {
     let actor = require(caller, |_| true)?;
     db::transaction(conn, |conn| {
-        let ended = sessions::delete_sessions_of(conn, actor.user_id)?;
+        let ended = end_access(conn, actor.user_id, now)?;
         record(
             conn,
             caller,
@@ -308,7 +387,7 @@ pub fn sign_out_everywhere(
             "user",
             Some(actor.user_id),
             None,
-            Some(json!({"sessions_ended": ended})),
+            Some(ended.audit()),
             now,
         )?;
         Ok(ended)

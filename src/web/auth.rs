@@ -113,16 +113,23 @@ impl Who {
     }
 }
 
-/// The client's address: the trusted proxy's header when one is configured, else the peer.
+/// The client's address: with a trusted proxy, the entry it appended to its header, else the
+/// peer's. Each proxy appends the address it was reached from, so only the last
+/// `trusted_proxy_hops` entries were written by proxies we trust; everything to their left
+/// is whatever the client sent. An entry that is missing or not an address is not trusted:
+/// the peer (the proxy itself) is taken instead.
 pub fn client_address(request: &HttpRequest, settings: &Settings) -> String {
     let from_proxy = settings.trusted_proxy_header.as_deref().and_then(|header| {
-        request
+        // A header sent several times counts as one list, in the order received.
+        let entries: Vec<&str> = request
             .headers()
-            .get(header)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+            .get_all(header)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        let hops = settings.trusted_proxy_hops.max(1);
+        let entry = entries.len().checked_sub(hops).map(|at| entries[at].trim())?;
+        ip_of(entry)
     });
     from_proxy.unwrap_or_else(|| {
         request
@@ -130,6 +137,15 @@ pub fn client_address(request: &HttpRequest, settings: &Settings) -> String {
             .map(|a| a.ip().to_string())
             .unwrap_or_else(|| "unknown".into())
     })
+}
+
+/// The IP address of a proxy header's entry: `192.0.2.1`, `2001:db8::1`, or either with a port.
+fn ip_of(entry: &str) -> Option<String> {
+    entry
+        .parse::<std::net::IpAddr>()
+        .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|a| a.ip()))
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 fn signed_value(request: &HttpRequest, key: &Key, name: &str) -> Option<String> {
@@ -318,5 +334,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 Err(error) => Err(super::respond(&request, error)),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(hops: usize, headers: &[&str]) -> String {
+        let settings = Settings {
+            trusted_proxy_header: Some("X-Forwarded-For".into()),
+            trusted_proxy_hops: hops,
+            ..Settings::default()
+        };
+        let mut request = actix_web::test::TestRequest::default().peer_addr("10.0.0.1:443".parse().unwrap());
+        for header in headers {
+            request = request.append_header(("X-Forwarded-For", *header));
+        }
+        client_address(&request.to_http_request(), &settings)
+    }
+
+    #[test]
+    fn the_entry_a_trusted_proxy_appended_counts_never_the_clients_own() {
+        assert_eq!(address(1, &["6.6.6.6, 192.0.2.7"]), "192.0.2.7");
+        assert_eq!(address(2, &["6.6.6.6, 192.0.2.7, 10.0.0.2"]), "192.0.2.7");
+        // Several header lines are one list; a port or IPv6 brackets are not part of the address.
+        assert_eq!(address(1, &["6.6.6.6", "192.0.2.7:5555"]), "192.0.2.7");
+        assert_eq!(address(1, &["[2001:db8::7]:443"]), "2001:db8::7");
+        assert_eq!(address(0, &["192.0.2.7"]), "192.0.2.7", "no hops means one");
+        // Too few entries, or one that is not an address: the proxy's own address.
+        assert_eq!(address(2, &["192.0.2.7"]), "10.0.0.1");
+        assert_eq!(address(1, &["192.0.2.7, unknown"]), "10.0.0.1");
+        assert_eq!(address(1, &[]), "10.0.0.1");
     }
 }

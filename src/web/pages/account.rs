@@ -175,9 +175,11 @@ pub async fn password(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = who.caller();
+    let throttle = state.settings.throttle();
     let result = with_db(&state, move |conn, _, _| {
         accounts::change_password(
             conn,
+            &throttle,
             &caller,
             &form.current_password,
             &form.new_password,
@@ -221,9 +223,18 @@ pub struct TwoFactorForm {
     pub secret: String,
     #[serde(skip_serializing)]
     pub code: String,
+    #[serde(skip_serializing)]
+    pub password: String,
+}
+
+/// A session setting up its first authenticator app straight after signing in has just
+/// given the password; any other change to two-factor sign-in asks for it.
+fn just_signed_in(who: &Who) -> bool {
+    who.viewer.as_ref().is_some_and(|v| !v.session.verified)
 }
 
 fn two_factor_page(
+    who: &Who,
     caller: &Caller,
     secret: Option<String>,
     errors: Map<String, Value>,
@@ -237,7 +248,7 @@ fn two_factor_page(
         None => accounts::new_two_factor(&email)?,
     };
     Ok(
-        json!({"title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr, "errors": errors}),
+        json!({"title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr, "errors": errors, "ask_password": !just_signed_in(who)}),
     )
 }
 
@@ -247,7 +258,7 @@ pub async fn two_factor_form(state: web::Data<AppState>, who: Who) -> Result<Htt
         &state,
         &who,
         "account/two_factor",
-        two_factor_page(&caller, None, Map::new())?,
+        two_factor_page(&who, &caller, None, Map::new())?,
     )
 }
 
@@ -257,10 +268,24 @@ pub async fn two_factor(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = setting_up(&who)?;
-    let pending = who.viewer.clone().filter(|v| !v.session.verified);
+    let pending = who.viewer.clone().filter(|_| just_signed_in(&who));
     let (secret, code, setup_caller) = (form.secret.clone(), form.code.clone(), caller.clone());
+    let password = form.password.clone();
+    let throttle = state.settings.throttle();
     let result = with_db(&state, move |conn, _, _| {
-        accounts::enable_two_factor(conn, &setup_caller, &secret, &code, tracker::now())?;
+        let confirmed = match pending {
+            Some(_) => accounts::Confirmed::JustSignedIn,
+            None => accounts::Confirmed::Password(&password),
+        };
+        accounts::enable_two_factor(
+            conn,
+            &throttle,
+            &setup_caller,
+            &secret,
+            &code,
+            confirmed,
+            tracker::now(),
+        )?;
         if let Some(viewer) = pending {
             sessions::verified_by_setup(conn, &viewer.session)?;
         }
@@ -270,23 +295,38 @@ pub async fn two_factor(
     match result {
         Ok(()) => Ok(see_other("/account")),
         Err(error) if is_form_error(&error) => {
-            let data = two_factor_page(&caller, Some(form.secret), errors(&error))?;
+            let data = two_factor_page(&who, &caller, Some(form.secret), errors(&error))?;
             form_again(&state, &who, &error, "account/two_factor", data)
         }
         Err(error) => Err(error),
     }
 }
 
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    pub password: String,
+}
+
 pub async fn disable_two_factor(
     state: web::Data<AppState>,
-    posted: Posted<Empty>,
+    posted: Posted<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = posted.who.caller();
-    with_db(&state, move |conn, _, _| {
-        accounts::disable_two_factor(conn, &caller, tracker::now())
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let throttle = state.settings.throttle();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::disable_two_factor(conn, &throttle, &caller, &form.password, tracker::now())
     })
-    .await?;
-    Ok(see_other("/account"))
+    .await;
+    match result {
+        Ok(()) => Ok(see_other("/account")),
+        Err(error) if is_form_error(&error) => {
+            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
+            form_again(&state, &who, &error, "account/show", data)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
