@@ -556,7 +556,8 @@ impl<'a> Walk<'a> {
                     .expect("FOISA has the Commissioner's advice");
                 self.open(kind, advised, responded, "receipt of the response")?;
                 let latest = rule.apply(self.calendar, due, 0)?.due;
-                if let Some(open) = self.open.last_mut() {
+                // Received on the day it was due, the two dates are one.
+                if let Some(open) = self.open.last_mut().filter(|open| latest > open.due) {
                     open.latest = Some(latest);
                     open.text.push_str(&format!(
                         " The law's own limit is later, {}: the 40th working day after {}, the date the response was due (FOISA s.20(5)(a)). Ask by the earlier date: the Commissioner advises it, and an authority may hold you to it.",
