@@ -1188,7 +1188,8 @@ async fn got(response: Response) -> String {
 }
 
 /// What each signed-in caller finds in lists, and among the requests a FOIA request's page
-/// names as related (taken before the matrix adds requests): nobody outside the organisation
+/// names as related for the cost limit (FOIA requests and drafts only; taken before the matrix
+/// adds requests): nobody outside the organisation
 /// meets its drafts or subject access requests, not even their titles or tags; an auditor meets
 /// them all, but a subject access request's title and tags only once they open it, which is
 /// recorded.
@@ -1231,15 +1232,17 @@ async fn listed(app: &TestApp, people: &People, fixtures: &Fixtures) -> Vec<Stri
                 ("named in the list page", shown, list.contains(&title)),
                 ("tagged in the list page", shown, list.contains(&tag)),
             ];
+            // The cost limit adds FOIA requests together, never a subject access request.
+            let aggregated = kind != Kind::Sar;
             if kind != Kind::Foia {
                 places.push((
                     "linked as related from the FOIA request",
-                    known,
+                    known && aggregated,
                     related.contains(&link),
                 ));
                 places.push((
                     "named as related on the FOIA request",
-                    shown,
+                    shown && aggregated,
                     related.contains(&title),
                 ));
             }
