@@ -786,7 +786,7 @@ pub fn datapackage() -> serde_json::Value {
     json!({
         "name": "foi-tracker-trafficking-figures",
         "title": "Figures released on victims of trafficking and modern slavery in the UK immigration system",
-        "description": "Every verified figure the coalition has obtained, by Freedom of Information request or from publications, for the indicators of its petition to the Home Office. Each row is one figure, with its exact definition and source.",
+        "description": "Every verified figure the coalition has obtained, by Freedom of Information request or from publications, for the indicators of its petition to the Home Office. Each row is one figure, with its exact definition and source. A text cell that begins with =, +, -, @, a tab or a carriage return is written with a single quote (') in front, so that no spreadsheet runs it as a formula; numbers are written as they are.",
         "licenses": [{"name": "ODC-BY-1.0", "path": "https://opendatacommons.org/licenses/by/1-0/", "title": "Open Data Commons Attribution License 1.0"}],
         "resources": [{
             "name": "figures",
