@@ -1106,6 +1106,18 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains(r#"id="user_id-error"><span class="visually-hidden">Error:</span> user_id must be a whole number"#));
         assert_eq!(auditor.get("/audit.csv?until=2026-02-30").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A page number past any bound is a field error, not a failure (PostgreSQL) nor
+        // another page (SQLite); the last page allowed is empty, not an error.
+        for huge in ["184467440737095517", "9223372036854775807", "100001", "0"] {
+            let response = auditor.get(&format!("/audit?page={huge}")).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "page={huge}");
+            let page = response.text().await.unwrap();
+            assert!(page.contains("page must be a whole number from 1 to 100000"), "{page}");
+            assert!(rows(&page).is_empty(), "page={huge}: {page}");
+        }
+        let last = auditor.get("/audit?page=100000").await;
+        assert_eq!(last.status(), StatusCode::OK);
+        assert!(last.text().await.unwrap().contains("No entries match."));
 
         // The CSV export: every entry matching, newest first, as stored.
         let header = ["id", "at", "user_id", "actor", "client", "action", "entity", "entity_id", "before", "after"];

@@ -143,21 +143,26 @@ pub struct TrailQuery {
 }
 
 pub const TRAIL_PAGE: i64 = 50;
+/// The last page number asked for that is taken: far beyond any trail, far below overflow.
+pub const MAX_PAGE: i64 = 100_000;
 
 impl TrailQuery {
     pub fn validate(&self) -> Result<(AuditFilter, i64), AppError> {
         let mut f = Fields::new();
-        let number = |f: &mut Fields, field: &str, value: &Option<String>| -> Option<i64> {
+        // Bounded, so that no offset overflows a database's integer or wraps round to a page
+        // that exists.
+        let number = |f: &mut Fields, field: &str, value: &Option<String>, most: i64| -> Option<i64> {
             let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-            let parsed = value.parse::<i64>().ok().filter(|n| *n > 0);
+            let parsed = value.parse::<i64>().ok().filter(|n| (1..=most).contains(n));
             if parsed.is_none() {
-                f.error(field, format!("{field} must be a whole number"));
+                f.error(field, format!("{field} must be a whole number from 1 to {most}"));
             }
             parsed
         };
-        let user_id = number(&mut f, "user_id", &self.user_id).map(|n| n as i32);
-        let entity_id = number(&mut f, "entity_id", &self.entity_id).map(|n| n as i32);
-        let page = number(&mut f, "page", &self.page).unwrap_or(1);
+        let id = i64::from(i32::MAX);
+        let user_id = number(&mut f, "user_id", &self.user_id, id).map(|n| n as i32);
+        let entity_id = number(&mut f, "entity_id", &self.entity_id, id).map(|n| n as i32);
+        let page = number(&mut f, "page", &self.page, MAX_PAGE).unwrap_or(1);
         let entity = f.optional_text("entity", "Entity", self.entity.as_deref(), 50);
         let action = f.optional_text("action", "Action", self.action.as_deref(), 50);
         let from = f.optional_date("from", "From", self.from.as_deref(), None);
