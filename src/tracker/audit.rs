@@ -5,8 +5,10 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::access;
 use super::input::Fields;
 use crate::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
+use crate::db::requests::Scope;
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
@@ -175,6 +177,7 @@ impl TrailQuery {
                 action,
                 from,
                 until,
+                scope: Scope::Everything,
             },
             page,
         ))
@@ -188,14 +191,21 @@ pub fn trail(
     query: &TrailQuery,
     all: bool,
 ) -> Result<(Vec<AuditEntry>, i64, i64), AppError> {
-    super::accounts::require(caller, |a| a.reads_audit_trail())?;
-    let (filter, page) = query.validate()?;
+    let actor = super::accounts::require(caller, |a| a.reads_audit_trail())?;
+    let (mut filter, page) = query.validate()?;
+    // An administrator reads the entries about the requests they may read, no others.
+    filter.scope = access::scope_of(actor);
     let (limit, offset) = if all {
         (i64::MAX, 0)
     } else {
         (TRAIL_PAGE, (page - 1) * TRAIL_PAGE)
     };
-    let (entries, total) = audit::list(conn, &filter, limit, offset)?;
+    let (mut entries, total) = audit::list(conn, &filter, limit, offset)?;
+    if filter.scope != Scope::Everything {
+        let unreadable = access::unreadable_entries(conn, actor, &entries)?;
+        entries.retain(|e| !unreadable.contains(&e.id));
+    }
+    access::audited_view(conn, &mut entries)?;
     Ok((entries, total, page))
 }
 
