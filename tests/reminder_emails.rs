@@ -439,6 +439,40 @@ on_both_backends! {
         assert_eq!(messages[0].subject(), Some("Response due by Wed 3 Jun 2026: Figures"));
     }
 
+    async fn an_administrator_sees_no_other_organisations_private_reminders(app) {
+        let foia = request(&app, "Figures").await;
+        let home_office = app.authority("Home Office").await;
+        let sar = app
+            .create_request(json!({"title": "Jane Doe's immigration file", "body": "All my data", "authority_id": home_office, "regime": "sar", "sent_on": "2026-05-01", "reference": "SAR-JD-1"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        let count = |request: i64| {
+            use diesel::prelude::*;
+            use foi_tracker::db::schema::outbox::dsl::*;
+            outbox.filter(request_id.eq(request as i32)).count().get_result::<i64>(&mut app.connection()).unwrap()
+        };
+        let (of_foia, of_sar) = (count(foia), count(sar));
+        assert!(of_foia > 0 && of_sar > 0, "{of_foia} {of_sar}");
+        let link = |request: i64| format!("href=\"/requests/{request}\"");
+
+        // The organisation's coordinator, and an auditor, see both.
+        for who in [app.session.clone(), app.member("auditor@oversight.example", "auditor", "Oversight Board").await] {
+            let page = who.text("/outbox").await;
+            assert!(page.contains(&link(foia)) && page.contains(&link(sar)), "{page}");
+            assert!(page.contains(&format!("Sent: {}", of_foia + of_sar)), "{page}");
+        }
+        // Another organisation's administrator sees the reminder of the request they may
+        // read, not that of the subject access request, nor its count.
+        let admin = app.member("admin@other.example", "admin", "Other NGO").await;
+        let page = admin.text("/outbox").await;
+        assert!(page.contains(&link(foia)), "{page}");
+        assert!(!page.contains(&link(sar)) && !page.contains(&format!("#{sar}<")), "{page}");
+        assert!(page.contains(&format!("Sent: {of_foia}")), "{page}");
+        assert_eq!(admin.get(&format!("/requests/{sar}")).await.status(), reqwest::StatusCode::NOT_FOUND);
+    }
+
     async fn coordinators_retry_failed_reminders_from_the_outbox_page(app) {
         request(&app, "Figures").await;
         remind(&app, Some("smtp://127.0.0.1:9"), &["--today", "2026-06-01"]).await;

@@ -53,6 +53,85 @@ async fn add_figure(app: &support::Session, body: Value) -> i64 {
 }
 
 on_both_backends! {
+    async fn figures_from_drafts_and_subject_access_requests_stay_private(app) {
+        let home_office = app.authority("Home Office").await;
+        let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
+        let outsider = app.member("outsider@other.example", "researcher", "Other NGO").await;
+        let draft = app.create_request(json!({"title": "Not sent yet", "body": "B", "authority_id": home_office})).await;
+        let draft = draft["id"].as_i64().unwrap();
+        let sent = app.create_request(json!({"title": "Later a subject access request", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"})).await;
+        let later_sar = sent["id"].as_i64().unwrap();
+        let from = |request: i64, start: &str, end: &str| {
+            json!({
+                "indicator_id": "D1.1", "value": "77", "period_start": start, "period_end": end,
+                "definition": "PRIVATE-DEFINITION", "definition_match": "matches", "caveats": "PRIVATE-CAVEAT",
+                "source_kind": "request", "request_id": request, "location": "PRIVATE-LOCATION",
+            })
+        };
+        let mut ids = Vec::new();
+        for (request, start, end) in [(draft, "2017-01-01", "2017-03-31"), (later_sar, "2017-04-01", "2017-06-30")] {
+            let id = add_figure(&app.session, from(request, start, end)).await;
+            assert_eq!(checker.post_json(&format!("/api/v1/figures/{id}/verify"), &json!({})).await.status(), StatusCode::OK);
+            ids.push(id);
+        }
+        let unverified = add_figure(&app.session, from(draft, "2017-07-01", "2017-09-30")).await;
+        ids.push(unverified);
+
+        // A figure from a sent request counts; one from a draft does not.
+        let card = public_card(&app).await;
+        assert_eq!(cell(&card, "D1.1", "2017-Q2").0, "released");
+        assert_eq!(cell(&card, "D1.1", "2017-Q1").0, "never_asked", "a draft's figure is not public");
+
+        // The request becomes a subject access request: its figure leaves the scorecard too.
+        let owner = sent["owner_id"].clone();
+        let changed = app
+            .put_json(
+                &format!("/api/v1/requests/{later_sar}"),
+                &json!({"title": "Later a subject access request", "body": "B", "authority_id": home_office, "regime": "sar",
+                        "sent_via": "email", "sent_on": "2026-04-01", "reference": null, "owner_id": owner, "tags": []}),
+            )
+            .await;
+        assert_eq!(changed.status(), StatusCode::OK);
+        let card = public_card(&app).await;
+        for quarter in ["2017-Q1", "2017-Q2", "2017-Q3"] {
+            assert_eq!(cell(&card, "D1.1", quarter).0, "never_asked", "{quarter}");
+        }
+        let d11 = card["demands"][0]["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "D1.1").unwrap();
+        assert_eq!(d11["coverage"], json!(0.0), "nothing private counts in the coverage");
+        assert_eq!(card["demands"][0]["coverage"], json!(0.0));
+
+        // Nothing of them on the indicator's public page and API, verified or not.
+        let view = browser().get(app.url("/api/v1/indicators/D1.1")).send().await.unwrap().text().await.unwrap();
+        for private in ["PRIVATE-DEFINITION", "PRIVATE-CAVEAT", "PRIVATE-LOCATION"] {
+            assert!(!view.contains(private), "{private} in {view}");
+        }
+        let view: Value = serde_json::from_str(&view).unwrap();
+        for list in ["series", "breakdowns", "related", "unverified"] {
+            assert_eq!(view[list], json!([]), "{list}");
+        }
+        let page = browser().get(app.url("/scorecard/D1.1")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("PRIVATE-") && !page.contains("77 people"), "{page}");
+        let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
+        assert!(!page.contains("D1.1 2017-Q1: Released") && !page.contains("D1.1 2017-Q2: Released"), "{page}");
+        let open = browser().get(app.url("/open-data/figures.json")).send().await.unwrap().text().await.unwrap();
+        assert!(!open.contains("PRIVATE-"), "{open}");
+
+        // Inside the coalition: the organisation lists them; another organisation's members
+        // do not, and cannot verify what they cannot read.
+        let figure_anchor = |id: i64| format!("id=\"figure-{id}\"");
+        let own = checker.text("/figures").await;
+        assert!(ids.iter().all(|id| own.contains(&figure_anchor(*id))), "{own}");
+        let theirs = outsider.text("/figures").await;
+        assert!(ids.iter().all(|id| !theirs.contains(&figure_anchor(*id))) && !theirs.contains("PRIVATE-"), "{theirs}");
+        let before = app.snapshot();
+        let (status, _, json) = problem(outsider.post_json(&format!("/api/v1/figures/{unverified}/verify"), &json!({})).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{json}");
+        let (_, _, absent) = problem(outsider.post_json("/api/v1/figures/999999/verify", &json!({})).await).await;
+        assert_eq!(json["detail"].as_str().unwrap().replace(&unverified.to_string(), "999999"), absent["detail"].as_str().unwrap(), "as if absent");
+        assert_eq!(outsider.post_form(&format!("/figures/{unverified}/verify"), &[]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.snapshot(), before, "nothing verified");
+    }
+
     async fn refusals_and_verified_figures_show_on_the_scorecard(app) {
         let card = public_card(&app).await;
         assert_eq!(card["quarters"][0], "2016-Q1");

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::requests::{seen_by, Scope};
 use super::schema::audit_entries;
 use super::DbConnection;
 
@@ -99,6 +100,9 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub from: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
+    /// The requests whose entries the reader may see: entries about the others (the request
+    /// itself, its indicators, events, documents and figures) are left out, counts included.
+    pub scope: Scope,
 }
 
 fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'_, Backend> {
@@ -124,6 +128,38 @@ fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'_, Backend> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
     {
         query = query.filter(audit_entries::at.lt(until));
+    }
+    if let Scope::SeenBy(organisation) = filter.scope {
+        use super::schema::{documents, events, figures, requests};
+        use diesel::dsl::not;
+        let hidden_requests = requests::table
+            .filter(not(seen_by(organisation)))
+            .select(requests::id.nullable());
+        let hidden_events = events::table
+            .inner_join(requests::table)
+            .filter(not(seen_by(organisation)))
+            .select(events::id.nullable());
+        let hidden_documents = documents::table
+            .inner_join(requests::table)
+            .filter(not(seen_by(organisation)))
+            .select(documents::id.nullable());
+        let hidden_figures = figures::table
+            .inner_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
+            .filter(not(seen_by(organisation)))
+            .select(figures::id.nullable());
+        query = query
+            .filter(not(audit_entries::entity
+                .eq_any(["request", "request_indicators"])
+                .and(audit_entries::entity_id.eq_any(hidden_requests))))
+            .filter(not(audit_entries::entity
+                .eq("event")
+                .and(audit_entries::entity_id.eq_any(hidden_events))))
+            .filter(not(audit_entries::entity
+                .eq("document")
+                .and(audit_entries::entity_id.eq_any(hidden_documents))))
+            .filter(not(audit_entries::entity
+                .eq("figure")
+                .and(audit_entries::entity_id.eq_any(hidden_figures))));
     }
     query
 }

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::requests::{seen_by, Scope};
 use super::schema::{
     demands, figures, indicators, request_indicators, requests, response_grounds, responses,
 };
@@ -280,11 +281,38 @@ pub fn verify_figure(
         .execute(conn)
 }
 
-/// Every figure, or one indicator's, by period.
-pub fn figures(conn: &mut DbConnection, indicator: Option<&str>) -> QueryResult<Vec<Figure>> {
-    let mut query = figures::table.into_boxed();
+/// Whose figures: from the sources the public may know of, or from the requests a reader
+/// sees (a figure from no request, i.e. from a publication, is everyone's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sources {
+    Public,
+    Seen(Scope),
+}
+
+/// Every figure, or one indicator's, by period, of the sources given.
+pub fn figures(
+    conn: &mut DbConnection,
+    indicator: Option<&str>,
+    sources: Sources,
+) -> QueryResult<Vec<Figure>> {
+    let mut query = figures::table
+        .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
+        .into_boxed();
     if let Some(indicator) = indicator {
         query = query.filter(figures::indicator_id.eq(indicator.to_string()));
+    }
+    match sources {
+        Sources::Public => {
+            query = query.filter(
+                figures::request_id.is_null().or(requests::status
+                    .ne(Status::Draft.to_string())
+                    .and(requests::regime.ne(Regime::Sar.to_string()))),
+            )
+        }
+        Sources::Seen(Scope::SeenBy(organisation)) => {
+            query = query.filter(figures::request_id.is_null().or(seen_by(organisation)))
+        }
+        Sources::Seen(Scope::Everything) => {}
     }
     query
         .order((
@@ -345,10 +373,17 @@ pub fn publishable(conn: &mut DbConnection) -> QueryResult<Vec<Publishable>> {
         .collect())
 }
 
-/// The period and definition match of every verified figure: what the scorecard counts.
+/// The period and definition match of every verified figure the public may know of: what
+/// the scorecard counts. None from a draft or a subject access request, as in the open data.
 pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDate, NaiveDate, String)>> {
     figures::table
+        .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
         .filter(figures::verified_at.is_not_null())
+        .filter(
+            figures::request_id.is_null().or(requests::status
+                .ne(Status::Draft.to_string())
+                .and(requests::regime.ne(Regime::Sar.to_string()))),
+        )
         .select((
             figures::indicator_id,
             figures::period_start,

@@ -7,6 +7,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::requests::{seen_by, Scope};
 use super::schema::{
     authorities, deadlines, outbox, reminder_preferences, reminder_sweeps, request_indicators, requests,
     users,
@@ -537,6 +538,7 @@ pub fn sendable(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<
 pub fn list(
     conn: &mut DbConnection,
     organisation_id: Option<i32>,
+    scope: Scope,
     status: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<OutboxNotice>> {
@@ -550,6 +552,9 @@ pub fn list(
     if let Some(organisation_id) = organisation_id {
         query = query.filter(requests::organisation_id.eq(organisation_id));
     }
+    if let Scope::SeenBy(organisation) = scope {
+        query = query.filter(seen_by(organisation));
+    }
     if let Some(status) = status {
         query = query.filter(outbox::status.eq(status.to_string()));
     }
@@ -557,7 +562,11 @@ pub fn list(
 }
 
 /// The ids of the failed notices of one organisation's requests, or of all.
-pub fn failed_ids(conn: &mut DbConnection, organisation_id: Option<i32>) -> QueryResult<Vec<i32>> {
+pub fn failed_ids(
+    conn: &mut DbConnection,
+    organisation_id: Option<i32>,
+    scope: Scope,
+) -> QueryResult<Vec<i32>> {
     let mut query = outbox::table
         .inner_join(requests::table)
         .filter(outbox::status.eq(FAILED))
@@ -566,11 +575,18 @@ pub fn failed_ids(conn: &mut DbConnection, organisation_id: Option<i32>) -> Quer
     if let Some(organisation_id) = organisation_id {
         query = query.filter(requests::organisation_id.eq(organisation_id));
     }
+    if let Scope::SeenBy(organisation) = scope {
+        query = query.filter(seen_by(organisation));
+    }
     query.load(conn)
 }
 
 /// How many notices of each status, for one organisation's requests or all.
-pub fn counts(conn: &mut DbConnection, organisation_id: Option<i32>) -> QueryResult<HashMap<String, i64>> {
+pub fn counts(
+    conn: &mut DbConnection,
+    organisation_id: Option<i32>,
+    scope: Scope,
+) -> QueryResult<HashMap<String, i64>> {
     let mut query = outbox::table
         .inner_join(requests::table)
         .group_by(outbox::status)
@@ -578,6 +594,9 @@ pub fn counts(conn: &mut DbConnection, organisation_id: Option<i32>) -> QueryRes
         .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
     if let Some(organisation_id) = organisation_id {
         query = query.filter(requests::organisation_id.eq(organisation_id));
+    }
+    if let Scope::SeenBy(organisation) = scope {
+        query = query.filter(seen_by(organisation));
     }
     Ok(query.load::<(String, i64)>(conn)?.into_iter().collect())
 }

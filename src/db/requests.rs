@@ -126,6 +126,21 @@ pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Reques
     )
 }
 
+/// Of these requests, the ids of those under `regime` now.
+pub fn of_regime(conn: &mut DbConnection, ids: &[i32], regime: Regime) -> QueryResult<Vec<i32>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(1000) {
+        found.extend(
+            requests::table
+                .filter(requests::id.eq_any(chunk))
+                .filter(requests::regime.eq(regime.to_string()))
+                .select(requests::id)
+                .load::<i32>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 pub fn insert(
     conn: &mut DbConnection,
     organisation_id: i32,

@@ -19,6 +19,7 @@ pub mod account;
 pub mod appeal;
 pub mod authority;
 pub mod calendar;
+pub mod csv_cell;
 pub mod demand;
 pub mod document;
 pub mod exemptions;

@@ -7,10 +7,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::db::reminders::{self as store, OutboxNotice, Sweep, CANCELLED, FAILED, PENDING, SENT};
+use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
 use crate::domain::account::{Actor, Role};
 use crate::domain::reminders::{Delivery, NoticeKind, Preferences, Stage};
 use crate::error::AppError;
+use crate::tracker::access;
 use crate::tracker::accounts::require;
 use crate::tracker::audit::{record, Caller};
 use crate::tracker::holidays::CalendarStore;
@@ -22,13 +24,20 @@ const LIST_LIMIT: i64 = 200;
 /// The statuses a filter may name.
 pub const STATUSES: [&str; 4] = [PENDING, FAILED, SENT, CANCELLED];
 
-/// Coordinators see their organisation's reminders; admins and auditors see everyone's.
+/// Coordinators see their organisation's reminders; admins the reminders about every request
+/// they may read; auditors everyone's.
 pub fn may_see_outbox(actor: &Actor) -> bool {
     matches!(actor.role, Role::Coordinator | Role::Admin | Role::Auditor)
 }
 
 fn organisation_filter(actor: &Actor) -> Option<i32> {
     (actor.role == Role::Coordinator).then_some(actor.organisation_id)
+}
+
+/// The requests whose notices the actor may see: those they may read, no others (an
+/// administrator sees no other organisation's subject access requests or drafts).
+fn scope(actor: &Actor) -> Scope {
+    access::scope_of(actor)
 }
 
 /// A notice as the outbox page shows it.
@@ -64,7 +73,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         }
     }
     let organisation = organisation_filter(actor);
-    let lines = store::list(conn, organisation, status, LIST_LIMIT)?
+    let lines = store::list(conn, organisation, scope(actor), status, LIST_LIMIT)?
         .into_iter()
         .map(|notice| OutboxLine {
             stage_label: Stage::from_key(&notice.stage)
@@ -75,7 +84,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         .collect();
     Ok(OutboxPage {
         lines,
-        counts: store::counts(conn, organisation)?,
+        counts: store::counts(conn, organisation, scope(actor))?,
         status: status.map(str::to_string),
         last_sweep: store::last_sweep(conn)?,
         limit: LIST_LIMIT,
@@ -87,7 +96,7 @@ pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime
     let actor = require(caller, |a| matches!(a.role, Role::Coordinator | Role::Admin))?;
     let organisation = organisation_filter(actor);
     db::transaction(conn, |conn| {
-        let ids = store::failed_ids(conn, organisation)?;
+        let ids = store::failed_ids(conn, organisation, scope(actor))?;
         let retried = store::retry(conn, &ids, now)?;
         if retried > 0 {
             record(

@@ -5,8 +5,10 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::access;
 use super::input::Fields;
 use crate::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
+use crate::db::requests::Scope;
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
@@ -143,21 +145,26 @@ pub struct TrailQuery {
 }
 
 pub const TRAIL_PAGE: i64 = 50;
+/// The last page number asked for that is taken: far beyond any trail, far below overflow.
+pub const MAX_PAGE: i64 = 100_000;
 
 impl TrailQuery {
     pub fn validate(&self) -> Result<(AuditFilter, i64), AppError> {
         let mut f = Fields::new();
-        let number = |f: &mut Fields, field: &str, value: &Option<String>| -> Option<i64> {
+        // Bounded, so that no offset overflows a database's integer or wraps round to a page
+        // that exists.
+        let number = |f: &mut Fields, field: &str, value: &Option<String>, most: i64| -> Option<i64> {
             let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-            let parsed = value.parse::<i64>().ok().filter(|n| *n > 0);
+            let parsed = value.parse::<i64>().ok().filter(|n| (1..=most).contains(n));
             if parsed.is_none() {
-                f.error(field, format!("{field} must be a whole number"));
+                f.error(field, format!("{field} must be a whole number from 1 to {most}"));
             }
             parsed
         };
-        let user_id = number(&mut f, "user_id", &self.user_id).map(|n| n as i32);
-        let entity_id = number(&mut f, "entity_id", &self.entity_id).map(|n| n as i32);
-        let page = number(&mut f, "page", &self.page).unwrap_or(1);
+        let id = i64::from(i32::MAX);
+        let user_id = number(&mut f, "user_id", &self.user_id, id).map(|n| n as i32);
+        let entity_id = number(&mut f, "entity_id", &self.entity_id, id).map(|n| n as i32);
+        let page = number(&mut f, "page", &self.page, MAX_PAGE).unwrap_or(1);
         let entity = f.optional_text("entity", "Entity", self.entity.as_deref(), 50);
         let action = f.optional_text("action", "Action", self.action.as_deref(), 50);
         let from = f.optional_date("from", "From", self.from.as_deref(), None);
@@ -170,6 +177,7 @@ impl TrailQuery {
                 action,
                 from,
                 until,
+                scope: Scope::Everything,
             },
             page,
         ))
@@ -183,14 +191,21 @@ pub fn trail(
     query: &TrailQuery,
     all: bool,
 ) -> Result<(Vec<AuditEntry>, i64, i64), AppError> {
-    super::accounts::require(caller, |a| a.reads_audit_trail())?;
-    let (filter, page) = query.validate()?;
+    let actor = super::accounts::require(caller, |a| a.reads_audit_trail())?;
+    let (mut filter, page) = query.validate()?;
+    // An administrator reads the entries about the requests they may read, no others.
+    filter.scope = access::scope_of(actor);
     let (limit, offset) = if all {
         (i64::MAX, 0)
     } else {
         (TRAIL_PAGE, (page - 1) * TRAIL_PAGE)
     };
-    let (entries, total) = audit::list(conn, &filter, limit, offset)?;
+    let (mut entries, total) = audit::list(conn, &filter, limit, offset)?;
+    if filter.scope != Scope::Everything {
+        let unreadable = access::unreadable_entries(conn, actor, &entries)?;
+        entries.retain(|e| !unreadable.contains(&e.id));
+    }
+    access::audited_view(conn, &mut entries)?;
     Ok((entries, total, page))
 }
 

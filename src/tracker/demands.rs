@@ -7,11 +7,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::access::{readable, scope_of, writable};
 use super::accounts::require;
 use super::audit::{record, Caller};
 use super::input::{names, Fields};
-use super::requests::{readable, writable};
-use crate::db::demands::{self, Demand, Figure, Indicator, IndicatorValues, Link, NewFigure};
+use crate::db::demands::{self, Demand, Figure, Indicator, IndicatorValues, Link, NewFigure, Sources};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{self, DefinitionMatch, Granularity, Quarter, SourceKind};
 use crate::domain::exemptions;
@@ -524,8 +524,16 @@ pub fn verify_figure(
     let actor = require(caller, |a| a.files_requests())?;
     let user = actor.user_id;
     db::write(conn, |conn| {
-        let before =
-            demands::find_figure(conn, id)?.ok_or_else(|| AppError::NotFound(format!("figure {id}")))?;
+        let absent = || AppError::NotFound(format!("figure {id}"));
+        let before = demands::find_figure(conn, id)?.ok_or_else(absent)?;
+        // Checking a figure means reading its source: a figure from a request the caller may
+        // not read is as unknown to them as one that does not exist.
+        if let Some(request_id) = before.request_id {
+            readable(conn, caller, request_id).map_err(|e| match e {
+                AppError::NotFound(_) => absent(),
+                other => other,
+            })?;
+        }
         if before.verified_at.is_some() {
             return Err(AppError::conflict(None, "This figure is verified already"));
         }
@@ -786,7 +794,7 @@ pub fn datapackage() -> serde_json::Value {
     json!({
         "name": "foi-tracker-trafficking-figures",
         "title": "Figures released on victims of trafficking and modern slavery in the UK immigration system",
-        "description": "Every verified figure the coalition has obtained, by Freedom of Information request or from publications, for the indicators of its petition to the Home Office. Each row is one figure, with its exact definition and source.",
+        "description": "Every verified figure the coalition has obtained, by Freedom of Information request or from publications, for the indicators of its petition to the Home Office. Each row is one figure, with its exact definition and source. A text cell that begins with =, +, -, @, a tab or a carriage return is written with a single quote (') in front, so that no spreadsheet runs it as a formula; numbers are written as they are.",
         "licenses": [{"name": "ODC-BY-1.0", "path": "https://opendatacommons.org/licenses/by/1-0/", "title": "Open Data Commons Attribution License 1.0"}],
         "resources": [{
             "name": "figures",
@@ -836,7 +844,8 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let demand = demands::demands(conn)?
         .into_iter()
         .find(|d| d.id == indicator.demand_id);
-    let figures = demands::figures(conn, Some(id))?;
+    // Public: nothing from a draft or a subject access request, unverified figures included.
+    let figures = demands::figures(conn, Some(id), Sources::Public)?;
     let asked = demands::asks_for(conn, id)?;
     let answers = answers(conn)?;
     let asks: Vec<AskView> = asked
@@ -912,8 +921,8 @@ pub fn for_entry(conn: &mut DbConnection, caller: &Caller) -> Result<Catalogue, 
 
 /// Every figure, unverified first, for the members who enter and check them.
 pub fn all_figures(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Figure>, AppError> {
-    require(caller, |_| true)?;
-    let mut figures = demands::figures(conn, None)?;
+    let actor = require(caller, |_| true)?;
+    let mut figures = demands::figures(conn, None, Sources::Seen(scope_of(actor)))?;
     figures.sort_by_key(|f| (f.verified_at.is_some(), f.indicator_id.clone(), f.period_start));
     Ok(figures)
 }

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
+use super::access::{readable, writable};
 use super::audit::{record, Caller};
-use super::requests::{readable, writable};
 use crate::db::documents::{self, Document, NewDocument};
 use crate::db::{self, events, DbConnection};
 use crate::domain::regime::Regime;

@@ -3,10 +3,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::access::{readable, writable};
 use super::audit::{self, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::{readable, reindex, writable};
+use super::requests::reindex;
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
 use crate::domain::appeal::{self, AppealDetails, AppealOutcome, Stage};
@@ -31,7 +32,8 @@ fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
         });
     }
     if let Some(appeal) = &event.appeal {
-        value["appeal"] = serde_json::json!(appeal);
+        value["appeal"] =
+            audit::of_request_kind(regime, serde_json::json!(appeal), super::access::PERSONAL_APPEAL);
     }
     audit::of_request_kind(regime, value, &["details"])
 }
@@ -196,7 +198,7 @@ pub fn list(
     now: NaiveDateTime,
 ) -> Result<Vec<EventRecord>, AppError> {
     let (request, _) = readable(conn, caller, request_id)?;
-    super::requests::record_view(conn, caller, &request, now)?;
+    super::access::record_view(conn, caller, &request, now)?;
     Ok(events::for_request(conn, request_id)?)
 }
 

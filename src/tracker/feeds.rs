@@ -80,8 +80,13 @@ pub fn calendar(conn: &mut DbConnection, secret: &str, base_url: &str) -> Result
     let user = crate::db::accounts::find_user(conn, user_id)?
         .filter(|u| u.active)
         .ok_or_else(gone)?;
-    let scope = super::requests::scope_of(&super::sessions::actor_of(&user));
-    let deadlines = feeds::visible(conn, scope)?;
+    let actor = super::sessions::actor_of(&user);
+    let mut deadlines = feeds::visible(conn, super::access::scope_of(&actor))?;
+    // A feed is a list: an auditor sees a subject access request's reference once they open
+    // it, which is recorded, and not before.
+    for d in deadlines.iter_mut().filter(|d| actor.view_is_audited(d.regime)) {
+        d.reference = None;
+    }
     Ok(render(&deadlines, base_url))
 }
 

@@ -8,14 +8,15 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::access::readable;
 use super::accounts::require;
 use super::audit::Caller;
 use super::demands::{check_figure, insert_figure, no_personal_data, FigureInput};
 use super::documents::readable_document;
 use super::input::{names, Fields};
-use super::requests::readable;
-use crate::db::demands::{self as figures_db, NewFigure};
+use crate::db::demands::{self as figures_db, NewFigure, Sources};
 use crate::db::documents::{self, Document};
+use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{parse_breakdown, DefinitionMatch};
 use crate::domain::figure_import::{read_breakdown_columns, read_period, read_rows, read_value, CellValue};
@@ -184,7 +185,9 @@ pub fn import(
 /// The figures of `indicator` already imported from a document, by what they cover: a
 /// second import of the same table must not count its figures twice.
 fn imported(conn: &mut DbConnection, indicator: &str, document: i32) -> Result<HashMap<Key, i32>, AppError> {
-    Ok(figures_db::figures(conn, Some(indicator))?
+    // Every figure of the document, whoever may read it: a duplicate is a duplicate.
+    let every = Sources::Seen(Scope::Everything);
+    Ok(figures_db::figures(conn, Some(indicator), every)?
         .into_iter()
         .filter(|f| f.document_id == Some(document))
         .map(|f| ((f.period_start, f.period_end, f.breakdown), f.id))

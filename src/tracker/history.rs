@@ -7,11 +7,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access::scope_of;
 use super::accounts::require;
 use super::audit::Caller;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::{catch_up, scope_of};
+use super::requests::catch_up;
 use crate::db::history::{self as rows, AppealRow, EventRow, RequestRow, ResponseRow};
 use crate::db::requests::{self, RequestFilter};
 use crate::db::DbConnection;
@@ -452,8 +453,10 @@ pub fn export(
                         event.map(|e| e.2.clone()).unwrap_or_default(),
                         date(event.map(|e| e.3)),
                         stage.clone(),
-                        reference.clone().unwrap_or_default(),
-                        decision_reference.clone().unwrap_or_default(),
+                        // A regulator's or a tribunal's reference leads to the person as
+                        // surely as the request's own.
+                        text(*request_id, reference.as_deref().unwrap_or_default()),
+                        text(*request_id, decision_reference.as_deref().unwrap_or_default()),
                         outcome.clone().unwrap_or_default(),
                     ]
                 },

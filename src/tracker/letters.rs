@@ -175,7 +175,7 @@ pub fn overview(
     request_id: i32,
     now: NaiveDateTime,
 ) -> Result<(RequestDetail, Vec<LetterOption>), AppError> {
-    requests::writable(conn, caller, request_id)?;
+    super::access::writable(conn, caller, request_id)?;
     let detail = requests::show(conn, calendars, caller, today, request_id, now)?;
     let mut options = Vec::new();
     for &kind in <LetterKind as strum::VariantArray>::VARIANTS {
@@ -223,7 +223,7 @@ pub fn send(
         ..Default::default()
     };
     db::write(conn, |conn| {
-        requests::writable(conn, caller, request_id)?;
+        super::access::writable(conn, caller, request_id)?;
         let detail = requests::show(conn, calendars, caller, today, request_id, now)?;
         letter::available(kind, &facts(conn, caller, &detail, kind)?)
             .map_err(|why| AppError::conflict(None, why))?;

@@ -1,6 +1,7 @@
 //! Use cases: each one transaction that loads, applies the domain rules, and writes the change.
 //! The HTML pages, the JSON API and the CLI all call these and nothing else.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod authorities;

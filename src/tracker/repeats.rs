@@ -5,9 +5,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
+use super::access::writable;
 use super::audit::{record, Caller};
 use super::holidays::CalendarStore;
-use super::requests::{self, writable, RequestInput};
+use super::requests::{self, RequestInput};
 use crate::db::{self, demands, DbConnection};
 use crate::domain::repeat;
 use crate::error::AppError;

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::access::{readable, record_view, scope_of, writable, UNOPENED};
 use super::accounts::require;
 use super::audit::{of_request_kind, record, Caller};
 use super::holidays::CalendarStore;
@@ -266,64 +267,6 @@ pub(crate) fn reindex_all(
 
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
     requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))
-}
-
-/// Which requests of other organisations a viewer sees in lists.
-pub(crate) fn scope_of(actor: &Actor) -> Scope {
-    match actor.role {
-        crate::domain::account::Role::Auditor => Scope::Everything,
-        _ => Scope::SeenBy(actor.organisation_id),
-    }
-}
-
-/// A request the caller may read: one they may not even see is "not found".
-pub(crate) fn readable(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: i32,
-) -> Result<(Request, Access), AppError> {
-    let actor = require(caller, |_| true)?;
-    let request = get(conn, id)?;
-    match actor.access(
-        request.organisation_id,
-        request.regime,
-        request.status == Status::Draft,
-    ) {
-        Access::None => Err(AppError::NotFound(format!("request {id}"))),
-        access => Ok((request, access)),
-    }
-}
-
-/// What a list shows an auditor of a subject access request they have not opened.
-pub const UNOPENED: &str = "Subject access request (open it to see it; your view is recorded)";
-
-/// Records an auditor's view of a subject access request, before they see anything of it.
-pub(crate) fn record_view(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    request: &Request,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    if caller
-        .actor
-        .as_ref()
-        .is_some_and(|a| a.view_is_audited(request.regime))
-    {
-        db::transaction(conn, |conn| {
-            record(conn, caller, "view", "request", Some(request.id), None, None, now)
-        })?;
-    }
-    Ok(())
-}
-
-/// A request the caller may change: one they can read but not change is forbidden.
-pub(crate) fn writable(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Request, AppError> {
-    match readable(conn, caller, id)? {
-        (request, Access::Write) => Ok(request),
-        _ => Err(AppError::Forbidden(
-            "Only researchers and coordinators of the request's organisation can change it".into(),
-        )),
-    }
 }
 
 fn tags_of(conn: &mut DbConnection, id: i32) -> Result<Vec<String>, AppError> {

@@ -1,5 +1,5 @@
 //! `/api/v1/history`: the refusal history, the requests behind a figure, and exports of the
-//! records as JSON, for any filter.
+//! records as JSON or CSV, for any filter.
 
 use actix_web::{web, HttpResponse};
 
@@ -50,8 +50,10 @@ pub async fn requests(
 }
 
 #[utoipa::path(operation_id = "history_export", get, path = "/api/v1/history/export", tag = "history",
-    params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals")),
-    responses((status = 200, description = "The records, one object per row with the documented columns", body = Vec<Object>),
+    params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals"),
+        ("format" = Option<String>, Query, description = "json (the default) or csv")),
+    responses((status = 200, description = "The records with the documented columns: as JSON, one object per row; with format=csv, as CSV with a header row, as the page's export gives it",
+            content((Vec<Object> = "application/json"), (String = "text/csv"))),
         (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A filter or the dataset is wrong", body = Problem, content_type = "application/problem+json")))]
 pub async fn export(
@@ -59,11 +61,20 @@ pub async fn export(
     who: Who,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let ExportQuery { dataset, filter, .. } = query.into_inner();
+    let ExportQuery {
+        dataset,
+        format,
+        filter,
+    } = query.into_inner();
+    // The API answers JSON unless asked for CSV; the page's export is CSV unless asked for JSON.
+    let format = match format.as_str() {
+        "" => "json".to_string(),
+        _ => format,
+    };
     let caller = who.caller();
     let export = with_db(&state, move |conn, calendars, today| {
         history::export(conn, calendars, &caller, today, &filter, &dataset)
     })
     .await?;
-    Ok(render(&export, "json")?)
+    Ok(render(&export, &format)?)
 }

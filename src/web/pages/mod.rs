@@ -32,6 +32,7 @@ use super::auth::{signed_cookie, Credentials, Who, CSRF_COOKIE};
 use super::templates::render;
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
+use crate::domain::csv_cell::neutralised;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::accounts::new_secret;
@@ -172,7 +173,10 @@ pub fn csv_attachment(
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(failed)?;
     for row in rows {
-        writer.write_record(&row).map_err(failed)?;
+        // Every CSV the app writes goes through here: no cell of it runs as a formula.
+        writer
+            .write_record(row.iter().map(|cell| neutralised(cell).into_owned()))
+            .map_err(failed)?;
     }
     let body = writer
         .into_inner()
