@@ -21,6 +21,7 @@ pub mod authority;
 pub mod calendar;
 pub mod demand;
 pub mod document;
+pub mod email;
 pub mod exemptions;
 pub mod figure_import;
 pub mod history;
