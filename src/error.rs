@@ -128,7 +128,12 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> AppError {
-        AppError::Internal(error.to_string())
+        // Another writer holding the database is no fault of ours: the client may try again.
+        if crate::db::is_busy(&error) {
+            AppError::Unavailable(error.to_string())
+        } else {
+            AppError::Internal(error.to_string())
+        }
     }
 }
 
@@ -146,9 +151,15 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 impl From<crate::db::DbError> for AppError {
     fn from(error: crate::db::DbError) -> AppError {
-        AppError::Internal(error.to_string())
+        match error {
+            crate::db::DbError::Query(error) => error.into(),
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
+
+/// How long a client is asked to wait before trying a busy server again.
+pub const RETRY_AFTER_SECONDS: &str = "5";
 
 /// The body of every API error (RFC 9457), with the fields at fault.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -175,6 +186,10 @@ impl ResponseError for AppError {
                 .finish();
         }
         let status = self.status();
+        let mut response = HttpResponse::build(status);
+        if let AppError::Unavailable(_) = self {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
         let body = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -184,7 +199,7 @@ impl ResponseError for AppError {
             title = status.canonical_reason().unwrap_or("Error"),
             detail = handlebars::html_escape(&self.to_string()),
         );
-        HttpResponse::build(status)
+        response
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .body(body)
     }
@@ -205,6 +220,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.0.status());
         if let AppError::Unauthorized = self.0 {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"foi-tracker\""));
+        }
+        if let AppError::Unavailable(_) = self.0 {
+            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
         }
         response
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))

@@ -262,4 +262,29 @@ on_both_backends! {
         let breakdowns: Vec<&str> = written["unverified"].as_array().unwrap().iter().map(|f| f["breakdown"].as_str().unwrap()).collect();
         assert_eq!(breakdowns, vec!["sex=Female", "sex=Male", "sex=Male"]);
     }
+
+    async fn a_spreadsheet_built_to_exhaust_the_reader_is_a_clear_422_and_the_server_goes_on(app) {
+        let expected = [
+            ("shared-strings.xlsx", "document", "shared-strings.xlsx is too large or complex to read"),
+            ("dimensions.xls", "document", "dimensions.xls is too large or complex to read"),
+            ("long-string.xlsx", "sheet", "long-string.xlsx has more than 100000 rows, 300 columns, 1000000 cells or 16 MB of text in the sheet"),
+            ("repeats.ods", "document", "repeats.ods is too large or complex to read"),
+        ];
+        for ((name, content), (expected_name, field, message)) in support::hostile::crafted().into_iter().zip(expected) {
+            assert_eq!(name, expected_name);
+            let (_, _, document) = response_with(&app, name, content).await;
+            let before = app.snapshot();
+            for _ in 0..2 {
+                let (status, fields, body) = problem(app.post_json(&format!("/api/v1/documents/{document}/import/preview"), &spec("")).await).await;
+                assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_string()]), "{name}: {body}");
+                assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(message), "{name}: {body}");
+            }
+            // The stored file does not stop the next visitor: the import page says so too.
+            let page = app.get(&format!("/documents/{document}/import")).await;
+            assert!(page.status().is_client_error(), "{name}: {}", page.status());
+            assert!(page.text().await.unwrap().contains(message), "{name}");
+            assert_eq!(app.snapshot(), before, "nothing written");
+            assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+        }
+    }
 }

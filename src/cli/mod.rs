@@ -55,6 +55,22 @@ pub enum Command {
     /// Create personal API tokens.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// The server's own: reads a spreadsheet on stdin in a child process under limits.
+    #[command(hide = true)]
+    ParseSheet(ParseArgs),
+    /// The server's own: reads an `.eml` file on stdin in a child process under limits.
+    #[command(hide = true)]
+    ParseEmail(ParseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// The file's name, which says its format.
+    #[arg(long)]
+    pub file_name: String,
+    /// The sheet to read; the first when left out.
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +193,16 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Remind(args) => remind(args, out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
+        Command::ParseSheet(args) => Ok(crate::sandbox::child(
+            crate::tracker::untrusted::MAX_INPUT,
+            out,
+            |bytes| crate::domain::spreadsheet::read(&args.file_name, bytes, args.sheet.as_deref()),
+        )?),
+        Command::ParseEmail(args) => Ok(crate::sandbox::child(
+            crate::tracker::untrusted::MAX_INPUT,
+            out,
+            |bytes| crate::domain::email::read(&args.file_name, bytes),
+        )?),
         Command::Openapi => {
             let document = <crate::web::api::openapi::ApiDoc as utoipa::OpenApi>::openapi();
             serde_json::to_writer_pretty(&mut *out, &document).map_err(std::io::Error::from)?;

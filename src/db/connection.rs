@@ -84,13 +84,20 @@ impl DatabaseUrl {
 
     pub fn connect(&self) -> Result<DbConnection, DbError> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.target)
-                .map(DbConnection::Postgres)
-                .map_err(|e| DbError::Postgres {
+            Backend::Postgres => {
+                let fail = |reason: String| DbError::Postgres {
                     url: redact(&self.target),
                     // libpq writes several lines; a message is one.
-                    reason: e.to_string().split_whitespace().collect::<Vec<_>>().join(" "),
-                }),
+                    reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
+                };
+                let mut conn =
+                    diesel::PgConnection::establish(&self.target).map_err(|e| fail(e.to_string()))?;
+                // A statement waits at most this long for a lock another transaction holds, then
+                // fails as busy (a 503 the client may retry) rather than hanging the request.
+                conn.batch_execute("SET lock_timeout = '10s'")
+                    .map_err(|e| fail(e.to_string()))?;
+                Ok(DbConnection::Postgres(conn))
+            }
             Backend::Sqlite => {
                 let fail = |reason: String| DbError::Sqlite {
                     path: self.target.clone(),
@@ -402,6 +409,31 @@ pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i32> {
         Backend::Postgres => "CAST(lastval() AS INTEGER)",
     };
     diesel::select(sql::<Integer>(expression)).get_result(conn)
+}
+
+/// True when the database refused for want of a lock, not for what was asked: SQLite's
+/// "database is locked" after its busy timeout; PostgreSQL's lock timeout (55P03), deadlock
+/// (40P01) or serialisation failure (40001). Trying again later may well succeed.
+pub fn is_busy(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message().to_ascii_lowercase();
+            [
+                "database is locked",
+                "database table is locked",
+                "database is busy",
+                "lock timeout",
+                "could not obtain lock",
+                "deadlock detected",
+                "could not serialize access",
+            ]
+            .iter()
+            .any(|m| message.contains(m))
+        }
+        _ => false,
+    }
 }
 
 /// True when the error is a UNIQUE constraint refusing a duplicate.

@@ -18,22 +18,34 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// whether it was new.
 pub fn store_blob(conn: &mut DbConnection, bytes: &[u8], now: NaiveDateTime) -> QueryResult<(String, bool)> {
     let key = sha256_hex(bytes);
+    let new = store_hashed_blob(conn, &key, bytes, now)?;
+    Ok((key, new))
+}
+
+/// Stores `bytes` under `key`, their SHA-256 computed beforehand (hashing a large file inside
+/// a write transaction would hold the lock meanwhile); whether it was new.
+pub fn store_hashed_blob(
+    conn: &mut DbConnection,
+    key: &str,
+    bytes: &[u8],
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let exists: i64 = blobs::table
-        .filter(blobs::sha256.eq(&key))
+        .filter(blobs::sha256.eq(key))
         .count()
         .get_result(conn)?;
     if exists > 0 {
-        return Ok((key, false));
+        return Ok(false);
     }
     diesel::insert_into(blobs::table)
         .values((
-            blobs::sha256.eq(&key),
+            blobs::sha256.eq(key),
             blobs::size.eq(bytes.len() as i64),
             blobs::content.eq(bytes),
             blobs::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok((key, true))
+    Ok(true)
 }
 
 /// A blob's bytes, if it is stored.

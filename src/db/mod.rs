@@ -5,7 +5,7 @@ mod connection;
 pub mod schema;
 
 pub use connection::{
-    is_unique_violation, last_insert_id, migrate, one_at_a_time, pool, transaction, version, write,
+    is_busy, is_unique_violation, last_insert_id, migrate, one_at_a_time, pool, transaction, version, write,
     write_unless, Backend, DatabaseUrl, DbConnection, DbError, ExclusiveLock, Pool, PooledConnection,
 };
 

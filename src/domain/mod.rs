@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod csv_cell;
 pub mod demand;
 pub mod document;
+pub mod email;
 pub mod exemptions;
 pub mod figure_import;
 pub mod history;

@@ -11,9 +11,12 @@ use calamine::{Data, DataType, Reader};
 pub const MAX_ROWS: usize = 100_000;
 pub const MAX_COLUMNS: usize = 300;
 pub const MAX_CELLS: usize = 1_000_000;
+/// The most text one sheet may hold: a few bytes of XML can repeat one long string in every
+/// cell.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
 
 /// One sheet of a document, as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sheet {
     /// Every sheet's name, in the workbook's order; a CSV file has one, named after the file.
     pub names: Vec<String>,
@@ -111,7 +114,10 @@ fn read_workbook(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sh
     };
     let mut grid = Grid::default();
     let too_big = || {
-        format!("{filename} has more than {MAX_ROWS} rows, {MAX_COLUMNS} columns or {MAX_CELLS} cells in the sheet")
+        format!(
+            "{filename} has more than {MAX_ROWS} rows, {MAX_COLUMNS} columns, {MAX_CELLS} cells or {} MB of text in the sheet",
+            MAX_TEXT_BYTES / (1024 * 1024)
+        )
     };
     match &mut workbook {
         // Cell by cell: a whole range is allocated over the cells' bounding box, which a file
@@ -145,6 +151,7 @@ fn read_workbook(filename: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Sh
 struct Grid {
     rows: Vec<Vec<String>>,
     cells: usize,
+    bytes: usize,
 }
 
 impl Grid {
@@ -155,7 +162,8 @@ impl Grid {
         }
         let (row, column) = (row as usize, column as usize);
         self.cells += 1;
-        if row >= MAX_ROWS || column >= MAX_COLUMNS || self.cells > MAX_CELLS {
+        self.bytes += text.len();
+        if row >= MAX_ROWS || column >= MAX_COLUMNS || self.cells > MAX_CELLS || self.bytes > MAX_TEXT_BYTES {
             return None;
         }
         if self.rows.len() <= row {

@@ -18,6 +18,13 @@ pub struct UploadedFile<'a> {
     pub event_id: Option<i32>,
 }
 
+/// Whether the caller may add documents to a request: asked before an upload's body is read,
+/// so that nobody without the right can make the server read, hold or parse a file.
+pub fn may_add(conn: &mut DbConnection, caller: &Caller, request_id: i32) -> Result<(), AppError> {
+    super::accounts::require(caller, |_| true)?;
+    writable(conn, caller, request_id).map(|_| ())
+}
+
 /// Keeps a document of a request: refused, with nothing stored, if it is empty, over the
 /// limit, or not what its name says.
 pub fn upload(
@@ -28,6 +35,33 @@ pub fn upload(
     max_bytes: usize,
     now: NaiveDateTime,
 ) -> Result<Document, AppError> {
+    let checked = check(file, max_bytes)?;
+    db::write(conn, |conn| {
+        let request = writable(conn, caller, request_id)?;
+        if let Some(event_id) = file.event_id {
+            if !events::for_request(conn, request_id)?
+                .iter()
+                .any(|e| e.id == event_id)
+            {
+                return Err(AppError::invalid(
+                    "event_id",
+                    "That event is not on this request's timeline",
+                ));
+            }
+        }
+        store(conn, caller, &request, file.event_id, &checked, file.content, now)
+    })
+}
+
+/// A file checked and hashed, ready to store: the work done before the write lock is taken.
+struct Checked {
+    name: String,
+    content_type: &'static str,
+    sha256: String,
+    size: usize,
+}
+
+fn check(file: &UploadedFile<'_>, max_bytes: usize) -> Result<Checked, AppError> {
     let name = file
         .file_name
         .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim())
@@ -51,52 +85,57 @@ pub fn upload(
     }
     let content_type = crate::domain::document::content_type(name, file.content)
         .map_err(|message| AppError::invalid("file", message))?;
-    db::write(conn, |conn| {
-        let request = writable(conn, caller, request_id)?;
-        if let Some(event_id) = file.event_id {
-            if !events::for_request(conn, request_id)?
-                .iter()
-                .any(|e| e.id == event_id)
-            {
-                return Err(AppError::invalid(
-                    "event_id",
-                    "That event is not on this request's timeline",
-                ));
-            }
-        }
-        let (sha256, new_blob) = documents::store_blob(conn, file.content, now)?;
-        let id = documents::insert(
-            conn,
-            &NewDocument {
-                request_id,
-                event_id: file.event_id,
-                sha256: &sha256,
-                filename: name,
-                content_type,
-                uploaded_by: caller.user_id(),
-            },
-            now,
-        )?;
-        let shown_name = match request.regime {
-            Regime::Sar => json!("(withheld: subject access request)"),
-            _ => json!(name),
-        };
-        let after = json!({
-            "request_id": request_id, "event_id": file.event_id, "filename": shown_name,
-            "content_type": content_type, "sha256": sha256, "size": file.content.len(), "stored_anew": new_blob,
-        });
-        record(
-            conn,
-            caller,
-            "create",
-            "document",
-            Some(id),
-            None,
-            Some(after),
-            now,
-        )?;
-        documents::find(conn, id)?.ok_or_else(|| AppError::Internal(format!("document {id} vanished")))
+    Ok(Checked {
+        name: name.to_string(),
+        content_type,
+        sha256: documents::sha256_hex(file.content),
+        size: file.content.len(),
     })
+}
+
+/// Stores a checked file as a document of `request`, inside the caller's write transaction.
+fn store(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &crate::db::requests::Request,
+    event_id: Option<i32>,
+    file: &Checked,
+    content: &[u8],
+    now: NaiveDateTime,
+) -> Result<Document, AppError> {
+    let request_id = request.id;
+    let new_blob = documents::store_hashed_blob(conn, &file.sha256, content, now)?;
+    let id = documents::insert(
+        conn,
+        &NewDocument {
+            request_id,
+            event_id,
+            sha256: &file.sha256,
+            filename: &file.name,
+            content_type: file.content_type,
+            uploaded_by: caller.user_id(),
+        },
+        now,
+    )?;
+    let shown_name = match request.regime {
+        Regime::Sar => json!("(withheld: subject access request)"),
+        _ => json!(file.name),
+    };
+    let after = json!({
+        "request_id": request_id, "event_id": event_id, "filename": shown_name,
+        "content_type": file.content_type, "sha256": file.sha256, "size": file.size, "stored_anew": new_blob,
+    });
+    record(
+        conn,
+        caller,
+        "create",
+        "document",
+        Some(id),
+        None,
+        Some(after),
+        now,
+    )?;
+    documents::find(conn, id)?.ok_or_else(|| AppError::Internal(format!("document {id} vanished")))
 }
 
 fn mb(bytes: usize) -> String {
@@ -155,21 +194,19 @@ pub struct ImportedEmail {
     pub documents: Vec<Document>,
 }
 
-/// Imports an authority's reply saved as an `.eml` file: its date (in London), sender,
-/// subject and text become a response event, and the message itself and each attachment
-/// become its documents. All or nothing: one attachment refused refuses the import.
-#[allow(clippy::too_many_arguments)]
-pub fn import_email(
-    conn: &mut DbConnection,
-    calendars: &super::holidays::CalendarStore,
-    caller: &Caller,
-    today: chrono::NaiveDate,
-    request_id: i32,
-    file: &UploadedFile<'_>,
-    max_bytes: usize,
-    now: NaiveDateTime,
-) -> Result<ImportedEmail, AppError> {
-    use mail_parser::{MessageParser, MimeHeaders};
+/// An authority's reply read from its `.eml` file, checked and hashed: all the work done
+/// before a database connection is taken, so that a large message holds neither a connection
+/// nor the write lock while it is parsed.
+pub struct ReadEmail {
+    received: chrono::NaiveDate,
+    input: super::events::EventInput,
+    message: Checked,
+    attachments: Vec<(Checked, Vec<u8>)>,
+}
+
+/// Reads an `.eml` upload in the sandbox: refused, before anything is stored, if it is not an
+/// email, is over the limits, or carries an attachment that is not what its name says.
+pub fn read_email(file: &UploadedFile<'_>, max_bytes: usize) -> Result<ReadEmail, AppError> {
     let invalid = |message: String| AppError::invalid("file", message);
     let name = file.file_name.unwrap_or("reply.eml");
     if file.content.is_empty() {
@@ -182,35 +219,11 @@ pub fn import_email(
             mb(max_bytes)
         )));
     }
-    let message = MessageParser::default()
-        .parse(file.content)
-        .filter(|m| m.from().is_some() || m.date().is_some())
-        .ok_or_else(|| invalid(format!("{name} is not an email message")))?;
-    let sent = message
-        .date()
-        .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0))
+    let email = super::untrusted::email(name, file.content)?;
+    let sent = chrono::DateTime::from_timestamp(email.sent, 0)
         .ok_or_else(|| invalid(format!("{name} has no date: record the response by hand")))?;
     let received = sent.with_timezone(&chrono_tz::Europe::London).date_naive();
-    let sender = message
-        .from()
-        .and_then(|a| a.first())
-        .and_then(|a| a.address())
-        .unwrap_or("an unknown sender")
-        .to_string();
-    let subject = message.subject().unwrap_or("(no subject)").to_string();
-    let text = message
-        .body_text(0)
-        .map(|t| t.trim().to_string())
-        .unwrap_or_default();
-    let mut attachments = Vec::new();
-    for (n, part) in message.attachments().enumerate() {
-        let part_name = part
-            .attachment_name()
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("attachment-{}", n + 1));
-        attachments.push((part_name, part.contents().to_vec()));
-    }
-    let mut details = format!("Email from {sender}: {subject}\n\n{text}");
+    let mut details = format!("Email from {}: {}\n\n{}", email.sender, email.subject, email.text);
     if details.chars().count() > super::events::MAX_DETAILS {
         details = details
             .chars()
@@ -224,28 +237,83 @@ pub fn import_email(
         details: Some(details),
         ..Default::default()
     };
+    let message = check(
+        &UploadedFile {
+            file_name: Some(name),
+            content: file.content,
+            event_id: None,
+        },
+        max_bytes,
+    )?;
+    let mut attachments = Vec::with_capacity(email.attachments.len());
+    for attachment in email.attachments {
+        let part = UploadedFile {
+            file_name: Some(&attachment.name),
+            content: &attachment.content,
+            event_id: None,
+        };
+        let checked = check(&part, max_bytes)?;
+        attachments.push((checked, attachment.content));
+    }
+    Ok(ReadEmail {
+        received,
+        input,
+        message,
+        attachments,
+    })
+}
+
+/// Imports an authority's reply read by [`read_email`] from `file`: its date (in London),
+/// sender, subject and text become a response event, and the message itself and each
+/// attachment become its documents. All or nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn import_email(
+    conn: &mut DbConnection,
+    calendars: &super::holidays::CalendarStore,
+    caller: &Caller,
+    today: chrono::NaiveDate,
+    request_id: i32,
+    file: &UploadedFile<'_>,
+    read: &ReadEmail,
+    now: NaiveDateTime,
+) -> Result<ImportedEmail, AppError> {
+    let received = read.received;
     db::write(conn, |conn| {
-        let (event, _) = super::events::add(conn, calendars, caller, today, request_id, &input, now)
+        let (event, _) = super::events::add(conn, calendars, caller, today, request_id, &read.input, now)
             .map_err(|e| match e {
-                AppError::Invalid(problems) => invalid(format!(
-                    "The reply of {received} cannot be recorded as a response: {}",
-                    problems
-                        .iter()
-                        .map(|p| p.message.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )),
+                AppError::Invalid(problems) => AppError::invalid(
+                    "file",
+                    format!(
+                        "The reply of {received} cannot be recorded as a response: {}",
+                        problems
+                            .iter()
+                            .map(|p| p.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                ),
                 other => other,
             })?;
-        let mut documents = Vec::new();
-        let files = std::iter::once((name.to_string(), file.content.to_vec())).chain(attachments);
-        for (file_name, content) in files {
-            let part = UploadedFile {
-                file_name: Some(&file_name),
-                content: &content,
-                event_id: Some(event.id),
-            };
-            documents.push(upload(conn, caller, request_id, &part, max_bytes, now)?);
+        let request = writable(conn, caller, request_id)?;
+        let mut documents = vec![store(
+            conn,
+            caller,
+            &request,
+            Some(event.id),
+            &read.message,
+            file.content,
+            now,
+        )?];
+        for (checked, content) in &read.attachments {
+            documents.push(store(
+                conn,
+                caller,
+                &request,
+                Some(event.id),
+                checked,
+                content,
+                now,
+            )?);
         }
         Ok(ImportedEmail { event, documents })
     })

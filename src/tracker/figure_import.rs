@@ -94,14 +94,13 @@ pub struct ImportPreview {
     pub errors: usize,
 }
 
-/// A response's document read as a table, for choosing where its figures are: whoever may
-/// enter figures and read the request; never a subject access request's.
-pub fn open(
+/// A response's table document and its bytes, for whoever may enter figures and read the
+/// request; never a subject access request's.
+pub fn table_document(
     conn: &mut DbConnection,
     caller: &Caller,
     document_id: i32,
-    sheet: Option<&str>,
-) -> Result<(Document, Sheet), AppError> {
+) -> Result<(Document, Vec<u8>), AppError> {
     require(caller, |a| a.files_requests())?;
     let (document, request) = readable_document(conn, caller, document_id)?;
     no_personal_data(&request, "document")?;
@@ -116,20 +115,43 @@ pub fn open(
     }
     let bytes = documents::blob(conn, &document.blob_sha256)?
         .ok_or_else(|| AppError::Internal(format!("the content of document {document_id} is missing")))?;
-    let sheet =
-        spreadsheet::read(&document.filename, &bytes, sheet).map_err(|e| AppError::invalid("sheet", e))?;
-    Ok((document, sheet))
+    Ok((document, bytes))
 }
 
-/// Every figure the import would create, each row with its problems; nothing is written.
-pub fn preview(
+/// A document read as a table: the document, and the sheet asked for.
+pub struct Table {
+    pub document: Document,
+    pub sheet: Sheet,
+}
+
+/// Reads `sheet` (the first when `None`) of a table document in the sandbox. It needs no
+/// database: callers hold no connection while a file that may take seconds is read.
+pub fn read(document: Document, bytes: &[u8], sheet: Option<&str>) -> Result<Table, AppError> {
+    let sheet = super::untrusted::sheet(&document.filename, bytes, sheet)?;
+    Ok(Table { document, sheet })
+}
+
+/// A response's document read as a table, for choosing where its figures are.
+pub fn open(
     conn: &mut DbConnection,
     caller: &Caller,
     document_id: i32,
+    sheet: Option<&str>,
+) -> Result<Table, AppError> {
+    let (document, bytes) = table_document(conn, caller, document_id)?;
+    read(document, &bytes, sheet)
+}
+
+/// Every figure the import would create from a table read with [`read`], each row with its
+/// problems; nothing is written.
+pub fn preview(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    table: &Table,
     input: &ImportInput,
     now: NaiveDateTime,
 ) -> Result<ImportPreview, AppError> {
-    Ok(plan(conn, caller, document_id, input, now)?.0)
+    Ok(plan(conn, caller, table, input, now)?.0)
 }
 
 /// Writes every figure of the preview, unverified, in one transaction; or, when any row has a
@@ -137,11 +159,11 @@ pub fn preview(
 pub fn import(
     conn: &mut DbConnection,
     caller: &Caller,
-    document_id: i32,
+    table: &Table,
     input: &ImportInput,
     now: NaiveDateTime,
 ) -> Result<Vec<crate::db::demands::Figure>, AppError> {
-    let (preview, figures) = plan(conn, caller, document_id, input, now)?;
+    let (preview, figures) = plan(conn, caller, table, input, now)?;
     if preview.errors > 0 {
         return Err(AppError::Invalid(
             preview
@@ -203,24 +225,26 @@ type Plan = (ImportPreview, Vec<NewFigure>);
 fn plan(
     conn: &mut DbConnection,
     caller: &Caller,
-    document_id: i32,
+    table: &Table,
     input: &ImportInput,
     now: NaiveDateTime,
 ) -> Result<Plan, AppError> {
     let actor = require(caller, |a| a.files_requests())?;
     let entered_by = actor.user_id;
-    // Sheet names are matched exactly: "Table 1 " and "Table 1" can both exist.
-    let sheet_name = Some(input.sheet.as_str()).filter(|s| !s.is_empty());
-    let (document, sheet) = open(conn, caller, document_id, sheet_name)?;
+    // The table was read for this caller; the request is asked again, for what may have
+    // changed meanwhile.
+    let (request, _) = readable(conn, caller, table.document.request_id)?;
+    no_personal_data(&request, "document")?;
+    let (document, sheet) = (table.document.clone(), &table.sheet);
     let indicator = figures_db::find_indicator(conn, input.indicator_id.trim())?;
-    let layout = Layout::read(input, &sheet, indicator.is_some())?;
+    let layout = Layout::read(input, sheet, indicator.is_some())?;
     let imported = imported(conn, input.indicator_id.trim(), document.id)?;
     let mut seen: HashMap<Key, usize> = HashMap::new();
     let mut rows = Vec::new();
     let mut figures = Vec::new();
-    for row in layout.rows(&sheet) {
+    for row in layout.rows(sheet) {
         let mut errors = Vec::new();
-        let figure_input = layout.figure_input(input, &document, &sheet, row, &mut errors);
+        let figure_input = layout.figure_input(input, &document, sheet, row, &mut errors);
         let checked = check_figure(&figure_input, indicator.as_ref(), entered_by, now);
         let figure = match checked {
             Ok(figure) => Some(figure),

@@ -20,6 +20,7 @@ pub mod letters;
 pub mod repeats;
 pub mod requests;
 pub mod sessions;
+pub mod untrusted;
 
 /// The current instant in UTC, to the microsecond: what both backends store.
 pub fn now() -> chrono::NaiveDateTime {

@@ -84,15 +84,16 @@ impl Who {
     }
 
     /// A multipart form's fields and file, refused like any form without this browser's token.
+    /// The token must be the form's first part (every page's form puts it there): a form
+    /// without it is refused before its file is read.
     pub async fn upload(
         &self,
         multipart: Multipart,
         file_field: &str,
         limit: usize,
     ) -> Result<Upload, AppError> {
-        let upload = Upload::read(multipart, file_field, limit).await?;
-        self.check_csrf(upload.field("csrf"))?;
-        Ok(upload)
+        let who = self.clone();
+        Upload::read_after_csrf(multipart, file_field, limit, move |token| who.check_csrf(token)).await
     }
 
     /// Whether this browser has neither a session nor a CSRF cookie yet: its page must set one.

@@ -107,6 +107,8 @@ pub fn payload_error(error: actix_web::Error) -> AppError {
     }
 }
 
+type CsrfCheck = Box<dyn FnOnce(Option<&str>) -> Result<(), AppError>>;
+
 /// The text fields and the one file of a multipart form, the whole at most `limit` bytes.
 #[derive(Debug, Default)]
 pub struct Upload {
@@ -123,7 +125,28 @@ impl Upload {
             .map(|(_, v)| v.as_str())
     }
 
-    pub async fn read(mut multipart: Multipart, file_field: &str, limit: usize) -> Result<Upload, AppError> {
+    /// Reads the form, stopping at `limit` bytes.
+    pub async fn read(multipart: Multipart, file_field: &str, limit: usize) -> Result<Upload, AppError> {
+        Upload::read_checked(multipart, file_field, limit, None).await
+    }
+
+    /// Reads the form, whose first part must be the `csrf` field accepted by `check`: a page's
+    /// form puts it first, so that a form from elsewhere is refused before its file is read.
+    pub async fn read_after_csrf(
+        multipart: Multipart,
+        file_field: &str,
+        limit: usize,
+        check: impl FnOnce(Option<&str>) -> Result<(), AppError> + 'static,
+    ) -> Result<Upload, AppError> {
+        Upload::read_checked(multipart, file_field, limit, Some(Box::new(check))).await
+    }
+
+    async fn read_checked(
+        mut multipart: Multipart,
+        file_field: &str,
+        limit: usize,
+        mut check: Option<CsrfCheck>,
+    ) -> Result<Upload, AppError> {
         let mut upload = Upload::default();
         let mut total = 0usize;
         while let Some(part) = multipart.next().await {
@@ -136,7 +159,10 @@ impl Upload {
                 .content_disposition()
                 .and_then(|d| d.get_filename())
                 .map(str::to_string);
+            // The token is short: at most a few hundred bytes are read before it is checked.
+            let first_limit = if check.is_some() { 1024 } else { usize::MAX };
             let mut data = Vec::new();
+            let mut over = false;
             while let Some(chunk) = part.next().await {
                 let chunk = chunk.map_err(|e| AppError::BadRequest {
                     field: Some(name.clone()),
@@ -152,7 +178,15 @@ impl Upload {
                         false => format!("the upload is larger than the limit of {} KiB", limit / 1024),
                     }));
                 }
+                if data.len() + chunk.len() > first_limit {
+                    over = true;
+                    break;
+                }
                 data.extend_from_slice(&chunk);
+            }
+            if let Some(check) = check.take() {
+                let token = (name == "csrf" && !over).then(|| String::from_utf8_lossy(&data));
+                check(token.as_deref())?;
             }
             if name == file_field {
                 upload.file_name = file_name.filter(|f| !f.is_empty());

@@ -2,6 +2,7 @@
 //! talks HTTP to it as a browser or an API client would.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod python;
 pub mod smtp;
 
@@ -211,6 +212,9 @@ impl TestApp {
     /// Tests run the reminder sweep themselves, at the moment they choose, so the scheduler
     /// is off unless a test starts it with [`start_scheduled`](Self::start_scheduled).
     async fn serve_with(backend: Backend, database_url: String, settings: Settings, db: TestDb) -> TestApp {
+        // The app parses users' files in a child of its own binary; inside a test binary, that
+        // is the real foi-tracker.
+        foi_tracker::sandbox::use_program(env!("CARGO_BIN_EXE_foi-tracker"));
         let settings = Settings {
             scheduler: false,
             ..settings

@@ -11,7 +11,7 @@ use crate::startup::AppState;
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, Upload};
-use crate::web::pages::documents::{hand_over, FORM_OVERHEAD};
+use crate::web::pages::documents::{hand_over, import_reply, may_add, FORM_OVERHEAD};
 
 /// A file sent as multipart/form-data: the part named `file`, and optionally `event_id`.
 #[derive(utoipa::ToSchema)]
@@ -24,7 +24,14 @@ pub struct FileUpload {
     event_id: Option<i32>,
 }
 
-async fn read(state: &web::Data<AppState>, multipart: Multipart) -> Result<Upload, ApiError> {
+/// The upload, read only once the caller is known to be allowed to add to request `id`.
+async fn read(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    multipart: Multipart,
+) -> Result<Upload, ApiError> {
+    may_add(state, who, id).await?;
     Ok(Upload::read(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD).await?)
 }
 
@@ -43,7 +50,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, multipart).await?;
+    let upload = read(&state, &who, id, multipart).await?;
     let document = hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
         tracker::documents::upload(conn, caller, id, file, limit, tracker::now())
     })
@@ -66,17 +73,8 @@ pub async fn import_email(
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, multipart).await?;
-    let imported = hand_over(
-        &state,
-        &who,
-        id,
-        upload,
-        |conn, calendars, caller, today, id, file, limit| {
-            tracker::documents::import_email(conn, calendars, caller, today, id, file, limit, tracker::now())
-        },
-    )
-    .await?;
+    let upload = read(&state, &who, id, multipart).await?;
+    let imported = import_reply(&state, &who, id, upload).await?;
     Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
 }
 

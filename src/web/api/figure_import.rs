@@ -5,10 +5,11 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::demands::Figure;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, AppError, Problem};
 use crate::startup::AppState;
 use crate::tracker;
-use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
+use crate::tracker::audit::Caller;
+use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, ApiJson};
 
@@ -28,8 +29,9 @@ pub async fn preview(
     let id = id(&path)?;
     let input = body.0;
     let caller = who.caller();
+    let table = table(&state, &caller, id, &input.sheet).await?;
     let preview = with_db(&state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, id, &input, tracker::now())
+        figure_import::preview(conn, &caller, &table, &input, tracker::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(preview))
@@ -51,9 +53,28 @@ pub async fn import(
     let id = id(&path)?;
     let input = body.0;
     let caller = who.caller();
+    let table = table(&state, &caller, id, &input.sheet).await?;
     let figures = with_db(&state, move |conn, _, _| {
-        figure_import::import(conn, &caller, id, &input, tracker::now())
+        figure_import::import(conn, &caller, &table, &input, tracker::now())
     })
     .await?;
     Ok(created("/api/v1/scorecard".into(), &figures))
+}
+
+/// Document `id` read as a table for the caller: the database asked first, then the file read
+/// in the sandbox with no database connection held, however long it takes. Sheet names are
+/// matched exactly ("Table 1 " and "Table 1" can both exist); empty is the first.
+pub async fn table(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    id: i32,
+    sheet: &str,
+) -> Result<Table, AppError> {
+    let reader = caller.clone();
+    let (document, bytes) = with_db(state, move |conn, _, _| {
+        figure_import::table_document(conn, &reader, id)
+    })
+    .await?;
+    let sheet = Some(sheet.to_string()).filter(|s| !s.is_empty());
+    web::block(move || figure_import::read(document, &bytes, sheet.as_deref())).await?
 }

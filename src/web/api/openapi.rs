@@ -115,6 +115,12 @@ impl Modify for Bearer {
                 let Some(operation) = operation else {
                     continue;
                 };
+                // Any operation may find the database held by another writer past its wait.
+                operation.responses.responses.insert(
+                    "503".into(),
+                    problem("The database or the file readers are busy: try again after Retry-After seconds")
+                        .into(),
+                );
                 if PUBLIC.contains(&(method, path.as_str())) {
                     operation.security = Some(vec![SecurityRequirement::default()]);
                     continue;

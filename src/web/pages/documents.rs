@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
-use crate::tracker::{self, documents::UploadedFile};
+use crate::tracker::{self, documents::ImportedEmail, documents::UploadedFile};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, Upload};
 use chrono::NaiveDate;
@@ -26,16 +26,7 @@ pub async fn upload(
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    receive(
-        state,
-        who,
-        path,
-        multipart,
-        |conn, _, caller, _, id, file, limit| {
-            tracker::documents::upload(conn, caller, id, file, limit, tracker::now()).map(|_| ())
-        },
-    )
-    .await
+    receive(state, who, path, multipart, Kind::Document).await
 }
 
 /// An authority's reply saved as an `.eml` file, recorded as a response with its documents.
@@ -45,17 +36,7 @@ pub async fn import_email(
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    receive(
-        state,
-        who,
-        path,
-        multipart,
-        |conn, calendars, caller, today, id, file, limit| {
-            tracker::documents::import_email(conn, calendars, caller, today, id, file, limit, tracker::now())
-                .map(|_| ())
-        },
-    )
-    .await
+    receive(state, who, path, multipart, Kind::Email).await
 }
 
 pub type Receiver<T> = fn(
@@ -68,21 +49,38 @@ pub type Receiver<T> = fn(
     usize,
 ) -> Result<T, AppError>;
 
-/// Reads an upload form and hands its file to `use_case`; then the request's documents, or
+/// What an upload form sends.
+enum Kind {
+    Document,
+    Email,
+}
+
+/// Reads an upload form, once the caller is known to be allowed to add to the request, and
+/// keeps its file as a document or imports it as a reply; then the request's documents, or
 /// its page again with the error beside the file field.
 async fn receive(
     state: web::Data<AppState>,
     who: Who,
     path: web::Path<String>,
     multipart: Multipart,
-    use_case: Receiver<()>,
+    kind: Kind,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
+    // Who may add to this request is settled before a byte of the body is read.
+    may_add(&state, &who, id).await?;
     let result = match who
         .upload(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD)
         .await
     {
-        Ok(upload) => hand_over(&state, &who, id, upload, use_case).await,
+        Ok(upload) => match kind {
+            Kind::Document => {
+                hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
+                    tracker::documents::upload(conn, caller, id, file, limit, tracker::now()).map(|_| ())
+                })
+                .await
+            }
+            Kind::Email => import_reply(&state, &who, id, upload).await.map(|_| ()),
+        },
         Err(error) => Err(error),
     };
     match result {
@@ -100,6 +98,50 @@ async fn receive(
         }
         Err(error) => Err(error),
     }
+}
+
+/// Reads an uploaded reply in the sandbox, holding no database connection meanwhile; then
+/// imports it into request `id`.
+pub async fn import_reply(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    upload: Upload,
+) -> Result<ImportedEmail, AppError> {
+    let limit = state.settings.max_upload_bytes;
+    let (upload, read) = web::block(move || {
+        let file = UploadedFile {
+            file_name: upload.file_name.as_deref(),
+            content: &upload.file,
+            event_id: None,
+        };
+        let read = tracker::documents::read_email(&file, limit);
+        (upload, read)
+    })
+    .await?;
+    let read = read?;
+    let caller = who.caller();
+    with_db(state, move |conn, calendars, today| {
+        let file = UploadedFile {
+            file_name: upload.file_name.as_deref(),
+            content: &upload.file,
+            event_id: None,
+        };
+        tracker::documents::import_email(conn, calendars, &caller, today, id, &file, &read, tracker::now())
+    })
+    .await
+}
+
+/// Refuses, before the body is read, a caller who may not add documents to request `id`.
+pub async fn may_add(state: &web::Data<AppState>, who: &Who, id: i32) -> Result<(), AppError> {
+    let caller = who.caller();
+    if caller.actor.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    with_db(state, move |conn, _, _| {
+        tracker::documents::may_add(conn, &caller, id)
+    })
+    .await
 }
 
 /// Gives an upload's file, and the event it names if any, to `use_case` for request `id`.

@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
 use crate::tracker::{self, demands};
+use crate::web::api::figure_import::table;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 
@@ -60,10 +61,15 @@ pub async fn submit(
     let caller = who.caller();
     let input = form.input.clone();
     if form.action == "import" {
-        let result = with_db(&state, move |conn, _, _| {
-            figure_import::import(conn, &caller, id, &input, tracker::now())
-        })
-        .await;
+        let result = match table(&state, &caller, id, &input.sheet).await {
+            Ok(table) => {
+                with_db(&state, move |conn, _, _| {
+                    figure_import::import(conn, &caller, &table, &input, tracker::now())
+                })
+                .await
+            }
+            Err(error) => Err(error),
+        };
         return match result {
             Ok(figures) => Ok(see_other(&format!("/figures?imported={}", figures.len()))),
             Err(error) if is_form_error(&error) => {
@@ -79,10 +85,15 @@ pub async fn submit(
             Err(error) => Err(error),
         };
     }
-    let result = with_db(&state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, id, &input, tracker::now())
-    })
-    .await;
+    let result = match table(&state, &caller, id, &input.sheet).await {
+        Ok(table) => {
+            with_db(&state, move |conn, _, _| {
+                figure_import::preview(conn, &caller, &table, &input, tracker::now())
+            })
+            .await
+        }
+        Err(error) => Err(error),
+    };
     match result {
         Ok(preview) => render(&state, &who, id, form.input, Some(preview), None).await,
         Err(error) if is_form_error(&error) => render(&state, &who, id, form.input, None, Some(error)).await,
@@ -98,8 +109,9 @@ async fn preview(
 ) -> Result<Option<ImportPreview>, AppError> {
     let caller = who.caller();
     let input = input.clone();
+    let table = table(state, &caller, id, &input.sheet).await?;
     let preview = with_db(state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, id, &input, tracker::now())
+        figure_import::preview(conn, &caller, &table, &input, tracker::now())
     })
     .await?;
     Ok(Some(preview))
@@ -116,19 +128,14 @@ async fn render(
     error: Option<AppError>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
-    let sheet_name = input.sheet.clone();
-    let (opened, catalogue) = with_db(state, move |conn, _, _| {
-        let wanted = Some(sheet_name.as_str()).filter(|s| !s.is_empty());
-        let opened = match figure_import::open(conn, &caller, id, wanted) {
-            // A sheet that has gone from the list is shown as the first instead.
-            Err(AppError::Invalid(_)) if wanted.is_some() => figure_import::open(conn, &caller, id, None),
-            other => other,
-        };
-        Ok((opened, demands::for_entry(conn, &caller)?))
-    })
-    .await?;
+    let opened = match table(state, &caller, id, &input.sheet).await {
+        // A sheet that has gone from the list is shown as the first instead.
+        Err(AppError::Invalid(_)) if !input.sheet.is_empty() => table(state, &caller, id, "").await,
+        other => other,
+    };
+    let catalogue = with_db(state, move |conn, _, _| demands::for_entry(conn, &caller)).await?;
     let (document, sheet) = match opened {
-        Ok(opened) => opened,
+        Ok(opened) => (opened.document, opened.sheet),
         Err(AppError::Invalid(problems)) => {
             let message = problems
                 .into_iter()

@@ -1,0 +1,104 @@
+//! An authority's reply saved as an `.eml` file, read into what the timeline records: when it
+//! was sent, by whom, its subject and text, and its attachments; within bounds, so that one
+//! message cannot become thousands of documents.
+
+use serde::{Deserialize, Serialize};
+
+/// The most attachments a reply may carry: authorities send a few; ninety thousand is an
+/// attack on the server, not a reply.
+pub const MAX_ATTACHMENTS: usize = 100;
+/// The most bytes of decoded attachments and text one message may make.
+pub const MAX_DECODED_BYTES: usize = 64 * 1024 * 1024;
+
+/// A reply, as read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    /// Seconds since 1970, UTC.
+    pub sent: i64,
+    pub sender: String,
+    pub subject: String,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    /// The content, base64: the reply travels as JSON from the parser's process.
+    #[serde(with = "base64_bytes")]
+    pub content: Vec<u8>,
+}
+
+mod base64_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads `bytes`, the file `name`; or why it cannot be recorded, in words for the researcher.
+pub fn read(name: &str, bytes: &[u8]) -> Result<Email, String> {
+    use mail_parser::{MessageParser, MimeHeaders};
+    let message = MessageParser::default()
+        .parse(bytes)
+        .filter(|m| m.from().is_some() || m.date().is_some())
+        .ok_or_else(|| format!("{name} is not an email message"))?;
+    let sent = message
+        .date()
+        .map(|d| d.to_timestamp())
+        .filter(|t| chrono::DateTime::from_timestamp(*t, 0).is_some())
+        .ok_or_else(|| format!("{name} has no date: record the response by hand"))?;
+    let sender = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or("an unknown sender")
+        .to_string();
+    let subject = message.subject().unwrap_or("(no subject)").to_string();
+    let text = message
+        .body_text(0)
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
+    let count = message.attachments().count();
+    if count > MAX_ATTACHMENTS {
+        return Err(format!(
+            "{name} has {count} attachments; a reply can be imported with at most {MAX_ATTACHMENTS}: save the attachments and upload the ones that matter"
+        ));
+    }
+    let mut total = text.len();
+    let mut attachments = Vec::with_capacity(count);
+    for (n, part) in message.attachments().enumerate() {
+        let part_name = part
+            .attachment_name()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("attachment-{}", n + 1));
+        let content = part.contents();
+        total += content.len();
+        if total > MAX_DECODED_BYTES {
+            return Err(format!(
+                "{name} holds more than {} MB once decoded: too large to import",
+                MAX_DECODED_BYTES / (1024 * 1024)
+            ));
+        }
+        attachments.push(Attachment {
+            name: part_name,
+            content: content.to_vec(),
+        });
+    }
+    Ok(Email {
+        sent,
+        sender,
+        subject,
+        text,
+        attachments,
+    })
+}
