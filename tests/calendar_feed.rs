@@ -198,6 +198,14 @@ on_both_backends! {
         let uids: Vec<String> = events(&theirs).into_iter().map(|(uid, _, _)| uid).collect();
         assert!(uids.contains(&response_uid));
         assert!(!uids.iter().any(|uid| uid.starts_with(&format!("request-{sar}-"))), "{uids:?}");
+        // An auditor's feed is a list like the others they see: a subject access request by
+        // its number, its reference only once they open it (which is recorded).
+        let auditor = app.member("auditor@oversight.example", "auditor", "Oversight Board").await;
+        let (text, theirs) = fetch(&app, &new_address(&auditor).await).await.unwrap();
+        let sar_events: Vec<_> = events(&theirs).into_iter().filter(|(uid, _, _)| uid.starts_with(&format!("request-{sar}-"))).collect();
+        assert!(!sar_events.is_empty());
+        assert!(sar_events.iter().all(|(_, _, summary)| summary.contains(&format!("Subject access request #{sar}"))), "{sar_events:?}");
+        assert!(!text.contains("SAR-0042") && !text.contains("Jane"), "{text}");
 
         // A new address replaces the old; stopping the feed ends it; a made-up one opens nothing.
         let replacement = new_address(&app.session).await;

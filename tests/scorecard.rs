@@ -109,6 +109,13 @@ on_both_backends! {
         for list in ["series", "breakdowns", "related", "unverified"] {
             assert_eq!(view[list], json!([]), "{list}");
         }
+        // A published figure is public, but not who in the coalition entered or checked it.
+        let published = add_figure(&app.session, figure("D1.1", "12", "2016-01-01", "2016-03-31", "matches")).await;
+        assert_eq!(checker.post_json(&format!("/api/v1/figures/{published}/verify"), &json!({})).await.status(), StatusCode::OK);
+        let view = browser().get(app.url("/api/v1/indicators/D1.1")).send().await.unwrap().json::<Value>().await.unwrap();
+        assert_eq!(view["series"].as_array().unwrap().len(), 1, "{view}");
+        assert_eq!((&view["series"][0]["entered_by"], &view["series"][0]["verified_by"]), (&Value::Null, &Value::Null), "{view}");
+        assert!(view["series"][0]["verified_at"].is_string(), "{view}");
         let page = browser().get(app.url("/scorecard/D1.1")).send().await.unwrap().text().await.unwrap();
         assert!(!page.contains("PRIVATE-") && !page.contains("77 people"), "{page}");
         let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();

@@ -844,8 +844,13 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let demand = demands::demands(conn)?
         .into_iter()
         .find(|d| d.id == indicator.demand_id);
-    // Public: nothing from a draft or a subject access request, unverified figures included.
-    let figures = demands::figures(conn, Some(id), Sources::Public)?;
+    // Public: nothing from a draft or a subject access request, unverified figures included,
+    // and not who in the coalition entered or checked a figure.
+    let mut figures = demands::figures(conn, Some(id), Sources::Public)?;
+    for figure in &mut figures {
+        figure.entered_by = None;
+        figure.verified_by = None;
+    }
     let asked = demands::asks_for(conn, id)?;
     let answers = answers(conn)?;
     let asks: Vec<AskView> = asked
