@@ -201,18 +201,23 @@ fn limit(command: &mut Command) {
 fn limit(_: &mut Command) {}
 
 /// In the child: reads the file on stdin (at most `max_input` bytes), and writes what `parse`
-/// makes of it to stdout as JSON.
+/// makes of it to stdout as JSON; or, if the parser panics (a bug the file found, such as a
+/// capacity overflow on a declared count), `unreadable` as the answer.
 pub fn child<T: serde::Serialize>(
     max_input: usize,
     out: &mut impl Write,
     parse: impl FnOnce(&[u8]) -> T,
+    unreadable: impl FnOnce() -> T,
 ) -> std::io::Result<()> {
     let mut input = Vec::new();
     std::io::stdin()
         .lock()
         .take(max_input as u64)
         .read_to_end(&mut input)?;
-    let answer = parse(&input);
+    // Nobody reads the child's stderr: the panic is answered, not printed.
+    std::panic::set_hook(Box::new(|_| {}));
+    let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(&input)))
+        .unwrap_or_else(|_| unreadable());
     drop(input);
     let mut out = std::io::BufWriter::new(out);
     serde_json::to_writer(&mut out, &answer)?;

@@ -268,14 +268,17 @@ on_both_backends! {
             ("shared-strings.xlsx", "document", "shared-strings.xlsx is too large or complex to read"),
             ("dimensions.xls", "document", "dimensions.xls is too large or complex to read"),
             ("long-string.xlsx", "sheet", "long-string.xlsx has more than 100000 rows, 300 columns, 1000000 cells or 16 MB of text in the sheet"),
-            ("repeats.ods", "document", "repeats.ods is too large or complex to read"),
+            // calamine counts the repeats before it expands them, and refuses the file itself.
+            ("repeats.ods", "sheet", "repeats.ods is not a readable spreadsheet"),
         ];
         for ((name, content), (expected_name, field, message)) in support::hostile::crafted().into_iter().zip(expected) {
             assert_eq!(name, expected_name);
             let (_, _, document) = response_with(&app, name, content).await;
             let before = app.snapshot();
+            let mut first_sheet = spec("");
+            first_sheet["sheet"] = json!("");
             for _ in 0..2 {
-                let (status, fields, body) = problem(app.post_json(&format!("/api/v1/documents/{document}/import/preview"), &spec("")).await).await;
+                let (status, fields, body) = problem(app.post_json(&format!("/api/v1/documents/{document}/import/preview"), &first_sheet).await).await;
                 assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_string()]), "{name}: {body}");
                 assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(message), "{name}: {body}");
             }

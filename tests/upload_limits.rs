@@ -71,6 +71,7 @@ fn reply_with(count: usize) -> Vec<u8> {
 on_both_backends! {
     async fn an_upload_from_someone_who_may_not_make_it_is_refused_before_its_body_is_read(app) {
         let id = request(&app).await;
+        let outsider = app.member("outsider@elsewhere.example", "researcher", "Another NGO").await;
         let before = app.snapshot();
         let started = Instant::now();
         for path in [format!("/api/v1/requests/{id}/documents"), format!("/api/v1/requests/{id}/import-email")] {
@@ -83,7 +84,6 @@ on_both_backends! {
             assert!(status.contains(" 303 "), "anonymous page upload to {path}: {status}");
         }
         // Signed in, but of another organisation: refused as well, before the body.
-        let outsider = app.member("outsider@elsewhere.example", "researcher", "Another NGO").await;
         let auth = format!("Authorization: Bearer {}\r\n", outsider.token);
         let status = partial_upload(&app, &format!("/api/v1/requests/{id}/documents"), &auth).await;
         assert!(status.contains(" 404 ") || status.contains(" 403 "), "{status}");

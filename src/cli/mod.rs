@@ -197,11 +197,13 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             crate::tracker::untrusted::MAX_INPUT,
             out,
             |bytes| crate::domain::spreadsheet::read(&args.file_name, bytes, args.sheet.as_deref()),
+            || Err(format!("{} is not a readable spreadsheet", args.file_name)),
         )?),
         Command::ParseEmail(args) => Ok(crate::sandbox::child(
             crate::tracker::untrusted::MAX_INPUT,
             out,
             |bytes| crate::domain::email::read(&args.file_name, bytes),
+            || Err(format!("{} is not an email message", args.file_name)),
         )?),
         Command::Openapi => {
             let document = <crate::web::api::openapi::ApiDoc as utoipa::OpenApi>::openapi();
