@@ -209,7 +209,7 @@ fn plan(
     // Sheet names are matched exactly: "Table 1 " and "Table 1" can both exist.
     let sheet_name = Some(input.sheet.as_str()).filter(|s| !s.is_empty());
     let (document, sheet) = open(conn, caller, document_id, sheet_name)?;
-    let indicator = figures_db::find_indicator(conn, input.indicator_id.trim())?;
+    let indicator = super::demands::find_indicator(conn, &input.indicator_id)?;
     let layout = Layout::read(input, &sheet, indicator.is_some())?;
     let imported = imported(conn, input.indicator_id.trim(), document.id)?;
     let mut seen: HashMap<Key, usize> = HashMap::new();
@@ -291,7 +291,7 @@ impl Layout {
                 ),
             );
         }
-        f.text("definition", "Definition", &input.definition, 2000);
+        f.lines("definition", "Definition", &input.definition, 2000);
         f.closed::<DefinitionMatch>(
             "definition_match",
             "Definition match",
