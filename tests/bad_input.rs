@@ -222,7 +222,7 @@ on_both_backends! {
 
     async fn authorities_are_checked(app) {
         let admin = app.admin().await;
-        let good = json!({"name": "Home Office", "short_name": "HO", "default_regime": "foia", "nation": "uk"});
+        let good = json!({"name": "Home Office", "short_name": "HO", "foi_email": null, "website": null, "default_regime": "foia", "nation": "uk"});
         refused_to(&app, &admin, "POST", "/api/v1/authorities", Some(good.clone()), StatusCode::CONFLICT, Some("name")).await;
         let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
         for (field, value) in [

@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::auth::Who;
 use crate::db::DbConnection;
 use crate::error::{ApiError, AppError, FieldError};
 use crate::startup::AppState;
@@ -75,8 +76,13 @@ impl<T: DeserializeOwned + Whole + 'static> FromRequest for Replacement<T> {
     type Future = LocalBoxFuture<'static, Result<Replacement<T>, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let who = Who::from_request(req, payload);
         let body = json_value(req, payload);
         Box::pin(async move {
+            // Who is not signed in is told so first, whatever the body lacks.
+            if who.await.ok().and_then(|who| who.actor()).is_none() {
+                return Err(ApiError(AppError::Unauthorized));
+            }
             let value = body.await?;
             let missing = T::missing(&value);
             if !missing.is_empty() {
