@@ -108,8 +108,8 @@ impl AppError {
 
     fn log(&self) {
         match self {
-            AppError::Internal(cause) => tracing::error!(%cause, "internal error"),
-            AppError::Unavailable(cause) => tracing::warn!(%cause, "database unavailable"),
+            AppError::Internal(cause) => tracing::error!(?cause, "internal error"),
+            AppError::Unavailable(cause) => tracing::warn!(?cause, "database unavailable"),
             _ => {}
         }
     }

@@ -4,6 +4,7 @@
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use chrono::NaiveDate;
 use handlebars::Handlebars;
@@ -137,6 +138,9 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .wrap(from_fn(crate::web::layers::head_as_get))
+                .wrap(from_fn(crate::web::layers::text_rule))
+                .wrap(from_fn(crate::web::layers::no_store))
                 .wrap(crate::web::headers::security_headers(https))
                 .wrap(tracing_actix_web::TracingLogger::<
                     crate::web::headers::RedactedSpan,

@@ -422,8 +422,8 @@ on_both_backends! {
                 &json!({
                     "title": "Potential victims in immigration detention, 2026 Q1",
                     "body": "Please provide the number of potential victims detained in 2026 Q1.",
-                    "authority_id": home_office, "sent_on": "2026-05-01", "reference": "FOI-2026-0042/R",
-                    "owner_id": me, "tags": ["detention"],
+                    "authority_id": home_office, "regime": "foia", "sent_via": "email", "sent_on": "2026-05-01",
+                    "reference": "FOI-2026-0042/R", "owner_id": me, "tags": ["detention"],
                 }),
             )
             .await;
@@ -1247,7 +1247,7 @@ on_both_backends! {
         assert_eq!(created.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let event = app.post_json(&format!("/api/v1/requests/{request}/events"), &json!({"kind": "response", "occurred_on": "2026-05-20"})).await;
         assert_eq!(event.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let authority = admin.put_json(&format!("/api/v1/authorities/{home_office}"), &json!({"name": "Home Office", "short_name": "HO", "default_regime": "foia", "nation": "uk"})).await;
+        let authority = admin.put_json(&format!("/api/v1/authorities/{home_office}"), &json!({"name": "Home Office", "short_name": "HO", "foi_email": null, "website": null, "default_regime": "foia", "nation": "uk"})).await;
         assert_eq!(authority.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let token = app.post_form("/account/tokens", &[("name", "lost token")]).await;
         assert_eq!(token.status(), StatusCode::INTERNAL_SERVER_ERROR);

@@ -766,7 +766,11 @@ fn request_json(home_office: i64, kind: Kind) -> Value {
         "body": "Please provide the number of potential victims detained in 2026 Q1.",
         "authority_id": home_office,
         "regime": kind.regime(),
+        "sent_via": "email",
         "sent_on": kind.sent_on(),
+        "reference": null,
+        "owner_id": null,
+        "tags": [],
     })
 }
 
@@ -781,7 +785,7 @@ fn shared_tag(kind: Kind) -> String {
 }
 
 fn authority_json(name: &str) -> Value {
-    json!({"name": name, "short_name": "FA", "default_regime": "foia", "nation": "uk"})
+    json!({"name": name, "short_name": "FA", "foi_email": null, "website": null, "default_regime": "foia", "nation": "uk"})
 }
 
 /// A new API token of `email`'s, from the command line.

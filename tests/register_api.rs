@@ -134,7 +134,7 @@ on_both_backends! {
         let response = app
             .put_json(
                 &format!("/api/v1/requests/{id}"),
-                &json!({"title": "Renamed", "body": "B", "authority_id": scotland, "regime": "foisa", "sent_on": "2026-03-20", "reference": "FOI/26/0001"}),
+                &json!({"title": "Renamed", "body": "B", "authority_id": scotland, "regime": "foisa", "sent_via": "email", "sent_on": "2026-03-20", "reference": "FOI/26/0001", "owner_id": created["owner_id"], "tags": []}),
             )
             .await;
         assert_eq!(response.status(), StatusCode::OK);
@@ -169,7 +169,7 @@ on_both_backends! {
         let draft = app.create_request(json!({"title": "T", "body": "B", "authority_id": home_office})).await;
         let id = draft["id"].as_i64().unwrap();
         let response = app
-            .put_json(&format!("/api/v1/requests/{id}"), &json!({"title": "T", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
+            .put_json(&format!("/api/v1/requests/{id}"), &json!({"title": "T", "body": "B", "authority_id": home_office, "regime": null, "sent_via": null, "sent_on": "2026-05-01", "reference": null, "owner_id": draft["owner_id"], "tags": []}))
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         let sent: Value = response.json().await.unwrap();

@@ -225,9 +225,17 @@ pub(crate) fn startup_error(error: StartupError) -> CliError {
     }
 }
 
-fn read_file(path: &std::path::Path) -> Result<String, CliError> {
-    std::fs::read_to_string(path)
-        .map_err(|e| CliError::BadInput(format!("cannot read {}: {e}", path.display())))
+/// A file's text, refused before it is read if it is over `max_bytes`.
+fn read_file(path: &std::path::Path, max_bytes: usize) -> Result<String, CliError> {
+    let cannot = |e: std::io::Error| CliError::BadInput(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size > max_bytes as u64 {
+        return Err(CliError::BadInput(format!(
+            "{} is {size} bytes; at most {max_bytes} are read",
+            path.display()
+        )));
+    }
+    std::fs::read_to_string(path).map_err(cannot)
 }
 
 pub(crate) fn app_error(error: AppError) -> CliError {
@@ -375,7 +383,7 @@ fn migrate(out: &mut impl Write) -> Result<(), CliError> {
 }
 
 fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let content = read_file(&args.file)?;
+    let content = read_file(&args.file, crate::domain::calendar::govuk::MAX_FILE_BYTES)?;
     let settings = settings()?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
     let store = CalendarStore::load(&mut conn).map_err(app_error)?;
@@ -415,7 +423,7 @@ fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliErro
 }
 
 fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let content = read_file(&args.file)?;
+    let content = read_file(&args.file, crate::tracker::authorities::MAX_CSV_BYTES)?;
     let settings = settings()?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
     let report = crate::tracker::authorities::import_csv(

@@ -5,7 +5,7 @@
 //! England and Wales's (GRC Rules r.12). Each calendar keeps a cumulative index over 1990 to
 //! 2100, so adding or counting working days costs the same whatever the distance.
 
-mod govuk;
+pub mod govuk;
 mod index;
 mod statutory;
 

@@ -100,9 +100,20 @@ impl Quarter {
     }
 }
 
+/// The most digits a figure's value may have.
+pub const MAX_VALUE_DIGITS: usize = 20;
+
 /// Reads a value as people type it: "1,256" and "1256" are the same number; "12.50" keeps its
-/// digits; anything else that is not a number must say it is suppressed.
+/// digits; anything else that is not a number must say it is suppressed. At most
+/// [`MAX_VALUE_DIGITS`] digits: no statistic needs more, and charts and exports read it as a
+/// number.
 pub fn parse_value(text: &str) -> Result<String, String> {
+    let length = text.trim().chars().count();
+    if length > MAX_VALUE_DIGITS + 12 {
+        return Err(format!(
+            "The value is {length} characters long: a figure has at most {MAX_VALUE_DIGITS} digits"
+        ));
+    }
     let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
     let digits = cleaned.strip_prefix('-').unwrap_or(&cleaned);
     let mut parts = digits.split('.');
@@ -112,7 +123,12 @@ pub fn parse_value(text: &str) -> Result<String, String> {
         && whole.chars().all(|c| c.is_ascii_digit())
         && fraction.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()))
         && parts.next().is_none();
-    if valid {
+    let count = cleaned.chars().filter(char::is_ascii_digit).count();
+    if valid && count > MAX_VALUE_DIGITS {
+        Err(format!(
+            "The value has {count} digits: a figure has at most {MAX_VALUE_DIGITS}"
+        ))
+    } else if valid {
         Ok(cleaned)
     } else {
         Err(format!(
@@ -175,6 +191,12 @@ mod tests {
         assert_eq!(parse_value("12.50"), Ok("12.50".into()));
         assert!(parse_value("fewer than 5").is_err());
         assert!(parse_value("1.2.3").is_err());
+        assert_eq!(
+            parse_value("12345678901234567890"),
+            Ok("12345678901234567890".into())
+        );
+        assert!(parse_value("123456789012345678901").is_err());
+        assert!(parse_value(&"9".repeat(500_000)).unwrap_err().len() < 100);
         assert_eq!(
             parse_breakdown("sex = female; Nationality=Albanian"),
             Ok("nationality=Albanian; sex=female".into())

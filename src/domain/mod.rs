@@ -35,4 +35,5 @@ pub mod request;
 pub mod response;
 pub mod scorecard;
 pub mod spreadsheet;
+pub mod text;
 pub mod timeline;

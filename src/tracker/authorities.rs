@@ -10,6 +10,7 @@ use crate::db::authorities::{self, Authority, AuthorityValues};
 use crate::db::{self, is_unique_violation, DbConnection};
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
+use crate::domain::text::quoted;
 use crate::error::{AppError, FieldError};
 
 /// An authority as a form or an API client sends it.
@@ -203,6 +204,17 @@ pub const CSV_COLUMNS: [&str; 6] = [
     "nation",
 ];
 
+/// The largest authorities file read: the register has a few hundred authorities.
+pub const MAX_CSV_BYTES: usize = 2 * 1024 * 1024;
+/// The most rows, after the header, one file may hold.
+pub const MAX_CSV_ROWS: usize = 5_000;
+/// The most columns a row may have: the six known and some others, which are ignored.
+pub const MAX_CSV_COLUMNS: usize = 32;
+
+/// One row of an authorities file, by its line: the name and the values to store, or why the
+/// row is refused.
+pub type CsvRow = (usize, Result<(String, AuthorityValues), AppError>);
+
 /// Imports authorities from CSV with a header row: a new name creates an authority, a known
 /// name updates it. Every row is checked first; if any is refused, nothing is written.
 pub fn import_csv(
@@ -213,13 +225,44 @@ pub fn import_csv(
     now: NaiveDateTime,
 ) -> Result<ImportReport, AppError> {
     require_admin(caller)?;
+    let parsed = read_csv(csv_text)?;
+    write_rows(conn, caller, parsed, dry_run, now)
+}
+
+/// Reads an authorities file without touching the database: every row checked, within the
+/// budgets (size before parsing, then rows and columns), or the reason the file as a whole is
+/// refused. Messages quote nothing of the file but escaped and shortened.
+pub fn read_csv(csv_text: &str) -> Result<Vec<CsvRow>, AppError> {
+    if csv_text.len() > MAX_CSV_BYTES {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "the file is {} bytes; an authorities file has at most {MAX_CSV_BYTES}",
+                csv_text.len()
+            ),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(csv_text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| AppError::invalid("file", format!("cannot read the header row: {e}")))?
+        .map_err(|e| {
+            AppError::invalid(
+                "file",
+                format!("cannot read the header row: {}", quoted(&e.to_string(), 200)),
+            )
+        })?
         .clone();
+    if headers.len() > MAX_CSV_COLUMNS {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "the header row has {} columns; at most {MAX_CSV_COLUMNS}",
+                headers.len()
+            ),
+        ));
+    }
     let missing: Vec<&str> = CSV_COLUMNS
         .iter()
         .copied()
@@ -238,11 +281,33 @@ pub fn import_csv(
     let mut parsed = Vec::new();
     for (i, record) in reader.deserialize::<AuthorityInput>().enumerate() {
         let line = i + 2;
+        if i >= MAX_CSV_ROWS {
+            return Err(AppError::invalid(
+                "file",
+                format!("the file has more than {MAX_CSV_ROWS} rows"),
+            ));
+        }
         parsed.push(match record {
             Ok(input) => (line, input.validate().map(|v| (input.name.clone(), v))),
-            Err(e) => (line, Err(AppError::invalid("file", format!("line {line}: {e}")))),
+            Err(e) => (
+                line,
+                Err(AppError::invalid(
+                    "file",
+                    format!("line {line}: {}", quoted(&e.to_string(), 200)),
+                )),
+            ),
         });
     }
+    Ok(parsed)
+}
+
+fn write_rows(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    parsed: Vec<CsvRow>,
+    dry_run: bool,
+    now: NaiveDateTime,
+) -> Result<ImportReport, AppError> {
     db::write_unless(dry_run, conn, |conn| {
         let mut report = ImportReport {
             dry_run,

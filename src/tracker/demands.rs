@@ -10,7 +10,7 @@ use serde_json::json;
 use super::access::{readable, scope_of, writable};
 use super::accounts::require;
 use super::audit::{record, Caller};
-use super::input::{names, Fields};
+use super::input::{names, text_problem, Fields, Shape};
 use crate::db::demands::{self, Demand, Figure, Indicator, IndicatorValues, Link, NewFigure, Sources};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{self, DefinitionMatch, Granularity, Quarter, SourceKind};
@@ -120,7 +120,7 @@ pub fn save_indicator(
 ) -> Result<(Indicator, bool), AppError> {
     require(caller, |a| a.is_admin())?;
     // An edit of an indicator that does not exist is told so before its fields are judged.
-    if saving == Saving::Change && demands::find_indicator(conn, input.id.trim())?.is_none() {
+    if saving == Saving::Change && find_indicator(conn, &input.id)?.is_none() {
         return Err(AppError::NotFound(format!("indicator {}", input.id.trim())));
     }
     let mut f = Fields::new();
@@ -138,9 +138,15 @@ pub fn save_indicator(
             )
             .map(|g| g.to_string())
             .unwrap_or_default(),
-        breakdowns: input.breakdowns.trim().to_string(),
-        definition: f.text("definition", "Definition", &input.definition, 2000),
-        official_source: input.official_source.trim().to_string(),
+        breakdowns: f.free_text("breakdowns", "Breakdowns", &input.breakdowns, 500, Shape::Line),
+        definition: f.lines("definition", "Definition", &input.definition, 2000),
+        official_source: f.free_text(
+            "official_source",
+            "Official source",
+            &input.official_source,
+            500,
+            Shape::Lines,
+        ),
         demand_id: demand_id.clone(),
     };
     let known = demands::demands(conn)?;
@@ -262,6 +268,16 @@ pub fn link(
     })
 }
 
+/// The catalogue's indicator with this id; none for an id that breaks the text rule, which
+/// could not have been stored (and which PostgreSQL would refuse to compare).
+pub fn find_indicator(conn: &mut DbConnection, id: &str) -> Result<Option<Indicator>, AppError> {
+    let id = id.trim();
+    if id.chars().count() > 20 || text_problem(id, Shape::Line).is_some() {
+        return Ok(None);
+    }
+    Ok(demands::find_indicator(conn, id)?)
+}
+
 /// A released figure as a researcher enters it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -310,7 +326,7 @@ pub fn add_figure(
     now: NaiveDateTime,
 ) -> Result<Figure, AppError> {
     let actor = require(caller, |a| a.files_requests())?;
-    let indicator = demands::find_indicator(conn, input.indicator_id.trim())?;
+    let indicator = find_indicator(conn, &input.indicator_id)?;
     let figure = check_figure(input, indicator.as_ref(), actor.user_id, now)?;
     db::write(conn, |conn| {
         check_source(conn, caller, input)?;
@@ -327,7 +343,8 @@ pub(super) fn check_figure(
     now: NaiveDateTime,
 ) -> Result<NewFigure, AppError> {
     let mut f = Fields::new();
-    if indicator.is_none() {
+    f.free_text("indicator_id", "Indicator", &input.indicator_id, 20, Shape::Line);
+    if indicator.is_none() && !f.has_error("indicator_id") {
         f.error(
             "indicator_id",
             format!(
@@ -360,8 +377,8 @@ pub(super) fn check_figure(
             (None, None)
         }
     };
-    let unit = optional(&input.unit)
-        .map(str::to_string)
+    let unit = f
+        .optional_text("unit", "Unit", optional(&input.unit), 60)
         .or_else(|| indicator.map(|i| i.unit.clone()))
         .unwrap_or_default();
     let start = f.date("period_start", "Period start", &input.period_start, None);
@@ -371,11 +388,13 @@ pub(super) fn check_figure(
             f.error("period_end", "Period end must not be before its start");
         }
     }
+    f.free_text("breakdown", "Breakdown", &input.breakdown, 500, Shape::Lines);
+    f.free_text("caveats", "Caveats", &input.caveats, 2000, Shape::Lines);
     let breakdown = demand::parse_breakdown(&input.breakdown).unwrap_or_else(|e| {
         f.error("breakdown", e);
         String::new()
     });
-    let definition = f.text("definition", "Definition", &input.definition, 2000);
+    let definition = f.lines("definition", "Definition", &input.definition, 2000);
     let matching: Option<DefinitionMatch> = f.closed(
         "definition_match",
         "Definition match",
@@ -839,8 +858,7 @@ pub struct IndicatorView {
 
 /// Public: one indicator of the petition with everything known of it.
 pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<IndicatorView, AppError> {
-    let indicator =
-        demands::find_indicator(conn, id)?.ok_or_else(|| AppError::NotFound(format!("indicator {id}")))?;
+    let indicator = find_indicator(conn, id)?.ok_or_else(|| AppError::NotFound(format!("indicator {id}")))?;
     let demand = demands::demands(conn)?
         .into_iter()
         .find(|d| d.id == indicator.demand_id);

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::access::{readable, writable};
 use super::audit::{record, Caller};
+use super::input::Fields;
 use crate::db::documents::{self, Document, NewDocument};
 use crate::db::{self, events, DbConnection};
 use crate::domain::regime::Regime;
@@ -67,12 +68,9 @@ fn check(file: &UploadedFile<'_>, max_bytes: usize) -> Result<Checked, AppError>
         .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).trim())
         .filter(|n| !n.is_empty())
         .ok_or_else(|| AppError::invalid("file", "Choose a file to upload"))?;
-    if name.chars().count() > 255 || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "file",
-            "The file's name must be at most 255 characters, without control characters",
-        ));
-    }
+    let mut f = Fields::new();
+    f.text("file", "The file's name", name, 255);
+    f.finish(())?;
     if file.content.is_empty() {
         return Err(AppError::invalid("file", format!("{name} is empty")));
     }

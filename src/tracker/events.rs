@@ -172,7 +172,7 @@ impl EventInput {
         let date = f.date("occurred_on", "Date", &self.occurred_on, Some(today));
         let extended_to = f.optional_date("extended_to", "Extended to", self.extended_to.as_deref(), None);
         let details = f
-            .optional_text("details", "Details", self.details.as_deref(), MAX_DETAILS)
+            .optional_lines("details", "Details", self.details.as_deref(), MAX_DETAILS)
             .unwrap_or_default();
         let (Some(kind), Some(date)) = (kind, date) else {
             return f.finish((Event::new(EventKind::Note, today), details));

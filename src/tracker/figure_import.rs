@@ -236,7 +236,7 @@ fn plan(
     let (request, _) = readable(conn, caller, table.document.request_id)?;
     no_personal_data(&request, "document")?;
     let (document, sheet) = (table.document.clone(), &table.sheet);
-    let indicator = figures_db::find_indicator(conn, input.indicator_id.trim())?;
+    let indicator = super::demands::find_indicator(conn, &input.indicator_id)?;
     let layout = Layout::read(input, sheet, indicator.is_some())?;
     let imported = imported(conn, input.indicator_id.trim(), document.id)?;
     let mut seen: HashMap<Key, usize> = HashMap::new();
@@ -318,7 +318,7 @@ impl Layout {
                 ),
             );
         }
-        f.text("definition", "Definition", &input.definition, 2000);
+        f.lines("definition", "Definition", &input.definition, 2000);
         f.closed::<DefinitionMatch>(
             "definition_match",
             "Definition match",

@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR};
 use crate::error::{AppError, FieldError};
 
+pub use crate::domain::text::{control_characters, is_direction_control, text_problem, Shape};
+
 #[derive(Debug, Default)]
 pub struct Fields {
     errors: Vec<FieldError>,
@@ -60,14 +62,43 @@ impl Fields {
         Some(value.to_string())
     }
 
+    /// Required text of several lines (a letter, details), at most `max` characters.
+    pub fn lines(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.error(field, format!("{label} is required"));
+        }
+        self.limit_shaped(field, label, value, max, Shape::Lines);
+        value.to_string()
+    }
+
+    /// Optional text of several lines: blank is none.
+    pub fn optional_lines(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        self.limit_shaped(field, label, value, max, Shape::Lines);
+        Some(value.to_string())
+    }
+
+    /// Text that may be blank, kept as written (trimmed), within the rule and `max`.
+    pub fn free_text(&mut self, field: &str, label: &str, value: &str, max: usize, shape: Shape) -> String {
+        let value = value.trim();
+        self.limit_shaped(field, label, value, max, shape);
+        value.to_string()
+    }
+
     fn limit(&mut self, field: &str, label: &str, value: &str, max: usize) {
-        // Line breaks and tabs are text; other control characters (NUL above all, which
-        // PostgreSQL refuses) are not.
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            self.error(field, format!("{label} contains a control character"));
+        self.limit_shaped(field, label, value, max, Shape::Line)
+    }
+
+    fn limit_shaped(&mut self, field: &str, label: &str, value: &str, max: usize, shape: Shape) {
+        if let Some(problem) = text_problem(value, shape) {
+            self.error(field, format!("{label} {problem}"));
         }
         let length = value.chars().count();
         if length > max {

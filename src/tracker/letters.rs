@@ -212,7 +212,7 @@ pub fn send(
     let sent_on = f.date("sent_on", "Date sent", &input.sent_on, Some(today));
     let to = f.text("to", "To", &input.to, 300);
     let subject = f.text("subject", "Subject", &input.subject, 300);
-    let body = f.text("body", "Letter", &input.body, MAX_LETTER);
+    let body = f.lines("body", "Letter", &input.body, MAX_LETTER);
     let (Some(kind), Some(sent_on)) = f.finish((kind, sent_on))? else {
         return Err(AppError::invalid("sent_on", "Give the date the letter was sent"));
     };

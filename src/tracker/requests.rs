@@ -68,7 +68,7 @@ fn validate(
 ) -> Result<Valid, AppError> {
     let mut f = Fields::new();
     let title = f.text("title", "Title", &input.title, MAX_TITLE);
-    let body = f.text("body", "The text sent", &input.body, MAX_BODY);
+    let body = f.lines("body", "The text sent", &input.body, MAX_BODY);
     let authority = match input.authority_id {
         None => {
             f.error("authority_id", "Choose the authority the request goes to");
@@ -669,7 +669,9 @@ impl ListQuery {
                 false
             }
         };
-        let tag = blank(&self.tag).map(|t| normalise_tag(&t).unwrap_or(t));
+        let tag = f
+            .optional_text("tag", "Tag", self.tag.as_deref(), MAX_TAG_LENGTH)
+            .map(|t| normalise_tag(&t).unwrap_or(t));
         let text = f.optional_text("q", "Search", self.q.as_deref(), 200);
         let page = blank(&self.page).map_or(Some(1), |p| {
             p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p))

@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
-use super::accounts::{code_step, hash_secret, new_secret, require, verify_password};
+use super::accounts::{code_step, hash_secret, new_secret, require, verify_password, MAX_PASSWORD};
 use super::audit::{record, Caller};
 use super::input::Fields;
 use crate::db::accounts::{self, User};
@@ -124,6 +124,9 @@ fn take_attempt(
     })
 }
 
+/// The longest email address there can be (RFC 5321's path limit less its brackets).
+const MAX_EMAIL: usize = 254;
+
 /// Checks an email and password and opens a session; a failure is recorded (and counts
 /// towards throttling) even though it is refused.
 pub fn sign_in(
@@ -138,6 +141,14 @@ pub fn sign_in(
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         f.error("email", "Enter your email address");
+    } else {
+        f.optional_text("email", "Email address", Some(&email), MAX_EMAIL);
+    }
+    if password.chars().count() > MAX_PASSWORD {
+        f.error(
+            "password",
+            format!("A password has at most {MAX_PASSWORD} characters"),
+        );
     }
     if password.is_empty() {
         f.error("password", "Enter your password");

@@ -18,6 +18,7 @@ use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
+use crate::tracker::input::{control_characters, text_problem, Shape};
 use crate::tracker::sessions::{self, Viewer};
 
 pub const SESSION_COOKIE: &str = "foi_session";
@@ -323,6 +324,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                         message: format!("the form could not be read: {e}"),
                     })?;
                 who.check_csrf(pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()))?;
+                // No control character in any field, before any use case sees it (NUL would
+                // reach the database); each use case checks its own fields against the whole
+                // text rule (one line, direction overrides, length) and shows why beside them.
+                for (name, value) in &pairs {
+                    if let Some(problem) = text_problem(name, Shape::Line) {
+                        return Err(AppError::invalid("form", format!("A field's name {problem}")));
+                    }
+                    if let Some(problem) = control_characters(value, Shape::Lines) {
+                        return Err(AppError::invalid(name.clone(), format!("{name} {problem}")));
+                    }
+                }
                 // serde_html_form reads a field sent several times (checkboxes, a multiple
                 // select) into a list, as browsers send them.
                 serde_html_form::from_bytes(&bytes).map_err(|e| AppError::BadRequest {

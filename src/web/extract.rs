@@ -8,11 +8,14 @@ use chrono::NaiveDate;
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
+use super::auth::Who;
 use crate::db::DbConnection;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, FieldError};
 use crate::startup::AppState;
 use crate::tracker::holidays::CalendarStore;
+use crate::tracker::input::{text_problem, Shape};
 
 /// The largest body accepted, JSON, form or upload.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -43,8 +46,9 @@ pub fn id(raw: &str) -> Result<i32, AppError> {
         })
 }
 
-/// A JSON body of at most 1 MiB. A syntax error is a 400; a value of the wrong type is a 422
-/// naming the field, e.g. `tags[2]`.
+/// A JSON body of at most 1 MiB. Not JSON, or anything after the value, is a 400; a string
+/// that breaks the text rule, or a value of the wrong type, is a 422 naming the field, e.g.
+/// `tags[2]`.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
@@ -52,43 +56,160 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = LocalBoxFuture<'static, Result<ApiJson<T>, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
-        let body = web::Bytes::from_request(req, payload);
+        let body = json_value(req, payload);
+        Box::pin(async move { typed(body.await?).map(ApiJson) })
+    }
+}
+
+/// The body of a `PUT`, which replaces the whole resource: a field left out is refused (422
+/// naming it) rather than read as empty, so that nothing is cleared by omission. Send `null`
+/// to clear an optional field.
+pub struct Replacement<T>(pub T);
+
+/// What a `PUT` body must hold: the names of the fields missing from `value`.
+pub trait Whole {
+    fn missing(value: &Value) -> Vec<String>;
+}
+
+impl<T: DeserializeOwned + Whole + 'static> FromRequest for Replacement<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Replacement<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let who = Who::from_request(req, payload);
+        let body = json_value(req, payload);
         Box::pin(async move {
-            let bytes = body.await.map_err(payload_error)?;
-            if !json {
-                return Err(ApiError(AppError::BadRequest {
-                    field: None,
-                    message: "send the body as JSON, with Content-Type: application/json".into(),
-                }));
+            // Who is not signed in is told so first, whatever the body lacks.
+            if who.await.ok().and_then(|who| who.actor()).is_none() {
+                return Err(ApiError(AppError::Unauthorized));
             }
-            let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-            serde_path_to_error::deserialize(&mut deserializer)
-                .map(ApiJson)
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    let inner = e.into_inner();
-                    let field = (path != ".").then_some(path);
-                    ApiError(match inner.classify() {
-                        serde_json::error::Category::Data => match field {
-                            Some(field) => AppError::invalid(field, inner.to_string()),
-                            None => AppError::BadRequest {
-                                field: None,
-                                message: inner.to_string(),
-                            },
-                        },
-                        _ => AppError::BadRequest {
-                            field,
-                            message: format!("the body is not valid JSON: {inner}"),
-                        },
-                    })
-                })
+            let value = body.await?;
+            let missing = T::missing(&value);
+            if !missing.is_empty() {
+                return Err(ApiError(AppError::Invalid(
+                    missing
+                        .into_iter()
+                        .map(|field| {
+                            let message = format!(
+                                "{field} is missing: PUT replaces the whole resource, so send every field (null to clear an optional one)"
+                            );
+                            FieldError::new(field, message)
+                        })
+                        .collect(),
+                )));
+            }
+            typed(value).map(Replacement)
         })
     }
+}
+
+/// Properties of a create schema that a `PUT` need not send: they are read only when creating
+/// (a request's date of receipt is then its `received` event). By schema name.
+pub const CREATE_ONLY: &[(&str, &str)] = &[("RequestInput", "received_on")];
+
+/// The properties of `T`'s OpenAPI schema missing from `value` (an object), each prefixed;
+/// create-only ones aside.
+pub fn missing_properties<T: utoipa::ToSchema>(value: &Value, prefix: &str) -> Vec<String> {
+    let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(schema)) = T::schema() else {
+        return Vec::new();
+    };
+    let Some(object) = value.as_object() else {
+        // Not an object: deserializing says so, naming the type expected.
+        return Vec::new();
+    };
+    let name = T::name();
+    schema
+        .properties
+        .keys()
+        .filter(|property| !CREATE_ONLY.contains(&(name.as_ref(), property.as_str())))
+        .filter(|property| !object.contains_key(property.as_str()))
+        .map(|name| format!("{prefix}{name}"))
+        .collect()
+}
+
+/// The body read as one JSON value, with nothing after it, every string within the text rule.
+fn json_value(req: &HttpRequest, payload: &mut Payload) -> LocalBoxFuture<'static, Result<Value, ApiError>> {
+    let json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+    let body = web::Bytes::from_request(req, payload);
+    Box::pin(async move {
+        let bytes = body.await.map_err(payload_error)?;
+        if !json {
+            return Err(ApiError(AppError::BadRequest {
+                field: None,
+                message: "send the body as JSON, with Content-Type: application/json".into(),
+            }));
+        }
+        // `from_slice` reads to the end: `{"a":1} x` is not JSON, whatever a lenient reader
+        // would make of its first value.
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| AppError::BadRequest {
+            field: None,
+            message: format!("the body is not valid JSON: {e}"),
+        })?;
+        if let Some((field, problem)) = text_fault(&value, &mut String::new()) {
+            let message = format!("{} {problem}", if field.is_empty() { "The body" } else { &field });
+            return Err(ApiError(AppError::invalid(
+                if field.is_empty() {
+                    "body".to_string()
+                } else {
+                    field
+                },
+                message,
+            )));
+        }
+        Ok(value)
+    })
+}
+
+/// The first string (or key) in `value` that breaks the text rule, by its path, and why. The
+/// API cannot know here which fields are one line, so it allows line breaks; each use case
+/// checks its own fields further.
+fn text_fault(value: &Value, path: &mut String) -> Option<(String, String)> {
+    match value {
+        Value::String(text) => text_problem(text, Shape::Lines).map(|p| (path.clone(), p)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = text_fault(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            if let Some(problem) = text_problem(key, Shape::Line) {
+                return Some((
+                    path.trim_end_matches('.').to_string(),
+                    format!("has a name that {problem}"),
+                ));
+            }
+            path.push_str(key);
+            let found = text_fault(item, path);
+            path.truncate(len);
+            found
+        }),
+        _ => None,
+    }
+}
+
+/// `value` read as `T`: a value of the wrong type is a 422 naming the field.
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ApiError(match (path != ".").then_some(path) {
+            Some(field) => AppError::invalid(field, inner.to_string()),
+            None => AppError::BadRequest {
+                field: None,
+                message: inner.to_string(),
+            },
+        })
+    })
 }
 
 /// Maps a body read failure: too large is 413, anything else 400.

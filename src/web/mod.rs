@@ -6,6 +6,7 @@ pub mod cache;
 pub mod charts;
 pub mod extract;
 pub mod headers;
+pub mod layers;
 pub mod pages;
 pub mod routes;
 pub mod templates;

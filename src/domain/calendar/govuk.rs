@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::{Division, Holiday, HolidaySource, FIRST_DAY, LAST_DAY};
+use crate::domain::text::{quoted, text_problem, Shape};
 
 /// Why a bank holidays file was refused. Nothing of a refused file is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +39,25 @@ pub enum ImportError {
     },
     #[error("{division} lists {date} twice")]
     Duplicate { division: &'static str, date: NaiveDate },
+    #[error("{division}, holiday {number} on {date}: the title {problem}")]
+    BadTitle {
+        division: &'static str,
+        number: usize,
+        date: NaiveDate,
+        problem: String,
+    },
+    #[error("the file is {0} bytes; a bank holidays file has at most {max} (gov.uk's is about 60,000)", max = MAX_FILE_BYTES)]
+    TooLarge(usize),
+    #[error("{division} lists more than {max} holidays", max = MAX_EVENTS)]
+    TooMany { division: &'static str },
 }
+
+/// The largest file read: gov.uk's own, covering 2012 to 2028, is 62 KB.
+pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
+/// The most holidays one division may list: about twelve a year for 111 years.
+pub const MAX_EVENTS: usize = 2_000;
+/// The longest title of a holiday.
+pub const MAX_TITLE: usize = 200;
 
 #[derive(Deserialize)]
 struct RawDivision {
@@ -69,19 +88,24 @@ impl HolidayLists {
         HolidayLists::from_gov_uk_json(BUNDLED).expect("data/bank-holidays.json is valid (tested)")
     }
 
+    /// Reads gov.uk's file: the size is checked before anything is parsed, and every value
+    /// quoted in an error is escaped and shortened, so that the message stays one short line.
     pub fn from_gov_uk_json(text: &str) -> Result<HolidayLists, ImportError> {
+        if text.len() > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge(text.len()));
+        }
         let raw: HashMap<String, serde_json::Value> =
             serde_json::from_str(text).map_err(|e| ImportError::Shape(e.to_string()))?;
         let mut lists = HolidayLists::default();
         for (key, value) in raw {
             let division =
-                Division::from_slug(&key).ok_or_else(|| ImportError::UnknownDivision(key.clone()))?;
-            let raw_division: RawDivision =
-                serde_json::from_value(value).map_err(|e| ImportError::Shape(format!("{key}: {e}")))?;
+                Division::from_slug(&key).ok_or_else(|| ImportError::UnknownDivision(quoted(&key, 60)))?;
+            let raw_division: RawDivision = serde_json::from_value(value)
+                .map_err(|e| ImportError::Shape(format!("{key}: {}", quoted(&e.to_string(), 200))))?;
             if raw_division.division != key {
                 return Err(ImportError::DivisionMismatch {
                     key,
-                    label: raw_division.division,
+                    label: quoted(&raw_division.division, 60),
                 });
             }
             lists
@@ -128,6 +152,9 @@ fn parse_events(
     if events.is_empty() {
         return Err(ImportError::NoEvents(name));
     }
+    if events.len() > MAX_EVENTS {
+        return Err(ImportError::TooMany { division: name });
+    }
     let mut years: BTreeMap<i32, Vec<Holiday>> = BTreeMap::new();
     for (i, event) in events.into_iter().enumerate() {
         let number = i + 1;
@@ -137,8 +164,8 @@ fn parse_events(
             .ok_or_else(|| ImportError::BadDate {
                 division: name,
                 number,
-                title: event.title.clone(),
-                value: event.date.clone(),
+                title: quoted(&event.title, 60),
+                value: quoted(&event.date, 30),
             })?;
         if date < FIRST_DAY || date > LAST_DAY {
             return Err(ImportError::OutOfRange { division: name, date });
@@ -149,6 +176,16 @@ fn parse_events(
                 division: name,
                 number,
                 date,
+            });
+        }
+        if let Some(problem) = text_problem(title, Shape::Line).or_else(|| {
+            (title.chars().count() > MAX_TITLE).then(|| format!("is longer than {MAX_TITLE} characters"))
+        }) {
+            return Err(ImportError::BadTitle {
+                division: name,
+                number,
+                date,
+                problem,
             });
         }
         let year = years.entry(date.year()).or_default();

@@ -8,7 +8,7 @@ use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, authorities, authorities::AuthorityInput};
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
     responses((status = 200, description = "OK", body = Vec<Authority>)))]
@@ -69,7 +69,7 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Who,
     path: web::Path<String>,
-    body: ApiJson<AuthorityInput>,
+    body: Replacement<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
@@ -79,4 +79,10 @@ pub async fn update(
     })
     .await?;
     Ok(HttpResponse::Ok().json(authority))
+}
+
+impl Whole for AuthorityInput {
+    fn missing(value: &serde_json::Value) -> Vec<String> {
+        missing_properties::<AuthorityInput>(value, "")
+    }
 }

@@ -12,7 +12,7 @@ use crate::tracker::demands::{
     self, Catalogue, FigureInput, IndicatorInput, IndicatorView, LinkInput, Scorecard,
 };
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 
 #[utoipa::path(operation_id = "list_indicators", get, path = "/api/v1/indicators", tag = "demands",
     responses((status = 200, description = "The petition's demands and their indicators", body = Catalogue)))]
@@ -60,7 +60,7 @@ pub async fn link(
     state: web::Data<AppState>,
     who: Who,
     path: web::Path<String>,
-    body: ApiJson<Vec<LinkInput>>,
+    body: Replacement<Vec<LinkInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
@@ -129,4 +129,15 @@ pub async fn indicator(
 pub async fn scorecard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let card = with_db(&state, move |conn, _, today| demands::scorecard(conn, today)).await?;
     Ok(HttpResponse::Ok().json(card))
+}
+
+impl Whole for Vec<LinkInput> {
+    fn missing(value: &serde_json::Value) -> Vec<String> {
+        let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+        items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| missing_properties::<LinkInput>(item, &format!("indicators[{i}].")))
+            .collect()
+    }
 }

@@ -5,6 +5,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::web::extract::CREATE_ONLY;
+
 use super::{
     authorities, calculator, demands, documents, events, figure_import, history, letters, repeats, requests,
 };
@@ -50,7 +52,7 @@ use super::{
         calculator::calculate,
         document,
     ),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &Replacements),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -135,6 +137,58 @@ impl Modify for Bearer {
                     "403".into(),
                     problem("The token's user may not do this (role or organisation)").into(),
                 );
+            }
+        }
+    }
+}
+
+/// A `PUT` replaces the whole resource: its body's schema is the create schema with every
+/// property required (`XReplacement`), as `extract::Replacement` enforces.
+struct Replacements;
+
+impl Modify for Replacements {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ArrayItems, Schema};
+        use utoipa::openapi::RefOr;
+        let components = openapi.components.get_or_insert_with(Default::default);
+        // The replacement of the schema `reference` names, added once; its new reference.
+        let mut replace = |reference: &mut utoipa::openapi::Ref| {
+            let Some(name) = reference.ref_location.rsplit('/').next().map(str::to_string) else {
+                return;
+            };
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(&name).cloned() else {
+                return;
+            };
+            let mut whole = object;
+            whole.required = whole
+                .properties
+                .keys()
+                .filter(|property| !CREATE_ONLY.contains(&(name.as_str(), property.as_str())))
+                .cloned()
+                .collect();
+            let replacement = format!("{name}Replacement");
+            components
+                .schemas
+                .insert(replacement.clone(), RefOr::T(Schema::Object(whole)));
+            *reference = Ref::from_schema_name(replacement);
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let Some(RefOr::T(body)) = item.put.as_mut().and_then(|put| put.request_body.as_mut()) else {
+                continue;
+            };
+            for content in body.content.values_mut() {
+                let RefOr::T(content) = content else { continue };
+                match content.schema.as_mut() {
+                    Some(RefOr::Ref(reference)) => replace(reference),
+                    Some(RefOr::T(Schema::Array(array))) => {
+                        if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                            if let RefOr::Ref(reference) = items.as_mut() {
+                                replace(reference)
+                            }
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
     }

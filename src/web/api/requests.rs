@@ -13,7 +13,7 @@ use crate::error::{ApiError, AppError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, requests, requests::ListQuery, requests::Related, requests::RequestInput};
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 
 /// The authority a request goes to.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -223,7 +223,7 @@ pub async fn update(
     state: web::Data<AppState>,
     who: Who,
     path: web::Path<String>,
-    body: ApiJson<RequestInput>,
+    body: Replacement<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
@@ -235,4 +235,10 @@ pub async fn update(
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))
+}
+
+impl Whole for RequestInput {
+    fn missing(value: &serde_json::Value) -> Vec<String> {
+        missing_properties::<RequestInput>(value, "")
+    }
 }

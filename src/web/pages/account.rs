@@ -152,7 +152,8 @@ pub async fn feed(state: web::Data<AppState>, path: web::Path<String>) -> Result
     .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, max-age=300"))
+        // The feed lists the user's requests (subject access requests among them): no copy kept.
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
         .body(text))
 }
 

@@ -1,0 +1,124 @@
+//! What every request passes through before its handler, and every response after: the text
+//! rule for the path and the query string, HEAD answered as GET, and no caching of anything
+//! but the public static files.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse};
+
+use crate::error::{ApiError, AppError};
+use crate::tracker::input::{text_problem, Shape};
+
+/// A path or a query parameter that breaks the text rule never reaches a handler (nor a
+/// database, which may refuse it with an error of its own): a path is a page that cannot
+/// exist (404), a parameter a field at fault (422, naming it).
+pub async fn text_rule(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let Some(error) = refusal(&request) else {
+        return next
+            .call(request)
+            .await
+            .map(|r| r.map_into_left_body::<BoxBody>());
+    };
+    // Built from the error, so that the request log can say what was refused.
+    let response = if request.path().starts_with("/api/") {
+        HttpResponse::from_error(ApiError(error))
+    } else {
+        HttpResponse::from_error(error)
+    };
+    let (request, _) = request.into_parts();
+    Ok(ServiceResponse::new(request, response).map_into_right_body())
+}
+
+fn refusal(request: &ServiceRequest) -> Option<AppError> {
+    let path = percent_decoded(request.path());
+    if text_problem(&path, Shape::Line).is_some() {
+        // The path is not echoed: it is not text.
+        return Some(AppError::NotFound("the page asked for".into()));
+    }
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string()).ok()?;
+    pairs.iter().find_map(|(name, value)| {
+        if let Some(problem) = text_problem(name, Shape::Line) {
+            return Some(AppError::invalid(
+                "query",
+                format!("A parameter's name {problem}"),
+            ));
+        }
+        text_problem(value, Shape::Line)
+            .map(|problem| AppError::invalid(name.clone(), format!("{name} {problem}")))
+    })
+}
+
+/// A path with its %XX escapes decoded, as the router reads it; a sequence that is not UTF-8
+/// becomes U+FFFD.
+pub fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// HEAD is answered as GET is, headers and all; the server leaves the body out (RFC 9110
+/// §9.3.2). The route table lists GET routes only, so HEAD is read as GET before routing.
+pub async fn head_as_get(
+    mut request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if request.method() == Method::HEAD {
+        request.head_mut().method = Method::GET;
+    }
+    next.call(request).await
+}
+
+/// Whether a response may be kept by the browser or a cache: only the public static files
+/// (which say so themselves). Every other response may show someone's requests, drafts or
+/// personal data, or differs by who is signed in (the layout names them), so is never stored.
+pub async fn no_store(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut response = next.call(request).await?;
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decoded;
+
+    #[test]
+    fn paths_are_read_as_the_router_reads_them() {
+        assert_eq!(percent_decoded("/scorecard/%00"), "/scorecard/\0");
+        assert_eq!(percent_decoded("/a%2Fb%e2%80%aEc"), "/a/b\u{202E}c");
+        assert_eq!(percent_decoded("/100%"), "/100%");
+        assert_eq!(percent_decoded("/%zz%4"), "/%zz%4");
+        assert_eq!(percent_decoded("/%ff"), "/\u{FFFD}");
+    }
+}
