@@ -733,16 +733,16 @@ on_both_backends! {
         let file = holidays_with("2026-06-15", "Proclaimed bank holiday");
         let m = mark(&app);
         let dry = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
             .part("file", reqwest::multipart::Part::text(file.clone()).file_name("bank-holidays.json"))
-            .text("dry_run", "true")
-            .text("csrf", admin.csrf.clone());
+            .text("dry_run", "true");
         let response = admin.client.post(app.url("/admin/holidays")).multipart(dry).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         assert_written(&app, &m, &[]);
         let m = mark(&app);
         let form = reqwest::multipart::Form::new()
-            .part("file", reqwest::multipart::Part::text(file.clone()).file_name("bank-holidays.json"))
-            .text("csrf", admin.csrf.clone());
+            .text("csrf", admin.csrf.clone())
+            .part("file", reqwest::multipart::Part::text(file.clone()).file_name("bank-holidays.json"));
         let response = admin.client.post(app.url("/admin/holidays")).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let import = foi_tracker::tracker::holidays::history(&mut app.connection()).unwrap().last().unwrap().id;

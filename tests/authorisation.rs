@@ -1112,15 +1112,17 @@ async fn send(
             content,
             dry_run,
         } => {
-            let mut form = reqwest::multipart::Form::new().part(
+            // A page's form carries its CSRF token first, as the server requires.
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(csrf) = csrf {
+                form = form.text("csrf", csrf.to_string());
+            }
+            form = form.part(
                 "file",
                 reqwest::multipart::Part::text(content).file_name(file_name),
             );
             if dry_run {
                 form = form.text("dry_run", "true");
-            }
-            if let Some(csrf) = csrf {
-                form = form.text("csrf", csrf.to_string());
             }
             request.multipart(form)
         }

@@ -184,12 +184,13 @@ on_both_backends! {
         assert_eq!(spans["schedule"]["deadlines"][0]["due"], "2026-06-29");
         let file = holidays_with("2026-06-15", "Proclaimed bank holiday");
 
+        let admin = app.admin().await;
         let dry = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
             .part("file", reqwest::multipart::Part::text(file.clone()).file_name("bank-holidays.json"))
             .text("dry_run", "true");
-        let admin = app.admin().await;
         let before = app.snapshot();
-        let response = admin.client.post(app.url("/admin/holidays")).multipart(dry.text("csrf", admin.csrf.clone())).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(dry).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("What the import would change"));
@@ -197,8 +198,9 @@ on_both_backends! {
         assert_eq!(app.snapshot(), before, "a dry run writes nothing");
 
         let form = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
             .part("file", reqwest::multipart::Part::text(file).file_name("bank-holidays.json"));
-        let response = admin.client.post(app.url("/admin/holidays")).multipart(form.text("csrf", admin.csrf.clone())).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("Imported bank-holidays.json"));
@@ -223,9 +225,10 @@ on_both_backends! {
         assert_eq!(schedule["deadlines"][0]["due"], "2026-06-30");
 
         let broken = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
             .part("file", reqwest::multipart::Part::text("{\"wales\": {}}").file_name("bad.json"));
         let before = app.snapshot();
-        let response = admin.client.post(app.url("/admin/holidays")).multipart(broken.text("csrf", admin.csrf.clone())).send().await.unwrap();
+        let response = admin.client.post(app.url("/admin/holidays")).multipart(broken).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("unknown division"));
         assert_eq!(app.snapshot(), before);
@@ -270,10 +273,11 @@ on_both_backends! {
         assert!(page.contains("Gangmasters and Labour Abuse Authority"));
         let csv = "name,short_name,foi_email,website,default_regime,nation\nHome Office,HO,foirequests@homeoffice.gov.uk,https://www.gov.uk/government/organisations/home-office,foia,uk\nIndependent Anti-Slavery Commissioner,IASC,,,foia,uk\n";
         let form = reqwest::multipart::Form::new()
+            .text("csrf", admin.csrf.clone())
             .part("file", reqwest::multipart::Part::text(csv).file_name("authorities.csv"))
             .text("dry_run", "true");
         let before = app.snapshot();
-        let response = admin.client.post(app.url("/authorities/import")).multipart(form.text("csrf", admin.csrf.clone())).send().await.unwrap();
+        let response = admin.client.post(app.url("/authorities/import")).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let page = response.text().await.unwrap();
         assert!(page.contains("1 to add, 1 to update, 0 unchanged, 0 refused"), "{page}");
