@@ -5,7 +5,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{problem, Session, TestApp};
+use support::{problem, refused_to, TestApp};
 
 /// A request to the API by the default user that must be refused with `status`, naming
 /// `field`, changing nothing.
@@ -17,42 +17,7 @@ async fn refused(
     status: StatusCode,
     field: Option<&str>,
 ) {
-    refused_to(app, &app.session, method, path, body, status, field).await
-}
-
-/// The same, by `who`.
-async fn refused_to(
-    app: &TestApp,
-    who: &Session,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    status: StatusCode,
-    field: Option<&str>,
-) {
-    let before = app.snapshot();
-    let request = who.request(method.parse().unwrap(), path);
-    let request = match &body {
-        Some(body) => request.json(body),
-        None => request,
-    };
-    let (got, fields, answer) = problem(request.send().await.unwrap()).await;
-    assert_eq!(got, status, "{method} {path} {body:?}: {answer}");
-    if let Some(field) = field {
-        assert!(
-            fields.iter().any(|f| f == field),
-            "{method} {path} {body:?} should name {field}: {answer}"
-        );
-    }
-    assert!(
-        !answer["detail"].as_str().unwrap_or_default().is_empty(),
-        "{answer}"
-    );
-    assert_eq!(
-        app.snapshot(),
-        before,
-        "{method} {path} {body:?} changed the database"
-    );
+    refused_to(app, &app.session, method, path, body, status, field).await;
 }
 
 /// A request body with one field replaced.

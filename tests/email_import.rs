@@ -4,28 +4,13 @@
 
 mod support;
 
-use std::time::{Duration, UNIX_EPOCH};
-
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
-use lettre::Message;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// 28 May 2026, 23:30 in London (22:30 UTC): a reply sent late in the evening is dated the
-/// 28th in London.
-const SENT: u64 = 1_780_007_400;
-
 fn reply(pdf_name: &str, pdf: &[u8], csv: &[u8]) -> Vec<u8> {
-    Message::builder()
-        .from(
-            "Home Office FOI <foi.requests@homeoffice.gov.uk>"
-                .parse()
-                .unwrap(),
-        )
-        .to("researcher@coalition.example".parse().unwrap())
-        .subject("FOI 12345: your request about returned victims")
-        .date(UNIX_EPOCH + Duration::from_secs(SENT))
+    support::home_office_reply("FOI 12345: your request about returned victims")
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(

@@ -9,14 +9,11 @@
 
 mod support;
 
-use std::time::{Duration, UNIX_EPOCH};
-
 use foi_tracker::domain::email::{Email, MAX_ATTACHMENTS};
 use foi_tracker::domain::spreadsheet::{Sheet, MAX_COLUMNS, MAX_ROWS};
 use foi_tracker::sandbox::{self, SandboxError};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
-use lettre::Message;
 use proptest::prelude::*;
 use support::hostile;
 
@@ -130,15 +127,7 @@ const CELLS: &str = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v
 const ODS_ROWS: &str = r#"<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>Quarter</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="12"><text:p>12</text:p></table:table-cell></table:table-row>"#;
 
 fn reply() -> Vec<u8> {
-    Message::builder()
-        .from(
-            "Home Office FOI <foi.requests@homeoffice.gov.uk>"
-                .parse()
-                .unwrap(),
-        )
-        .to("researcher@coalition.example".parse().unwrap())
-        .subject("FOI 12345: your request")
-        .date(UNIX_EPOCH + Duration::from_secs(1_780_007_400))
+    support::home_office_reply("FOI 12345: your request")
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(

@@ -8,7 +8,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{browser, input_value, page_text, problem, TestApp};
+use support::{browser, input_value, page_text, problem, refused_to};
 
 const FIGURE: &str = r#"{"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31", "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication", "publication_title": "Hidden Futures", "publisher": "Coalition"}"#;
 
@@ -16,34 +16,6 @@ fn with(base: &str, field: &str, value: Value) -> Value {
     let mut body: Value = serde_json::from_str(base).unwrap();
     body[field] = value;
     body
-}
-
-/// An API call refused with `status`, naming `field`, changing nothing.
-async fn api_refuses(
-    app: &TestApp,
-    who: &support::Session,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    status: StatusCode,
-    field: Option<&str>,
-) -> Value {
-    let before = app.snapshot();
-    let request = who.request(method.parse().unwrap(), path);
-    let request = match &body {
-        Some(body) => request.json(body),
-        None => request,
-    };
-    let (got, fields, answer) = problem(request.send().await.unwrap()).await;
-    assert_eq!(got, status, "{method} {path}: {answer}");
-    if let Some(field) = field {
-        assert!(
-            fields.iter().any(|f| f == field),
-            "{method} {path} should name {field}: {answer}"
-        );
-    }
-    assert_eq!(app.snapshot(), before, "{method} {path} changed the database");
-    answer
 }
 
 on_both_backends! {
@@ -82,13 +54,13 @@ on_both_backends! {
         let response = anonymous.get(app.url("/scorecard/%00")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
         for path in ["/api/v1/indicators/%00", "/api/v1/indicators/D1.1%00", "/api/v1/requests/%00"] {
-            api_refuses(&app, &app.session, "GET", path, None, StatusCode::NOT_FOUND, None).await;
+            refused_to(&app, &app.session, "GET", path, None, StatusCode::NOT_FOUND, None).await;
         }
         let response = anonymous.get(app.url("/api/v1/indicators/%00")).send().await.unwrap();
         let (status, _, _) = problem(response).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         // The path is not text, so the answer does not repeat it.
-        let answer = api_refuses(&app, &app.session, "GET", "/api/v1/indicators/%00", None, StatusCode::NOT_FOUND, None).await;
+        let answer = refused_to(&app, &app.session, "GET", "/api/v1/indicators/%00", None, StatusCode::NOT_FOUND, None).await;
         assert!(!answer.to_string().contains("\\u0000"), "{answer}");
     }
 
@@ -96,12 +68,12 @@ on_both_backends! {
         let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
         for query in ["tag=%00", "tag=a%E2%80%AEb", "q=x%00", "status=%00", "tag=a%0Ab"] {
             let field = query.split('=').next().unwrap();
-            api_refuses(&app, &app.session, "GET", &format!("/api/v1/requests?{query}"), None, unprocessable, Some(field)).await;
+            refused_to(&app, &app.session, "GET", &format!("/api/v1/requests?{query}"), None, unprocessable, Some(field)).await;
             let page = app.get(&format!("/requests?{query}")).await;
             assert_eq!(page.status(), unprocessable, "{query}");
         }
         let long = "t".repeat(2000);
-        api_refuses(&app, &app.session, "GET", &format!("/api/v1/requests?tag={long}"), None, unprocessable, Some("tag")).await;
+        refused_to(&app, &app.session, "GET", &format!("/api/v1/requests?tag={long}"), None, unprocessable, Some("tag")).await;
         let page = app.get(&format!("/requests?tag={long}")).await;
         assert_eq!(page.status(), unprocessable);
         let html = page.text().await.unwrap();
@@ -134,7 +106,7 @@ on_both_backends! {
             if field == "suppressed" {
                 body["value"] = json!("");
             }
-            api_refuses(&app, &session, "POST", "/api/v1/figures", Some(body), unprocessable, Some(field)).await;
+            refused_to(&app, &session, "POST", "/api/v1/figures", Some(body), unprocessable, Some(field)).await;
         }
         // The page's form: a control character is refused before the form is read further;
         // what a browser can send is shown beside its field.
@@ -161,12 +133,12 @@ on_both_backends! {
 
     async fn a_figure_of_half_a_million_digits_is_refused(app) {
         let body = with(FIGURE, "value", json!("9".repeat(500_000)));
-        let answer = api_refuses(&app, &app.session, "POST", "/api/v1/figures", Some(body), StatusCode::UNPROCESSABLE_ENTITY, Some("value")).await;
+        let answer = refused_to(&app, &app.session, "POST", "/api/v1/figures", Some(body), StatusCode::UNPROCESSABLE_ENTITY, Some("value")).await;
         let detail = answer["errors"][0]["message"].as_str().unwrap();
         assert!(detail.contains("at most 20 digits"), "{detail}");
         assert!(detail.len() < 200, "the message does not repeat the value");
         let body = with(FIGURE, "value", json!("123456789012345678901"));
-        api_refuses(&app, &app.session, "POST", "/api/v1/figures", Some(body), StatusCode::UNPROCESSABLE_ENTITY, Some("value")).await;
+        refused_to(&app, &app.session, "POST", "/api/v1/figures", Some(body), StatusCode::UNPROCESSABLE_ENTITY, Some("value")).await;
         let body = with(FIGURE, "value", json!("12,345,678,901,234,567,890"));
         let response = app.post_json("/api/v1/figures", &body).await;
         assert_eq!(response.status(), StatusCode::CREATED, "twenty digits are a figure");
@@ -184,7 +156,7 @@ on_both_backends! {
             ("breakdowns", json!("sex\u{0}")),
             ("official_source", json!("x".repeat(501))),
         ] {
-            api_refuses(&app, &admin, "POST", "/api/v1/indicators", Some(with(good, field, value)), unprocessable, Some(field)).await;
+            refused_to(&app, &admin, "POST", "/api/v1/indicators", Some(with(good, field, value)), unprocessable, Some(field)).await;
         }
         let response = admin.get("/admin/indicators/D1.1%00/edit").await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
@@ -196,15 +168,15 @@ on_both_backends! {
         // "Detention data" that displays as something else.
         let title = "Detention \u{202E}atad\u{202C} request";
         let body = json!({"title": title, "body": "Please provide…", "authority_id": home_office});
-        let answer = api_refuses(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
+        let answer = refused_to(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
         assert!(answer.to_string().contains("U+202E"), "{answer}");
         for isolate in ["\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{202A}", "\u{202B}", "\u{202D}"] {
             let body = json!({"title": format!("Detention{isolate}"), "body": "B", "authority_id": home_office});
-            api_refuses(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
+            refused_to(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
         }
         // A title of one line: a line break is refused there, kept in the text sent.
         let body = json!({"title": "Detention\nINFO forged", "body": "Line one\nLine two", "authority_id": home_office});
-        api_refuses(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
+        refused_to(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("title")).await;
         let created = app.create_request(json!({"title": "Detention", "body": "Line one\nLine two\tend", "authority_id": home_office, "sent_on": "2026-05-01"})).await;
         let id = created["id"].as_i64().unwrap();
 
@@ -263,10 +235,10 @@ on_both_backends! {
         let home_office = app.authority("Home Office").await;
         let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
         let body = json!({"title": "T", "body": "B", "authority_id": home_office, "tags": ["ok", "a\u{0}"]});
-        api_refuses(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("tags[1]")).await;
+        refused_to(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("tags[1]")).await;
         let body = json!({"regime": "foia", "received": "2026-01-05\u{0}"});
-        api_refuses(&app, &app.session, "POST", "/api/v1/deadline", Some(body), unprocessable, Some("received")).await;
+        refused_to(&app, &app.session, "POST", "/api/v1/deadline", Some(body), unprocessable, Some("received")).await;
         let body = json!({"title": "T", "body": "B", "authority_id": home_office, "reference": "\u{0085}"});
-        api_refuses(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("reference")).await;
+        refused_to(&app, &app.session, "POST", "/api/v1/requests", Some(body), unprocessable, Some("reference")).await;
     }
 }

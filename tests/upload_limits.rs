@@ -5,12 +5,11 @@
 
 mod support;
 
-use std::time::{Duration, Instant, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
-use lettre::Message;
 use reqwest::StatusCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -54,15 +53,7 @@ fn reply_with(count: usize) -> Vec<u8> {
             ContentType::parse("text/csv").unwrap(),
         ));
     }
-    Message::builder()
-        .from(
-            "Home Office FOI <foi.requests@homeoffice.gov.uk>"
-                .parse()
-                .unwrap(),
-        )
-        .to("researcher@coalition.example".parse().unwrap())
-        .subject("FOI 12345")
-        .date(UNIX_EPOCH + Duration::from_secs(1_780_007_400))
+    support::home_office_reply("FOI 12345")
         .multipart(parts)
         .unwrap()
         .formatted()

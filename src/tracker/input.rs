@@ -57,9 +57,7 @@ impl Fields {
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
-        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.limit(field, label, value, max);
-        Some(value.to_string())
+        self.optional(field, label, value, max, Shape::Line)
     }
 
     /// Required text of several lines (a letter, details), at most `max` characters.
@@ -80,8 +78,19 @@ impl Fields {
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
+        self.optional(field, label, value, max, Shape::Lines)
+    }
+
+    fn optional(
+        &mut self,
+        field: &str,
+        label: &str,
+        value: Option<&str>,
+        max: usize,
+        shape: Shape,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        self.limit_shaped(field, label, value, max, Shape::Lines);
+        self.limit_shaped(field, label, value, max, shape);
         Some(value.to_string())
     }
 

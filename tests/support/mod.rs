@@ -606,6 +606,61 @@ pub fn document_ids(page: &str) -> Vec<i64> {
         .collect()
 }
 
+/// An API call by `who` that must be refused with `status`, naming `field` when given, with a
+/// detail, changing nothing; the problem it answered.
+pub async fn refused_to(
+    app: &TestApp,
+    who: &Session,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    status: StatusCode,
+    field: Option<&str>,
+) -> Value {
+    let before = app.snapshot();
+    let request = who.request(method.parse().unwrap(), path);
+    let request = match &body {
+        Some(body) => request.json(body),
+        None => request,
+    };
+    let (got, fields, answer) = problem(request.send().await.unwrap()).await;
+    assert_eq!(got, status, "{method} {path} {body:?}: {answer}");
+    if let Some(field) = field {
+        assert!(
+            fields.iter().any(|f| f == field),
+            "{method} {path} {body:?} should name {field}: {answer}"
+        );
+    }
+    assert!(
+        !answer["detail"].as_str().unwrap_or_default().is_empty(),
+        "{answer}"
+    );
+    assert_eq!(
+        app.snapshot(),
+        before,
+        "{method} {path} {body:?} changed the database"
+    );
+    answer
+}
+
+/// When the authority's reply in the email tests was sent, in seconds since 1970: 28 May 2026,
+/// 23:30 in London (22:30 UTC), so late in the evening that the date in London is what counts.
+pub const REPLY_SENT: u64 = 1_780_007_400;
+
+/// The head of an authority's reply as the email tests receive it: from the Home Office's FOI
+/// team to a researcher, sent at `REPLY_SENT`; the body is the caller's.
+pub fn home_office_reply(subject: &str) -> lettre::message::MessageBuilder {
+    lettre::Message::builder()
+        .from(
+            "Home Office FOI <foi.requests@homeoffice.gov.uk>"
+                .parse()
+                .unwrap(),
+        )
+        .to("researcher@coalition.example".parse().unwrap())
+        .subject(subject)
+        .date(std::time::UNIX_EPOCH + std::time::Duration::from_secs(REPLY_SENT))
+}
+
 /// A problem+json answer: its status, and the fields it names.
 pub async fn problem(response: Response) -> (StatusCode, Vec<String>, Value) {
     let status = response.status();
