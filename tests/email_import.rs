@@ -7,7 +7,6 @@ mod support;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, MultiPart, SinglePart};
 use reqwest::StatusCode;
-use serde_json::json;
 
 fn reply(pdf_name: &str, pdf: &[u8], csv: &[u8]) -> Vec<u8> {
     support::home_office_reply("FOI 12345: your request about returned victims")
@@ -29,18 +28,9 @@ fn reply(pdf_name: &str, pdf: &[u8], csv: &[u8]) -> Vec<u8> {
         .formatted()
 }
 
-/// A FOIA request to the Home Office sent on 1 May 2026.
-async fn request(app: &support::TestApp) -> i64 {
-    let home_office = app.authority("Home Office").await;
-    app.create_request(json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
-        .await["id"]
-        .as_i64()
-        .unwrap()
-}
-
 on_both_backends! {
     async fn an_emailed_reply_becomes_a_response_with_its_attachments(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let mut pdf = b"%PDF-1.7\n".to_vec();
         pdf.extend(0..=255u8);
         let csv = b"quarter,returned\n2025Q4,14\n2026Q1,<5\n".to_vec();
@@ -76,7 +66,7 @@ on_both_backends! {
     }
 
     async fn an_emailed_reply_is_imported_through_the_api(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let mut pdf = b"%PDF-1.7\n".to_vec();
         pdf.extend(0..=255u8);
         let eml = reply("figures.pdf", &pdf, b"quarter,returned\n2025Q4,14\n");
@@ -91,7 +81,7 @@ on_both_backends! {
     }
 
     async fn an_email_with_a_disguised_attachment_is_refused_whole(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let mut program = b"\x7fELF\x02\x01\x01\x00".to_vec();
         program.resize(128, 0);
         let eml = reply("figures.pdf", &program, b"a,b\n1,2\n");

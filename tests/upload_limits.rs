@@ -14,14 +14,6 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn request(app: &support::TestApp) -> i64 {
-    let home_office = app.authority("Home Office").await;
-    app.create_request(json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
-        .await["id"]
-        .as_i64()
-        .unwrap()
-}
-
 /// Announces a 25 MB multipart upload to `path`, sends its first 64 KiB only, and returns the
 /// status line of the answer: a server that waited for the whole body would never answer.
 async fn partial_upload(app: &support::TestApp, path: &str, headers: &str) -> String {
@@ -61,7 +53,7 @@ fn reply_with(count: usize) -> Vec<u8> {
 
 on_both_backends! {
     async fn an_upload_from_someone_who_may_not_make_it_is_refused_before_its_body_is_read(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let outsider = app.member("outsider@elsewhere.example", "researcher", "Another NGO").await;
         let before = app.snapshot();
         let started = Instant::now();
@@ -83,7 +75,7 @@ on_both_backends! {
     }
 
     async fn a_form_whose_first_part_is_not_its_token_is_refused(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let before = app.snapshot();
         let file = reqwest::multipart::Part::bytes(b"quarter,returned\n2025Q4,14\n".to_vec()).file_name("table.csv");
         let form = reqwest::multipart::Form::new().part("file", file).text("csrf", app.csrf.clone());
@@ -97,7 +89,7 @@ on_both_backends! {
     }
 
     async fn an_email_with_more_attachments_than_a_reply_has_is_refused_whole(app) {
-        let id = request(&app).await;
+        let id = support::home_office_request(&app).await;
         let before = app.snapshot();
         let response = app.api_upload(&format!("/api/v1/requests/{id}/import-email"), "reply.eml", reply_with(101)).await;
         let status = response.status();

@@ -643,6 +643,15 @@ pub async fn refused_to(
     answer
 }
 
+/// A FOIA request to the Home Office sent on 1 May 2026, by the default user: its id.
+pub async fn home_office_request(app: &TestApp) -> i64 {
+    let home_office = app.authority("Home Office").await;
+    app.create_request(serde_json::json!({"title": "Returned victims", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
+        .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
 /// When the authority's reply in the email tests was sent, in seconds since 1970: 28 May 2026,
 /// 23:30 in London (22:30 UTC), so late in the evening that the date in London is what counts.
 pub const REPLY_SENT: u64 = 1_780_007_400;
