@@ -3,6 +3,7 @@
 //! Bad input prints one line to stderr and exits 2, whether clap or the engine refuses it.
 
 mod accounts;
+mod dump;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -47,6 +48,13 @@ pub enum Command {
     /// Send the deadline reminders owed today, as the scheduler inside `serve` does at each
     /// run; for those who prefer system cron.
     Remind(RemindArgs),
+    /// Copy the SQLite database to a new FILE while the app serves. On PostgreSQL it refuses:
+    /// use pg_dump, or `export --all` for a portable dump.
+    Backup(dump::BackupArgs),
+    /// Write every table to a new portable dump at PATH, readable by its owner only.
+    Export(dump::DumpArgs),
+    /// Fill a new, empty database (SQLite or PostgreSQL) from a dump, all or nothing.
+    Import(dump::DumpArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
     /// Add, list and deactivate users.
@@ -191,6 +199,9 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::ImportHolidays(args) => import_holidays(args, out),
         Command::ImportAuthorities(args) => import_authorities(args, out),
         Command::Remind(args) => remind(args, out),
+        Command::Backup(args) => dump::backup(args, out),
+        Command::Export(args) => dump::export(args, out),
+        Command::Import(args) => dump::import(args, out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
         Command::ParseSheet(args) => Ok(crate::sandbox::child(
