@@ -184,7 +184,7 @@ fn write_line(out: &mut impl Write, line: &impl Serialize) -> Result<(), DumpErr
 
 fn write_dump(
     conn: &mut DbConnection,
-    out: impl Write,
+    out: BufWriter<File>,
     now: NaiveDateTime,
     progress: Progress<'_>,
 ) -> Result<Summary, DumpError> {
@@ -253,8 +253,11 @@ fn write_dump(
             end: End { rows: done, sha256 },
         },
     )?;
+    // On disk before it is reported written.
     inner
-        .flush()
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|file| file.sync_all())
         .map_err(|e| DumpError::Io(format!("cannot write the dump: {e}")))?;
     Ok(Summary {
         tables: tables.len(),
@@ -574,12 +577,16 @@ pub fn backup(conn: &mut DbConnection, target: &Path) -> Result<u64, DumpError> 
         ));
     }
     create_new(target, "a backup")?;
+    // SQLite does not sync the file VACUUM INTO writes.
+    let synced = || -> std::io::Result<u64> {
+        let file = File::open(target)?;
+        file.sync_all()?;
+        Ok(file.metadata()?.len())
+    };
     let copied = db::dump::vacuum_into(conn, target)
         .map_err(DumpError::from)
         .and_then(|()| {
-            std::fs::metadata(target)
-                .map(|m| m.len())
-                .map_err(|e| DumpError::Io(e.to_string()))
+            synced().map_err(|e| DumpError::Io(format!("cannot write {}: {e}", target.display())))
         });
     if copied.is_err() {
         let _ = std::fs::remove_file(target);
