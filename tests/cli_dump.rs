@@ -287,8 +287,10 @@ on_both_backends! {
         let said = succeeded(&foi(&app.database_url, &["export", "--all", first.to_str().unwrap()]).await);
         assert!(said.starts_with("Exported "), "{said}");
         assert_eq!(mode(&first), 0o600, "a dump holds password hashes: its owner's alone");
-        let said = succeeded(&foi(&there.url, &["import", "--all", first.to_str().unwrap()]).await);
+        let imported = foi(&there.url, &["import", "--all", first.to_str().unwrap()]).await;
+        let said = succeeded(&imported);
         assert!(said.starts_with("Imported "), "{said}");
+        assert!(imported.stderr.is_empty(), "progress is drawn on a terminal only: {}", text(&imported.stderr));
         succeeded(&foi(&there.url, &["export", "--all", second.to_str().unwrap()]).await);
         succeeded(&foi(&back.url, &["import", "--all", second.to_str().unwrap()]).await);
 
