@@ -21,12 +21,19 @@ use support::{empty_database, TestApp};
 /// `foi-tracker ARGS` on `database`, as an operator runs it, off the async workers so that
 /// the server goes on answering meanwhile.
 async fn foi(database: &str, args: &[&str]) -> Output {
+    foi_with(database, args, None).await
+}
+
+/// `foi-tracker ARGS` with one more setting from the environment.
+async fn foi_with(database: &str, args: &[&str], setting: Option<(&str, &str)>) -> Output {
     let database = database.to_string();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let setting = setting.map(|(name, value)| (name.to_string(), value.to_string()));
     tokio::task::spawn_blocking(move || {
         let mail = tempfile::tempdir().unwrap();
         Command::new(env!("CARGO_BIN_EXE_foi-tracker"))
             .args(&args)
+            .envs(setting)
             .env("FOI_DATABASE_URL", &database)
             .env("FOI_MAIL_DIR", mail.path())
             .env("FOI_TODAY", support::TODAY)
@@ -348,6 +355,16 @@ on_both_backends! {
         altered[digit] = if written[digit] == b'0' { b'1' } else { b'0' };
         refused(&import(altered).await, "it was altered or damaged");
         refused(&import(b"id,name\n1,Home Office\n".to_vec()).await, "is not a foi-tracker dump");
+        // A line longer than any row can be (twice the upload limit, and 1 MiB) is refused
+        // before it is read whole.
+        let mut long = written.clone();
+        let second_line = written.iter().position(|b| *b == b'\n').unwrap() + 1;
+        long.splice(second_line..second_line, std::iter::repeat_n(b'x', 3 << 20).chain([b'\n']));
+        let long_dump = dir.path().join("long.dump");
+        std::fs::write(&long_dump, long).unwrap();
+        let out = foi_with(&fresh.url, &["import", "--all", long_dump.to_str().unwrap()], Some(("FOI_MAX_UPLOAD_BYTES", "1024"))).await;
+        refused(&out, "line 2 of the dump");
+        refused(&out, "is longer than 1050624 bytes");
         assert!(contents(&fresh.url).is_empty(), "not even the schema was written");
 
         // A dump of an install one migration behind this release.
