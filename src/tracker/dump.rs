@@ -463,7 +463,8 @@ pub fn import(
     same_tables(&header, &tables)?;
     let total: u64 = header.tables.iter().map(|t| t.rows).sum();
     db::transaction(conn, |conn| {
-        // Checked again inside the transaction, which no other writer can enter now.
+        // Checked again inside the transaction. On SQLite no other writer can enter it now;
+        // on PostgreSQL a writer racing the import clashes on a key, and all of it rolls back.
         refuse_unless_empty(conn, &tables, &migrated)?;
         db::dump::defer_foreign_keys(conn)?;
         let seeded: Vec<Table> = tables
