@@ -263,48 +263,66 @@ impl Application {
     }
 
     /// Serves until SIGTERM or Ctrl-C, then stops gracefully: no new connections, the
-    /// requests in flight answered, the scheduler's sweep stopped at a safe point.
-    pub async fn serve_until_stopped(self) -> std::io::Result<()> {
+    /// requests in flight answered, the scheduler's sweep stopped at a safe point. The
+    /// signals are caught from the moment this is called, before the server is announced, so
+    /// that a supervisor's early SIGTERM is never the default, abrupt one.
+    pub fn serve_until_stopped(self) -> impl std::future::Future<Output = std::io::Result<()>> {
+        let signals = StopSignals::catch();
         let handles: Vec<_> = std::iter::once(self.server.handle())
             .chain(self.metrics_server.as_ref().map(|(server, _)| server.handle()))
             .collect();
         let shutdown = self.state.shutdown.clone();
-        tokio::spawn(async move {
-            let signal = stop_signal().await;
-            tracing::info!(%signal, "stopping: answering the requests in flight, taking no new ones");
-            shutdown.begin();
-            for handle in handles {
-                handle.stop(true).await;
+        async move {
+            tokio::spawn(async move {
+                let signal = signals.first().await;
+                tracing::info!(%signal, "stopping: answering the requests in flight, taking no new ones");
+                shutdown.begin();
+                for handle in handles {
+                    handle.stop(true).await;
+                }
+            });
+            let scheduler = self.scheduler;
+            let grace = sweep_grace(&self.state.settings);
+            let metrics = self.metrics_server.map(|(server, _)| tokio::spawn(server));
+            let served = self.server.await;
+            if let Some(metrics) = metrics {
+                let _ = metrics.await;
             }
-        });
-        let scheduler = self.scheduler;
-        let grace = sweep_grace(&self.state.settings);
-        let metrics = self.metrics_server.map(|(server, _)| tokio::spawn(server));
-        let served = self.server.await;
-        if let Some(metrics) = metrics {
-            let _ = metrics.await;
-        }
-        if let Some(scheduler) = scheduler {
-            if tokio::time::timeout(grace, scheduler).await.is_err() {
-                tracing::warn!("the reminder sweep did not stop in time; the next sweep completes it");
+            if let Some(scheduler) = scheduler {
+                if tokio::time::timeout(grace, scheduler).await.is_err() {
+                    tracing::warn!("the reminder sweep did not stop in time; the next sweep completes it");
+                }
             }
+            tracing::info!("foi-tracker stopped");
+            served
         }
-        tracing::info!("foi-tracker stopped");
-        served
     }
 }
 
-/// The first of SIGTERM (from a supervisor or `docker stop`) and SIGINT (Ctrl-C).
-async fn stop_signal() -> &'static str {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
-    else {
-        tracing::error!("cannot listen for SIGTERM and SIGINT: stop the process with SIGKILL");
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
+/// SIGTERM (from a supervisor or `docker stop`) and SIGINT (Ctrl-C), caught from creation on.
+struct StopSignals(Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>);
+
+impl StopSignals {
+    fn catch() -> StopSignals {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(term), Ok(int)) => StopSignals(Some((term, int))),
+            _ => {
+                tracing::error!("cannot listen for SIGTERM and SIGINT: stop the process with SIGKILL");
+                StopSignals(None)
+            }
+        }
+    }
+
+    /// The first to arrive.
+    async fn first(self) -> &'static str {
+        let Some((mut term, mut int)) = self.0 else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
     }
 }
 

@@ -259,11 +259,11 @@ fn pipe(a: TcpStream, b: TcpStream) {
 /// forwards to the real server. Start order must not matter.
 #[test]
 fn serve_waits_for_a_database_that_starts_after_it() {
-    let Some((real, _db)) = support::empty_database(foi_tracker::db::Backend::Postgres) else {
+    let Some(db) = support::empty_database(foi_tracker::db::Backend::Postgres) else {
         eprintln!("PostgreSQL not configured (FOI_TEST_POSTGRES_URL): skipped");
         return;
     };
-    let rest = real.split_once('@').unwrap().1;
+    let rest = db.url.split_once('@').unwrap().1;
     let (upstream, database) = rest.split_once('/').unwrap();
     let upstream = upstream.to_string();
     let port = TcpListener::bind("127.0.0.1:0")
@@ -346,7 +346,7 @@ on_both_backends! {
             upload.write_all(&body[..half]).unwrap();
             std::thread::sleep(Duration::from_millis(500));
             server.terminate();
-            server.wait_for("stopping", Duration::from_secs(5));
+            server.wait_for("stopping", Duration::from_secs(20));
             std::thread::sleep(Duration::from_millis(300));
             upload.write_all(&body[half..]).unwrap();
             let mut answer = String::new();
@@ -396,7 +396,7 @@ on_both_backends! {
             // No sweep has finished since the last scheduled run: the scheduler sweeps at once.
             first_connection.recv_timeout(Duration::from_secs(60)).expect("the sweep connects to send");
             server.terminate();
-            server.wait_for("stopping", Duration::from_secs(5));
+            server.wait_for("stopping", Duration::from_secs(20));
             std::thread::sleep(Duration::from_millis(300));
             release.send(()).unwrap();
             let code = server.exit_code(Duration::from_secs(40));

@@ -3,6 +3,7 @@
 //! Bad input prints one line to stderr and exits 2, whether clap or the engine refuses it.
 
 mod accounts;
+mod dump;
 mod health;
 
 use std::io::Write;
@@ -48,6 +49,13 @@ pub enum Command {
     /// Send the deadline reminders owed today, as the scheduler inside `serve` does at each
     /// run; for those who prefer system cron.
     Remind(RemindArgs),
+    /// Copy the SQLite database to a new FILE while the app serves. On PostgreSQL it refuses:
+    /// use pg_dump, or `export --all` for a portable dump.
+    Backup(dump::BackupArgs),
+    /// Write every table to a new portable dump at PATH, readable by its owner only.
+    Export(dump::DumpArgs),
+    /// Fill a new, empty database (SQLite or PostgreSQL) from a dump, all or nothing.
+    Import(dump::DumpArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
     /// Ask the running server (at FOI_BIND) whether it and its database answer: exits 0 if
@@ -196,6 +204,9 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::ImportAuthorities(args) => import_authorities(args, out),
         Command::Remind(args) => remind(args, out),
         Command::Healthcheck => health::healthcheck(out),
+        Command::Backup(args) => dump::backup(args, out),
+        Command::Export(args) => dump::export(args, out),
+        Command::Import(args) => dump::import(args, out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
         Command::ParseSheet(args) => Ok(crate::sandbox::child(
@@ -333,15 +344,13 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
     // The server must be built inside the runtime that will run it.
     actix_web::rt::System::new().block_on(async move {
         let application = Application::build(settings).map_err(startup_error)?;
+        let address = application.address();
+        let serving = application.serve_until_stopped();
         say.say(&format!(
-            "foi-tracker is running on http://{} (database {database})",
-            application.address()
+            "foi-tracker is running on http://{address} (database {database})"
         ))?;
         say.say("Press Ctrl-C to stop.")?;
-        application
-            .serve_until_stopped()
-            .await
-            .map_err(|e| CliError::Failed(e.to_string()))
+        serving.await.map_err(|e| CliError::Failed(e.to_string()))
     })
 }
 

@@ -20,7 +20,7 @@ pub enum DbConnection {
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub(super) const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Serialises migrations between app instances sharing one PostgreSQL database.
@@ -72,6 +72,11 @@ impl DatabaseUrl {
             backend: Backend::Sqlite,
             target: path.to_string(),
         })
+    }
+
+    /// The database file, for SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        (self.backend == Backend::Sqlite).then(|| Path::new(&self.target))
     }
 
     /// The URL without its password, fit for logs and messages.
@@ -135,6 +140,12 @@ fn private_options() -> std::fs::OpenOptions {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options
+}
+
+/// Creates a new file that the server's own user alone may read, refusing one that exists:
+/// for backups and dumps, which hold what the database holds.
+pub fn create_private_new(path: &Path) -> std::io::Result<std::fs::File> {
+    private_options().write(true).create_new(true).open(path)
 }
 
 /// Creates the SQLite database file, empty and private, if it does not exist yet, so that
@@ -302,6 +313,14 @@ impl DbConnection {
             DbConnection::Sqlite(_) => Backend::Sqlite,
         }
     }
+}
+
+/// The version of the latest migration this build carries, e.g. "20261206000010": the same
+/// for both backends, whose migrations go in step.
+pub fn latest_migration() -> Option<String> {
+    use diesel::migration::MigrationSource;
+    let migrations = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS).ok()?;
+    migrations.iter().map(|m| m.name().version().to_string()).max()
 }
 
 /// Applies every pending migration of this backend; returns the versions applied.

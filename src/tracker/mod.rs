@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod demands;
 pub mod demo;
 pub mod documents;
+pub mod dump;
 pub mod events;
 pub mod feeds;
 pub mod figure_import;

@@ -27,7 +27,7 @@ pub fn date(text: &str) -> NaiveDate {
 }
 
 /// A database for one test, removed when the test ends.
-pub enum TestDb {
+enum TestDb {
     Sqlite(tempfile::TempDir),
     Postgres {
         admin_url: String,
@@ -154,10 +154,22 @@ fn fresh_database(backend: Backend) -> Option<(String, TestDb)> {
     }
 }
 
-/// A fresh, empty database for a test that runs the binary itself: its URL, and what removes
-/// it when dropped. `None` for PostgreSQL when it is not configured.
-pub fn empty_database(backend: Backend) -> Option<(String, TestDb)> {
-    fresh_database(backend)
+/// A new, empty database that no app has started on yet, removed when dropped: for the
+/// command line to fill.
+pub struct EmptyDatabase {
+    pub url: String,
+    pub backend: Backend,
+    _db: TestDb,
+}
+
+/// `None` for PostgreSQL when it is not configured.
+pub fn empty_database(backend: Backend) -> Option<EmptyDatabase> {
+    let (url, db) = fresh_database(backend)?;
+    Some(EmptyDatabase {
+        url,
+        backend,
+        _db: db,
+    })
 }
 
 /// `settings` on a fresh database, bound to a free port.
@@ -187,6 +199,12 @@ impl TestApp {
     /// as it will be seen on a later day.
     pub async fn instance_on(&self, today: &str) -> TestApp {
         TestApp::serve(self.backend, self.database_url.clone(), today, TestDb::Shared).await
+    }
+
+    /// The server on a database filled beforehand, signed in as the default user (whose
+    /// account must be there).
+    pub async fn open(database: &EmptyDatabase, today: &str) -> TestApp {
+        TestApp::serve(database.backend, database.url.clone(), today, TestDb::Shared).await
     }
 
     async fn serve(backend: Backend, database_url: String, today: &str, db: TestDb) -> TestApp {
