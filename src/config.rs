@@ -11,10 +11,19 @@ pub struct Settings {
     pub database_url: String,
     /// The address `serve` listens on.
     pub bind: String,
+    /// A second address serving only `/metrics`, to anyone who can reach it (for example an
+    /// internal interface Prometheus scrapes). Unset: `/metrics` answers on `bind` to
+    /// loopback callers and to those with `metrics_token`.
+    pub metrics_bind: Option<String>,
+    /// A bearer token that lets Prometheus scrape `/metrics` on `bind` from elsewhere.
+    pub metrics_token: Option<String>,
     /// The address people use to reach the app, for links in emails and feeds.
     pub public_url: Option<String>,
     /// Database connections kept open.
     pub pool_size: u32,
+    /// How long `serve` waits for a PostgreSQL server that does not answer yet (it may still
+    /// be starting beside the app), trying again every few seconds, before it gives up.
+    pub database_wait_seconds: u64,
     /// `human` or `json` log lines.
     pub log_format: LogFormat,
     /// Pins "today" (in London) to a fixed date, for demonstrations and tests.
@@ -63,13 +72,26 @@ pub enum LogFormat {
     Json,
 }
 
+impl LogFormat {
+    /// `FOI_LOG_FORMAT` alone, for the messages logged before the settings could be read.
+    pub fn from_env() -> LogFormat {
+        match std::env::var("FOI_LOG_FORMAT").as_deref().map(str::trim) {
+            Ok("json") => LogFormat::Json,
+            _ => LogFormat::Human,
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             database_url: "sqlite://foi-tracker.db".into(),
             bind: "127.0.0.1:8080".into(),
+            metrics_bind: None,
+            metrics_token: None,
             public_url: None,
             pool_size: 8,
+            database_wait_seconds: 120,
             log_format: LogFormat::Human,
             today: None,
             page_cache: true,
@@ -102,8 +124,11 @@ impl Settings {
             .merge(Env::prefixed("FOI_").only(&[
                 "database_url",
                 "bind",
+                "metrics_bind",
+                "metrics_token",
                 "public_url",
                 "pool_size",
+                "database_wait_seconds",
                 "log_format",
                 "today",
                 "page_cache",

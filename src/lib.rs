@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod sandbox;
 pub mod startup;
 pub mod telemetry;

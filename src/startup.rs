@@ -2,6 +2,7 @@
 //! then binds (port 0 in tests) and serves.
 
 use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -26,6 +27,9 @@ pub struct AppState {
     /// Sends reminders, invitations and reset links.
     pub postman: crate::mail::Postman,
     pub database: DatabaseUrl,
+    pub metrics: crate::metrics::Metrics,
+    /// Set when the process is asked to stop; the scheduler and `/readyz` watch it.
+    pub shutdown: std::sync::Arc<crate::jobs::shutdown::Shutdown>,
 }
 
 impl AppState {
@@ -53,10 +57,43 @@ pub enum StartupError {
     Settings(String),
 }
 
+/// Waits until the database answers: a PostgreSQL server started beside the app (by compose,
+/// or after a reboot) may take a while, and start order must not matter. Tries again every
+/// few seconds for `database_wait_seconds`, saying so each time; other faults (a bad URL, a
+/// SQLite folder that does not exist) are not worth waiting for.
+pub fn wait_for_database(settings: &Settings) -> Result<(), StartupError> {
+    let url = DatabaseUrl::parse(&settings.database_url)?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(settings.database_wait_seconds);
+    let mut pause = std::time::Duration::from_secs(1);
+    loop {
+        match url.connect() {
+            Ok(_) => return Ok(()),
+            Err(error @ DbError::Postgres { .. }) => {
+                if std::time::Instant::now() + pause > deadline {
+                    tracing::error!(database = %url.display(), %error, waited_seconds = settings.database_wait_seconds, "the database did not answer in time; giving up");
+                    return Err(error.into());
+                }
+                tracing::warn!(database = %url.display(), %error, retry_in_seconds = pause.as_secs(), "the database does not answer yet; trying again");
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
 /// Opens the database, brings its schema up to date and fills in reference data.
 pub fn open_database(settings: &Settings) -> Result<(Pool, DbConnectionGuard), StartupError> {
+    open_database_watched(settings, None)
+}
+
+/// As [`open_database`], with the pool's waits reported to `metrics`.
+fn open_database_watched(
+    settings: &Settings,
+    metrics: Option<&crate::metrics::Metrics>,
+) -> Result<(Pool, DbConnectionGuard), StartupError> {
     let url = DatabaseUrl::parse(&settings.database_url)?;
-    let pool = db::pool(&url, settings.pool_size)?;
+    let pool = db::pool(&url, settings.pool_size, metrics.map(|m| m.pool_events()))?;
     let mut conn = pool.get()?;
     let applied = db::migrate(&mut conn)?;
     if !applied.is_empty() {
@@ -70,7 +107,8 @@ pub fn open_database(settings: &Settings) -> Result<(Pool, DbConnectionGuard), S
 pub type DbConnectionGuard = db::PooledConnection;
 
 pub fn state(settings: Settings) -> Result<AppState, StartupError> {
-    let (pool, mut conn) = open_database(&settings)?;
+    let metrics = crate::metrics::Metrics::new();
+    let (pool, mut conn) = open_database_watched(&settings, Some(&metrics))?;
     let calendars = CalendarStore::load(&mut conn)?;
     drop(conn);
     let templates = crate::web::templates::registry().map_err(StartupError::Templates)?;
@@ -86,6 +124,8 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
         settings,
         templates,
         pages: Default::default(),
+        metrics,
+        shutdown: Default::default(),
     })
 }
 
@@ -110,7 +150,27 @@ fn cookie_key(settings: &Settings) -> Result<actix_web::cookie::Key, StartupErro
 
 pub struct Application {
     server: Server,
+    /// The metrics' own server, when FOI_METRICS_BIND names an address.
+    metrics_server: Option<(Server, SocketAddr)>,
     address: SocketAddr,
+    scheduler: Option<tokio::task::JoinHandle<()>>,
+    state: web::Data<AppState>,
+}
+
+/// How long a stopping process waits for a sweep to reach a safe point: a message being sent
+/// when the signal came may take the whole SMTP timeout.
+fn sweep_grace(settings: &Settings) -> Duration {
+    Duration::from_secs(settings.smtp_timeout_seconds + 10)
+}
+
+fn listen(bind: &str) -> Result<(TcpListener, SocketAddr), StartupError> {
+    let fail = |source| StartupError::Bind {
+        address: bind.to_string(),
+        source,
+    };
+    let listener = TcpListener::bind(bind).map_err(fail)?;
+    let address = listener.local_addr().map_err(fail)?;
+    Ok((listener, address))
 }
 
 impl Application {
@@ -118,26 +178,22 @@ impl Application {
     pub fn build(settings: Settings) -> Result<Application, StartupError> {
         let mut settings = settings;
         let bind = settings.bind.clone();
-        let listener = TcpListener::bind(&bind).map_err(|source| StartupError::Bind {
-            address: bind.clone(),
-            source,
-        })?;
-        let address = listener.local_addr().map_err(|source| StartupError::Bind {
-            address: bind.clone(),
-            source,
-        })?;
+        let (listener, address) = listen(&bind)?;
+        let metrics_listener = settings.metrics_bind.as_deref().map(listen).transpose()?;
         // Links in pages name the port actually bound (port 0 picks one).
         settings.bind = address.to_string();
         let timetable =
             crate::jobs::scheduler::Timetable::from_settings(&settings).map_err(StartupError::Settings)?;
         let state = web::Data::new(state(settings)?);
-        if state.settings.scheduler {
-            tokio::spawn(crate::jobs::scheduler::run(state.clone(), timetable));
-        }
+        let scheduler = state
+            .settings
+            .scheduler
+            .then(|| tokio::spawn(crate::jobs::scheduler::run(state.clone(), timetable)));
         let https = state.settings.secure_cookies();
+        let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(state.clone())
+                .app_data(app_state.clone())
                 .wrap(from_fn(crate::web::layers::head_as_get))
                 .wrap(from_fn(crate::web::layers::text_rule))
                 .wrap(from_fn(crate::web::layers::no_store))
@@ -145,23 +201,110 @@ impl Application {
                 .wrap(tracing_actix_web::TracingLogger::<
                     crate::web::headers::RedactedSpan,
                 >::new())
+                .wrap(from_fn(crate::web::layers::measure))
+                .wrap(from_fn(crate::web::layers::request_id))
                 .configure(crate::web::configure)
         })
+        // Signals are the process's to handle (see `serve_until_stopped`), so that a stop
+        // also reaches the scheduler.
+        .disable_signals()
         .listen(listener)
         .map_err(|source| StartupError::Bind {
             address: bind,
             source,
         })?
         .run();
-        Ok(Application { server, address })
+        let metrics_server = match metrics_listener {
+            Some((listener, metrics_address)) => {
+                let app_state = state.clone();
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .app_data(app_state.clone())
+                        .route("/metrics", web::get().to(crate::web::pages::metrics::own_address))
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(listener)
+                .map_err(|source| StartupError::Bind {
+                    address: metrics_address.to_string(),
+                    source,
+                })?
+                .run();
+                Some((server, metrics_address))
+            }
+            None => None,
+        };
+        Ok(Application {
+            server,
+            metrics_server,
+            address,
+            scheduler,
+            state,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
+    /// Where `/metrics` answers everyone, if FOI_METRICS_BIND is set.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(|(_, address)| *address)
+    }
+
+    /// Serves until the servers stop (in tests, until the runtime ends).
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let metrics = self.metrics_server.map(|(server, _)| tokio::spawn(server));
+        let served = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.abort();
+        }
+        served
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then stops gracefully: no new connections, the
+    /// requests in flight answered, the scheduler's sweep stopped at a safe point.
+    pub async fn serve_until_stopped(self) -> std::io::Result<()> {
+        let handles: Vec<_> = std::iter::once(self.server.handle())
+            .chain(self.metrics_server.as_ref().map(|(server, _)| server.handle()))
+            .collect();
+        let shutdown = self.state.shutdown.clone();
+        tokio::spawn(async move {
+            let signal = stop_signal().await;
+            tracing::info!(%signal, "stopping: answering the requests in flight, taking no new ones");
+            shutdown.begin();
+            for handle in handles {
+                handle.stop(true).await;
+            }
+        });
+        let scheduler = self.scheduler;
+        let grace = sweep_grace(&self.state.settings);
+        let metrics = self.metrics_server.map(|(server, _)| tokio::spawn(server));
+        let served = self.server.await;
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
+        if let Some(scheduler) = scheduler {
+            if tokio::time::timeout(grace, scheduler).await.is_err() {
+                tracing::warn!("the reminder sweep did not stop in time; the next sweep completes it");
+            }
+        }
+        tracing::info!("foi-tracker stopped");
+        served
+    }
+}
+
+/// The first of SIGTERM (from a supervisor or `docker stop`) and SIGINT (Ctrl-C).
+async fn stop_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+    else {
+        tracing::error!("cannot listen for SIGTERM and SIGINT: stop the process with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
     }
 }
 

@@ -1,8 +1,18 @@
 //! Log lines, human or JSON, filtered by RUST_LOG (default: info).
 
+use std::sync::OnceLock;
+
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+
+/// The format of the subscriber installed first, if any.
+static FORMAT: OnceLock<LogFormat> = OnceLock::new();
+
+/// Whether log lines are JSON: then the process's own messages are log events too.
+pub fn json() -> bool {
+    FORMAT.get() == Some(&LogFormat::Json)
+}
 
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
@@ -14,8 +24,11 @@ pub fn init(format: LogFormat) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     // A second call (tests start several servers) keeps the first subscriber.
-    let _ = match format {
+    let installed = match format {
         LogFormat::Human => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+    if installed.is_ok() {
+        let _ = FORMAT.set(format);
+    }
 }

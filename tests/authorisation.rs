@@ -353,7 +353,10 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
     use Target::*;
     match (method, path) {
         ("get", "/") => plain(signed_in(OK)),
-        ("get", "/healthz" | "/livez" | "/static/{file}" | "/deadline") => plain(everyone(OK)),
+        ("get", "/healthz" | "/livez" | "/readyz" | "/static/{file}" | "/deadline") => plain(everyone(OK)),
+        // The metrics go by where the caller is, not who: every test client is on loopback
+        // (tests/metrics.rs checks the callers from elsewhere).
+        ("get", "/metrics") => plain(everyone(OK)),
         ("get", "/sign-in") => plain(everyone(See("/")).but(As::Anonymous, OK)),
         ("post", "/sign-in") => vec![fresh(
             Body::Form(&[("email", BYSTANDER), ("password", PASSWORD)]),

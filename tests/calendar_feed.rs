@@ -76,20 +76,12 @@ for event in calendar.walk("VEVENT"):
                    "errors": problems(event), "alarms": alarms})
 print(json.dumps({"errors": problems(calendar), "events": events}))
 "#;
-    let mut child = std::process::Command::new(python)
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "icalendar could not read the feed:\n{text}"
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    support::python::json_from_script(
+        &python,
+        script,
+        text.as_bytes(),
+        &format!("icalendar could not read the feed:\n{text}"),
+    )
 }
 
 /// RFC 5545's framing: lines end CRLF, no other CR or LF, at most 75 octets each.

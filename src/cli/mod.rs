@@ -3,6 +3,7 @@
 //! Bad input prints one line to stderr and exits 2, whether clap or the engine refuses it.
 
 mod accounts;
+mod health;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -49,6 +50,9 @@ pub enum Command {
     Remind(RemindArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
+    /// Ask the running server (at FOI_BIND) whether it and its database answer: exits 0 if
+    /// so, 1 if not; for a container's HEALTHCHECK.
+    Healthcheck,
     /// Add, list and deactivate users.
     #[command(subcommand)]
     User(accounts::UserCommand),
@@ -191,6 +195,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::ImportHolidays(args) => import_holidays(args, out),
         Command::ImportAuthorities(args) => import_authorities(args, out),
         Command::Remind(args) => remind(args, out),
+        Command::Healthcheck => health::healthcheck(out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
         Command::ParseSheet(args) => Ok(crate::sandbox::child(
@@ -249,14 +254,46 @@ pub(crate) fn app_error(error: AppError) -> CliError {
     }
 }
 
+/// What `serve` tells the person who started it: a line on stdout, or with JSON logs a log
+/// event, so that every line the process writes is JSON from the first one on.
+struct Announcer<'a, W: Write> {
+    out: &'a mut W,
+    json: bool,
+}
+
+impl<W: Write> Announcer<'_, W> {
+    fn say(&mut self, line: &str) -> std::io::Result<()> {
+        if self.json {
+            tracing::info!("{line}");
+            Ok(())
+        } else {
+            writeln!(self.out, "{line}")?;
+            self.out.flush()
+        }
+    }
+}
+
 fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let mut settings = settings()?;
+    let settings = settings();
+    // Before anything can be logged, even a refused configuration.
+    let format = match &settings {
+        Ok(settings) => settings.log_format,
+        Err(_) => crate::config::LogFormat::from_env(),
+    };
+    crate::telemetry::init(format);
+    let mut settings = settings?;
     if let Some(bind) = args.bind {
         settings.bind = bind;
     }
-    crate::telemetry::init(settings.log_format);
-    let database = settings.database_url.clone();
+    let mut say = Announcer {
+        out,
+        json: format == crate::config::LogFormat::Json,
+    };
+    let database = crate::db::DatabaseUrl::parse(&settings.database_url)
+        .map_err(|e| CliError::BadInput(e.to_string()))?
+        .display();
     let today = settings.today();
+    startup::wait_for_database(&settings).map_err(startup_error)?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
     if args.demo {
         let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
@@ -264,57 +301,45 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
             .map_err(app_error)?
         {
             Some(made) => {
-                writeln!(
-                    out,
+                say.say(&format!(
                     "Demonstration accounts (sign in at {}/sign-in):",
                     settings.base_url()
-                )?;
+                ))?;
                 for account in made {
-                    writeln!(
-                        out,
+                    say.say(&format!(
                         "  {:<12} {}  password: {}",
                         account.role, account.email, account.password
-                    )?;
+                    ))?;
                 }
-                writeln!(
-                    out,
-                    "  The administrator sets up two-factor sign-in at first sign-in."
-                )?;
+                say.say("  The administrator sets up two-factor sign-in at first sign-in.")?;
             }
-            None => writeln!(
-                out,
-                "The demonstration accounts already exist; their passwords were printed when they were made."
+            None => say.say(
+                "The demonstration accounts already exist; their passwords were printed when they were made.",
             )?,
         }
         let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::tracker::now())
             .map_err(app_error)?;
         match loaded {
-            0 => writeln!(
-                out,
-                "The database already holds requests: the demonstration data was not loaded."
-            )?,
-            n => writeln!(out, "Loaded {n} demonstration requests.")?,
+            0 => say.say("The database already holds requests: the demonstration data was not loaded.")?,
+            n => say.say(&format!("Loaded {n} demonstration requests."))?,
         }
     } else if crate::db::accounts::count_users(&mut conn).map_err(|e| CliError::Failed(e.to_string()))? == 0 {
-        writeln!(
-            out,
+        say.say(&format!(
             "No one can sign in yet. Create the first administrator with:\n  {}\n(or try it out with `serve --demo`).",
             crate::web::pages::session::first_admin_command()
-        )?;
+        ))?;
     }
     drop(conn);
     // The server must be built inside the runtime that will run it.
     actix_web::rt::System::new().block_on(async move {
         let application = Application::build(settings).map_err(startup_error)?;
-        writeln!(
-            out,
+        say.say(&format!(
             "foi-tracker is running on http://{} (database {database})",
             application.address()
-        )?;
-        writeln!(out, "Press Ctrl-C to stop.")?;
-        out.flush()?;
+        ))?;
+        say.say("Press Ctrl-C to stop.")?;
         application
-            .run()
+            .serve_until_stopped()
             .await
             .map_err(|e| CliError::Failed(e.to_string()))
     })
@@ -333,6 +358,7 @@ fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliError> {
         calendars: &calendars,
         postman: &postman,
         settings: &settings,
+        shutdown: &crate::jobs::shutdown::Shutdown::default(),
     };
     let report = sweeper.sweep(&mut conn, today, args.dry_run).map_err(app_error)?;
     let day = today.format("%a %-d %b %Y");
@@ -600,7 +626,11 @@ pub fn main() -> ExitCode {
     match run(cli, &mut stdout.lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            if crate::telemetry::json() {
+                tracing::error!(%error, "foi-tracker could not go on");
+            } else {
+                eprintln!("error: {error}");
+            }
             ExitCode::from(error.exit_code())
         }
     }

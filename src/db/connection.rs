@@ -271,9 +271,18 @@ impl r2d2::ManageConnection for ConnectionManager {
 }
 
 /// Connects once to report a wrong URL at once and plainly, then builds the pool.
-pub fn pool(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
+/// `events`, if given, hears of every wait for a connection (for the metrics).
+pub fn pool<E: r2d2::HandleEvent + 'static>(
+    url: &DatabaseUrl,
+    size: u32,
+    events: Option<E>,
+) -> Result<Pool, DbError> {
     url.connect()?;
-    Ok(r2d2::Pool::builder()
+    let builder = match events {
+        Some(events) => r2d2::Pool::builder().event_handler(Box::new(events)),
+        None => r2d2::Pool::builder(),
+    };
+    Ok(builder
         .max_size(size.max(1))
         // Connections are made when a caller waits for one, never ahead in the background: a
         // background connect still running when the process exits races OpenSSL's exit
@@ -307,6 +316,21 @@ pub fn migrate(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
         }
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// The migrations this binary has that the database has not applied: none once `serve` has
+/// started, unless another instance's older binary rolled the schema back.
+pub fn pending_migrations(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
+    fn names<B: diesel::backend::Backend>(
+        pending: Vec<Box<dyn diesel::migration::Migration<B>>>,
+    ) -> Vec<String> {
+        pending.iter().map(|m| m.name().version().to_string()).collect()
+    }
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(names),
+        DbConnection::Postgres(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(names),
+    };
+    pending.map_err(|e| DbError::Migration(e.to_string()))
 }
 
 fn versions(applied: Vec<diesel::migration::MigrationVersion<'_>>) -> Vec<String> {

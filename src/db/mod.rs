@@ -5,8 +5,9 @@ mod connection;
 pub mod schema;
 
 pub use connection::{
-    is_busy, is_unique_violation, last_insert_id, migrate, one_at_a_time, pool, transaction, version, write,
-    write_unless, Backend, DatabaseUrl, DbConnection, DbError, ExclusiveLock, Pool, PooledConnection,
+    is_busy, is_unique_violation, last_insert_id, migrate, one_at_a_time, pending_migrations, pool,
+    transaction, version, write, write_unless, Backend, DatabaseUrl, DbConnection, DbError, ExclusiveLock,
+    Pool, PooledConnection,
 };
 
 pub mod accounts;

@@ -775,3 +775,30 @@ pub fn last_finished_sweep(conn: &mut DbConnection) -> QueryResult<Option<NaiveD
         .select(diesel::dsl::max(reminder_sweeps::started_at))
         .first(conn)
 }
+
+/// What the outbox holds unsent, for the metrics: pending and failed notices, and when the
+/// oldest of them was planned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_planned: Option<NaiveDateTime>,
+}
+
+pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
+    let counts: Vec<(String, i64)> = outbox::table
+        .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let oldest_planned = outbox::table
+        .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .select(diesel::dsl::min(outbox::planned_at))
+        .first(conn)?;
+    Ok(Backlog {
+        pending: count(PENDING),
+        failed: count(FAILED),
+        oldest_planned,
+    })
+}

@@ -4,4 +4,5 @@
 pub mod messages;
 pub mod outbox;
 pub mod scheduler;
+pub mod shutdown;
 pub mod sweep;

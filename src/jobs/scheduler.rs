@@ -60,7 +60,7 @@ impl Timetable {
 /// no sweep has finished since the last scheduled run (the server was down then, or the
 /// sweep failed), and otherwise retries the sends whose time has come.
 pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
-    loop {
+    while !state.shutdown.requested() {
         if behind(&state, &timetable).await {
             sweep(&state).await;
         } else {
@@ -71,7 +71,10 @@ pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
             return;
         };
         let left = (next - Utc::now()).to_std().unwrap_or_default();
-        tokio::time::sleep(left.min(RETRY_INTERVAL)).await;
+        tokio::select! {
+            () = tokio::time::sleep(left.min(RETRY_INTERVAL)) => {}
+            () = state.shutdown.wait() => {}
+        }
     }
 }
 
@@ -81,6 +84,7 @@ fn sweeper(state: &AppState) -> Sweeper<'_> {
         calendars: &state.calendars,
         postman: &state.postman,
         settings: &state.settings,
+        shutdown: &state.shutdown,
     }
 }
 
@@ -119,6 +123,11 @@ async fn sweep(state: &web::Data<AppState>) {
         Ok(Ok(report)) if report.locked_out => {
             tracing::info!("another instance is sweeping reminders")
         }
+        Ok(Ok(report)) if report.interrupted => tracing::info!(
+            owed = report.owed,
+            sent = report.delivery.notices,
+            "reminder sweep stopped for shutdown; the next sweep completes it"
+        ),
         Ok(Ok(report)) => tracing::info!(
             owed = report.owed,
             planned = report.planned,

@@ -32,6 +32,8 @@ use crate::mail::Postman;
 use crate::tracker::audit::{record, Caller};
 use crate::tracker::holidays::CalendarStore;
 
+use super::shutdown::Shutdown;
+
 /// The lock only one sweep (or retry) holds at a time.
 const LOCK: &str = "reminder-sweep";
 
@@ -53,6 +55,9 @@ pub struct SweepReport {
     pub would_send: Vec<String>,
     /// Quarterly repeat requests drafted because their quarter has ended.
     pub drafted: Vec<i32>,
+    /// The process was asked to stop: the sweep is left unfinished, with what it planned in
+    /// the outbox, and the next sweep completes it.
+    pub interrupted: bool,
 }
 
 /// What one pass over the outbox sent.
@@ -70,6 +75,8 @@ pub struct Sweeper<'a> {
     pub calendars: &'a CalendarStore,
     pub postman: &'a Postman,
     pub settings: &'a Settings,
+    /// Checked between messages: a stopping process sends no further one.
+    pub shutdown: &'a Shutdown,
 }
 
 impl Sweeper<'_> {
@@ -110,6 +117,10 @@ impl Sweeper<'_> {
             Ok(sweep_id)
         })?;
         report.delivery = self.deliver_locked(conn, today)?;
+        if self.shutdown.requested() {
+            report.interrupted = true;
+            return Ok(report);
+        }
         let counts = (
             report.planned,
             report.delivery.notices,
@@ -220,6 +231,9 @@ impl Sweeper<'_> {
         let requests = store::request_facts(conn, &ids)?;
         let rules = store::rules(conn, &ids)?;
         for (notices, digest) in messages(&due) {
+            if self.shutdown.requested() {
+                break;
+            }
             let ids: Vec<i32> = notices.iter().map(|n| n.id).collect();
             let attempts = notices.iter().map(|n| n.attempts).max().unwrap_or(0);
             let retry_at = |now| now + backoff(self.settings.mail_retry_seconds, attempts);

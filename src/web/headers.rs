@@ -4,7 +4,7 @@
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::DefaultHeaders;
-use actix_web::Error;
+use actix_web::{Error, HttpMessage};
 use tracing::Span;
 use tracing_actix_web::RootSpanBuilder;
 
@@ -82,8 +82,14 @@ impl RootSpanBuilder for RedactedSpan {
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
         };
+        let id = request
+            .extensions()
+            .get::<super::layers::RequestId>()
+            .map(|id| id.0.clone())
+            .unwrap_or_default();
         tracing::info_span!(
             "HTTP request",
+            request_id = %id,
             http.method = %request.method(),
             http.route = %request.match_pattern().unwrap_or_default(),
             http.target = tracing::field::Empty,

@@ -6,7 +6,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpMessage, HttpResponse};
 
 use crate::error::{ApiError, AppError};
 use crate::tracker::input::{text_problem, Shape};
@@ -109,9 +109,97 @@ pub async fn no_store(
     Ok(response)
 }
 
+/// The id that ties a request's log lines to its response, for a person reporting a problem
+/// and for the proxy's log. A well-formed `X-Request-Id` from the client (or the proxy in
+/// front) is kept; anything else is replaced with a fresh one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Well-formed: 1 to 128 letters, digits and `-_.:`, so that the id is safe in a log line
+/// and a header, and cannot be used to forge either.
+fn well_formed(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+fn fresh_request_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn request_id(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| well_formed(id))
+        .map_or_else(fresh_request_id, str::to_string);
+    request.extensions_mut().insert(RequestId(id.clone()));
+    // A handler's error is a response by now, so an error page carries the id too.
+    let mut response = next.call(request).await?;
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(header::HeaderName::from_static(REQUEST_ID), value);
+    }
+    Ok(response)
+}
+
+/// Counts each request by its route's template and status, and times it, for `/metrics`.
+pub async fn measure(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = std::time::Instant::now();
+    // Templates and a closed set of methods only: a label taken from the path or a made-up
+    // method would let any client grow the metrics without bound.
+    let route = request.match_pattern().unwrap_or_else(|| "(unmatched)".into());
+    let method = match *request.method() {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
+    let state = request
+        .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+        .cloned();
+    let outcome = next.call(request).await;
+    if let Some(state) = state {
+        let status = match &outcome {
+            Ok(response) => response.status(),
+            Err(error) => error.as_response_error().status_code(),
+        };
+        state
+            .metrics
+            .observe_request(method, &route, status.as_u16(), started.elapsed());
+    }
+    outcome
+}
+
 #[cfg(test)]
 mod tests {
-    use super::percent_decoded;
+    use super::{percent_decoded, well_formed};
+
+    #[test]
+    fn request_ids_are_kept_only_when_well_formed() {
+        assert!(well_formed("3f2a9c1e-7b7d-4d2e-9f0a-1c2b3d4e5f60"));
+        assert!(well_formed("nginx:abc.123_x"));
+        assert!(!well_formed(""));
+        assert!(!well_formed("two words"));
+        assert!(!well_formed("line\nbreak"));
+        assert!(!well_formed(&"a".repeat(129)));
+    }
 
     #[test]
     fn paths_are_read_as_the_router_reads_them() {

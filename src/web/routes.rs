@@ -20,6 +20,8 @@ routes! {
     get "/" => pages::dashboard::show,
     get "/healthz" => pages::health::check,
     get "/livez" => pages::health::live,
+    get "/readyz" => pages::health::ready,
+    get "/metrics" => pages::metrics::show,
     get "/static/{file}" => pages::assets::serve,
     get "/deadline" => pages::calculator::show,
     get "/scorecard" => pages::scorecard::show,

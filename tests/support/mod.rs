@@ -27,7 +27,7 @@ pub fn date(text: &str) -> NaiveDate {
 }
 
 /// A database for one test, removed when the test ends.
-enum TestDb {
+pub enum TestDb {
     Sqlite(tempfile::TempDir),
     Postgres {
         admin_url: String,
@@ -75,6 +75,8 @@ pub struct TestApp {
     pub session: Session,
     /// Where the app writes its email as `.eml` files, unless a test gave it an SMTP server.
     pub mail_dir: std::path::PathBuf,
+    /// `http://ADDRESS` of the metrics' own server, when the settings name one.
+    pub metrics_address: Option<String>,
     _mail: tempfile::TempDir,
     _db: TestDb,
 }
@@ -150,6 +152,12 @@ fn fresh_database(backend: Backend) -> Option<(String, TestDb)> {
             Some((format!("{base}/{name}"), TestDb::Postgres { admin_url, name }))
         }
     }
+}
+
+/// A fresh, empty database for a test that runs the binary itself: its URL, and what removes
+/// it when dropped. `None` for PostgreSQL when it is not configured.
+pub fn empty_database(backend: Backend) -> Option<(String, TestDb)> {
+    fresh_database(backend)
 }
 
 /// `settings` on a fresh database, bound to a free port.
@@ -230,6 +238,7 @@ impl TestApp {
         }
         let app = Application::build(settings.clone()).expect("the app starts");
         let address = format!("http://{}", app.address());
+        let metrics_address = app.metrics_address().map(|a| format!("http://{a}"));
         tokio::spawn(app.run());
         let mut partial = TestApp {
             session: Session {
@@ -244,6 +253,7 @@ impl TestApp {
             backend,
             database_url,
             mail_dir: settings.mail_dir.clone().into(),
+            metrics_address,
             settings,
             _mail: mail,
             _db: db,

@@ -43,3 +43,29 @@ pub fn with_package(module: &str, package: &str) -> PathBuf {
     }
     python
 }
+
+/// Runs `script` with `python`, `input` on its standard input; what it printed as JSON.
+/// Panics, saying `what` and Python's own message, if the script fails.
+pub fn json_from_script<T: serde::de::DeserializeOwned>(
+    python: &Path,
+    script: &str,
+    input: &[u8],
+    what: &str,
+) -> T {
+    use std::io::Write;
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}

@@ -16,6 +16,7 @@ pub mod indicator_admin;
 pub mod indicators;
 pub mod letters;
 pub mod links;
+pub mod metrics;
 pub mod open_data;
 pub mod outbox;
 pub mod requests;
@@ -134,7 +135,7 @@ where
         let version = db::version(&mut conn)?;
         let today = state.today();
         let cache = state.settings.page_cache && !uncached(&actor);
-        if let Some(html) = state.pages.get(&key, version, today).filter(|_| cache) {
+        if let Some(html) = cache.then(|| state.pages.get(&key, version, today)).flatten() {
             return Ok((html, csrf));
         }
         let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
