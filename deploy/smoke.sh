@@ -61,13 +61,13 @@ cleanup() {
         podman logs --tail 20 "$app" 2>&1 >&2 || true
     fi
     if [ "${SMOKE_KEEP:-}" = 1 ] && [ -f "$compose_dir/docker-compose.yml" ]; then
-        echo "SMOKE_KEEP=1: left running; stop with: podman-compose -p $project -f $compose_dir/docker-compose.yml down -v -t 30"
+        echo "SMOKE_KEEP=1: left running; stop with: podman-compose -p $project -f $compose_dir/docker-compose.yml down -v -t 45"
         return
     fi
     podman rm -f "${project}_alone" >/dev/null 2>&1 || true
     podman volume rm -f "${project}_alone_data" >/dev/null 2>&1 || true
     if [ -f "$compose_dir/docker-compose.yml" ]; then
-        podman-compose -p "$project" -f "$compose_dir/docker-compose.yml" down -v -t 30 >/dev/null 2>&1 || true
+        podman-compose -p "$project" -f "$compose_dir/docker-compose.yml" down -v -t 45 >/dev/null 2>&1 || true
     fi
     # podman-compose 1.0.3 leaves the project's network behind.
     podman network rm -f "${project}_default" >/dev/null 2>&1 || true
@@ -158,18 +158,22 @@ podman build --format docker --build-arg RUST_IMAGE="$rust" --build-arg DEBIAN_I
     -t "$image" . >"$work/app-build.log" 2>&1 \
     || { tail -n 30 "$work/app-build.log"; fail "the Dockerfile did not build"; }
 build_seconds=$(( $(date +%s) - build_started ))
+built="built in ${build_seconds}s"
+if grep -q -- '--> Using cache' "$work/app-build.log"; then
+    built="$built (unchanged sources: layers from cache)"
+fi
 user=$(podman image inspect --format '{{.Config.User}}' "$image")
 healthcheck=$(podman image inspect --format '{{join .Config.Healthcheck.Test " "}}' "$image" 2>/dev/null || true)
 size=$(podman image inspect --format '{{.Size}}' "$image")
 libraries=$(podman run --rm --entrypoint ldd "$image" /usr/local/bin/foi-tracker 2>>"$work/podman.log" \
     | awk '$1 !~ /^(linux-vdso|\/lib64\/ld-linux)/ {sub(/\.so.*/, "", $1); print $1}' | sort | paste -sd, -)
-echo "   built in ${build_seconds}s: $((size / 1000000)) MB, user $user, links $libraries"
+echo "   $built: $((size / 1000000)) MB, user $user, links $libraries"
 echo "   HEALTHCHECK: $healthcheck"
 case "$user" in "" | root | 0 | 0:*) fail "the image runs as root" ;; esac
 [[ $healthcheck == *"foi-tracker healthcheck"* ]] || fail "the image has no HEALTHCHECK running foi-tracker healthcheck"
 [[ $libraries != *libpq* && $libraries != *libssl* && $libraries != *libsqlite* ]] \
     || fail "the binary links a library the runtime image lacks: $libraries"
-pass "image built in ${build_seconds}s: $((size / 1000000)) MB, runs as $user, HEALTHCHECK foi-tracker healthcheck, links $libraries only"
+pass "image $built: $((size / 1000000)) MB, runs as $user, HEALTHCHECK foi-tracker healthcheck, links $libraries only"
 
 step "the image alone, on SQLite in its volume"
 alone=${project}_alone
@@ -182,7 +186,7 @@ for _ in $(seq 1 60); do
     sleep 1
 done
 database=$(podman exec "$alone" stat -c '%A %U %n' /data/foi-tracker.db 2>&1 || true)
-podman stop -t 30 "$alone" >/dev/null 2>>"$work/podman.log"
+podman stop -t 45 "$alone" >/dev/null 2>>"$work/podman.log"
 alone_exit=$(podman inspect --format '{{.State.ExitCode}}' "$alone")
 podman rm "$alone" >/dev/null 2>>"$work/podman.log"
 podman volume rm "${alone}_data" >/dev/null
@@ -205,7 +209,7 @@ FOI_IMAGE=$image
 POSTGRES_IMAGE=$postgres
 EOF
 workaround "podman-compose reads .env over the environment: it runs a copy of docker-compose.yml beside an .env of its own"
-podman-compose -p "$project" -f "$compose_dir/docker-compose.yml" down -v -t 30 >/dev/null 2>&1 || true
+podman-compose -p "$project" -f "$compose_dir/docker-compose.yml" down -v -t 45 >/dev/null 2>&1 || true
 
 # podman runs a container's healthcheck only when asked (systemd timers would ask).
 healthy() { podman healthcheck run "$1" >/dev/null 2>&1; }
@@ -279,30 +283,53 @@ pass "an administrator and a researcher added with compose exec; request $id cre
 
 step "stop"
 stop_started=$(date +%s%N)
-pc stop -t 30 app || fail "podman-compose stop app failed"
-workaround "podman-compose stops with a 1 s grace by default: stop and down get -t 30, as stop_grace_period says"
+pc stop -t 45 app || fail "podman-compose stop app failed"
+workaround "podman-compose stops with a 1 s grace by default: stop and down get -t 45, the stop_grace_period of docker-compose.yml"
 stop_ms=$(( ($(date +%s%N) - stop_started) / 1000000 ))
 stop_seconds=$((stop_ms / 1000)).$(( (stop_ms % 1000) / 100 ))
 exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$app")
 oom=$(podman inspect --format '{{.State.OOMKilled}}' "$app")
-echo "   the app's last log line: $(podman logs --tail 1 "$app" 2>&1)"
+# With FOI_LOG_FORMAT=json (the image's default) every line is one JSON object.
+podman logs "$app" >"$work/app.log" 2>&1
+log_lines=$(python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+for number, line in enumerate(lines, 1):
+    try:
+        json.loads(line)
+    except ValueError:
+        sys.exit(f"line {number} of the log is not JSON: {line[:200]}")
+print(len(lines))' "$work/app.log") || fail "the app's log is not JSON throughout"
+last_message=$(tail -n 1 "$work/app.log" | python3 -c 'import json, sys; print(json.load(sys.stdin)["fields"]["message"])')
+echo "   the app's log: $log_lines lines, each a JSON object; the last: \"$last_message\""
 [ "$exit_code" = 0 ] || fail "the app exited with status $exit_code on stop (137 is a kill after the grace period)"
 [ "$oom" = false ] || fail "the app was killed for memory"
-pass "stop: the app exited 0 on SIGTERM in ${stop_seconds}s, not killed"
+[ "$last_message" = "foi-tracker stopped" ] || fail "the app's last log line is \"$last_message\", not \"foi-tracker stopped\""
+pass "stop: the app exited 0 on SIGTERM in ${stop_seconds}s, not killed; its log ($log_lines lines) is JSON throughout and ends \"foi-tracker stopped\""
 
 step "down and up"
-pc down -t 30 || fail "podman-compose down failed"
+pc down -t 45 || fail "podman-compose down failed"
 volumes=$(podman volume ls --format '{{.Name}}' | grep -c "^${project}_" || true)
 echo "   after down: $volumes named volumes kept"
-# Both at once, as podman-compose does: serve waits for its database by itself.
-pc up -d --no-build db app || fail "podman-compose up failed"
-echo "   app and db started together, as podman-compose does: serve waits for its database by itself"
+# The app first and the database after it: start order does not matter, since serve waits,
+# saying so in its log, until its database answers.
+# (Without -d: podman-compose 1.0.3 passes -d on to `podman create`, which refuses it.)
+pc up --no-build --no-start db app || fail "podman-compose up --no-start failed"
+podman start "$app" >/dev/null 2>>"$work/podman.log"
+for _ in $(seq 1 30); do
+    podman logs "$app" 2>&1 | grep -q 'does not answer yet' && break
+    sleep 1
+done
+podman start "$db" >/dev/null 2>>"$work/podman.log"
 wait_answers /healthz
+waits=$(podman logs "$app" 2>&1 | grep -c 'does not answer yet' || true)
+[ "$waits" -gt 0 ] || fail "the app, started before its database, logged no wait for it"
+echo "   up again, the app started before db: serve logged $waits wait(s) for its database, then answered"
 status=$(api -o "$work/after.json" -w '%{http_code}' "$url/api/v1/requests/$id")
 [ "$status" = 200 ] || fail "GET /api/v1/requests/$id after down and up answered $status"
 kept=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["title"])' "$work/after.json")
 [ "$kept" = "$title" ] || fail "request $id came back as \"$kept\", not \"$title\""
-pass "data kept across down and up: request $id \"$title\" read back with the same token"
+pass "data kept across down and up: request $id \"$title\" read back with the same token; the app started before db waited for it"
 
 step "PASS"
 for line in "${passed[@]}"; do
