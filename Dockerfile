@@ -1,4 +1,4 @@
-# The foi-tracker image: one static-enough binary on slim Debian, run as a user of its own.
+# The foi-tracker image: the release binary on slim Debian, run as a user of its own.
 # The base images are arguments so that an operator behind a registry mirror can name others:
 #   docker build --build-arg RUST_IMAGE=mirror.example/rust:1-bookworm \
 #                --build-arg DEBIAN_IMAGE=mirror.example/debian:bookworm-slim .
@@ -11,7 +11,8 @@ WORKDIR /src
 COPY . .
 # The cache mounts keep the downloaded crates and the compiled dependencies between builds,
 # so a rebuild after a source change compiles only foi-tracker itself. The binary is copied
-# out of the cache, which is no part of the layer.
+# out of the cache, which is no part of the layer. (`RUN --mount` needs BuildKit, Docker's
+# builder since 23.0, or buildah, which podman builds with.)
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
     cargo build --release --locked --bin foi-tracker \

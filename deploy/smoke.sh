@@ -26,7 +26,6 @@
 # debootstrap uses (default: this machine's apt source).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 started=$(date +%s)
 port=${SMOKE_PORT:-18080}
 url=http://127.0.0.1:$port
