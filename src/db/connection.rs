@@ -46,6 +46,15 @@ pub enum DbError {
     Migration(String),
 }
 
+/// Starts OpenSSL, which libpq uses for TLS to PostgreSQL, without its clean-up at exit. That
+/// clean-up frees OpenSSL's global state while other threads may still close their
+/// connections (an app's workers as a test process ends, or a server as it stops), and
+/// corrupts the heap ("malloc_consolidate(): invalid chunk size", SIGABRT). Call it before the
+/// first PostgreSQL connection of the process; later calls do nothing.
+pub fn init_client_library() {
+    openssl_sys::init();
+}
+
 /// A parsed `FOI_DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
@@ -95,6 +104,7 @@ impl DatabaseUrl {
                     // libpq writes several lines; a message is one.
                     reason: reason.split_whitespace().collect::<Vec<_>>().join(" "),
                 };
+                init_client_library();
                 let mut conn =
                     diesel::PgConnection::establish(&self.target).map_err(|e| fail(e.to_string()))?;
                 // A statement waits at most this long for a lock another transaction holds, then

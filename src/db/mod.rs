@@ -5,9 +5,9 @@ mod connection;
 pub mod schema;
 
 pub use connection::{
-    create_private_new, is_busy, is_unique_violation, last_insert_id, latest_migration, migrate,
-    one_at_a_time, pending_migrations, pool, transaction, version, write, write_unless, Backend, DatabaseUrl,
-    DbConnection, DbError, ExclusiveLock, Pool, PooledConnection,
+    create_private_new, init_client_library, is_busy, is_unique_violation, last_insert_id, latest_migration,
+    migrate, one_at_a_time, pending_migrations, pool, transaction, version, write, write_unless, Backend,
+    DatabaseUrl, DbConnection, DbError, ExclusiveLock, Pool, PooledConnection,
 };
 
 pub mod accounts;

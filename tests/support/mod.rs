@@ -126,6 +126,8 @@ fn postgres_admin_url() -> Option<String> {
         .ok()
         .filter(|u| !u.trim().is_empty());
     let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    // Before this process's first PostgreSQL connection, as the app's own connections do.
+    foi_tracker::db::init_client_library();
     assert!(
         url.is_some() || !in_ci,
         "CI is set but FOI_TEST_POSTGRES_URL is not: CI must run every database test on PostgreSQL too"
