@@ -193,7 +193,7 @@ impl Postman {
     pub fn message_id(&self, seed: &str) -> String {
         use sha2::{Digest, Sha256};
         let digest = Sha256::digest(seed.as_bytes());
-        let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(&digest[..16]);
         let host = self
             .base_url
             .split("://")

@@ -150,14 +150,6 @@ fn read_dump(path: &Path) -> (Vec<String>, BTreeMap<String, Vec<String>>) {
     (columns.into_keys().collect(), rows)
 }
 
-/// A PDF-looking file with every byte value in it.
-fn pdf(extra: &str) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {extra}\n").into_bytes();
-    bytes.extend(0..=255u8);
-    bytes.extend_from_slice(b"\n%%EOF\n");
-    bytes
-}
-
 async fn record(app: &TestApp, id: i64, event: Value) {
     let response = app
         .post_json(&format!("/api/v1/requests/{id}/events"), &event)
@@ -220,7 +212,10 @@ async fn fill(app: &TestApp) -> Filled {
     let open = support::home_office_request(app).await;
     app.add_event(open, "acknowledged", "2026-05-05").await;
     let mut documents = Vec::new();
-    for (name, content) in [("HO reply 2026.pdf", pdf("reply")), ("annex.pdf", pdf("annex"))] {
+    for (name, content) in [
+        ("HO reply 2026.pdf", support::pdf("reply")),
+        ("annex.pdf", support::pdf("annex")),
+    ] {
         let response = app
             .api_upload(
                 &format!("/api/v1/requests/{open}/documents"),

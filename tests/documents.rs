@@ -17,14 +17,6 @@ async fn request(app: &TestApp, regime: &str) -> i64 {
         .unwrap()
 }
 
-/// A PDF-looking file with every byte value in it.
-fn pdf(extra: &str) -> Vec<u8> {
-    let mut bytes = format!("%PDF-1.7\n% {extra}\n").into_bytes();
-    bytes.extend(0..=255u8);
-    bytes.extend_from_slice(b"\n%%EOF\n");
-    bytes
-}
-
 fn count(app: &TestApp, table: &str) -> usize {
     app.snapshot()[table].len()
 }
@@ -32,7 +24,7 @@ fn count(app: &TestApp, table: &str) -> usize {
 on_both_backends! {
     async fn a_document_is_stored_once_and_downloads_byte_for_byte(app) {
         let id = request(&app, "foia").await;
-        let content = pdf("Home Office reply");
+        let content = support::pdf("Home Office reply");
         let response = app.upload(&format!("/requests/{id}/documents"), "HO reply 2026.pdf", content.clone(), &[("event_id", "")]).await;
         assert_eq!(support::location(&response), format!("/requests/{id}#documents"));
         // The same file again, say attached to a later event: a second document, one blob.
@@ -62,7 +54,7 @@ on_both_backends! {
 
     async fn documents_are_added_through_the_api_with_the_same_checks(app) {
         let id = request(&app, "foia").await;
-        let content = pdf("by the API");
+        let content = support::pdf("by the API");
         let response = app.api_upload(&format!("/api/v1/requests/{id}/documents"), "reply.pdf", content.clone()).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let document: serde_json::Value = response.json().await.unwrap();
@@ -98,7 +90,7 @@ on_both_backends! {
 
     async fn downloads_of_a_subject_access_requests_documents_are_audited(app) {
         let id = request(&app, "sar").await;
-        app.upload(&format!("/requests/{id}/documents"), "my-file.pdf", pdf("personal"), &[]).await;
+        app.upload(&format!("/requests/{id}/documents"), "my-file.pdf", support::pdf("personal"), &[]).await;
         let page = app.text(&format!("/requests/{id}")).await;
         let document = support::document_ids(&page)[0];
         for _ in 0..2 {
@@ -125,7 +117,7 @@ async fn over_the_limit_is_refused_and_nothing_is_stored(backend: Backend) {
     };
     let id = request(&app, "foia").await;
     let before = app.snapshot();
-    let mut big = pdf("large");
+    let mut big = support::pdf("large");
     big.resize(64 * 1024 + 1, b' ');
     let response = app
         .upload(&format!("/requests/{id}/documents"), "big.pdf", big, &[])
@@ -148,7 +140,7 @@ async fn over_the_limit_is_refused_and_nothing_is_stored(backend: Backend) {
         .await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.snapshot(), before);
-    let mut exact = pdf("exact");
+    let mut exact = support::pdf("exact");
     exact.resize(64 * 1024, b' ');
     let response = app
         .upload(&format!("/requests/{id}/documents"), "exact.pdf", exact, &[])

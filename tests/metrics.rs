@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use foi_tracker::config::Settings;
 use foi_tracker::db::Backend;
-use serde_json::{json, Value};
+use serde_json::Value;
 use support::TestApp;
 
 /// `promtool check metrics` on `text`: its complaints, if any (an empty string when none).
@@ -81,11 +81,7 @@ fn sample(samples: &BTreeMap<String, f64>, key: &str) -> f64 {
 on_both_backends! {
     async fn requests_counted_by_route_and_status_pass_promtool_and_a_real_parser(app) {
         let before = parsed(&scrape(&format!("{}/metrics", app.address)).await);
-        let home_office = app.authority("Home Office").await;
-        let created = app
-            .create_request(json!({"title": "Detention figures", "body": "Please send them.", "authority_id": home_office, "sent_on": "2026-05-01"}))
-            .await;
-        let id = created["id"].as_i64().unwrap();
+        let id = support::home_office_request(&app).await;
         for _ in 0..3 {
             assert_eq!(app.get(&format!("/requests/{id}")).await.status(), 200);
         }

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use support::smtp::SmtpServer;
 use support::TestApp;
 
@@ -288,14 +288,6 @@ fn serve_waits_for_a_database_that_starts_after_it() {
     all_json(&server.seen);
 }
 
-/// A document of `size` bytes that reads as a PDF.
-fn pdf(size: usize) -> Vec<u8> {
-    let mut bytes = b"%PDF-1.7\n% uploaded while the server stops\n".to_vec();
-    bytes.extend((0..size).map(|i| (i % 251) as u8));
-    bytes.extend_from_slice(b"\n%%EOF\n");
-    bytes
-}
-
 /// The outbox, straight from the database: (status, count), and the sweeps' finish times.
 fn outbox_and_sweeps(app: &TestApp) -> (Vec<(String, i64)>, Vec<Option<chrono::NaiveDateTime>>) {
     use diesel::prelude::*;
@@ -317,12 +309,9 @@ fn outbox_and_sweeps(app: &TestApp) -> (Vec<(String, i64)>, Vec<Option<chrono::N
 
 on_both_backends! {
     async fn sigterm_lets_an_upload_in_flight_finish_and_store_its_document(app) {
-        let home_office = app.authority("Home Office").await;
-        let created = app
-            .create_request(json!({"title": "Detention figures", "body": "Please send them.", "authority_id": home_office, "sent_on": "2026-05-01"}))
-            .await;
-        let id = created["id"].as_i64().unwrap();
-        let content = pdf(2_000_000);
+        let id = support::home_office_request(&app).await;
+        // Some 2 MB, so that half of it is still on its way when the signal comes.
+        let content = support::pdf(&"uploaded while the server stops ".repeat(62_500));
         let boundary = "foi-tracker-test-boundary";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"reply.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
@@ -365,10 +354,8 @@ on_both_backends! {
     }
 
     async fn sigterm_during_a_sweep_sends_the_message_in_flight_and_leaves_the_rest_to_the_next(app) {
-        let home_office = app.authority("Home Office").await;
-        for n in 0..4 {
-            app.create_request(json!({"title": format!("Figures {n}"), "body": "Please send them.", "authority_id": home_office, "sent_on": "2026-05-01"}))
-                .await;
+        for _ in 0..4 {
+            support::home_office_request(&app).await;
         }
         let smtp = SmtpServer::start();
         // Between the app and the mail server, a relay that holds the first connection until

@@ -167,7 +167,7 @@ fn create_private(path: &Path) -> std::io::Result<()> {
     if name == ":memory:" || name.starts_with("file:") {
         return Ok(());
     }
-    match private_options().write(true).create_new(true).open(path) {
+    match create_private_new(path) {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         other => other.map(|_| ()),
     }

@@ -11,7 +11,7 @@ use super::DbConnection;
 
 /// The SHA-256 of `bytes`, in lower-case hex: a blob's key.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Stores `bytes` unless a blob with the same content is already there; returns its key and

@@ -49,8 +49,7 @@ pub fn new_secret() -> String {
 
 /// What the database keeps of a secret.
 pub fn hash_secret(secret: &str) -> String {
-    let digest = sha2::Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))
 }
 
 /// Argon2id with its recommended parameters and a random salt, as a PHC string.

@@ -93,10 +93,6 @@ fn backend_name(backend: Backend) -> &'static str {
     }
 }
 
-fn hex(digest: impl AsRef<[u8]>) -> String {
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A value as the dump holds it, whatever backend it came from or goes to: booleans as
 /// booleans (SQLite's 0 and 1 included), dates as YYYY-MM-DD, timestamps as
 /// "YYYY-MM-DD HH:MM:SS.ffffff", binary as lower-case hexadecimal.
@@ -245,7 +241,7 @@ fn write_dump(
             )));
         }
     }
-    let sha256 = hex(out.hash.finalize_reset());
+    let sha256 = hex::encode(out.hash.finalize_reset());
     let mut inner = out.inner;
     write_line(
         &mut inner,
@@ -397,7 +393,7 @@ fn read_rows(
                 )))
             }
             Ok(Line::End { end }) => {
-                if hex(hash.finalize()) != end.sha256 {
+                if hex::encode(hash.finalize()) != end.sha256 {
                     return Err(damaged("does not match its checksum"));
                 }
                 if lines.next()?.is_some() {
@@ -442,11 +438,16 @@ pub fn check(path: &Path, max_line: usize) -> Result<Header, DumpError> {
     Ok(header)
 }
 
+/// How many rows the migrations alone put in each table: what an empty database holds.
+pub type Migrated = BTreeMap<String, i64>;
+
 /// Refuses a database that holds more than its migrations alone put there, before it is
-/// migrated: a new database has no tables yet.
-pub fn check_empty(conn: &mut DbConnection) -> Result<(), DumpError> {
+/// migrated (a new database has no tables yet); returns those counts, for [`import`].
+pub fn check_empty(conn: &mut DbConnection) -> Result<Migrated, DumpError> {
     let tables = db::dump::tables(conn)?;
-    refuse_unless_empty(conn, &tables, &db::dump::migrated_rows()?)
+    let migrated = db::dump::migrated_rows()?;
+    refuse_unless_empty(conn, &tables, &migrated)?;
+    Ok(migrated)
 }
 
 /// Fills an empty, migrated database from the dump at `path`, which [`check`] passed: the
@@ -455,17 +456,17 @@ pub fn import(
     conn: &mut DbConnection,
     path: &Path,
     max_line: usize,
+    migrated: &Migrated,
     progress: Progress<'_>,
 ) -> Result<Summary, DumpError> {
     let tables = db::dump::tables(conn)?;
-    let migrated = db::dump::migrated_rows()?;
     let (mut lines, header, hash) = open_dump(path, max_line)?;
     same_tables(&header, &tables)?;
     let total: u64 = header.tables.iter().map(|t| t.rows).sum();
     db::transaction(conn, |conn| {
         // Checked again inside the transaction. On SQLite no other writer can enter it now;
         // on PostgreSQL a writer racing the import clashes on a key, and all of it rolls back.
-        refuse_unless_empty(conn, &tables, &migrated)?;
+        refuse_unless_empty(conn, &tables, migrated)?;
         db::dump::defer_foreign_keys(conn)?;
         let seeded: Vec<Table> = tables
             .iter()
@@ -555,7 +556,7 @@ fn same_tables(header: &Header, tables: &[Table]) -> Result<(), DumpError> {
 fn refuse_unless_empty(
     conn: &mut DbConnection,
     tables: &[Table],
-    migrated: &BTreeMap<String, i64>,
+    migrated: &Migrated,
 ) -> Result<(), DumpError> {
     for table in tables {
         let rows = db::dump::count(conn, table)?;

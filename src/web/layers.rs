@@ -127,8 +127,7 @@ fn well_formed(id: &str) -> bool {
 }
 
 fn fresh_request_id() -> String {
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(rand::random::<[u8; 16]>())
 }
 
 pub async fn request_id(

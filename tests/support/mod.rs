@@ -673,6 +673,14 @@ pub async fn refused_to(
     answer
 }
 
+/// A PDF-looking file with `extra` in a comment and every byte value in it.
+pub fn pdf(extra: &str) -> Vec<u8> {
+    let mut bytes = format!("%PDF-1.7\n% {extra}\n").into_bytes();
+    bytes.extend(0..=255u8);
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    bytes
+}
+
 /// A FOIA request to the Home Office sent on 1 May 2026, by the default user: its id.
 pub async fn home_office_request(app: &TestApp) -> i64 {
     let home_office = app.authority("Home Office").await;
