@@ -2,6 +2,7 @@
 //! talks HTTP to it as a browser or an API client would.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod hostile;
 pub mod python;
 pub mod smtp;

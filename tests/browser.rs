@@ -1,0 +1,429 @@
+//! The pages in a real browser, headless Chromium over WebDriver, on both backends: what a
+//! researcher does from a deep link to an internal review, with the dates DEADLINES.md gives;
+//! every page type checked by axe-core against WCAG 2.2 AA, measured at 390 px for sideways
+//! scrolling, and photographed at both widths into `target/screenshots/`.
+
+mod support;
+
+use foi_tracker::tracker::{accounts, demo, holidays::CalendarStore};
+use serde_json::Value;
+use support::browser::{self, contrast, rgb, violations, Browser};
+use support::{date, TestApp};
+
+/// The widths every page is looked at: a desktop and a phone.
+const DESKTOP: u32 = 1280;
+const PHONE: u32 = 390;
+
+/// Loads the demonstration (its accounts, requests and verified figures) into the app's
+/// database, as `serve --demo` does; the administrator's email and password.
+fn load_demonstration(app: &TestApp) -> (String, String) {
+    let mut conn = app.connection();
+    let now = foi_tracker::tracker::now();
+    let made = demo::accounts(&mut conn, &app.address, now)
+        .unwrap()
+        .expect("a fresh database has no demonstration accounts");
+    let calendars = CalendarStore::load(&mut conn).unwrap();
+    let loaded = demo::load(&mut conn, &calendars, date(support::TODAY), now).unwrap();
+    assert!(loaded > 0, "the demonstration loads requests");
+    let admin = made.into_iter().find(|a| a.role == "admin").unwrap();
+    (admin.email, admin.password)
+}
+
+/// Fills the input labelled `label` (its `<label>`'s text, exactly) with `value`.
+async fn fill(browser: &Browser, label: &str, value: &str) {
+    let input = browser
+        .find(&format!("//*[@id=//label[normalize-space()='{label}']/@for]"))
+        .await;
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+/// Signs in through the sign-in page the browser shows, setting up two-factor sign-in on
+/// the page that asks for it, as an administrator does the first time.
+async fn sign_in(browser: &Browser, email: &str, password: &str) {
+    fill(browser, "Email", email).await;
+    fill(browser, "Password", password).await;
+    press(browser, "Sign in").await;
+    if browser.path().await.starts_with("/account/two-factor") {
+        let secret = browser
+            .find("//input[@name='secret']")
+            .await
+            .attr("value")
+            .await
+            .unwrap()
+            .expect("the set-up page shows the key");
+        let code = accounts::totp(&secret, email)
+            .unwrap()
+            .generate_current()
+            .to_string();
+        fill(browser, "Code from the app", &code).await;
+        let button = browser
+            .find("//form[@action='/account/two-factor']//button[@type='submit']")
+            .await;
+        browser.submit(button).await;
+    }
+}
+
+/// The first link on the page whose address starts with `prefix` and continues with digits:
+/// a page of one thing, such as `/requests/12`.
+async fn first_link(browser: &Browser, prefix: &str) -> Option<String> {
+    let links = browser
+        .eval(&format!(
+            "return [...document.querySelectorAll('a[href^=\"{prefix}\"]')].map(a => a.getAttribute('href'))"
+        ))
+        .await;
+    links
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|href| {
+            let rest = &href[prefix.len()..];
+            !rest.is_empty()
+                && rest
+                    .split(['/', '?', '#'])
+                    .next()
+                    .unwrap()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        })
+        .map(str::to_string)
+}
+
+/// What is wrong with the page the browser shows, for a person at `width`: axe's violations
+/// (at the desktop width, where it also must find something that passes), and any sideways
+/// scroll of the page itself at the phone width. Photographs the page either way.
+async fn check_page(browser: &Browser, name: &str, width: u32) -> Vec<String> {
+    let mut problems = Vec::new();
+    let path = browser.path().await;
+    let title = browser.eval("return document.title").await;
+    browser.screenshot(name).await;
+    if title
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("Something went wrong")
+    {
+        problems.push(format!("{path} at {width} px: the server failed: {title}"));
+    }
+    if width == DESKTOP {
+        let report = browser.axe().await;
+        for violation in violations(&report) {
+            problems.push(format!("{path}: {violation}"));
+        }
+        if report["passes"].as_array().is_none_or(Vec::is_empty) {
+            problems.push(format!("{path}: axe found nothing that passes"));
+        }
+    } else {
+        let overflow = browser.sideways_overflow().await;
+        if overflow > 0 {
+            problems.push(format!(
+                "{path} at {width} px: the page scrolls {overflow} px sideways"
+            ));
+        }
+    }
+    problems
+}
+
+/// Each page of `pages`, looked at as `who` at both widths.
+async fn check_pages(browser: &Browser, app: &TestApp, who: &str, pages: &[(&str, String)]) -> Vec<String> {
+    let backend = if support::is_postgres(app) {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let mut problems = Vec::new();
+    for width in [DESKTOP, PHONE] {
+        browser.set_width(width).await;
+        for (name, path) in pages {
+            browser.goto(&app.url(path)).await;
+            let shot = format!("{backend}-{who}-{name}-{width}");
+            problems.extend(check_page(browser, &shot, width).await);
+        }
+    }
+    browser.set_width(DESKTOP).await;
+    problems
+}
+
+on_both_backends! {
+    async fn every_page_type_passes_axe_and_fits_a_phone(app) {
+        let Some(browser) = browser::start().await else { return };
+        let (email, password) = load_demonstration(&app);
+
+        // Signed out: what the public, journalists and MPs see.
+        let public: Vec<(&str, String)> = [
+            ("scorecard", "/scorecard"),
+            ("indicator", "/scorecard/D1.1"),
+            ("calculator", "/deadline"),
+            ("open-data", "/open-data"),
+            ("sign-in", "/sign-in"),
+            ("not-found", "/no-such-page"),
+        ]
+        .into_iter()
+        .map(|(name, path)| (name, path.to_string()))
+        .collect();
+        let mut problems = check_pages(&browser, &app, "public", &public).await;
+
+        // The scorecard's states are told apart by colour (and by letter): each colour must
+        // stand out from the page at 3:1, which axe does not test for graphics.
+        browser.goto(&app.url("/scorecard")).await;
+        let colours = browser
+            .eval(
+                "const page = getComputedStyle(document.body).backgroundColor;
+                 return {page: page === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : page,
+                         states: [...document.querySelectorAll('ul.legend .cell')].map(c =>
+                           [c.className, getComputedStyle(c).backgroundColor])};",
+            )
+            .await;
+        let page = rgb(colours["page"].as_str().unwrap());
+        let states = colours["states"].as_array().unwrap();
+        assert!(states.len() >= 5, "the legend shows every state: {colours}");
+        for state in states {
+            let (class, colour) = (state[0].as_str().unwrap(), state[1].as_str().unwrap());
+            let ratio = contrast(rgb(colour), page);
+            if ratio < 3.0 {
+                problems.push(format!(
+                    "scorecard legend {class}: {colour} against the page is {ratio:.2}:1, under 3:1"
+                ));
+            }
+        }
+
+        // Signed in as the administrator, who sees every page type.
+        browser.goto(&app.url("/sign-in")).await;
+        sign_in(&browser, &email, &password).await;
+        assert_eq!(browser.path().await, "/account", "signed in, two-factor set up");
+        browser.goto(&app.url("/requests")).await;
+        let request = first_link(&browser, "/requests/").await.expect("the list links to a request");
+        browser.goto(&app.url("/authorities")).await;
+        let authority = browser
+            .eval("return document.querySelector('a[href$=\"/edit\"][href^=\"/authorities/\"]').getAttribute('href')")
+            .await;
+        let signed_in: Vec<(&str, String)> = vec![
+            ("dashboard", "/".into()),
+            ("requests", "/requests".into()),
+            ("requests-filtered", "/requests?status=refused".into()),
+            ("request", request.clone()),
+            ("request-edit", format!("{request}/edit")),
+            ("request-letters", format!("{request}/letters")),
+            ("request-new", "/requests/new".into()),
+            ("authorities", "/authorities".into()),
+            ("authority-new", "/authorities/new".into()),
+            ("authority-edit", authority.as_str().unwrap().into()),
+            ("authorities-import", "/authorities/import".into()),
+            ("history", "/history".into()),
+            ("history-requests", "/history/requests".into()),
+            ("figures", "/figures".into()),
+            ("figure-new", "/figures/new".into()),
+            ("account", "/account".into()),
+            ("two-factor", "/account/two-factor".into()),
+            ("outbox", "/outbox".into()),
+            ("audit", "/audit".into()),
+            ("users", "/admin/users".into()),
+            ("holidays", "/admin/holidays".into()),
+            ("indicators", "/admin/indicators".into()),
+            ("indicator-new", "/admin/indicators/new".into()),
+            ("indicator-edit", "/admin/indicators/D1.1/edit".into()),
+            ("scorecard", "/scorecard".into()),
+            ("not-found", "/requests/999999".into()),
+        ];
+        problems.extend(check_pages(&browser, &app, "admin", &signed_in).await);
+        assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    }
+
+    async fn axe_reports_a_planted_unlabelled_input(app) {
+        let Some(browser) = browser::start().await else { return };
+        // A test-only page: the app's own layout, with one input that no label names.
+        browser.goto(&app.url("/deadline")).await;
+        browser
+            .eval("const i = document.createElement('input'); i.type = 'text'; document.querySelector('main').append(i); return null;")
+            .await;
+        let report = browser.axe().await;
+        let found = violations(&report);
+        assert!(
+            found.iter().any(|v| v.starts_with("label (")),
+            "axe must report the unlabelled input: {found:?}"
+        );
+    }
+}
+
+/// Fills the date asked for by `label`: the day, month and year boxes of the fieldset whose
+/// legend says it, or a single date field labelled so.
+async fn fill_date(browser: &Browser, label: &str, on: &str) {
+    let (year, rest) = on.split_once('-').unwrap();
+    let (month, day) = rest.split_once('-').unwrap();
+    let fieldset = format!("//fieldset[legend[starts-with(normalize-space(), '{label}')]]");
+    let parts = browser
+        .client
+        .find_all(fantoccini::Locator::XPath(&fieldset))
+        .await
+        .unwrap();
+    if parts.is_empty() {
+        let input = browser
+            .find(&format!("//*[@id=//label[normalize-space()='{label}']/@for]"))
+            .await;
+        browser
+            .client
+            .execute(
+                "arguments[0].value = arguments[1]; return null;",
+                vec![serde_json::to_value(&input).unwrap(), on.into()],
+            )
+            .await
+            .unwrap();
+        return;
+    }
+    for (part, value) in [("Day", day), ("Month", month), ("Year", year)] {
+        let input = browser
+            .find(&format!(
+                "{fieldset}//*[@id=//label[normalize-space()='{part}']/@for]"
+            ))
+            .await;
+        input.clear().await.unwrap();
+        input.send_keys(value.trim_start_matches('0')).await.unwrap();
+    }
+}
+
+/// Chooses the option whose text is `option` in the list labelled `label`.
+async fn choose(browser: &Browser, label: &str, option: &str) {
+    browser
+        .find(&format!(
+            "//select[@id=//label[normalize-space()='{label}']/@for]"
+        ))
+        .await
+        .select_by_label(option)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: {option}: {e}"));
+}
+
+/// Clicks the button that says `text`, and waits for the page it leads to.
+async fn press(browser: &Browser, text: &str) {
+    let button = browser
+        .find(&format!("//button[normalize-space()='{text}']"))
+        .await;
+    browser.submit(button).await;
+}
+
+/// The deadline labelled `label` on a request's page: its due date, its latest date if any,
+/// and its state's words, as the page shows them.
+async fn deadline(browser: &Browser, label: &str) -> (String, Option<String>, String) {
+    let found = browser
+        .eval(&format!(
+            "const li = [...document.querySelectorAll('li.deadline')].find(d => d.querySelector('.deadline-label').innerText.trim() === '{label}');
+             if (!li) return null;
+             const times = [...li.querySelectorAll('.deadline-due time')].map(t => t.getAttribute('datetime'));
+             return [times[0], times[1] || null, li.querySelector('.badge').innerText.trim()];"
+        ))
+        .await;
+    let found = found
+        .as_array()
+        .unwrap_or_else(|| panic!("no deadline '{label}' on the page"));
+    (
+        found[0].as_str().unwrap().to_string(),
+        found[1].as_str().map(str::to_string),
+        found[2].as_str().unwrap().to_string(),
+    )
+}
+
+/// Records an event with the form on a request's page.
+async fn record(browser: &Browser, kind: &str, on: &str) {
+    choose(browser, "What happened", kind).await;
+    fill_date(browser, "Date", on).await;
+}
+
+/// A researcher, signed out, follows a link to the new request form, signs in and lands on
+/// it; files a FOIA request to the Home Office received on Monday 2 February 2026, records
+/// its acknowledgement, a refusal citing s.40(2) on the last day and a request for internal
+/// review the same day; the page gives the dates DEADLINES.md's rules give. The request is
+/// then under the researcher's own requests on the dashboard. On 5 March 2026.
+async fn a_researcher_follows_a_refusal_to_internal_review(backend: foi_tracker::db::Backend) {
+    let Some(app) = TestApp::start(backend, "2026-03-05").await else {
+        return eprintln!("PostgreSQL not configured (FOI_TEST_POSTGRES_URL): only SQLite ran");
+    };
+    let Some(browser) = browser::start().await else {
+        return;
+    };
+    let email = "researcher@coalition.example";
+    app.add_user(email, "researcher", support::ORGANISATION);
+
+    browser.goto(&app.url("/requests/new")).await;
+    assert!(
+        browser.path().await.starts_with("/sign-in"),
+        "signed out, the form asks who is there"
+    );
+    sign_in(&browser, email, support::PASSWORD).await;
+    assert_eq!(
+        browser.path().await,
+        "/requests/new",
+        "signed in, back where the link led"
+    );
+
+    fill(&browser, "Title", "Detention of returned victims, 2025").await;
+    fill(
+        &browser,
+        "The text sent",
+        "Please send the number of people detained in 2025 after a positive conclusive grounds decision.",
+    )
+    .await;
+    choose(&browser, "Authority", "Home Office").await;
+    fill_date(&browser, "Date sent", "2026-02-02").await;
+    press(&browser, "Save").await;
+    let request = browser.path().await;
+    assert!(first_digit(&request), "the new request's page: {request}");
+    assert_eq!(deadline(&browser, "Response due").await.0, "2026-03-02");
+
+    record(&browser, "Acknowledged", "2026-02-03").await;
+    press(&browser, "Record").await;
+    record(&browser, "Response", "2026-03-02").await;
+    choose(&browser, "Outcome", "Refused").await;
+    browser
+        .find("//select[@name='grounds']/option[starts-with(normalize-space(), 'FOIA s.40(2)')]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    press(&browser, "Record").await;
+    record(&browser, "Internal review requested", "2026-03-02").await;
+    press(&browser, "Record").await;
+
+    let text = browser.text().await;
+    assert!(text.contains("citing FOIA s.40(2)"), "{text}");
+    assert_eq!(
+        deadline(&browser, "Response due").await,
+        ("2026-03-02".into(), None, "Met on Mon 2 Mar 2026".into())
+    );
+    assert_eq!(
+        deadline(&browser, "Ask for an internal review").await,
+        ("2026-04-30".into(), None, "Met on Mon 2 Mar 2026".into())
+    );
+    assert_eq!(
+        deadline(&browser, "Internal review due").await,
+        ("2026-03-31".into(), Some("2026-04-30".into()), "Running".into())
+    );
+
+    browser.goto(&app.url("/")).await;
+    let mine = browser
+        .eval("const s = [...document.querySelectorAll('section')].find(s => /My requests/.test(s.querySelector('h2')?.innerText)); return s ? s.innerText : null;")
+        .await;
+    let mine = mine.as_str().expect("the dashboard has a section My requests");
+    assert!(mine.contains("Detention of returned victims, 2025"), "{mine}");
+    assert!(mine.contains("31 March 2026"), "its next deadline: {mine}");
+
+    // The public pages, read signed out.
+    browser.client.delete_all_cookies().await.unwrap();
+    browser.goto(&app.url("/scorecard")).await;
+    assert!(browser.text().await.contains("Transparency scorecard"));
+    browser.goto(&app.url("/scorecard/D1.1")).await;
+    assert!(browser.text().await.contains("D1.1"));
+}
+
+fn first_digit(path: &str) -> bool {
+    path.strip_prefix("/requests/")
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_researcher_follows_a_refusal_to_internal_review_on_sqlite() {
+    a_researcher_follows_a_refusal_to_internal_review(foi_tracker::db::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_researcher_follows_a_refusal_to_internal_review_on_postgres() {
+    a_researcher_follows_a_refusal_to_internal_review(foi_tracker::db::Backend::Postgres).await;
+}
