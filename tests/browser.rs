@@ -6,7 +6,6 @@
 mod support;
 
 use foi_tracker::tracker::{accounts, demo, holidays::CalendarStore};
-use serde_json::Value;
 use support::browser::{self, contrast, rgb, violations, Browser};
 use support::{date, TestApp};
 
@@ -15,8 +14,9 @@ const DESKTOP: u32 = 1280;
 const PHONE: u32 = 390;
 
 /// Loads the demonstration (its accounts, requests and verified figures) into the app's
-/// database, as `serve --demo` does; the administrator's email and password.
-fn load_demonstration(app: &TestApp) -> (String, String) {
+/// database, as `serve --demo` does; the email and password of its coordinator, who filed
+/// the requests, and of its administrator.
+fn load_demonstration(app: &TestApp) -> [(String, String); 2] {
     let mut conn = app.connection();
     let now = foi_tracker::tracker::now();
     let made = demo::accounts(&mut conn, &app.address, now)
@@ -25,8 +25,11 @@ fn load_demonstration(app: &TestApp) -> (String, String) {
     let calendars = CalendarStore::load(&mut conn).unwrap();
     let loaded = demo::load(&mut conn, &calendars, date(support::TODAY), now).unwrap();
     assert!(loaded > 0, "the demonstration loads requests");
-    let admin = made.into_iter().find(|a| a.role == "admin").unwrap();
-    (admin.email, admin.password)
+    let account = |role: &str| {
+        let a = made.iter().find(|a| a.role == role).unwrap();
+        (a.email.clone(), a.password.clone())
+    };
+    [account("coordinator"), account("admin")]
 }
 
 /// Fills the input labelled `label` (its `<label>`'s text, exactly) with `value`.
@@ -64,34 +67,23 @@ async fn sign_in(browser: &Browser, email: &str, password: &str) {
     }
 }
 
-/// The first link on the page whose address starts with `prefix` and continues with digits:
-/// a page of one thing, such as `/requests/12`.
-async fn first_link(browser: &Browser, prefix: &str) -> Option<String> {
-    let links = browser
+/// The address of the first request on a list whose row does (or does not) say "Draft".
+async fn row_link(browser: &Browser, prefix: &str, draft: bool) -> String {
+    let link = browser
         .eval(&format!(
-            "return [...document.querySelectorAll('a[href^=\"{prefix}\"]')].map(a => a.getAttribute('href'))"
+            "const row = [...document.querySelectorAll('tr')].find(r =>
+               r.querySelector('a[href^=\"{prefix}\"]') && /\\bDraft\\b/.test(r.innerText) === {draft});
+             return row ? row.querySelector('a[href^=\"{prefix}\"]').getAttribute('href') : null;"
         ))
         .await;
-    links
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_str)
-        .find(|href| {
-            let rest = &href[prefix.len()..];
-            !rest.is_empty()
-                && rest
-                    .split(['/', '?', '#'])
-                    .next()
-                    .unwrap()
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-        })
-        .map(str::to_string)
+    link.as_str()
+        .unwrap_or_else(|| panic!("no request on the list whose row is a draft: {draft}"))
+        .to_string()
 }
 
 /// What is wrong with the page the browser shows, for a person at `width`: axe's violations
-/// (at the desktop width, where it also must find something that passes), and any sideways
-/// scroll of the page itself at the phone width. Photographs the page either way.
+/// (and axe must find something that passes), and at the phone width any sideways scroll of
+/// the page itself. Photographs the page.
 async fn check_page(browser: &Browser, name: &str, width: u32) -> Vec<String> {
     let mut problems = Vec::new();
     let path = browser.path().await;
@@ -104,15 +96,14 @@ async fn check_page(browser: &Browser, name: &str, width: u32) -> Vec<String> {
     {
         problems.push(format!("{path} at {width} px: the server failed: {title}"));
     }
-    if width == DESKTOP {
-        let report = browser.axe().await;
-        for violation in violations(&report) {
-            problems.push(format!("{path}: {violation}"));
-        }
-        if report["passes"].as_array().is_none_or(Vec::is_empty) {
-            problems.push(format!("{path}: axe found nothing that passes"));
-        }
-    } else {
+    let report = browser.axe().await;
+    for violation in violations(&report) {
+        problems.push(format!("{path} at {width} px: {violation}"));
+    }
+    if report["passes"].as_array().is_none_or(Vec::is_empty) {
+        problems.push(format!("{path} at {width} px: axe found nothing that passes"));
+    }
+    if width == PHONE {
         let overflow = browser.sideways_overflow().await;
         if overflow > 0 {
             problems.push(format!(
@@ -146,7 +137,7 @@ async fn check_pages(browser: &Browser, app: &TestApp, who: &str, pages: &[(&str
 on_both_backends! {
     async fn every_page_type_passes_axe_and_fits_a_phone(app) {
         let Some(browser) = browser::start().await else { return };
-        let (email, password) = load_demonstration(&app);
+        let [coordinator, admin] = load_demonstration(&app);
 
         // Signed out: what the public, journalists and MPs see.
         let public: Vec<(&str, String)> = [
@@ -186,28 +177,22 @@ on_both_backends! {
             }
         }
 
-        // Signed in as the administrator, who sees every page type.
+        // The coordinator who filed the demonstration's requests, with every form on them.
         browser.goto(&app.url("/sign-in")).await;
-        sign_in(&browser, &email, &password).await;
-        assert_eq!(browser.path().await, "/account", "signed in, two-factor set up");
+        sign_in(&browser, &coordinator.0, &coordinator.1).await;
         browser.goto(&app.url("/requests")).await;
-        let request = first_link(&browser, "/requests/").await.expect("the list links to a request");
-        browser.goto(&app.url("/authorities")).await;
-        let authority = browser
-            .eval("return document.querySelector('a[href$=\"/edit\"][href^=\"/authorities/\"]').getAttribute('href')")
-            .await;
-        let signed_in: Vec<(&str, String)> = vec![
+        let sent = row_link(&browser, "/requests/", false).await;
+        let draft = row_link(&browser, "/requests/", true).await;
+        let coordinator_pages: Vec<(&str, String)> = vec![
             ("dashboard", "/".into()),
             ("requests", "/requests".into()),
-            ("requests-filtered", "/requests?status=refused".into()),
-            ("request", request.clone()),
-            ("request-edit", format!("{request}/edit")),
-            ("request-letters", format!("{request}/letters")),
+            ("requests-filtered", "/requests?regime=foia&q=victims".into()),
+            ("request", sent.clone()),
+            ("request-draft", draft.clone()),
+            ("request-edit", format!("{sent}/edit")),
+            ("request-letters", format!("{sent}/letters")),
             ("request-new", "/requests/new".into()),
             ("authorities", "/authorities".into()),
-            ("authority-new", "/authorities/new".into()),
-            ("authority-edit", authority.as_str().unwrap().into()),
-            ("authorities-import", "/authorities/import".into()),
             ("history", "/history".into()),
             ("history-requests", "/history/requests".into()),
             ("figures", "/figures".into()),
@@ -215,16 +200,32 @@ on_both_backends! {
             ("account", "/account".into()),
             ("two-factor", "/account/two-factor".into()),
             ("outbox", "/outbox".into()),
-            ("audit", "/audit".into()),
+            ("scorecard", "/scorecard".into()),
+            ("not-found", "/requests/999999".into()),
+        ];
+        problems.extend(check_pages(&browser, &app, "coordinator", &coordinator_pages).await);
+
+        // The administrator, for the pages only administrators see.
+        browser.client.delete_all_cookies().await.unwrap();
+        browser.goto(&app.url("/sign-in")).await;
+        sign_in(&browser, &admin.0, &admin.1).await;
+        assert_eq!(browser.path().await, "/account", "signed in, two-factor set up");
+        browser.goto(&app.url("/authorities")).await;
+        let authority = browser
+            .eval("return document.querySelector('a[href$=\"/edit\"][href^=\"/authorities/\"]').getAttribute('href')")
+            .await;
+        let admin_pages: Vec<(&str, String)> = vec![
+            ("authority-new", "/authorities/new".into()),
+            ("authority-edit", authority.as_str().unwrap().into()),
+            ("authorities-import", "/authorities/import".into()),
             ("users", "/admin/users".into()),
             ("holidays", "/admin/holidays".into()),
             ("indicators", "/admin/indicators".into()),
             ("indicator-new", "/admin/indicators/new".into()),
             ("indicator-edit", "/admin/indicators/D1.1/edit".into()),
-            ("scorecard", "/scorecard".into()),
-            ("not-found", "/requests/999999".into()),
+            ("audit", "/audit".into()),
         ];
-        problems.extend(check_pages(&browser, &app, "admin", &signed_in).await);
+        problems.extend(check_pages(&browser, &app, "admin", &admin_pages).await);
         assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     }
 
