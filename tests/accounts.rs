@@ -67,8 +67,13 @@ async fn set_up_two_factor(
         "the set-up form asks for the password"
     );
     let secret = input_value(&page, "secret").unwrap();
+    let recovery = input_value(&page, "recovery_codes").unwrap();
     let code = app.next_code(&secret, &who.email).await;
-    let mut form = vec![("secret", secret.as_str()), ("code", code.as_str())];
+    let mut form = vec![
+        ("secret", secret.as_str()),
+        ("recovery_codes", recovery.as_str()),
+        ("code", code.as_str()),
+    ];
     if let Some(password) = password {
         form.push(("password", password));
     }

@@ -979,10 +979,11 @@ on_both_backends! {
         // Two-factor sign-in turned on: its secret is not recorded.
         let page = researcher.text("/account/two-factor").await;
         let totp_secret = input_value(&page, "secret").unwrap();
+        let recovery = input_value(&page, "recovery_codes").unwrap();
         let code = accounts::totp(&totp_secret, &researcher.email).unwrap().generate_current().to_string();
         let m = mark(&app);
         let response = researcher
-            .post_form("/account/two-factor", &[("secret", totp_secret.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
+            .post_form("/account/two-factor", &[("secret", totp_secret.as_str()), ("recovery_codes", recovery.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
             .await;
         assert_eq!(location(&response), "/account");
         assert_written(&app, &m, &[by.did("enable_two_factor", "user", Some(me), Some(json!({"two_factor": false})), Some(json!({"two_factor": true})))]);

@@ -397,6 +397,12 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             ),
         ],
         ("post", "/account/two-factor") => vec![case(Nothing, Body::TwoFactor, signed_in(See("/account")))],
+        // Recovery codes stand in for an authenticator app: only those with one get them.
+        ("post", "/account/recovery-codes") => vec![case(
+            Nothing,
+            Body::Form(&[("recovery_password", PASSWORD)]),
+            signed_in(CONFLICT).but(As::Admin, OK),
+        )],
         // Administrators must keep theirs.
         ("post", "/account/two-factor/disable") => vec![case(
             Nothing,
@@ -526,6 +532,15 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/admin/holidays") => vec![case(Nothing, Body::Holidays { dry_run: true }, admins(OK))],
         ("post", "/admin/users") => vec![case(Nothing, Body::NewUserForm, admins(OK))],
         ("post", "/admin/users/{id}/reset-link") => vec![case(User, Body::None, admins(OK))],
+        ("get", "/admin/users/{id}/two-factor-reset") => vec![case(User, Body::None, admins(OK))],
+        // The user has no two-factor sign-in to reset: only administrators are told so.
+        ("post", "/admin/users/{id}/two-factor-reset") => {
+            vec![case(
+                User,
+                Body::Form(&[("password", PASSWORD)]),
+                admins(CONFLICT),
+            )]
+        }
         ("post", "/admin/users/{id}/deactivate") => {
             vec![case(NewUser, Body::Form(&[("hand_over_to", "")]), admins(OK))]
         }
@@ -1037,7 +1052,13 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
                 .unwrap()
                 .generate_current()
                 .to_string();
-            form(&[("secret", secret.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
+            let recovery = foi_tracker::tracker::recovery_codes::new_set().join(" ");
+            form(&[
+                ("secret", secret.as_str()),
+                ("recovery_codes", recovery.as_str()),
+                ("code", code.as_str()),
+                ("password", PASSWORD),
+            ])
         }
         Body::AuthorityForm => form(&[
             ("name", AUTHORITY),

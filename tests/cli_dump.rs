@@ -367,9 +367,10 @@ on_both_backends! {
         succeeded(&foi(&older.url, &["migrate"]).await);
         let mut conn = DatabaseUrl::parse(&older.url).unwrap().connect().unwrap();
         lines(&mut conn, "DELETE FROM __diesel_schema_migrations WHERE version = (SELECT MAX(version) FROM __diesel_schema_migrations) RETURNING version AS line".into());
+        let behind = lines(&mut conn, "SELECT MAX(version) AS line FROM __diesel_schema_migrations".into());
         let old_dump = dir.path().join("older.dump");
         succeeded(&foi(&older.url, &["export", "--all", old_dump.to_str().unwrap()]).await);
-        refused(&foi(&fresh.url, &["import", "--all", old_dump.to_str().unwrap()]).await, "schema version 20261205000009");
+        refused(&foi(&fresh.url, &["import", "--all", old_dump.to_str().unwrap()]).await, &format!("schema version {}", behind[0]));
         assert!(contents(&fresh.url).is_empty());
 
         // The real dump still goes in afterwards.

@@ -22,6 +22,7 @@ pub mod events;
 pub mod feeds;
 pub mod history;
 pub mod holidays;
+pub mod recovery_codes;
 pub mod reminders;
 pub mod requests;
 pub mod responses;

@@ -162,6 +162,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (id) {
+        id -> Integer,
+        user_id -> Integer,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sign_in_failures (id) {
         id -> Integer,
         at -> Timestamp,
@@ -278,6 +288,7 @@ diesel::joinable!(users -> organisations (organisation_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
@@ -386,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     one_time_tokens,
     api_tokens,
+    recovery_codes,
     sign_in_failures,
     audit_entries,
     calendar_feeds,

@@ -647,17 +647,21 @@ pub enum Confirmed<'a> {
 
 /// Turns on two-factor sign-in, or replaces the authenticator app, once the user has shown a
 /// code from the new app, and their password: whoever finds a session left open must not be
-/// able to put their own app on the account.
+/// able to put their own app on the account. The recovery codes the set-up page showed
+/// become the user's set; the old ones stop working.
+#[allow(clippy::too_many_arguments)]
 pub fn enable_two_factor(
     conn: &mut DbConnection,
     throttle: &Throttle,
     caller: &Caller,
     secret: &str,
     code: &str,
+    recovery: &[String],
     confirmed: Confirmed<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
+    super::recovery_codes::check_set(recovery)?;
     let step = code_step(secret, &actor.email, code);
     let mut f = Fields::new();
     if step.is_none() {
@@ -671,40 +675,99 @@ pub fn enable_two_factor(
     if let Confirmed::Password(password) = confirmed {
         confirm_password(conn, throttle, caller, "password", password, now)?;
     }
-    set_two_factor(conn, caller, actor.user_id, Some((secret, step)), now)
+    let set = Some((secret, step, recovery));
+    db::transaction(conn, |conn| {
+        set_two_factor(conn, caller, actor.user_id, set, "enable_two_factor", now)
+    })
 }
 
-/// Sets or clears the TOTP secret, with the step of the code that proved it, and records the
-/// change. No page that is cached shows it, so the register's version stays.
+/// Sets the TOTP secret (with the step of the code that proved it, and the recovery codes)
+/// or clears it with the codes, and records the change as `action`, in the caller's
+/// transaction. No page that is cached shows it, so the register's version stays.
 fn set_two_factor(
     conn: &mut DbConnection,
     caller: &Caller,
     user_id: i32,
-    secret: Option<(&str, i64)>,
+    set: Option<(&str, i64, &[String])>,
+    action: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    db::transaction(conn, |conn| {
-        let before = get_user(conn, user_id)?.two_factor();
-        accounts::set_totp_secret(conn, user_id, secret.map(|(s, _)| s), now)?;
-        if let Some((_, step)) = secret {
+    let before = get_user(conn, user_id)?.two_factor();
+    accounts::set_totp_secret(conn, user_id, set.map(|(s, _, _)| s), now)?;
+    match set {
+        Some((_, step, codes)) => {
             accounts::use_totp_step(conn, user_id, step)?;
+            super::recovery_codes::store(conn, user_id, codes, now)?;
         }
-        let action = if secret.is_some() {
-            "enable_two_factor"
-        } else {
-            "disable_two_factor"
-        };
-        record(
-            conn,
-            caller,
-            action,
-            "user",
-            Some(user_id),
-            Some(json!({"two_factor": before})),
-            Some(json!({"two_factor": secret.is_some()})),
-            now,
-        )
-    })
+        None => {
+            crate::db::recovery_codes::delete_all(conn, user_id)?;
+        }
+    }
+    record(
+        conn,
+        caller,
+        action,
+        "user",
+        Some(user_id),
+        Some(json!({"two_factor": before})),
+        Some(json!({"two_factor": set.is_some()})),
+        now,
+    )
+}
+
+/// An administrator turns off another user's two-factor sign-in, when its app is lost and
+/// its recovery codes gone, after giving their own password again: the user's sessions end,
+/// and an administrator must set it up again at their next sign-in. The user, returned, is
+/// to be told by email.
+pub fn reset_two_factor(
+    conn: &mut DbConnection,
+    throttle: &Throttle,
+    caller: &Caller,
+    user_id: i32,
+    password: &str,
+    now: NaiveDateTime,
+) -> Result<User, AppError> {
+    let actor = require(caller, Actor::is_admin)?.clone();
+    let user = get_user(conn, user_id)?;
+    if user.id == actor.user_id {
+        return Err(AppError::conflict(
+            None,
+            "You cannot reset your own two-factor sign-in: use your recovery codes, or ask another administrator",
+        ));
+    }
+    if user.totp_secret.is_none() {
+        return Err(AppError::conflict(
+            None,
+            "This user has no two-factor sign-in to reset",
+        ));
+    }
+    confirm_password(conn, throttle, caller, "password", password, now)?;
+    db::transaction(conn, |conn| {
+        set_two_factor(conn, caller, user.id, None, "reset_two_factor", now)?;
+        sessions::delete_sessions_of(conn, user.id)?;
+        Ok::<_, AppError>(())
+    })?;
+    get_user(conn, user.id)
+}
+
+/// Tells a user that an administrator reset their two-factor sign-in.
+pub fn email_two_factor_reset(
+    postman: &crate::mail::Postman,
+    user: &User,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<(), String> {
+    let email = postman.compose(
+        "two_factor_reset",
+        &user.email,
+        "Your foi-tracker two-factor sign-in was reset",
+        postman.message_id(&format!("two_factor_reset/user/{}/{now}", user.id)),
+        json!({
+            "name": user.name, "by": by, "when": now.format("%-d %B %Y at %H:%M UTC").to_string(),
+            "must_set_up": user.role == Role::Admin,
+        }),
+    )?;
+    postman.send(&email)
 }
 
 /// Turns two-factor sign-in off, given the password (admins must keep it on).
@@ -717,7 +780,9 @@ pub fn disable_two_factor(
 ) -> Result<(), AppError> {
     let actor = require(caller, |a| !a.needs_two_factor())?;
     confirm_password(conn, throttle, caller, "password", password, now)?;
-    set_two_factor(conn, caller, actor.user_id, None, now)
+    db::transaction(conn, |conn| {
+        set_two_factor(conn, caller, actor.user_id, None, "disable_two_factor", now)
+    })
 }
 
 /// An organisation's users, for choosing a request's owner.

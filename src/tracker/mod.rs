@@ -18,6 +18,7 @@ pub mod history;
 pub mod holidays;
 pub mod input;
 pub mod letters;
+pub mod recovery_codes;
 pub mod repeats;
 pub mod requests;
 pub mod sessions;

@@ -280,7 +280,7 @@ pub fn resolve(
     Ok(Some(Viewer { session, user }))
 }
 
-/// Completes a sign-in with the code from the authenticator app.
+/// Completes a sign-in with the code from the authenticator app, or a recovery code.
 pub fn second_factor(
     conn: &mut DbConnection,
     throttle: &Throttle,
@@ -302,10 +302,16 @@ pub fn second_factor(
             Some(step) => accounts::use_totp_step(conn, viewer.user.id, step)?,
             None => false,
         };
-        let action = if fresh {
+        // Or one of the recovery codes, which works once, for a lost app.
+        let recovered = !fresh && super::recovery_codes::use_code(conn, viewer.user.id, code, now)?;
+        let action = if fresh || recovered {
             sessions::mark_verified(conn, viewer.session.id)?;
             sessions::delete_failure(conn, attempt)?;
-            "sign_in_second_factor"
+            if recovered {
+                "sign_in_recovery_code"
+            } else {
+                "sign_in_second_factor"
+            }
         } else {
             "second_factor_failed"
         };
@@ -319,7 +325,7 @@ pub fn second_factor(
             None,
             now,
         )?;
-        Ok(fresh)
+        Ok(fresh || recovered)
     })?;
     if accepted {
         Ok(())

@@ -381,6 +381,7 @@ impl TestApp {
         if location(&response) == "/account/two-factor" {
             let page = page_text(&client, self.url("/account/two-factor")).await;
             let secret = input_value(&page, "secret").expect("the set-up page shows a secret");
+            let recovery = input_value(&page, "recovery_codes").expect("and recovery codes");
             let code = accounts::totp(&secret, email)
                 .unwrap()
                 .generate_current()
@@ -391,6 +392,7 @@ impl TestApp {
                 .form(&[
                     ("csrf", csrf.as_str()),
                     ("secret", secret.as_str()),
+                    ("recovery_codes", recovery.as_str()),
                     ("code", code.as_str()),
                 ])
                 .send()
@@ -730,6 +732,49 @@ pub async fn problem(response: Response) -> (StatusCode, Vec<String>, Value) {
         })
         .unwrap_or_default();
     (status, fields, body)
+}
+
+/// The audit entries with `action`, each as `id|action|entity`.
+pub fn audit_actions(app: &TestApp, action: &str) -> Vec<String> {
+    app.snapshot()["audit_entries"]
+        .iter()
+        .filter(|line| line.split('|').nth(1) == Some(action))
+        .cloned()
+        .collect()
+}
+
+/// One email the app wrote to its mail folder: to whom, its subject and its text.
+#[derive(Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+/// Every email the app wrote as a file, oldest first.
+pub fn written_mail(app: &TestApp) -> Vec<Mail> {
+    let mut files: Vec<_> = match std::fs::read_dir(&app.mail_dir) {
+        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+        Err(_) => return Vec::new(),
+    };
+    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
+    files
+        .iter()
+        .map(|f| {
+            let raw = std::fs::read(f).unwrap();
+            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            Mail {
+                to: message
+                    .to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .unwrap_or_default()
+                    .to_string(),
+                subject: message.subject().unwrap_or_default().to_string(),
+                text: message.body_text(0).unwrap_or_default().to_string(),
+            }
+        })
+        .collect()
 }
 
 pub fn is_postgres(app: &TestApp) -> bool {

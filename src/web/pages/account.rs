@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::jobs::outbox::{self, PreferencesInput};
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
-use crate::tracker::{self, accounts, feeds, sessions};
+use crate::tracker::{self, accounts, feeds, recovery_codes, sessions};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
 use crate::web::extract::{id, with_db};
 
@@ -26,6 +26,7 @@ enum Shown {
     Nothing,
     Token(String),
     Feed(String),
+    RecoveryCodes(Vec<String>),
 }
 
 /// The account page, with a form's errors or a secret just made.
@@ -37,24 +38,27 @@ async fn account_page(
 ) -> Result<Value, AppError> {
     let caller = who.caller();
     let actor = accounts::require(&caller, |_| true)?.clone();
-    let (user, tokens, feed, reminders) = with_db(state, move |conn, _, _| {
+    let (user, tokens, feed, reminders, codes_left) = with_db(state, move |conn, _, _| {
         Ok((
             accounts::get_user(conn, actor.user_id)?,
             sessions::tokens(conn, &caller)?,
             feeds::live_since(conn, &caller)?,
             outbox::preferences(conn, &caller)?,
+            recovery_codes::remaining(conn, actor.user_id)?,
         ))
     })
     .await?;
-    let (new_token, new_feed) = match shown {
-        Shown::Nothing => (None, None),
-        Shown::Token(token) => (Some(token), None),
-        Shown::Feed(url) => (None, Some(url)),
+    let (new_token, new_feed, new_codes) = match shown {
+        Shown::Nothing => (None, None, None),
+        Shown::Token(token) => (Some(token), None, None),
+        Shown::Feed(url) => (None, Some(url), None),
+        Shown::RecoveryCodes(codes) => (None, None, Some(codes)),
     };
     Ok(json!({
         "title": "Your account", "nav": "account", "user": user, "role": user.role.label(),
         "two_factor": user.two_factor(), "must_keep_two_factor": user.role == crate::domain::account::Role::Admin,
         "tokens": tokens, "new_token": new_token, "errors": errors,
+        "codes_left": codes_left, "new_codes": new_codes,
         "feed_since": feed.map(|at| at.format("%-d %B %Y").to_string()), "new_feed": new_feed,
         "reminders": reminders_form(
             &reminders.delivery.to_string(),
@@ -222,6 +226,10 @@ fn setting_up(who: &Who) -> Result<Caller, AppError> {
 #[serde(default)]
 pub struct TwoFactorForm {
     pub secret: String,
+    /// The recovery codes the set-up page showed, separated by spaces: they become the
+    /// user's once the code proves the app, as the secret does.
+    #[serde(skip_serializing)]
+    pub recovery_codes: String,
     #[serde(skip_serializing)]
     pub code: String,
     #[serde(skip_serializing)]
@@ -248,9 +256,13 @@ fn two_factor_page(
         }
         None => accounts::new_two_factor(&email)?,
     };
-    Ok(
-        json!({"title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr, "errors": errors, "ask_password": !just_signed_in(who)}),
-    )
+    // A new set on every showing: a page that failed may have been seen by someone else.
+    let recovery = recovery_codes::new_set();
+    Ok(json!({
+        "title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr,
+        "errors": errors, "ask_password": !just_signed_in(who), "forced": just_signed_in(who),
+        "recovery_codes": recovery, "recovery_value": recovery.join(" "),
+    }))
 }
 
 pub async fn two_factor_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
@@ -271,6 +283,11 @@ pub async fn two_factor(
     let caller = setting_up(&who)?;
     let pending = who.viewer.clone().filter(|_| just_signed_in(&who));
     let (secret, code, setup_caller) = (form.secret.clone(), form.code.clone(), caller.clone());
+    let recovery: Vec<String> = form
+        .recovery_codes
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     let password = form.password.clone();
     let throttle = state.settings.throttle();
     let result = with_db(&state, move |conn, _, _| {
@@ -284,6 +301,7 @@ pub async fn two_factor(
             &setup_caller,
             &secret,
             &code,
+            &recovery,
             confirmed,
             tracker::now(),
         )?;
@@ -322,6 +340,37 @@ pub async fn disable_two_factor(
     .await;
     match result {
         Ok(()) => Ok(see_other("/account")),
+        Err(error) if is_form_error(&error) => {
+            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
+            form_again(&state, &who, &error, "account/show", data)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RecoveryForm {
+    pub recovery_password: String,
+}
+
+/// A new set of recovery codes, shown once on the account page; the old ones stop working.
+pub async fn renew_recovery_codes(
+    state: web::Data<AppState>,
+    posted: Posted<RecoveryForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let throttle = state.settings.throttle();
+    let result = with_db(&state, move |conn, _, _| {
+        recovery_codes::renew(conn, &throttle, &caller, &form.recovery_password, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(codes) => {
+            let data = account_page(&state, &who, Map::new(), Shown::RecoveryCodes(codes)).await?;
+            showing_secret(&state, &who, "account/show", data)
+        }
         Err(error) if is_form_error(&error) => {
             let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
             form_again(&state, &who, &error, "account/show", data)

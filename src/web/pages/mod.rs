@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod requests;
 pub mod scorecard;
 pub mod session;
+pub mod two_factor_reset;
 pub mod users;
 
 use actix_web::http::{header, StatusCode};

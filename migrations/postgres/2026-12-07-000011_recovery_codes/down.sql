@@ -1,0 +1,2 @@
+DROP INDEX recovery_codes_user;
+DROP TABLE recovery_codes;

@@ -1,0 +1,94 @@
+//! `/admin/users/{id}/two-factor-reset`: an administrator turns off the two-factor sign-in of
+//! a user who lost their authenticator app and their recovery codes, after giving their own
+//! password again; the user is told by email.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::{errors, form_again, is_form_error, page};
+use crate::db::accounts::User;
+use crate::domain::account::Actor;
+use crate::error::AppError;
+use crate::startup::AppState;
+use crate::tracker::{self, accounts};
+use crate::web::auth::{Posted, Who};
+use crate::web::extract::{id, with_db};
+
+fn reset_page(user: &User, errors: Map<String, Value>, notice: Option<String>) -> Value {
+    json!({
+        "title": format!("Reset the two-factor sign-in of {}", user.name), "nav": "users",
+        "user": {"id": user.id, "name": user.name, "email": user.email, "two_factor": user.two_factor(), "admin": user.role == crate::domain::account::Role::Admin},
+        "errors": errors, "notice": notice,
+    })
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    who: Who,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    accounts::require(&who.caller(), Actor::is_admin)?;
+    let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
+    page(
+        &state,
+        &who,
+        "admin/two_factor_reset",
+        reset_page(&user, Map::new(), None),
+    )
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ResetForm {
+    pub password: String,
+}
+
+pub async fn reset(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    posted: Posted<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let throttle = state.settings.throttle();
+    let result = with_db(&state, move |conn, _, _| {
+        accounts::reset_two_factor(conn, &throttle, &caller, id, &form.password, tracker::now())
+    })
+    .await;
+    match result {
+        Ok(user) => {
+            let by = who.actor().map(|a| a.name.clone()).unwrap_or_default();
+            let (postman, told) = (state.clone(), user.clone());
+            // SMTP blocks: off the async workers.
+            let sent = web::block(move || {
+                accounts::email_two_factor_reset(&postman.postman, &told, &by, tracker::now())
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            let notice = match sent {
+                Ok(()) => format!("{}'s two-factor sign-in was reset and their sessions ended. They were told by email at {}.", user.name, user.email),
+                Err(error) => format!("{}'s two-factor sign-in was reset and their sessions ended, but the email to {} could not be sent ({error}): tell them yourself.", user.name, user.email),
+            };
+            page(
+                &state,
+                &who,
+                "admin/two_factor_reset",
+                reset_page(&user, Map::new(), Some(notice)),
+            )
+        }
+        Err(error) if is_form_error(&error) => {
+            let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
+            form_again(
+                &state,
+                &who,
+                &error,
+                "admin/two_factor_reset",
+                reset_page(&user, errors(&error), None),
+            )
+        }
+        Err(error) => Err(error),
+    }
+}
