@@ -517,7 +517,7 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::OK);
         assert_written(&app, &m, &[by.did("delete", "event", Some(response_event), Some(response_values), None)]);
         let m = mark(&app);
-        let response = app.post_form(&format!("/requests/{id}/events/remove-last"), &[]).await;
+        let response = app.post_form(&format!("/requests/{id}/events/remove-last"), &[("confirm", "yes")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_written(&app, &m, &[by.did("delete", "event", Some(acknowledged), Some(acknowledged_values), None)]);
 
@@ -871,7 +871,7 @@ on_both_backends! {
         let heir = user_id(&app, &app.email);
         let m = mark(&app);
         let response = admin
-            .post_form(&format!("/admin/users/{leaver_id}/deactivate"), &[("hand_over_to", app.email.as_str())])
+            .post_form(&format!("/admin/users/{leaver_id}/deactivate"), &[("hand_over_to", app.email.as_str()), ("confirm", "yes")])
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.text().await.unwrap().contains("leaving@coalition.example was deactivated; 2 request(s) handed over"));

@@ -244,6 +244,18 @@ pub fn add(
     })
 }
 
+/// The request and the event `remove_last` would take back: what its confirmation page names.
+pub fn last_to_remove(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+) -> Result<(requests::Request, EventRecord), AppError> {
+    let request = writable(conn, caller, request_id)?;
+    let last = events::last_recorded(conn, request_id)?
+        .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
+    Ok((request, last))
+}
+
 /// Removes the event recorded last, if the timeline still holds together without it.
 pub fn remove_last(
     conn: &mut DbConnection,
@@ -255,9 +267,7 @@ pub fn remove_last(
 ) -> Result<(EventRecord, Schedule), AppError> {
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let request = writable(conn, caller, request_id)?;
-        let last = events::last_recorded(conn, request_id)?
-            .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
+        let (request, last) = last_to_remove(conn, caller, request_id)?;
         let rest: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .filter(|e| e.id != last.id)
