@@ -395,15 +395,15 @@ on_both_backends! {
         let users = admin.text("/admin/users").await;
         let own = users.split("<tr>").find(|r| r.contains("<td>admin@coalition.example</td>")).unwrap();
         let own: i32 = own.split("/admin/users/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
-        let myself = admin.post_form(&format!("/admin/users/{own}/deactivate"), &[]).await;
+        let myself = admin.post_form(&format!("/admin/users/{own}/deactivate"), &[("confirm", "yes")]).await;
         assert_eq!(myself.status(), StatusCode::CONFLICT, "an administrator cannot lock themselves out");
         assert!(signed_in(&admin).await);
         let row = users.split("<tr>").find(|r| r.contains("<td>leaving@coalition.example</td>")).unwrap();
         let id: i32 = row.split("/admin/users/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
-        let wrong = admin.post_form(&format!("/admin/users/{id}/deactivate"), &[("hand_over_to", "nobody@example.org")]).await;
+        let wrong = admin.post_form(&format!("/admin/users/{id}/deactivate"), &[("hand_over_to", "nobody@example.org"), ("confirm", "yes")]).await;
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(signed_in(&leaving).await, "a refused deactivation changes nothing");
-        let done = admin.post_form(&format!("/admin/users/{id}/deactivate"), &[("hand_over_to", app.email.as_str())]).await;
+        let done = admin.post_form(&format!("/admin/users/{id}/deactivate"), &[("hand_over_to", app.email.as_str()), ("confirm", "yes")]).await;
         assert_eq!(done.status(), StatusCode::OK);
         let page = done.text().await.unwrap();
         assert!(page.contains("leaving@coalition.example was deactivated; 2 request(s) handed over"), "{page}");

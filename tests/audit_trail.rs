@@ -517,7 +517,7 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::OK);
         assert_written(&app, &m, &[by.did("delete", "event", Some(response_event), Some(response_values), None)]);
         let m = mark(&app);
-        let response = app.post_form(&format!("/requests/{id}/events/remove-last"), &[]).await;
+        let response = app.post_form(&format!("/requests/{id}/events/remove-last"), &[("confirm", "yes")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_written(&app, &m, &[by.did("delete", "event", Some(acknowledged), Some(acknowledged_values), None)]);
 
@@ -871,7 +871,7 @@ on_both_backends! {
         let heir = user_id(&app, &app.email);
         let m = mark(&app);
         let response = admin
-            .post_form(&format!("/admin/users/{leaver_id}/deactivate"), &[("hand_over_to", app.email.as_str())])
+            .post_form(&format!("/admin/users/{leaver_id}/deactivate"), &[("hand_over_to", app.email.as_str()), ("confirm", "yes")])
             .await;
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.text().await.unwrap().contains("leaving@coalition.example was deactivated; 2 request(s) handed over"));
@@ -1177,8 +1177,10 @@ on_both_backends! {
         let response = auditor.get("/audit?from=2026-13-01").await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = response.text().await.unwrap();
-        assert!(page.contains(r#"<p class="error" id="from-error"><span class="visually-hidden">Error:</span> From must be a date written like 2026-03-02</p>"#), "{page}");
-        assert!(page.contains(r#"<input id="from" name="from" type="date" value="2026-13-01" aria-invalid="true" aria-describedby="from-error">"#), "{page}");
+        assert!(page.contains(r#"<p class="error" id="from-error"><span class="visually-hidden">Error:</span> From must be a real date: a month is from 1 to 12</p>"#), "{page}");
+        // Shown in the day, month and year boxes as typed, the error beside them.
+        assert!(page.contains(r#"<fieldset class="date-input" role="group" aria-describedby="from-error">"#), "{page}");
+        assert!(page.contains(r#"<input id="from-month" name="from-month" inputmode="numeric" size="2" maxlength="2" autocomplete="off" value="13" aria-invalid="true">"#), "{page}");
         let response = auditor.get("/audit?user_id=someone").await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains(r#"id="user_id-error"><span class="visually-hidden">Error:</span> user_id must be a whole number"#));

@@ -509,14 +509,32 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/api/v1/documents/{id}/import" | "/api/v1/documents/{id}/import/preview") => {
             each_kind(|k| case(Document(k), Body::Json("{}"), importers(reads(k, INVALID))))
         }
-        ("post", "/requests/{id}/events/remove-last") => each_kind(|k| {
-            let removed = if k == Kind::Draft {
-                CONFLICT
-            } else {
-                See("/requests/{id}#timeline")
-            };
-            case(NewRequest(k), Body::None, writes(k, removed))
+        // The question first, to those who may remove it: a draft has no event to remove.
+        ("get", "/requests/{id}/events/remove-last") => each_kind(|k| {
+            let asked = if k == Kind::Draft { CONFLICT } else { OK };
+            case(Request(k), Body::None, writes(k, asked))
         }),
+        ("post", "/requests/{id}/events/remove-last") => {
+            let mut cases = each_kind(|k| {
+                let removed = if k == Kind::Draft {
+                    CONFLICT
+                } else {
+                    See("/requests/{id}#timeline")
+                };
+                case(
+                    NewRequest(k),
+                    Body::Form(&[("confirm", "yes")]),
+                    writes(k, removed),
+                )
+            });
+            // Unconfirmed (an old form): to the question, whoever asks; nothing removed.
+            cases.push(case(
+                NewRequest(Kind::Foia),
+                Body::None,
+                signed_in(See("/requests/{id}/events/remove-last")),
+            ));
+            cases
+        }
         ("get", "/authorities") => plain(signed_in(OK)),
         ("get", "/authorities/new" | "/authorities/import" | "/admin/holidays" | "/admin/users") => {
             plain(admins(OK))
@@ -541,9 +559,20 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
                 admins(CONFLICT),
             )]
         }
-        ("post", "/admin/users/{id}/deactivate") => {
-            vec![case(NewUser, Body::Form(&[("hand_over_to", "")]), admins(OK))]
-        }
+        ("get", "/admin/users/{id}/deactivate") => vec![case(NewUser, Body::None, admins(OK))],
+        ("post", "/admin/users/{id}/deactivate") => vec![
+            case(
+                NewUser,
+                Body::Form(&[("hand_over_to", ""), ("confirm", "yes")]),
+                admins(OK),
+            ),
+            // Unconfirmed: to the question, whoever asks; nobody deactivated.
+            case(
+                NewUser,
+                Body::Form(&[("hand_over_to", "")]),
+                signed_in(See("/admin/users/{id}/deactivate")),
+            ),
+        ],
         ("post", "/admin/organisations/{id}") => vec![case(NewOrganisation, Body::NewName, admins(OK))],
         ("get", "/audit" | "/audit.csv") => plain(audit_readers(OK)),
         ("get", "/api/v1/openapi.json") => plain(everyone(OK)),

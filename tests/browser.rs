@@ -325,6 +325,8 @@ async fn deadline(browser: &Browser, label: &str) -> (String, Option<String>, St
 /// Records an event with the form on a request's page.
 async fn record(browser: &Browser, kind: &str, on: &str) {
     choose(browser, "What happened", kind).await;
+    // The form then asks for what this kind of event records.
+    press(browser, "Choose").await;
     fill_date(browser, "Date", on).await;
 }
 
@@ -374,7 +376,7 @@ async fn a_researcher_follows_a_refusal_to_internal_review(backend: foi_tracker:
     record(&browser, "Response", "2026-03-02").await;
     choose(&browser, "Outcome", "Refused").await;
     browser
-        .find("//select[@name='grounds']/option[starts-with(normalize-space(), 'FOIA s.40(2)')]")
+        .find("//input[@type='checkbox'][@id=//label[starts-with(normalize-space(), 'FOIA s.40(2):')]/@for]")
         .await
         .click()
         .await

@@ -64,7 +64,7 @@ on_both_backends! {
         assert!(page.contains(r#"badge-met">Met on Fri 29 May 2026"#), "{page}");
         assert!(page.contains(r#"<span class="party">Your deadline</span>"#));
 
-        let (_, page) = submit(&app, &format!("{location}/events/remove-last"), &[]).await;
+        let (_, page) = submit(&app, &format!("{location}/events/remove-last"), &[("confirm", "yes")]).await;
         assert!(!page.contains("Refused under s.12."));
         assert!(page.contains("Awaiting response"));
 

@@ -100,8 +100,9 @@ on_both_backends! {
         let response = app.post_form(&format!("/requests/{id}/events"), &form).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let page = response.text().await.unwrap();
-        assert!(page.contains("id=\"grounds-error\">FOISA s.33(1)(b) is not a ground under FOIA"), "{page}");
-        assert!(page.contains("<option value=\"foia-s43-2\" selected>"), "{page}");
+        assert!(page.contains("id=\"grounds-error\"><span class=\"visually-hidden\">Error:</span> FOISA s.33(1)(b) is not a ground under FOIA"), "{page}");
+        // The grounds are checkboxes now: the one ticked stays ticked.
+        assert!(page.contains(r#"<input type="checkbox" id="ground-foia-s43-2" name="grounds" value="foia-s43-2" checked>"#), "{page}");
         assert_eq!(app.snapshot(), before);
     }
 }

@@ -27,6 +27,10 @@ pub struct EventRecord {
     /// For an event of an appeal stage: its references and, for a decision, its outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appeal: Option<AppealDetails>,
+    /// What may be a mistake in it, though it was accepted (`domain::appeal::warnings`),
+    /// filled in by the use cases that show events.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl EventRecord {
@@ -67,6 +71,7 @@ impl TryFrom<Row> for EventRecord {
             recorded_at: row.recorded_at,
             response: None,
             appeal: None,
+            warnings: Vec::new(),
         })
     }
 }

@@ -152,6 +152,62 @@ fn is_tribunal_number(reference: &str) -> bool {
         && number.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether `reference` reads like an ICO case reference: IC- then six digits and four letters
+/// or digits (IC-123456-A1B2), or the form used before 2021 (FS50123456, FER0123456).
+fn is_ico_reference(reference: &str) -> bool {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = reference.strip_prefix("IC-") {
+        return rest.split_once('-').is_some_and(|(number, code)| {
+            digits(number, 6) && code.len() == 4 && code.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    }
+    ["FS50", "FER0"]
+        .iter()
+        .any(|prefix| reference.strip_prefix(prefix).is_some_and(|n| digits(n, 6)))
+}
+
+/// What may be a mistake in an appeal stage's event, though the event is accepted (the
+/// requester may have good reason, or a reference may be in a form this code does not know):
+/// a complaint to the regulator while the internal review asked for on an `earlier` event
+/// has had no answer (the ICO normally expects the review's outcome first, unless the
+/// review is late), and a case reference at the ICO not in the ICO's form.
+pub fn warnings(
+    regime: Regime,
+    kind: EventKind,
+    on: chrono::NaiveDate,
+    earlier: &[super::timeline::Event],
+    reference: Option<&str>,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if kind != EventKind::RegulatorComplaint {
+        return warnings;
+    }
+    let mut asked = None;
+    for e in earlier.iter().filter(|e| e.date <= on) {
+        match e.kind {
+            EventKind::InternalReviewRequested => asked = Some(e.date),
+            EventKind::InternalReviewResponse => asked = None,
+            _ => {}
+        }
+    }
+    if let Some(asked) = asked {
+        warnings.push(format!(
+            "The {} asked for on {} has not been answered: the regulator normally expects its outcome first, unless it is late.",
+            Stage::InternalReview.name(regime).to_lowercase(),
+            asked.format("%-d %B %Y"),
+        ));
+    }
+    let ico = matches!(regime, Regime::Foia | Regime::Eir | Regime::Sar);
+    // The reference itself is not repeated: a subject access request's is personal.
+    if reference.is_some_and(|r| ico && !is_ico_reference(r)) {
+        warnings.push(
+            "The reference is not in the ICO's form (IC-123456-A1B2): check it against the ICO's letter."
+                .to_string(),
+        );
+    }
+    warnings
+}
+
 /// Checks an appeal stage's details for an event of `kind` under `regime`.
 ///
 /// - only the events of an appeal stage carry references or an appeal outcome;
@@ -236,5 +292,16 @@ mod tests {
         assert!(!is_tribunal_number("EA-2023-0453"));
         assert!(!is_tribunal_number("IC-123456-A1B2"));
         assert!(!is_tribunal_number("EA/23/0453"));
+    }
+
+    #[test]
+    fn ico_references() {
+        assert!(is_ico_reference("IC-123456-A1B2"));
+        assert!(is_ico_reference("FS50123456"));
+        assert!(is_ico_reference("FER0123456"));
+        assert!(!is_ico_reference("IC-12345-A1B2"));
+        assert!(!is_ico_reference("IC-123456-A1B"));
+        assert!(!is_ico_reference("ICO/123"));
+        assert!(!is_ico_reference("EA/2023/0453"));
     }
 }

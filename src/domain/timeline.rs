@@ -270,6 +270,27 @@ impl Schedule {
             .filter(|d| d.state == DeadlineState::Running)
     }
 
+    /// The event this request is waiting for, which the record form offers first: a promised
+    /// answer still running is a response; otherwise the status says, e.g. a response after
+    /// sending, an internal review request after a response, the review's outcome while in
+    /// review. A request that has ended waits for nothing but a note.
+    pub fn awaited(&self) -> EventKind {
+        if self.running().any(|d| d.kind == DeadlineKind::Promised) {
+            return EventKind::Response;
+        }
+        match self.status {
+            Status::Draft => EventKind::Received,
+            Status::AwaitingResponse => EventKind::Response,
+            Status::AwaitingClarification => EventKind::ClarificationProvided,
+            Status::AwaitingFee => EventKind::FeePaid,
+            Status::Responded => EventKind::InternalReviewRequested,
+            Status::InInternalReview => EventKind::InternalReviewResponse,
+            Status::WithRegulator => EventKind::RegulatorDecision,
+            Status::AtTribunal => EventKind::TribunalDecision,
+            Status::Closed | Status::Withdrawn | Status::Lapsed => EventKind::Note,
+        }
+    }
+
     /// The first day on which this schedule may read differently with no new event: the day
     /// after the earliest running deadline, when it passes (and, under FOISA, the right to a
     /// review or to the Commissioner may open, or an unpaid fee lapse the request).

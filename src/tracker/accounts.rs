@@ -311,7 +311,18 @@ pub fn deactivate(
                 "You cannot deactivate yourself: ask another administrator",
             ));
         }
-        let heir = hand_over_to.map(|e| user_by_email(conn, e)).transpose()?;
+        // An unknown heir is the hand-over field's error, not the user's email's.
+        let heir = hand_over_to
+            .map(|e| {
+                user_by_email(conn, e).map_err(|error| match error {
+                    AppError::Invalid(mut fields) => {
+                        fields.iter_mut().for_each(|f| f.field = "hand_over_to".into());
+                        AppError::Invalid(fields)
+                    }
+                    other => other,
+                })
+            })
+            .transpose()?;
         if let Some(heir) = &heir {
             if heir.id == user.id || !heir.active || heir.organisation_id != user.organisation_id {
                 return Err(AppError::invalid(

@@ -35,6 +35,9 @@ fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
         value["appeal"] =
             audit::of_request_kind(regime, serde_json::json!(appeal), super::access::PERSONAL_APPEAL);
     }
+    if !event.warnings.is_empty() {
+        value["warnings"] = serde_json::json!(event.warnings);
+    }
     audit::of_request_kind(regime, value, &["details"])
 }
 
@@ -189,6 +192,16 @@ impl EventInput {
     }
 }
 
+/// Fills in each event's warnings (`appeal::warnings`), from the events before it: the
+/// request's page and the API show them for as long as the event stands.
+pub(crate) fn add_warnings(records: &mut [EventRecord], regime: Regime) {
+    let events: Vec<Event> = records.iter().map(EventRecord::event).collect();
+    for (i, record) in records.iter_mut().enumerate() {
+        let reference = record.appeal.as_ref().and_then(|a| a.reference.as_deref());
+        record.warnings = appeal::warnings(regime, record.kind, record.occurred_on, &events[..i], reference);
+    }
+}
+
 /// A request's events. An auditor's reading of a subject access request's events is a view
 /// of it, recorded as the request's page records it.
 pub fn list(
@@ -199,7 +212,9 @@ pub fn list(
 ) -> Result<Vec<EventRecord>, AppError> {
     let (request, _) = readable(conn, caller, request_id)?;
     super::access::record_view(conn, caller, &request, now)?;
-    Ok(events::for_request(conn, request_id)?)
+    let mut records = events::for_request(conn, request_id)?;
+    add_warnings(&mut records, request.regime);
+    Ok(records)
 }
 
 /// Records an event after checking, with the engine, that it fits the request's timeline.
@@ -234,7 +249,9 @@ pub fn add(
         if event.kind == EventKind::Received && request.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
         }
-        let record = events::for_request(conn, request_id)?
+        let mut records = events::for_request(conn, request_id)?;
+        add_warnings(&mut records, request.regime);
+        let record = records
             .into_iter()
             .find(|e| e.id == id)
             .ok_or_else(|| AppError::Internal(format!("event {id} vanished")))?;
@@ -242,6 +259,18 @@ pub fn add(
         audit::record(conn, caller, "create", "event", Some(id), None, Some(after), now)?;
         Ok((record, schedule))
     })
+}
+
+/// The request and the event `remove_last` would take back: what its confirmation page names.
+pub fn last_to_remove(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+) -> Result<(requests::Request, EventRecord), AppError> {
+    let request = writable(conn, caller, request_id)?;
+    let last = events::last_recorded(conn, request_id)?
+        .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
+    Ok((request, last))
 }
 
 /// Removes the event recorded last, if the timeline still holds together without it.
@@ -255,9 +284,7 @@ pub fn remove_last(
 ) -> Result<(EventRecord, Schedule), AppError> {
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
-        let request = writable(conn, caller, request_id)?;
-        let last = events::last_recorded(conn, request_id)?
-            .ok_or_else(|| AppError::conflict(None, "This request has no events to remove"))?;
+        let (request, last) = last_to_remove(conn, caller, request_id)?;
         let rest: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .filter(|e| e.id != last.id)

@@ -151,12 +151,12 @@ impl Fields {
             self.error(field, format!("{label} is required"));
             return None;
         }
-        let Some(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .ok()
-            .filter(|_| value.len() == 10)
-        else {
-            self.error(field, format!("{label} must be a date written like 2026-03-02"));
-            return None;
+        let date = match parse_date(value) {
+            Ok(date) => date,
+            Err(why) => {
+                self.error(field, format!("{label} {why}"));
+                return None;
+            }
         };
         if !(FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&date)) {
             self.error(
@@ -214,4 +214,85 @@ impl Fields {
 /// The snake_case names of a closed enum, for messages.
 pub fn names<T: strum::VariantArray + Into<&'static str> + Copy>() -> Vec<&'static str> {
     T::VARIANTS.iter().map(|v| (*v).into()).collect()
+}
+
+/// A date written YYYY-MM-DD, which is also what a form's day, month and year boxes are
+/// joined into (`web::dates`), so that one parser says what is wrong with either: a part
+/// missing, a part that is not a number, a day the month does not have.
+pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
+    let written_like = || "must be a date written like 2026-03-02".to_string();
+    let [year, month, day] = value.split('-').collect::<Vec<_>>()[..] else {
+        return Err(written_like());
+    };
+    let missing: Vec<&str> = [("day", day), ("month", month), ("year", year)]
+        .into_iter()
+        .filter(|(_, part)| part.is_empty())
+        .map(|(name, _)| name)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("must include a {}", missing.join(" and a ")));
+    }
+    if ![year, month, day]
+        .iter()
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("must be a real date, in numbers, like 2 3 2026".into());
+    }
+    if year.len() != 4 {
+        return Err("must have a year of four digits, like 2026".into());
+    }
+    if month.len() != 2 || day.len() != 2 {
+        return Err(written_like());
+    }
+    let (y, m, d) = (
+        year.parse().unwrap_or(0),
+        month.parse().unwrap_or(0),
+        day.parse().unwrap_or(0),
+    );
+    let Some(first) = NaiveDate::from_ymd_opt(y, m, 1) else {
+        return Err("must be a real date: a month is from 1 to 12".into());
+    };
+    NaiveDate::from_ymd_opt(y, m, d).filter(|_| d > 0).ok_or_else(|| {
+        let days = first
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .map_or(31, |last| chrono::Datelike::day(&last));
+        format!("must be a real date: {} has {days} days", first.format("%B %Y"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_parsed_or_refused_saying_why() {
+        let cases = [
+            ("2026-03-02", Ok("2026-03-02")),
+            ("2026-04-31", Err("must be a real date: April 2026 has 30 days")),
+            (
+                "2026-02-29",
+                Err("must be a real date: February 2026 has 28 days"),
+            ),
+            ("2028-02-29", Ok("2028-02-29")),
+            (
+                "2026-02-00",
+                Err("must be a real date: February 2026 has 28 days"),
+            ),
+            ("2026-13-01", Err("must be a real date: a month is from 1 to 12")),
+            ("-04-30", Err("must include a year")),
+            ("2026--", Err("must include a day and a month")),
+            (
+                "2026-0a-01",
+                Err("must be a real date, in numbers, like 2 3 2026"),
+            ),
+            ("26-04-01", Err("must have a year of four digits, like 2026")),
+            ("2026-4-1", Err("must be a date written like 2026-03-02")),
+            ("2 March 2026", Err("must be a date written like 2026-03-02")),
+        ];
+        for (written, expected) in cases {
+            let parsed = parse_date(written).map(|d| d.to_string());
+            assert_eq!(parsed.as_deref().map_err(String::as_str), expected, "{written}");
+        }
+    }
 }

@@ -533,7 +533,8 @@ pub fn show(
     let (request, access) = readable(conn, caller, id)?;
     record_view(conn, caller, &request, now)?;
     let authority = super::authorities::get(conn, request.authority_id)?;
-    let events = events::for_request(conn, id)?;
+    let mut events = events::for_request(conn, id)?;
+    super::events::add_warnings(&mut events, request.regime);
     let schedule = schedule_of(&request, &events, calendar, today)?;
     let tags = tags_of(conn, id)?;
     let related = if matches!(request.status, Status::Draft | Status::AwaitingResponse) {

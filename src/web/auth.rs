@@ -337,7 +337,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Posted<T> {
                 }
                 // serde_html_form reads a field sent several times (checkboxes, a multiple
                 // select) into a list, as browsers send them.
-                serde_html_form::from_bytes(&bytes).map_err(|e| AppError::BadRequest {
+                let pairs = super::dates::join_parts(pairs);
+                let joined = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+                serde_html_form::from_str(&joined).map_err(|e| AppError::BadRequest {
                     field: None,
                     message: format!("the form could not be read: {e}"),
                 })

@@ -334,3 +334,28 @@ impl Upload {
         std::str::from_utf8(&self.file).map_err(|_| AppError::invalid(field, "The file is not UTF-8 text"))
     }
 }
+
+/// A GET form's query string, its dates typed as day, month and year first joined into one
+/// field each (`web::dates`), as `web::Query` reads it otherwise.
+pub struct DatedQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for DatedQuery<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let read = serde_urlencoded::from_str::<Vec<(String, String)>>(request.query_string())
+            .map(super::dates::join_parts)
+            .and_then(|pairs| serde_urlencoded::to_string(pairs).map_err(serde::de::Error::custom))
+            .and_then(|joined| serde_html_form::from_str(&joined))
+            .map(DatedQuery)
+            .map_err(|error| {
+                let error = AppError::BadRequest {
+                    field: None,
+                    message: format!("the query string could not be read: {error}"),
+                };
+                super::respond(request, error)
+            });
+        std::future::ready(read)
+    }
+}

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod charts;
+pub mod dates;
 pub mod extract;
 pub mod headers;
 pub mod layers;

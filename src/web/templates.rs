@@ -32,6 +32,10 @@ handlebars_helper!(humanize: |text: str| {
     }
 });
 
+handlebars_helper!(date_part: |value: Json, part: str| {
+    super::dates::part(value.as_str().unwrap_or_default(), part)
+});
+
 handlebars_helper!(label_helper: |set: str, value: str| label_of(set, value));
 
 /// The words people read for a stored value: `{{label_of "deadline" kind}}`.
@@ -69,6 +73,7 @@ pub fn registry() -> Result<Handlebars<'static>, String> {
     registry.register_helper("long_date", Box::new(long_date));
     registry.register_helper("humanize", Box::new(humanize));
     registry.register_helper("label_of", Box::new(label_helper));
+    registry.register_helper("date_part", Box::new(date_part));
     register(&mut registry, |path| !path.starts_with("email/"))?;
     Ok(registry)
 }

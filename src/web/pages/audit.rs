@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
 use crate::web::auth::Who;
-use crate::web::extract::with_db;
+use crate::web::extract::{with_db, DatedQuery};
 
 fn shown(value: &Option<Value>) -> String {
     match value {
@@ -29,9 +29,9 @@ fn row(entry: &AuditEntry) -> Value {
 pub async fn list(
     state: web::Data<AppState>,
     who: Who,
-    query: web::Query<TrailQuery>,
+    query: DatedQuery<TrailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
+    let query = query.0;
     let caller = who.caller();
     let filters = query.clone();
     let result = with_db(&state, move |conn, _, _| {
@@ -71,10 +71,10 @@ pub async fn list(
 pub async fn export(
     state: web::Data<AppState>,
     who: Who,
-    query: web::Query<TrailQuery>,
+    query: DatedQuery<TrailQuery>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
-    let query = query.into_inner();
+    let query = query.0;
     let (entries, _, _) = with_db(&state, move |conn, _, _| {
         audit::trail(conn, &caller, &query, true)
     })

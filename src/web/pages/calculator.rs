@@ -20,7 +20,8 @@ pub async fn show(
     who: Who,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(request.query_string()).unwrap_or_default();
+    let pairs: Vec<(String, String)> =
+        crate::web::dates::join_parts(serde_urlencoded::from_str(request.query_string()).unwrap_or_default());
     let get = |name: &str| {
         pairs
             .iter()

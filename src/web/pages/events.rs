@@ -5,12 +5,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::requests::{show_page, PageForms};
-use super::{errors, form_again, is_form_error, see_other};
+use super::{errors, form_again, is_form_error, page, see_other};
+use crate::db::events::EventRecord;
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput, requests};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::view::long_date;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -93,13 +95,73 @@ pub async fn add(
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Empty {}
 
+/// A destructive form's confirmation: it acts only when this says "yes", so that a form from
+/// before the confirmation page (or a stray click) leads to the question, never to the act.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Confirmed {
+    pub confirm: String,
+}
+
+impl Confirmed {
+    /// Whether to act: signed in and confirmed. Unconfirmed, a signed-in caller is sent to the
+    /// question (which says whether they may do it); the signed-out, to sign in.
+    pub fn check(confirm: &str, who: &Who) -> Result<bool, AppError> {
+        if who.actor().is_none() {
+            return Err(AppError::Unauthorized);
+        }
+        Ok(confirm == "yes")
+    }
+}
+
+/// An event as the confirmation names it: "Response (Refused), Tue 3 Mar 2026".
+fn describe(event: &EventRecord) -> String {
+    let outcome = event
+        .response
+        .as_ref()
+        .map(|r| r.outcome.label())
+        .or_else(|| event.appeal.as_ref().and_then(|a| a.outcome).map(|o| o.label()));
+    let what = match outcome {
+        Some(outcome) => format!("{} ({outcome})", event.kind.label()),
+        None => event.kind.label().to_string(),
+    };
+    format!("{what}, {}", long_date(event.occurred_on))
+}
+
+/// `GET /requests/{id}/events/remove-last`: what removing the last event would do, and the
+/// button that does it.
+pub async fn confirm_remove_last(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    who: Who,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    let caller = who.caller();
+    let (request, last) = with_db(&state, move |conn, _, _| {
+        tracker::events::last_to_remove(conn, &caller, id)
+    })
+    .await?;
+    let back = format!("/requests/{id}#timeline");
+    let data = json!({
+        "title": "Remove the last event", "nav": "requests",
+        "question": format!("Remove the event ‘{}’ from the request ‘{}’?", describe(&last), request.title),
+        "consequences": ["Its deadlines will be recomputed from the events that remain. The removal is recorded in the audit trail."],
+        "action": format!("/requests/{id}/events/remove-last"), "button": "Yes, remove it",
+        "back": back, "back_text": "No, back to the request",
+    });
+    page(&state, &who, "confirm", data)
+}
+
 pub async fn remove_last(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    posted: Posted<Empty>,
+    posted: Posted<Confirmed>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let who = posted.who;
+    let Posted { form, who } = posted;
+    if !Confirmed::check(&form.confirm, &who)? {
+        return Ok(see_other(&format!("/requests/{id}/events/remove-last")));
+    }
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
         tracker::events::remove_last(conn, calendars, &caller, today, id, tracker::now())

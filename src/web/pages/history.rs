@@ -14,7 +14,7 @@ use crate::startup::AppState;
 use crate::tracker::history::{self, Export, HistoryQuery, HistoryView};
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar};
-use crate::web::extract::with_db;
+use crate::web::extract::{with_db, DatedQuery};
 
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_string(), |s| format!("{:.0}%", s * 100.0))
@@ -22,6 +22,29 @@ fn percent(share: Option<f64>) -> String {
 
 fn number<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "–".to_string(), |v| v.to_string())
+}
+
+/// A figure's measure as the page names it ("outcome: Partly granted"), never its internal
+/// name (`outcome:partly_granted`).
+fn measure_label(measure: &str) -> String {
+    let (what, of) = measure.split_once(':').unwrap_or((measure, ""));
+    let stage = || {
+        of.parse::<Stage>().map_or_else(
+            |_| of.replace('_', " "),
+            |s| s.name(crate::domain::regime::Regime::Foia).to_lowercase(),
+        )
+    };
+    match what {
+        "outcome" => format!("outcome: {}", of.parse::<Outcome>().map_or(of, |o| o.label())),
+        "exemption" => format!(
+            "citing {}",
+            crate::domain::exemptions::find(of).map_or(of, |e| e.citation)
+        ),
+        "overturned" => format!("overturned at {}", stage()),
+        "decided" => format!("decided at {}", stage()),
+        "in_time" => "answered in time".into(),
+        other => other.replace('_', " "),
+    }
 }
 
 /// The address of the requests behind a figure: the page's filter narrowed to it.
@@ -198,9 +221,9 @@ async fn authority_choices(state: &web::Data<AppState>, who: &Who) -> Result<Vec
 pub async fn show(
     state: web::Data<AppState>,
     who: Who,
-    query: web::Query<HistoryQuery>,
+    query: DatedQuery<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
+    let query = query.0;
     let caller = who.caller();
     let asked = query.clone();
     let result = with_db(&state, move |conn, calendars, today| {
@@ -224,9 +247,9 @@ pub async fn show(
 pub async fn requests(
     state: web::Data<AppState>,
     who: Who,
-    query: web::Query<HistoryQuery>,
+    query: DatedQuery<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let query = query.into_inner();
+    let query = query.0;
     let caller = who.caller();
     let asked = query.clone();
     let found = with_db(&state, move |conn, calendars, today| {
@@ -244,6 +267,7 @@ pub async fn requests(
     };
     let data = json!({
         "title": "Requests behind a figure", "nav": "history", "query": query, "found": found, "count": count,
+        "measure": measure_label(&query.measure),
         "back": format!("/history?{}", serde_urlencoded::to_string(&back).unwrap_or_default()),
     });
     page(&state, &who, "history/requests", data)

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::events::Empty;
+use super::events::{Confirmed, Empty};
 use super::{errors, form_again, is_form_error, options, page, showing_secret};
 use crate::domain::account::Role;
 use crate::error::AppError;
@@ -81,15 +81,10 @@ async fn users_page(
     let rows: Vec<Value> = users
         .iter()
         .map(|(u, organisation)| {
-            let colleagues: Vec<Value> = users
-                .iter()
-                .filter(|(c, _)| c.active && c.id != u.id && c.organisation_id == u.organisation_id)
-                .map(|(c, _)| json!({"email": c.email, "name": c.name}))
-                .collect();
             json!({
                 "id": u.id, "email": u.email, "name": u.name, "organisation": organisation,
                 "role": u.role.label(), "active": u.active, "two_factor": u.two_factor(),
-                "invited": !u.has_password(), "colleagues": colleagues,
+                "invited": !u.has_password(),
             })
         })
         .collect();
@@ -101,11 +96,23 @@ async fn users_page(
     }))
 }
 
+/// The add-a-user form as it first appears: the role preselected is the researcher's. Of the
+/// four roles it gives away least if chosen by mistake: an administrator manages every
+/// account, and an auditor, though read-only, reads every organisation's drafts, subject
+/// access requests (personal data) and the audit trail; a researcher reads only what the
+/// whole coalition may read and changes only their own organisation's requests.
+fn blank_form() -> UserForm {
+    UserForm {
+        role: Role::Researcher.to_string(),
+        ..UserForm::default()
+    }
+}
+
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
     let data = users_page(
         &state,
         who.caller(),
-        &UserForm::default(),
+        &blank_form(),
         Map::new(),
         Outcome::default(),
     )
@@ -140,7 +147,7 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
                 link: added.invitation.map(|l| (added.user.email.clone(), l)),
                 notice: Some(notice),
             };
-            let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
+            let data = users_page(&state, caller, &blank_form(), Map::new(), outcome).await?;
             showing_secret(&state, &who, "admin/users", data)
         }
         Err(error) if is_form_error(&error) => {
@@ -177,7 +184,7 @@ pub async fn reset_link(
         notice: Some(accounts::link_emailed(&user.email, &sent)),
         link: Some((user.email, link)),
     };
-    let data = users_page(&state, caller, &UserForm::default(), Map::new(), outcome).await?;
+    let data = users_page(&state, caller, &blank_form(), Map::new(), outcome).await?;
     showing_secret(&state, &who, "admin/users", data)
 }
 
@@ -217,18 +224,11 @@ async fn after_action(
                 link: None,
                 notice: Some(notice),
             };
-            let data = users_page(state, caller, &UserForm::default(), Map::new(), outcome).await?;
+            let data = users_page(state, caller, &blank_form(), Map::new(), outcome).await?;
             page(state, who, "admin/users", data)
         }
         Err(error) if is_form_error(&error) => {
-            let data = users_page(
-                state,
-                caller,
-                &UserForm::default(),
-                errors(&error),
-                Outcome::default(),
-            )
-            .await?;
+            let data = users_page(state, caller, &blank_form(), errors(&error), Outcome::default()).await?;
             form_again(state, who, &error, "admin/users", data)
         }
         Err(error) => Err(error),
@@ -239,6 +239,60 @@ async fn after_action(
 #[serde(default)]
 pub struct DeactivateForm {
     pub hand_over_to: String,
+    /// "yes" from the confirmation page: without it nothing is done.
+    pub confirm: String,
+}
+
+/// The confirmation page for deactivating user `id`: what it does, whom their requests may
+/// go to, and the errors of a refused attempt beside the choice.
+async fn deactivation_page(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    error: Option<&AppError>,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    let users = with_db(state, move |conn, _, _| accounts::list_users(conn, &caller)).await?;
+    let (user, organisation) = users
+        .iter()
+        .find(|(u, _)| u.id == id)
+        .ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
+    if !user.active {
+        return Err(AppError::conflict(
+            None,
+            format!("{} is already deactivated", user.email),
+        ));
+    }
+    let colleagues: Vec<Value> = users
+        .iter()
+        .filter(|(c, _)| c.active && c.id != user.id && c.organisation_id == user.organisation_id)
+        .map(|(c, _)| json!({"email": c.email, "name": c.name}))
+        .collect();
+    let data = json!({
+        "title": "Deactivate a user", "nav": "users",
+        "question": format!("Deactivate {} ({}, {organisation})?", user.name, user.email),
+        "consequences": [
+            "They are signed out everywhere, their API tokens and any unused invitation or password-reset link stop working, and they can no longer sign in.",
+            "Their requests stay in their name unless you hand them to a colleague in the same organisation.",
+        ],
+        "colleagues": colleagues, "errors": error.map(errors).unwrap_or_default(),
+        "action": format!("/admin/users/{id}/deactivate"), "button": "Yes, deactivate",
+        "back": "/admin/users", "back_text": "No, back to the users",
+    });
+    match error {
+        Some(error) => form_again(state, who, error, "confirm", data),
+        None => page(state, who, "confirm", data),
+    }
+}
+
+/// `GET /admin/users/{id}/deactivate`: the question before the act.
+pub async fn confirm_deactivate(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    who: Who,
+) -> Result<HttpResponse, AppError> {
+    let id = id(&path)?;
+    deactivation_page(&state, &who, id, None).await
 }
 
 pub async fn deactivate(
@@ -248,6 +302,9 @@ pub async fn deactivate(
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
     let Posted { form, who } = posted;
+    if !Confirmed::check(&form.confirm, &who)? {
+        return Ok(super::see_other(&format!("/admin/users/{id}/deactivate")));
+    }
     let caller = who.caller();
     let acting = caller.clone();
     let result = with_db(&state, move |conn, _, _| {
@@ -257,11 +314,15 @@ pub async fn deactivate(
         accounts::deactivate(conn, &acting, &email, heir, tracker::now())
     })
     .await;
-    let notice = result.map(|(user, handed_over)| {
-        format!(
-            "{} was deactivated; {handed_over} request(s) handed over",
-            user.email
-        )
-    });
-    after_action(&state, &who, caller, notice).await
+    match result {
+        Ok((user, handed_over)) => {
+            let notice = format!(
+                "{} was deactivated; {handed_over} request(s) handed over",
+                user.email
+            );
+            after_action(&state, &who, caller, Ok(notice)).await
+        }
+        Err(error) if is_form_error(&error) => deactivation_page(&state, &who, id, Some(&error)).await,
+        Err(error) => Err(error),
+    }
 }
