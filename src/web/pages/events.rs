@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::requests::{show_page, PageForms};
-use super::{errors, form_again, is_form_error, see_other};
+use super::{done, errors, form_again, is_form_error};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput, requests};
@@ -77,7 +77,11 @@ pub async fn add(
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
+        Ok(_) => Ok(done(
+            &state,
+            &format!("/requests/{id}#timeline"),
+            "event-recorded",
+        )),
         Err(error) if is_form_error(&error) => {
             let forms = PageForms {
                 event: json!(form),
@@ -106,7 +110,7 @@ pub async fn remove_last(
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
+        Ok(_) => Ok(done(&state, &format!("/requests/{id}#timeline"), "event-removed")),
         Err(error @ AppError::Conflict { .. }) => {
             let forms = PageForms {
                 message: Some(error.to_string()),
