@@ -75,6 +75,23 @@ impl Mailer {
         }
     }
 
+    /// The backend in words for a page: never the server's folder.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Mailer::Smtp(_) => "SMTP",
+            Mailer::Files(_) => ".eml files kept on the server",
+            Mailer::Memory(_) => "memory",
+        }
+    }
+
+    /// `text` (a sending error) with the mail folder's path left out, for a page.
+    pub fn without_paths(&self, text: &str) -> String {
+        match self {
+            Mailer::Files(dir) => text.replace(&dir.display().to_string(), "the mail folder"),
+            _ => text.to_string(),
+        }
+    }
+
     /// Sends one message; the error is kept in the outbox, so it says what failed in words.
     pub fn send(&self, from: &str, email: &Email) -> Result<(), String> {
         match self {

@@ -194,6 +194,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(app_state.clone())
+                .wrap(from_fn(crate::web::layers::page_answers))
                 .wrap(from_fn(crate::web::layers::head_as_get))
                 .wrap(from_fn(crate::web::layers::text_rule))
                 .wrap(from_fn(crate::web::layers::no_store))

@@ -31,7 +31,7 @@ async fn signed_in(who: &Session) -> bool {
     match response.status() {
         StatusCode::OK => true,
         StatusCode::SEE_OTHER => {
-            assert_eq!(location(&response), "/sign-in");
+            assert_eq!(location(&response), "/sign-in?next=%2Faccount");
             false
         }
         other => panic!("unexpected {other}"),
@@ -282,7 +282,7 @@ on_both_backends! {
         assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(wrong.text().await.unwrap().contains(r#"id="code-error""#));
         let home = client.get(app.url("/account")).send().await.unwrap();
-        assert_eq!(location(&home), "/sign-in", "a wrong code opens nothing");
+        assert_eq!(location(&home), "/sign-in?next=%2Faccount", "a wrong code opens nothing");
 
         let mut conn = app.connection();
         let secret = foi_tracker::tracker::accounts::user_by_email(&mut conn, &admin.email).unwrap().totp_secret.unwrap();

@@ -277,13 +277,9 @@ fn years_of(file: &str) -> String {
     format!("{} to {}", years.first().unwrap(), years.last().unwrap())
 }
 
-/// An entry as the audit page shows it: when, who, from where, the action, the entity, before
-/// and after.
+/// An entry as the audit page shows it: when, who, from where, the action, the entity (the
+/// changes, field by field, are read by `changes`).
 fn shown(e: &AuditEntry) -> Vec<String> {
-    let json = |v: &Option<Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(v) => v.to_string(),
-    };
     vec![
         e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
         e.actor.clone(),
@@ -293,8 +289,6 @@ fn shown(e: &AuditEntry) -> Vec<String> {
             Some(id) => format!("{} {id}", e.entity),
             None => e.entity.clone(),
         },
-        json(&e.before),
-        json(&e.after),
     ]
 }
 
@@ -310,8 +304,33 @@ fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The rows of the audit page's table, each cell as text.
+/// The rows of the audit page's table, each cell as text, but the changes.
 fn rows(page: &str) -> Vec<Vec<String>> {
+    cells(page)
+        .into_iter()
+        .map(|row| row.into_iter().take(5).collect())
+        .collect()
+}
+
+/// The changes column of each row of the audit page, as text, one change a line.
+fn changes(page: &str) -> Vec<String> {
+    cells(page)
+        .into_iter()
+        .map(|row| {
+            row[5]
+                .replace("</li><li>", "\n")
+                .replace("<span class=\"field\">", "")
+                .replace("</span>", "")
+        })
+        .map(|text| {
+            text.replace("<ul class=\"changes\"><li>", "")
+                .replace("</li></ul>", "")
+        })
+        .collect()
+}
+
+/// Each cell of each row of the audit page's table, as text.
+fn cells(page: &str) -> Vec<Vec<String>> {
     let Some(start) = page.find("<tbody>") else {
         return Vec::new();
     };
@@ -320,9 +339,12 @@ fn rows(page: &str) -> Vec<Vec<String>> {
         .split("<tr>")
         .skip(1)
         .map(|row| {
-            row.split("<td>")
+            row.split("<td")
                 .skip(1)
-                .map(|cell| unescape(cell.split("</td>").next().unwrap()))
+                .map(|cell| {
+                    let inside = &cell[cell.find('>').unwrap() + 1..];
+                    unescape(inside.split("</td>").next().unwrap())
+                })
                 .collect()
         })
         .collect()
@@ -388,6 +410,30 @@ fn wrong_code(secret: &str, email: &str) -> String {
 }
 
 on_both_backends! {
+    async fn each_change_reads_as_field_old_and_new(app) {
+        let home_office = app.authority("Home Office").await;
+        let created = app
+            .create_request(json!({"title": "Beds in safe houses", "body": "Please.", "authority_id": home_office, "sent_on": "2026-05-01", "tags": ["support"]}))
+            .await;
+        let id = created["id"].as_i64().unwrap();
+        let response = app
+            .put_json(&format!("/api/v1/requests/{id}"), &json!({
+                "title": "Beds in refuges", "body": "Please.", "authority_id": home_office, "regime": "foia",
+                "sent_via": "email", "sent_on": "2026-05-01", "reference": null, "owner_id": created["owner_id"], "tags": ["support"],
+            }))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+        let auditor = app.member("auditor@oversight.example", "auditor", "Oversight Board").await;
+        let page = auditor.text(&format!("/audit?entity=request&entity_id={id}")).await;
+        let shown = changes(&page);
+        assert_eq!(shown[0], "Title: Beds in safe houses → Beds in refuges", "only what changed: {page}");
+        let created = &shown[1];
+        for line in ["Title: Beds in safe houses", "Regime: FOIA", "Sent via: Email", "Sent on: Fri 1 May 2026", "Tags: support", "Reference: (none)"] {
+            assert!(created.lines().any(|l| l == line), "a creation's new values: {line:?} in {created}");
+        }
+        assert!(!page.contains("{&quot;"), "no raw JSON");
+    }
+
     async fn requests_and_events_leave_one_entry_per_change(app) {
         let me = user_id(&app, &app.email);
         let organisation = organisation_of(&app, &app.email);
@@ -1147,6 +1193,13 @@ on_both_backends! {
         assert!(shown.iter().any(|r| r[3] == "sign_in"), "{shown:?}");
         assert!(!shown.iter().any(|r| r[4] == entity(coordinators)), "{shown:?}");
         assert!(shown.iter().all(|r| r[1] == researcher.email), "{shown:?}");
+
+        // By person: part of a name or of an email address, in any case.
+        let by_name = rows(&auditor.text("/audit?person=TEST+researcher").await);
+        assert_eq!(by_name, first_page(&all, |e| e.user_id == Some(researcher_id)));
+        let by_email = rows(&auditor.text(&format!("/audit?person={}", &researcher.email[..8].to_uppercase())).await);
+        assert_eq!(by_email, by_name);
+        assert!(auditor.text("/audit?person=nobody+at+all").await.contains("No entries match."));
 
         // By entity, and one entity.
         let shown = rows(&auditor.text("/audit?entity=request").await);

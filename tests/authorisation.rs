@@ -430,6 +430,7 @@ fn expectations(method: &str, path: &str) -> Vec<Case> {
             plain(admins(See("/outbox?status=failed")).but(As::Coordinator, See("/outbox?status=failed")))
         }
         ("get", "/requests") => plain(signed_in(OK)),
+        ("get", "/requests.csv") => plain(signed_in(OK)),
         ("get", "/requests/new") => plain(filers(OK)),
         ("post", "/requests") => vec![case(
             Nothing,
@@ -1221,7 +1222,8 @@ fn answers(expect: Expect, api: bool, id: Option<i64>, status: StatusCode, at: &
     match expect {
         Expect::Status(code) => status.as_u16() == code,
         SignIn if api => status == StatusCode::UNAUTHORIZED,
-        SignIn => see("/sign-in"),
+        // A page sends the browser to sign in, with the page to return to.
+        SignIn => see("/sign-in") || (status == StatusCode::SEE_OTHER && at.starts_with("/sign-in?next=%2F")),
         See(to) => see(to),
     }
 }
@@ -1277,6 +1279,7 @@ async fn listed(app: &TestApp, people: &People, fixtures: &Fixtures) -> Vec<Stri
             .map(|r| r["id"].as_i64().unwrap())
             .collect();
         let list = text(get("/requests").await).await;
+        let csv = text(get("/requests.csv").await).await;
         let related = text(send(app, person, "get", &foia_page, Payload::Nothing, None).await).await;
         for &(kind, id) in &fixtures.requests {
             let known = who != As::OtherResearcher || !kind.private();
@@ -1290,6 +1293,13 @@ async fn listed(app: &TestApp, people: &People, fixtures: &Fixtures) -> Vec<Stri
                 ("linked from the list page", known, list.contains(&link)),
                 ("named in the list page", shown, list.contains(&title)),
                 ("tagged in the list page", shown, list.contains(&tag)),
+                (
+                    "listed in the CSV",
+                    known,
+                    csv.lines().any(|l| l.starts_with(&format!("{id},"))),
+                ),
+                ("named in the CSV", shown, csv.contains(&title)),
+                ("tagged in the CSV", shown, csv.contains(&tag)),
             ];
             // The cost limit adds FOIA requests together, never a subject access request.
             let aggregated = kind != Kind::Sar;

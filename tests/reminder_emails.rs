@@ -159,6 +159,26 @@ on_both_backends! {
         assert_eq!(files.len(), 1);
         let eml = std::fs::read_to_string(&files[0]).unwrap();
         assert!(eml.contains("Subject: Today: Response due: Returns figures"), "{eml}");
+
+        // The outbox page names the request and the way mail goes, never the server's folders.
+        let page = app.text("/outbox").await;
+        assert!(page.contains(">Returns figures</a></td>"), "{page}");
+        assert!(page.contains("Mail goes out through .eml files kept on the server."), "{page}");
+        let folder = app.mail_dir.display().to_string();
+        assert!(!page.contains(&folder), "no server path: {page}");
+        assert!(page.contains("for Tue 2 Jun 2026"), "{page}");
+        let stamp = |text: &str| text.as_bytes().windows(11).any(|w| w[4] == b'-' && w[7] == b'-' && w[10] == b'T');
+        assert!(!stamp(&page), "instants written out, not as stored: {page}");
+    }
+
+    async fn the_outbox_names_a_subject_access_request_by_its_reference_only(app) {
+        let home_office = app.authority("Home Office").await;
+        app.create_request(json!({"title": "Records about Jane Doe", "body": "My records, please.", "authority_id": home_office,
+            "regime": "sar", "reference": "SAR-2026-17", "sent_on": "2026-05-01"})).await;
+        remind(&app, None, &["--today", "2026-06-01"]).await;
+        let page = app.text("/outbox").await;
+        assert!(page.contains(">Subject access request, reference SAR-2026-17</a>"), "{page}");
+        assert!(!page.contains("Jane Doe"), "never its title: {page}");
     }
 
     async fn a_mail_server_down_for_one_sweep_loses_nothing_and_repeats_nothing(app) {

@@ -95,6 +95,8 @@ pub fn insert(conn: &mut DbConnection, entry: &NewEntry<'_>, at: NaiveDateTime) 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub user_id: Option<i32>,
+    /// Part of a person's name or email address, in any case.
+    pub person: Option<String>,
     pub entity: Option<String>,
     pub entity_id: Option<i32>,
     pub action: Option<String>,
@@ -109,6 +111,25 @@ fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'_, Backend> {
     let mut query = audit_entries::table.into_boxed();
     if let Some(user) = filter.user_id {
         query = query.filter(audit_entries::user_id.eq(user));
+    }
+    if let Some(person) = &filter.person {
+        use super::schema::users;
+        use super::{lower, requests::escape_like};
+        let pattern = format!("%{}%", escape_like(&person.to_lowercase()));
+        let people = users::table
+            .filter(
+                lower(users::name)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(users::email).like(pattern.clone()).escape('\\')),
+            )
+            .select(users::id.nullable());
+        // The actor's address as recorded too: a user since renamed is found by either.
+        query = query.filter(
+            audit_entries::user_id
+                .eq_any(people)
+                .or(lower(audit_entries::actor).like(pattern).escape('\\')),
+        );
     }
     if let Some(entity) = &filter.entity {
         query = query.filter(audit_entries::entity.eq(entity));

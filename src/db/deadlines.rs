@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::schema::{authorities, deadlines, requests};
+use super::schema::{authorities, deadlines, requests, users};
 use super::{closed, DbConnection};
 use crate::domain::calendar::{FIRST_DAY, LAST_DAY};
 use crate::domain::regime::Regime;
@@ -47,6 +47,8 @@ pub struct Pending {
     pub request_id: i32,
     pub title: String,
     pub authority: String,
+    /// The name of the request's owner, when it has one.
+    pub owner: Option<String>,
     pub regime: Regime,
     pub kind: DeadlineKind,
     pub party: Party,
@@ -61,6 +63,7 @@ struct PendingRow {
     request_id: i32,
     title: String,
     authority: String,
+    owner: Option<String>,
     regime: String,
     kind: String,
     party: String,
@@ -92,6 +95,10 @@ pub fn pending(
             deadlines::request_id,
             requests::title,
             authorities::short_name,
+            users::table
+                .filter(users::id.nullable().eq(requests::owner_id))
+                .select(users::name)
+                .single_value(),
             requests::regime,
             deadlines::kind,
             deadlines::party,
@@ -105,6 +112,7 @@ pub fn pending(
                 request_id: row.request_id,
                 title: row.title,
                 authority: row.authority,
+                owner: row.owner,
                 regime: closed(&row.regime)?,
                 kind: closed(&row.kind)?,
                 party: closed(&row.party)?,

@@ -28,6 +28,9 @@ pub mod requests;
 pub mod responses;
 pub mod sessions;
 
+// Text in lower case, on both backends: for orders and searches that ignore case.
+diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
 /// A closed-set value read back from a text column (CHECK constraints keep them valid).
 fn closed<T: std::str::FromStr>(text: &str) -> diesel::QueryResult<T> {
     text.parse()

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{authorities, deadlines, request_tags, requests};
-use super::{closed, last_insert_id, DbConnection};
+use super::{closed, last_insert_id, lower, DbConnection};
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Party, Status};
@@ -283,6 +283,10 @@ pub struct RequestFilter {
     pub scope: Scope,
     /// Only this organisation's requests.
     pub organisation_id: Option<i32>,
+    /// Only the requests this user owns.
+    pub owner_id: Option<i32>,
+    /// Only the requests still open: sent, and neither closed, withdrawn nor lapsed.
+    pub open: bool,
     pub status: Option<Status>,
     pub authority_id: Option<i32>,
     pub regime: Option<Regime>,
@@ -304,6 +308,16 @@ fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQ
     }
     if let Some(status) = filter.status {
         query = query.filter(requests::status.eq(status.to_string()));
+    }
+    if let Some(owner) = filter.owner_id {
+        query = query.filter(requests::owner_id.eq(owner));
+    }
+    if filter.open {
+        let done = [Status::Draft, Status::Closed, Status::Withdrawn, Status::Lapsed].map(|s| s.to_string());
+        query = query
+            .filter(requests::status.ne_all(done))
+            // A skipped quarterly repeat is nothing to do.
+            .filter(requests::skipped_at.is_null());
     }
     if let Some(id) = filter.authority_id {
         query = query.filter(requests::authority_id.eq(id));
@@ -345,21 +359,76 @@ pub fn ids_of(conn: &mut DbConnection, filter: &RequestFilter, today: NaiveDate)
         .load(conn)
 }
 
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// One page of the filtered list, newest first, and how many match in all.
+/// The orders the request list can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// The newest first.
+    #[default]
+    Newest,
+    /// The next deadline still open, soonest first; requests with none last.
+    Due,
+    /// The day sent, latest first; drafts last.
+    Sent,
+    Authority,
+    Title,
+}
+
+/// An order and its direction: `reversed` turns it round (requests without the value stay last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Order {
+    pub sort: Sort,
+    pub reversed: bool,
+}
+
+fn ordered<'a>(query: requests::BoxedQuery<'a, Backend>, order: Order) -> requests::BoxedQuery<'a, Backend> {
+    let next_due = deadlines::table
+        .filter(deadlines::request_id.eq(requests::id))
+        .filter(deadlines::settled_state.is_null())
+        .select(diesel::dsl::min(deadlines::due))
+        .single_value();
+    let authority = authorities::table
+        .filter(authorities::id.eq(requests::authority_id))
+        .select(lower(authorities::name))
+        .single_value();
+    let up = !order.reversed;
+    // The id last, so that a page boundary never moves between two reads.
+    match (order.sort, up) {
+        (Sort::Newest, true) => query.order(requests::id.desc()),
+        (Sort::Newest, false) => query.order(requests::id.asc()),
+        (Sort::Due, true) => query.order((next_due.is_null(), next_due.asc(), requests::id.desc())),
+        (Sort::Due, false) => query.order((next_due.is_null(), next_due.desc(), requests::id.desc())),
+        (Sort::Sent, true) => query.order((
+            requests::sent_on.is_null(),
+            requests::sent_on.desc(),
+            requests::id.desc(),
+        )),
+        (Sort::Sent, false) => query.order((
+            requests::sent_on.is_null(),
+            requests::sent_on.asc(),
+            requests::id.desc(),
+        )),
+        (Sort::Authority, true) => query.order((authority.asc(), requests::id.desc())),
+        (Sort::Authority, false) => query.order((authority.desc(), requests::id.desc())),
+        (Sort::Title, true) => query.order((lower(requests::title).asc(), requests::id.desc())),
+        (Sort::Title, false) => query.order((lower(requests::title).desc(), requests::id.desc())),
+    }
+}
+
+/// One page of the filtered list in `order`, and how many match in all.
 pub fn list(
     conn: &mut DbConnection,
     filter: &RequestFilter,
+    order: Order,
     today: NaiveDate,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Request>, i64)> {
     let total = filtered(filter, today).count().get_result(conn)?;
-    let page = filtered(filter, today)
-        .order(requests::id.desc())
+    let page = ordered(filtered(filter, today), order)
         .limit(limit)
         .offset(offset)
         .select(Row::as_select())

@@ -46,6 +46,21 @@ pub struct OutboxLine {
     #[serde(flatten)]
     pub notice: OutboxNotice,
     pub stage_label: String,
+    /// The request it is about: its title, or for a subject access request its reference
+    /// only (the title may name the person).
+    pub request: String,
+}
+
+/// How the outbox names a request.
+fn named(request: &crate::db::requests::Request) -> String {
+    if request.regime == crate::domain::regime::Regime::Sar {
+        match &request.reference {
+            Some(reference) => format!("Subject access request, reference {reference}"),
+            None => format!("Subject access request #{}", request.id),
+        }
+    } else {
+        request.title.clone()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,12 +88,22 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         }
     }
     let organisation = organisation_filter(actor);
-    let lines = store::list(conn, organisation, scope(actor), status, LIST_LIMIT)?
+    let notices = store::list(conn, organisation, scope(actor), status, LIST_LIMIT)?;
+    let ids: Vec<i32> = notices.iter().map(|n| n.request_id).collect();
+    let names: HashMap<i32, String> = crate::db::requests::find_many(conn, &ids)?
+        .iter()
+        .map(|r| (r.id, named(r)))
+        .collect();
+    let lines = notices
         .into_iter()
         .map(|notice| OutboxLine {
             stage_label: Stage::from_key(&notice.stage)
                 .map(Stage::label)
                 .unwrap_or_else(|| notice.stage.clone()),
+            request: names
+                .get(&notice.request_id)
+                .cloned()
+                .unwrap_or_else(|| format!("Request #{}", notice.request_id)),
             notice,
         })
         .collect();

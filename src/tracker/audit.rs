@@ -136,6 +136,8 @@ pub fn record(
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct TrailQuery {
     pub user_id: Option<String>,
+    /// Part of a person's name or email address.
+    pub person: Option<String>,
     pub entity: Option<String>,
     pub entity_id: Option<String>,
     pub action: Option<String>,
@@ -165,6 +167,7 @@ impl TrailQuery {
         let user_id = number(&mut f, "user_id", &self.user_id, id).map(|n| n as i32);
         let entity_id = number(&mut f, "entity_id", &self.entity_id, id).map(|n| n as i32);
         let page = number(&mut f, "page", &self.page, MAX_PAGE).unwrap_or(1);
+        let person = f.optional_text("person", "Person", self.person.as_deref(), 200);
         let entity = f.optional_text("entity", "Entity", self.entity.as_deref(), 50);
         let action = f.optional_text("action", "Action", self.action.as_deref(), 50);
         let from = f.optional_date("from", "From", self.from.as_deref(), None);
@@ -172,6 +175,7 @@ impl TrailQuery {
         f.finish((
             AuditFilter {
                 user_id,
+                person,
                 entity,
                 entity_id,
                 action,

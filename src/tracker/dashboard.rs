@@ -7,12 +7,24 @@ use serde::Serialize;
 use super::accounts::require;
 use super::audit::Caller;
 use super::holidays::CalendarStore;
+use super::requests::{ListQuery, RequestSummary};
 use crate::db::deadlines::{self, Pending};
 use crate::db::requests::{self, Request};
 use crate::db::DbConnection;
 use crate::domain::calendar::CalendarKind;
 use crate::domain::timeline::{Party, Status};
 use crate::error::AppError;
+
+/// The viewer's own open requests, the next deadline first, as the request list gives them
+/// (`/requests?owner=me&open=true&sort=due`).
+pub fn my_requests() -> ListQuery {
+    ListQuery {
+        owner: Some("me".into()),
+        open: Some("true".into()),
+        sort: Some("due".into()),
+        ..ListQuery::default()
+    }
+}
 
 /// Each list shows its first rows and how many there are in all.
 pub const ROWS: i64 = 25;
@@ -29,6 +41,8 @@ pub struct Section<T> {
 pub struct Dashboard {
     pub today: NaiveDate,
     pub horizon: NaiveDate,
+    /// The open requests the viewer owns, the next deadline first.
+    pub mine: Section<RequestSummary>,
     pub overdue: Section<Pending>,
     pub due_soon: Section<Pending>,
     pub requester: Section<Pending>,
@@ -80,7 +94,12 @@ pub fn dashboard(
             .working_days_between(deadline.regime.calendar(), deadline.due, today)
             .ok();
     }
+    let mine = super::requests::list(conn, calendars, caller, today, &my_requests())?;
     Ok(Dashboard {
+        mine: Section {
+            total: mine.total,
+            rows: mine.items,
+        },
         overdue,
         due_soon: pending(conn, organisation, Party::Authority, Some(today), Some(horizon))?,
         requester: pending(conn, organisation, Party::Requester, Some(today), None)?,

@@ -14,7 +14,7 @@ use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority};
 use crate::db::events::{self, EventRecord};
-use crate::db::requests::{self, Request, RequestFilter, RequestValues, Scope};
+use crate::db::requests::{self, Order, Request, RequestFilter, RequestValues, Scope, Sort};
 use crate::db::{self, deadlines, DbConnection};
 use crate::domain::account::{Access, Actor};
 use crate::domain::calendar::Calendar;
@@ -639,13 +639,28 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// "ours" for the viewer's organisation's requests only.
     pub mine: Option<String>,
+    /// "me" for the requests the viewer owns.
+    pub owner: Option<String>,
+    /// "true" for open requests only: sent, and neither closed, withdrawn nor lapsed.
+    pub open: Option<String>,
+    /// The order: due (the next deadline), sent, authority or title; a leading `-` turns it
+    /// round. The newest first when left out.
+    pub sort: Option<String>,
     /// From 1.
     pub page: Option<String>,
 }
 
+/// The values `sort` takes, each with its order.
+pub const SORTS: &[(&str, Sort)] = &[
+    ("due", Sort::Due),
+    ("sent", Sort::Sent),
+    ("authority", Sort::Authority),
+    ("title", Sort::Title),
+];
+
 impl ListQuery {
-    /// The filters and page number, or the fields at fault.
-    pub fn validate(&self) -> Result<(RequestFilter, i64), AppError> {
+    /// The filters, the order and the page number, or the fields at fault.
+    pub fn validate(&self) -> Result<(RequestFilter, Order, i64), AppError> {
         let mut f = Fields::new();
         let blank = |v: &Option<String>| {
             v.as_deref()
@@ -662,14 +677,15 @@ impl ListQuery {
             }
             id
         });
-        let overdue = match blank(&self.overdue).as_deref() {
+        let switch = |f: &mut Fields, field: &str, value: &Option<String>| match blank(value).as_deref() {
             None | Some("false") | Some("0") | Some("off") => false,
             Some("true") | Some("1") | Some("on") => true,
             Some(_) => {
-                f.error("overdue", "overdue must be true or false");
+                f.error(field, format!("{field} must be true or false"));
                 false
             }
         };
+        let overdue = switch(&mut f, "overdue", &self.overdue);
         let tag = f
             .optional_text("tag", "Tag", self.tag.as_deref(), MAX_TAG_LENGTH)
             .map(|t| normalise_tag(&t).unwrap_or(t));
@@ -679,6 +695,31 @@ impl ListQuery {
         });
         if page.is_none() {
             f.error("page", "page must be a whole number from 1");
+        }
+        let owned = match blank(&self.owner).as_deref() {
+            None => false,
+            Some("me") => true,
+            Some(_) => {
+                f.error("owner", "owner must be me");
+                false
+            }
+        };
+        let open = switch(&mut f, "open", &self.open);
+        let order = blank(&self.sort).map_or(Some(Order::default()), |sort| {
+            let (reversed, name) = match sort.strip_prefix('-') {
+                Some(name) => (true, name.to_string()),
+                None => (false, sort),
+            };
+            SORTS.iter().find(|(n, _)| *n == name).map(|(_, sort)| Order {
+                sort: *sort,
+                reversed,
+            })
+        });
+        if order.is_none() {
+            f.error(
+                "sort",
+                "sort must be due, sent, authority or title, with - before it for the reverse order",
+            );
         }
         let mine = match blank(&self.mine).as_deref() {
             None => false,
@@ -693,6 +734,9 @@ impl ListQuery {
                 scope: Scope::Everything,
                 // 0 stands for "the viewer's own", filled in by `list`.
                 organisation_id: mine.then_some(0),
+                // 0 stands for the viewer, filled in by `list`.
+                owner_id: owned.then_some(0),
+                open,
                 status,
                 authority_id,
                 regime,
@@ -701,6 +745,7 @@ impl ListQuery {
                 text,
                 sealed_sar: false,
             },
+            order.unwrap_or_default(),
             page.unwrap_or(1),
         ))
     }
@@ -723,6 +768,9 @@ pub struct RequestPage {
     pub pages: i64,
 }
 
+/// The most rows a CSV of the list holds.
+pub const EXPORT_LIMIT: i64 = 10_000;
+
 /// One page of the filtered list, each request with its schedule, in a bounded number of
 /// queries whatever the page holds.
 pub fn list(
@@ -732,17 +780,48 @@ pub fn list(
     today: NaiveDate,
     query: &ListQuery,
 ) -> Result<RequestPage, AppError> {
+    summaries(conn, calendars, caller, today, query, false)
+}
+
+/// The whole filtered list in its order (up to [`EXPORT_LIMIT`] rows), as the list pages show
+/// it, for a CSV: the same filters and the same rules on what each viewer sees.
+pub fn export(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    query: &ListQuery,
+) -> Result<Vec<RequestSummary>, AppError> {
+    Ok(summaries(conn, calendars, caller, today, query, true)?.items)
+}
+
+fn summaries(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    query: &ListQuery,
+    whole: bool,
+) -> Result<RequestPage, AppError> {
     let actor = require(caller, |_| true)?;
-    let (mut filter, page) = query.validate()?;
+    let (mut filter, order, page) = query.validate()?;
+    let (page, limit) = if whole {
+        (1, EXPORT_LIMIT)
+    } else {
+        (page, PAGE_SIZE)
+    };
     filter.scope = scope_of(actor);
     filter.sealed_sar = actor.view_is_audited(Regime::Sar);
     if filter.organisation_id == Some(0) {
         filter.organisation_id = Some(actor.organisation_id);
     }
+    if filter.owner_id == Some(0) {
+        filter.owner_id = Some(actor.user_id);
+    }
     catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let calendar = calendar.as_ref();
-    let (found, total) = requests::list(conn, &filter, today, PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
+    let (found, total) = requests::list(conn, &filter, order, today, limit, (page - 1) * limit)?;
     let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
     let authority_ids: Vec<i32> = found.iter().map(|r| r.authority_id).collect();
     let names = requests::authority_names(conn, &authority_ids)?;

@@ -36,6 +36,8 @@ pub struct Who {
     pub client: String,
     /// The anonymous CSRF cookie, if the browser has one.
     csrf_cookie: Option<String>,
+    /// The success message the last change left for this page (see `done`).
+    pub done: Option<&'static str>,
 }
 
 impl Who {
@@ -111,7 +113,7 @@ impl Who {
                 "outbox": crate::jobs::outbox::may_see_outbox(&a),
             })
         });
-        json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf())})
+        json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf()), "done": self.done})
     }
 }
 
@@ -177,6 +179,7 @@ pub struct Credentials {
     session: Option<String>,
     csrf_cookie: Option<String>,
     client: String,
+    done: Option<&'static str>,
 }
 
 impl Credentials {
@@ -189,6 +192,13 @@ impl Credentials {
             token: if api { bearer(request) } else { None },
             session: if api { None } else { signed(SESSION_COOKIE) },
             csrf_cookie: if api { None } else { signed(CSRF_COOKIE) },
+            done: if api {
+                None
+            } else {
+                request
+                    .cookie(super::done::DONE_COOKIE)
+                    .and_then(|c| super::done::message(c.value()))
+            },
         }
     }
 
@@ -203,6 +213,7 @@ impl Credentials {
             token: None,
             client: self.client,
             csrf_cookie: self.csrf_cookie,
+            done: self.done,
         }
     }
 
@@ -224,6 +235,7 @@ impl Credentials {
             token,
             client: self.client,
             csrf_cookie: self.csrf_cookie,
+            done: self.done,
         })
     }
 }

@@ -186,6 +186,58 @@ pub async fn measure(
     outcome
 }
 
+/// Pages that need a signed-in person send a signed-out one to sign in with the page asked for
+/// as `next` (so that a link in a reminder works for someone signed out), and a page that does
+/// not exist is shown inside the site's layout, with the viewer's navigation. Inside
+/// `head_as_get`, so HEAD is GET here.
+pub async fn page_answers(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let path = request.path().to_string();
+    let page = !path.starts_with("/api/") && request.method() == Method::GET;
+    let response = next.call(request).await?.map_into_boxed_body();
+    if !page {
+        return Ok(response);
+    }
+    let to_sign_in = response.status() == actix_web::http::StatusCode::SEE_OTHER
+        && response.headers().get(header::LOCATION).is_some_and(|l| l == "/sign-in")
+        && !path.starts_with("/sign-in")
+        // The dashboard is where signing in leads anyway.
+        && !(path == "/" && response.request().query_string().is_empty());
+    if to_sign_in {
+        let asked = match response.request().query_string() {
+            "" => path,
+            query => format!("{path}?{query}"),
+        };
+        let location = crate::web::return_to::with_next("/sign-in", Some(&asked));
+        let mut response = response;
+        if let Ok(value) = header::HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return Ok(response);
+    }
+    if response.status() == actix_web::http::StatusCode::NOT_FOUND {
+        let detail = response
+            .response()
+            .error()
+            .and_then(|e| e.as_error::<AppError>())
+            .map(|e| e.to_string())
+            .unwrap_or_else(|| "the page you asked for was not found".into());
+        let http = response.request().clone();
+        let who = <crate::web::auth::Who as actix_web::FromRequest>::extract(&http).await;
+        let state = http
+            .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+            .cloned();
+        if let (Ok(who), Some(state)) = (who, state) {
+            if let Ok(page) = crate::web::pages::error_page(&state, &who, response.status(), &detail) {
+                return Ok(ServiceResponse::new(http, page));
+            }
+        }
+    }
+    Ok(response)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{percent_decoded, well_formed};

@@ -59,6 +59,7 @@ routes! {
     get "/outbox" => pages::outbox::list,
     post "/outbox/retry" => pages::outbox::retry,
     get "/requests" => pages::requests::list,
+    get "/requests.csv" => pages::requests::export,
     get "/requests/new" => pages::requests::new,
     post "/requests" => pages::requests::create,
     get "/requests/{id}" => pages::requests::show,

@@ -23,6 +23,17 @@ handlebars_helper!(long_date: |date: str| {
         .unwrap_or_else(|_| date.to_string())
 });
 
+/// "Tue 2 Jun 2026, 14:05": an instant as people write it (stored in UTC; pages say so).
+pub fn date_time(at: chrono::NaiveDateTime) -> String {
+    at.format("%a %-d %b %Y, %H:%M").to_string()
+}
+
+handlebars_helper!(date_time_helper: |at: str| {
+    chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
+        .map(date_time)
+        .unwrap_or_else(|_| at.to_string())
+});
+
 handlebars_helper!(humanize: |text: str| {
     let words = text.replace('_', " ");
     let mut chars = words.chars();
@@ -39,7 +50,7 @@ handlebars_helper!(date_part: |value: Json, part: str| {
 handlebars_helper!(label_helper: |set: str, value: str| label_of(set, value));
 
 /// The words people read for a stored value: `{{label_of "deadline" kind}}`.
-fn label_of(set: &str, value: &str) -> String {
+pub fn label_of(set: &str, value: &str) -> String {
     use crate::domain::authority::Nation;
     use crate::domain::regime::Regime;
     use crate::domain::request::SentVia;
@@ -74,6 +85,7 @@ pub fn registry() -> Result<Handlebars<'static>, String> {
     registry.register_helper("humanize", Box::new(humanize));
     registry.register_helper("label_of", Box::new(label_helper));
     registry.register_helper("date_part", Box::new(date_part));
+    registry.register_helper("date_time", Box::new(date_time_helper));
     register(&mut registry, |path| !path.starts_with("email/"))?;
     Ok(registry)
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::db::deadlines::Pending;
 use crate::db::requests::Request;
+use crate::domain::timeline::{DeadlineState, Schedule};
 use crate::tracker::dashboard::Section;
 use crate::tracker::requests::RequestSummary;
 
@@ -20,11 +21,18 @@ pub fn pending(section: &Section<Pending>, empty: &str, all: Option<&str>) -> Va
         .iter()
         .map(|p| {
             json!({
-                "id": p.request_id, "title": p.title, "authority": p.authority, "label": p.kind.label(),
+                "id": p.request_id, "title": p.title, "authority": p.authority, "owner": p.owner, "label": p.kind.label(),
                 "due": p.due, "due_long": long_date(p.due), "late": p.working_days_late,
             })
         })
         .collect();
+    let more = section.total > section.rows.len() as i64;
+    json!({"total": section.total, "rows": rows, "empty": empty, "more": more, "all": all})
+}
+
+/// The dashboard's "My requests": rows as the request list shows them.
+pub fn summaries(section: &Section<RequestSummary>, empty: &str, all: &str) -> Value {
+    let rows: Vec<Value> = section.rows.iter().map(summary).collect();
     let more = section.total > section.rows.len() as i64;
     json!({"total": section.total, "rows": rows, "empty": empty, "more": more, "all": all})
 }
@@ -39,15 +47,31 @@ pub fn requests(section: &Section<Request>, empty: &str, all: &str) -> Value {
     json!({"total": section.total, "rows": rows, "empty": empty, "more": more, "all": all})
 }
 
+/// What a request waits for: the authority's deadlines missed with nothing received (marked
+/// late, first), then the deadlines still running, earliest first.
+pub fn next_deadlines(schedule: &Schedule) -> Vec<Value> {
+    let missed = schedule
+        .deadlines
+        .iter()
+        .filter(|d| d.state == DeadlineState::Missed && d.settled_by.is_none());
+    missed
+        .map(|d| {
+            json!({"label": d.kind.label(), "due": d.due, "due_long": long_date(d.due),
+                "missed": true, "late": d.working_days_late})
+        })
+        .chain(
+            schedule
+                .running()
+                .map(|d| json!({"label": d.kind.label(), "due": d.due, "due_long": long_date(d.due)})),
+        )
+        .collect()
+}
+
 /// A row of the request list: what it is, where it stands, what falls due next.
 pub fn summary(s: &RequestSummary) -> Value {
-    let next: Vec<Value> = s
-        .schedule
-        .running()
-        .map(|d| json!({"label": d.kind.label(), "due": d.due, "due_long": long_date(d.due)}))
-        .collect();
+    let next = next_deadlines(&s.schedule);
     json!({
-        "id": s.request.id, "title": s.request.title, "authority": s.authority,
+        "id": s.request.id, "title": s.request.title, "authority": s.authority.0,
         "regime": s.request.regime.short_name(),
         "sent": s.request.sent_on, "sent_long": s.request.sent_on.map(long_date),
         "tags": s.tags, "status": s.schedule.status.label(), "overdue": s.schedule.overdue, "next": next,

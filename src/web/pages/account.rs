@@ -18,6 +18,8 @@ use crate::tracker::audit::Caller;
 use crate::tracker::{self, accounts, feeds, recovery_codes, sessions};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
 use crate::web::extract::{id, with_db};
+use crate::web::pages::session::NextQuery;
+use crate::web::return_to;
 
 /// A secret the account page shows once, just after it was made.
 #[derive(Default)]
@@ -234,6 +236,8 @@ pub struct TwoFactorForm {
     pub code: String,
     #[serde(skip_serializing)]
     pub password: String,
+    /// Where signing in returns to once set up (see `return_to`).
+    pub next: Option<String>,
 }
 
 /// A session setting up its first authenticator app straight after signing in has just
@@ -246,8 +250,10 @@ fn two_factor_page(
     who: &Who,
     caller: &Caller,
     secret: Option<String>,
+    next: Option<&str>,
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
+    let next = next.and_then(return_to::local);
     let email = caller.actor.as_ref().map(|a| a.email.clone()).unwrap_or_default();
     let (secret, url, qr) = match secret {
         Some(secret) => {
@@ -261,17 +267,21 @@ fn two_factor_page(
     Ok(json!({
         "title": "Set up two-factor sign-in", "nav": "account", "secret": secret, "url": url, "qr": qr,
         "errors": errors, "ask_password": !just_signed_in(who), "forced": just_signed_in(who),
-        "recovery_codes": recovery, "recovery_value": recovery.join(" "),
+        "recovery_codes": recovery, "recovery_value": recovery.join(" "), "next": next,
     }))
 }
 
-pub async fn two_factor_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+pub async fn two_factor_form(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
     let caller = setting_up(&who)?;
     page(
         &state,
         &who,
         "account/two_factor",
-        two_factor_page(&who, &caller, None, Map::new())?,
+        two_factor_page(&who, &caller, None, query.local(), Map::new())?,
     )
 }
 
@@ -312,9 +322,19 @@ pub async fn two_factor(
     })
     .await;
     match result {
-        Ok(()) => Ok(see_other("/account")),
+        // Set up while signing in on the way to a page: on to that page.
+        Ok(()) => Ok(see_other(match form.next.as_deref().and_then(return_to::local) {
+            Some(next) => next,
+            None => "/account",
+        })),
         Err(error) if is_form_error(&error) => {
-            let data = two_factor_page(&who, &caller, Some(form.secret), errors(&error))?;
+            let data = two_factor_page(
+                &who,
+                &caller,
+                Some(form.secret),
+                form.next.as_deref(),
+                errors(&error),
+            )?;
             form_again(&state, &who, &error, "account/two_factor", data)
         }
         Err(error) => Err(error),

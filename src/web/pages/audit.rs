@@ -1,7 +1,8 @@
 //! `/audit`: the audit trail for auditors and admins, filtered, paged, and as CSV.
 
 use actix_web::{web, HttpResponse};
-use serde_json::{json, Value};
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, page};
 use crate::db::audit::AuditEntry;
@@ -10,6 +11,8 @@ use crate::startup::AppState;
 use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
 use crate::web::auth::Who;
 use crate::web::extract::{with_db, DatedQuery};
+use crate::web::templates::label_of;
+use crate::web::view::long_date;
 
 fn shown(value: &Option<Value>) -> String {
     match value {
@@ -22,8 +25,69 @@ fn row(entry: &AuditEntry) -> Value {
     json!({
         "id": entry.id, "at": entry.at.format("%Y-%m-%d %H:%M:%S").to_string(), "actor": entry.actor,
         "user_id": entry.user_id, "client": entry.client, "action": entry.action, "entity": entry.entity,
-        "entity_id": entry.entity_id, "before": shown(&entry.before), "after": shown(&entry.after),
+        "entity_id": entry.entity_id, "changes": changes(&entry.before, &entry.after),
     })
+}
+
+/// A change as people read it, field by field: `old → new` for the fields that changed, the
+/// new values of a creation, the old values of a deletion.
+fn changes(before: &Option<Value>, after: &Option<Value>) -> Vec<Value> {
+    let fields = |value: &Option<Value>| match value {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(map)) => map.clone(),
+        Some(other) => Map::from_iter([("value".to_string(), other.clone())]),
+    };
+    let (old, new) = (fields(before), fields(after));
+    let mut names: Vec<&String> = old.keys().collect();
+    names.extend(new.keys().filter(|k| !old.contains_key(*k)));
+    names
+        .into_iter()
+        .filter(|name| old.get(*name) != new.get(*name))
+        .map(|name| {
+            json!({
+                "field": humanize(name),
+                "old": old.get(name).map(|v| readable(name, v)),
+                "new": new.get(name).map(|v| readable(name, v)),
+            })
+        })
+        .collect()
+}
+
+/// `sent_on` as "Sent on".
+fn humanize(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A stored value as the app writes it elsewhere: labels for its closed sets, dates written
+/// out, yes and no.
+fn readable(field: &str, value: &Value) -> String {
+    match value {
+        Value::Null => "(none)".into(),
+        Value::Bool(yes) => if *yes { "yes" } else { "no" }.into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => long_date(date),
+            Err(_) => {
+                let set = match field {
+                    "kind" => "event",
+                    "status" | "regime" | "outcome" | "sent_via" | "nation" | "appeal_outcome" => field,
+                    _ => "",
+                };
+                label_of(set, text)
+            }
+        },
+        Value::Array(items) => items
+            .iter()
+            .map(|item| readable(field, item))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(_) => value.to_string(),
+    }
 }
 
 pub async fn list(

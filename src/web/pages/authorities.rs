@@ -4,7 +4,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, options, page, see_other};
+use super::{done, errors, form_again, is_form_error, options, page};
 use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
@@ -70,7 +70,7 @@ pub async fn create(
     })
     .await
     {
-        Ok(_) => Ok(see_other("/authorities")),
+        Ok(_) => Ok(done(&state, "/authorities", "authority-saved")),
         Err(error) if is_form_error(&error) => form_again(
             &state,
             &who,
@@ -113,7 +113,7 @@ pub async fn update(
     })
     .await
     {
-        Ok(_) => Ok(see_other("/authorities")),
+        Ok(_) => Ok(done(&state, "/authorities", "authority-saved")),
         Err(error) if is_form_error(&error) => form_again(
             &state,
             &who,

@@ -20,6 +20,7 @@ pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Resul
                 "title": "Dashboard", "nav": "dashboard",
                 "today": d.today, "today_long": long_date(d.today),
                 "horizon": d.horizon, "horizon_long": long_date(d.horizon),
+                "mine": view::summaries(&d.mine, "You own no open request.", "/requests?owner=me&open=true&sort=due"),
                 "overdue": view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?mine=ours&overdue=true")),
                 "due_soon": view::pending(&d.due_soon, "No authority's deadline falls in the next five working days.", None),
                 "requester": view::pending(&d.requester, "No deadline of yours is running.", None),

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::events::page_again;
 use super::requests::PageForms;
-use super::{errors, see_other};
+use super::{done, errors};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::audit::Caller;
@@ -84,7 +84,11 @@ async fn receive(
         Err(error) => Err(error),
     };
     match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{id}#documents"))),
+        Ok(()) => Ok(done(
+            &state,
+            &format!("/requests/{id}#documents"),
+            "document-added",
+        )),
         Err(error @ AppError::TooLarge(_)) | Err(error @ AppError::Invalid(_)) => {
             let mut messages = errors(&error);
             if let AppError::TooLarge(message) = &error {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::requests::{show_page, PageForms};
-use super::{errors, form_again, is_form_error, page, see_other};
+use super::{done, errors, form_again, is_form_error, page, see_other};
 use crate::db::events::EventRecord;
 use crate::error::AppError;
 use crate::startup::AppState;
@@ -79,7 +79,11 @@ pub async fn add(
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
+        Ok(_) => Ok(done(
+            &state,
+            &format!("/requests/{id}#timeline"),
+            "event-recorded",
+        )),
         Err(error) if is_form_error(&error) => {
             let forms = PageForms {
                 event: json!(form),
@@ -168,7 +172,7 @@ pub async fn remove_last(
     })
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/requests/{id}#timeline"))),
+        Ok(_) => Ok(done(&state, &format!("/requests/{id}#timeline"), "event-removed")),
         Err(error @ AppError::Conflict { .. }) => {
             let forms = PageForms {
                 message: Some(error.to_string()),

@@ -30,7 +30,8 @@ use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
-use super::auth::{signed_cookie, Credentials, Who, CSRF_COOKIE};
+use super::auth::{removal, signed_cookie, Credentials, Who, CSRF_COOKIE};
+use super::done::DONE_COOKIE;
 use super::templates::render;
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
@@ -44,6 +45,21 @@ use crate::tracker::holidays::CalendarStore;
 /// Renders a page with 200 OK.
 pub fn page(state: &AppState, who: &Who, name: &str, data: Value) -> Result<HttpResponse, AppError> {
     respond(state, who, StatusCode::OK, name, data)
+}
+
+/// An error shown as a page of the site, in its layout, with the viewer's navigation.
+pub fn error_page(
+    state: &AppState,
+    who: &Who,
+    status: StatusCode,
+    detail: &str,
+) -> Result<HttpResponse, AppError> {
+    let title = match status {
+        StatusCode::NOT_FOUND => "Page not found",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    };
+    let data = json!({"title": title, "detail": detail});
+    respond(state, who, status, "error", data)
 }
 
 /// Renders a form again with its errors: the error's own status (400, 403, 409, 413, 422,
@@ -96,6 +112,9 @@ fn respond(
     if let Some(value) = fresh {
         let _ = response.add_cookie(&signed_cookie(state, CSRF_COOKIE, value));
     }
+    if who.done.is_some() {
+        let _ = response.add_cookie(&removal(DONE_COOKIE));
+    }
     Ok(response)
 }
 
@@ -126,7 +145,7 @@ where
 {
     let state = state.clone();
     let key = key.to_string();
-    let (html, csrf) = web::block(move || -> Result<(String, String), AppError> {
+    let (html, csrf, done) = web::block(move || -> Result<(String, String, bool), AppError> {
         let mut conn = state.pool.get()?;
         let who = credentials.resolve(&mut conn, crate::tracker::now())?;
         let caller = who.caller();
@@ -135,9 +154,10 @@ where
         let csrf = who.csrf().unwrap_or_default().to_string();
         let version = db::version(&mut conn)?;
         let today = state.today();
-        let cache = state.settings.page_cache && !uncached(&actor);
+        // A page showing a success message is not kept: the next view shows none.
+        let cache = state.settings.page_cache && !uncached(&actor) && who.done.is_none();
         if let Some(html) = cache.then(|| state.pages.get(&key, version, today)).flatten() {
-            return Ok((html, csrf));
+            return Ok((html, csrf, false));
         }
         let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
         let mut layout = who.layout(None);
@@ -152,12 +172,16 @@ where
         if cache {
             state.pages.put(key, version, today, html.clone());
         }
-        Ok((html, csrf))
+        Ok((html, csrf, who.done.is_some()))
     })
     .await??;
-    Ok(HttpResponse::Ok()
+    let mut response = HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(html.replace(CSRF_PLACEHOLDER, &csrf)))
+        .body(html.replace(CSRF_PLACEHOLDER, &csrf));
+    if done {
+        let _ = response.add_cookie(&removal(DONE_COOKIE));
+    }
+    Ok(response)
 }
 
 /// For [`stored_page`]: every viewer's page may be cached.
@@ -197,6 +221,13 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_string()))
         .finish()
+}
+
+/// After a change, send the browser on to a page that says it was done (see `done`).
+pub fn done(state: &AppState, location: &str, code: &'static str) -> HttpResponse {
+    let mut response = see_other(location);
+    let _ = response.add_cookie(&super::done::cookie(code, state.settings.secure_cookies()));
+    response
 }
 
 /// Field name to message, for templates to show beside each field.

@@ -33,12 +33,16 @@ pub async fn list(
     })
     .await;
     let mut data = json!({
-        "title": "Reminders", "nav": "outbox", "mail": state.postman.mailer.describe(),
+        "title": "Reminders", "nav": "outbox", "mail": state.postman.mailer.kind(),
         "statuses": STATUSES, "status": status,
         "retries": who.actor().is_some_and(|a| a.role != crate::domain::account::Role::Auditor),
     });
     match result {
-        Ok(found) => {
+        Ok(mut found) => {
+            for line in &mut found.lines {
+                let mailer = &state.postman.mailer;
+                line.notice.last_error = line.notice.last_error.as_deref().map(|e| mailer.without_paths(e));
+            }
             data["page"] = json!(found);
             let count = |s: &str| found.counts.get(s).copied().unwrap_or(0);
             data["summary"] = json!(STATUSES

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::{always, errors, form_again, is_form_error, options, page, see_other, stored_page};
+use super::{always, done, errors, form_again, is_form_error, options, page, stored_page};
 use crate::db::accounts::User;
 use crate::db::authorities::Authority;
 use crate::db::DbConnection;
@@ -166,7 +166,7 @@ pub async fn create(
     })
     .await;
     match result {
-        Ok(id) => Ok(see_other(&format!("/requests/{id}"))),
+        Ok(id) => Ok(done(&state, &format!("/requests/{id}"), "request-saved")),
         Err(error) if is_form_error(&error) => {
             let caller = who.caller();
             let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
@@ -224,7 +224,7 @@ pub async fn update(
     })
     .await;
     match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
+        Ok(()) => Ok(done(&state, &format!("/requests/{id}"), "request-saved")),
         Err(error) if is_form_error(&error) => {
             let caller = who.caller();
             let data = with_db(&state, move |conn, _, _| {
@@ -471,7 +471,7 @@ pub async fn send(
     })
     .await;
     match result {
-        Ok(()) => Ok(see_other(&format!("/requests/{id}"))),
+        Ok(()) => Ok(done(&state, &format!("/requests/{id}"), "request-sent")),
         Err(error) if is_form_error(&error) => {
             let caller = who.caller();
             let detail = with_db(&state, move |conn, calendars, today| {
@@ -565,6 +565,12 @@ fn list_page(
         ),
         None => (None, None),
     };
+    let mut whole = query.clone();
+    whole.page = None;
+    let csv = format!(
+        "/requests.csv?{}",
+        serde_urlencoded::to_string(&whole).unwrap_or_default()
+    );
     let page = page.map(|p| {
         let rows: Vec<Value> = p.items.iter().map(view::summary).collect();
         json!({"total": p.total, "page": p.page, "pages": p.pages, "rows": rows})
@@ -578,6 +584,102 @@ fn list_page(
         "regimes": crate::tracker::input::names::<Regime>(),
         "tags": tags,
         "authorities": authority_choices(&authorities, query.authority_id.as_deref().unwrap_or_default()),
-        "prev": prev, "next": next,
+        "prev": prev, "next": next, "csv": csv, "columns": columns(query),
     }))
+}
+
+/// The list's column headings, the sortable ones as links that sort by them (and again
+/// the other way round), the sorted one saying which way.
+fn columns(query: &ListQuery) -> Vec<Value> {
+    let current = query.sort.as_deref().map(str::trim).unwrap_or_default();
+    let heading = |label: &str, key: Option<&str>| {
+        let Some(key) = key else {
+            return json!({"label": label});
+        };
+        // The latest sent first reads as descending; every other order starts ascending.
+        let (first, second) = if key == "sent" {
+            ("descending", "ascending")
+        } else {
+            ("ascending", "descending")
+        };
+        let reversed = format!("-{key}");
+        let (sort, next) = if current == key {
+            (Some(first), reversed.as_str())
+        } else if current == reversed {
+            (Some(second), key)
+        } else {
+            (None, key)
+        };
+        let mut q = query.clone();
+        q.sort = Some(next.to_string());
+        q.page = None;
+        let href = format!(
+            "/requests?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        );
+        json!({"label": label, "href": href, "sort": sort})
+    };
+    vec![
+        heading("Request", Some("title")),
+        heading("Authority", Some("authority")),
+        heading("Status", None),
+        heading("Sent", Some("sent")),
+        heading("Next deadline", Some("due")),
+    ]
+}
+
+/// `GET /requests.csv`: the filtered list in its order, every page, as the list shows it.
+pub async fn export(
+    state: web::Data<AppState>,
+    who: Who,
+    request: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let query: ListQuery =
+        serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
+            field: None,
+            message: format!("The filters could not be read: {e}"),
+        })?;
+    let caller = who.caller();
+    let rows = with_db(&state, move |conn, calendars, today| {
+        requests::export(conn, calendars, &caller, today, &query)
+    })
+    .await?;
+    let header = [
+        "Id",
+        "Title",
+        "Authority",
+        "Regime",
+        "Status",
+        "Overdue",
+        "Sent",
+        "Next deadline",
+        "Due",
+        "Working days late",
+        "Tags",
+    ];
+    let lines = rows.iter().map(|s| {
+        let next = view::next_deadlines(&s.schedule);
+        let first = next.first();
+        let text = |key: &str| {
+            first.and_then(|n| n.get(key)).map(|v| match v {
+                Value::String(t) => t.clone(),
+                Value::Null => String::new(),
+                other => other.to_string(),
+            })
+        };
+        vec![
+            s.request.id.to_string(),
+            s.request.title.clone(),
+            s.authority.0.clone(),
+            s.request.regime.short_name().to_string(),
+            s.schedule.status.label().to_string(),
+            if s.schedule.overdue { "yes" } else { "no" }.to_string(),
+            s.request.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+            text("label").unwrap_or_default(),
+            text("due").unwrap_or_default(),
+            text("late").unwrap_or_default(),
+            s.tags.join(", "),
+        ]
+    });
+    super::csv_attachment("requests.csv", &header, lines)
 }

@@ -11,6 +11,7 @@ use crate::startup::AppState;
 use crate::tracker::{self, sessions};
 use crate::web::auth::{removal, signed_cookie, Posted, Who, CSRF_COOKIE, SESSION_COOKIE};
 use crate::web::extract::with_db;
+use crate::web::return_to;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -18,6 +19,22 @@ pub struct SignInForm {
     pub email: String,
     #[serde(skip_serializing)]
     pub password: String,
+    /// The page to return to once signed in (see `return_to`).
+    pub next: Option<String>,
+}
+
+/// `?next=/the/page`: where signing in returns to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+impl NextQuery {
+    /// The place to return to, when it is a path on this site.
+    pub fn local(&self) -> Option<&str> {
+        self.next.as_deref().and_then(return_to::local)
+    }
 }
 
 /// Where a session that is not yet verified must go next.
@@ -33,25 +50,32 @@ fn pending_step(who: &Who) -> Option<&'static str> {
 async fn sign_in_page(
     state: &web::Data<AppState>,
     email: &str,
+    next: Option<&str>,
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
+    let next = next.and_then(return_to::local).map(str::to_string);
     let empty = with_db(state, |conn, _, _| {
         Ok(crate::db::accounts::count_users(conn)? == 0)
     })
     .await?;
     Ok(
-        json!({"title": "Sign in", "nav": "sign-in", "form": {"email": email}, "errors": errors, "no_users": empty, "first_admin": first_admin_command()}),
+        json!({"title": "Sign in", "nav": "sign-in", "form": {"email": email}, "errors": errors, "no_users": empty, "first_admin": first_admin_command(), "next": next}),
     )
 }
 
-pub async fn form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+pub async fn form(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = query.local();
     if who.actor().is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(&return_to::destination(next)));
     }
     if let Some(step) = pending_step(&who) {
-        return Ok(see_other(step));
+        return Ok(see_other(&return_to::with_next(step, next)));
     }
-    let data = sign_in_page(&state, "", Map::new()).await?;
+    let data = sign_in_page(&state, "", next, Map::new()).await?;
     page(&state, &who, "session/sign_in", data)
 }
 
@@ -68,37 +92,43 @@ pub async fn sign_in(
     .await;
     match result {
         Ok(signed_in) => {
+            let asked = form.next.as_deref();
             let next = match signed_in.next {
-                sessions::Next::Done => "/",
-                sessions::Next::SecondFactor => "/sign-in/code",
-                sessions::Next::SetUpSecondFactor => "/account/two-factor",
+                sessions::Next::Done => return_to::destination(asked),
+                sessions::Next::SecondFactor => return_to::with_next("/sign-in/code", asked),
+                sessions::Next::SetUpSecondFactor => return_to::with_next("/account/two-factor", asked),
             };
             // A new session id at every sign-in; the anonymous CSRF cookie has done its work.
-            let mut response = see_other(next);
+            let mut response = see_other(&next);
             let _ = response.add_cookie(&signed_cookie(&state, SESSION_COOKIE, signed_in.secret));
             let _ = response.add_cookie(&removal(CSRF_COOKIE));
             Ok(response)
         }
         Err(error) if is_form_error(&error) => {
-            let data = sign_in_page(&state, &form.email, errors(&error)).await?;
+            let data = sign_in_page(&state, &form.email, form.next.as_deref(), errors(&error)).await?;
             form_again(&state, &who, &error, "session/sign_in", data)
         }
         Err(error) => Err(error),
     }
 }
 
-pub async fn code_form(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+pub async fn code_form(
+    state: web::Data<AppState>,
+    who: Who,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = query.local();
     match pending_step(&who) {
         Some("/sign-in/code") => page(
             &state,
             &who,
             "session/code",
-            json!({"title": "Two-factor sign-in", "nav": "sign-in"}),
+            json!({"title": "Two-factor sign-in", "nav": "sign-in", "next": next}),
         ),
-        Some(step) => Ok(see_other(step)),
-        None if who.actor().is_some() => Ok(see_other("/")),
+        Some(step) => Ok(see_other(&return_to::with_next(step, next))),
+        None if who.actor().is_some() => Ok(see_other(&return_to::destination(next))),
         // Not signed in at all: to the first step, as every page sends them.
-        None => Ok(see_other("/sign-in")),
+        None => Ok(see_other(&return_to::with_next("/sign-in", next))),
     }
 }
 
@@ -106,6 +136,7 @@ pub async fn code_form(state: web::Data<AppState>, who: Who) -> Result<HttpRespo
 #[serde(default)]
 pub struct CodeForm {
     pub code: String,
+    pub next: Option<String>,
 }
 
 pub async fn code(state: web::Data<AppState>, posted: Posted<CodeForm>) -> Result<HttpResponse, AppError> {
@@ -119,18 +150,20 @@ pub async fn code(state: web::Data<AppState>, posted: Posted<CodeForm>) -> Resul
     };
     let throttle = state.settings.throttle();
     let client = who.client.clone();
+    let next = form.next.clone();
     let result = with_db(&state, move |conn, _, _| {
         sessions::second_factor(conn, &throttle, &viewer, &form.code, &client, tracker::now())
     })
     .await;
     match result {
-        Ok(()) => Ok(see_other("/")),
+        Ok(()) => Ok(see_other(&return_to::destination(next.as_deref()))),
         Err(error) if is_form_error(&error) => form_again(
             &state,
             &who,
             &error,
             "session/code",
-            json!({"title": "Two-factor sign-in", "nav": "sign-in", "errors": errors(&error)}),
+            json!({"title": "Two-factor sign-in", "nav": "sign-in", "errors": errors(&error),
+                "next": next.as_deref().and_then(return_to::local)}),
         ),
         Err(error) => Err(error),
     }
