@@ -95,7 +95,13 @@ pub fn grouped(n: f64) -> String {
 /// Each span is one `<line class="span">` carrying its period as `data-start`/`data-end`.
 pub fn timeline(id: &str, title: &str, description: &str, unit: &str, spans: &[Span]) -> String {
     let (width, height) = (640.0_f64, 290.0_f64);
-    let (left, right, top, bottom) = (64.0_f64, 44.0_f64, 28.0_f64, 56.0_f64);
+    let max = spans.iter().map(|s| s.value).fold(0.0, f64::max);
+    let step = tick_step(max.max(1.0));
+    let top_value = (max / step).ceil().max(1.0) * step;
+    // Room at the left for the longest value tick, at some 11 pixels a character of the
+    // larger text a phone's stylesheet gives the shrunken chart.
+    let left = (16.0 + grouped(top_value).chars().count() as f64 * 11.0).max(64.0);
+    let (right, top, bottom) = (44.0_f64, 28.0_f64, 56.0_f64);
     let (plot_width, plot_height) = (width - left - right, height - top - bottom);
     let first_year = spans.iter().map(|s| s.start.year()).min().unwrap_or(2016);
     let last_year = spans.iter().map(|s| s.end.year()).max().unwrap_or(first_year);
@@ -103,9 +109,6 @@ pub fn timeline(id: &str, title: &str, description: &str, unit: &str, spans: &[S
     let (from, to) = (jan1(first_year), jan1(last_year + 1));
     let days = (to - from).num_days() as f64;
     let x = |date: NaiveDate| left + plot_width * (date - from).num_days() as f64 / days;
-    let max = spans.iter().map(|s| s.value).fold(0.0, f64::max);
-    let step = tick_step(max.max(1.0));
-    let top_value = (max / step).ceil().max(1.0) * step;
     let y = |value: f64| top + plot_height * (1.0 - value / top_value);
     let base = top + plot_height;
     let mut svg = format!(
@@ -169,4 +172,34 @@ pub fn timeline(id: &str, title: &str, description: &str, unit: &str, spans: &[S
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_ticks_are_round_and_reach_the_largest_value() {
+        assert_eq!(tick_step(4102.0), 2000.0);
+        assert_eq!(tick_step(410.0), 200.0);
+        assert_eq!(tick_step(7.0), 2.0);
+        assert_eq!(tick_step(1.0), 0.5);
+        assert_eq!(grouped(1_234_567.0), "1,234,567");
+        assert_eq!(grouped(410.0), "410");
+        assert_eq!(grouped(0.0), "0");
+    }
+
+    #[test]
+    fn a_bar_chart_leaves_room_for_its_longest_value_label() {
+        let bars = [Bar {
+            label: "2025-Q3".into(),
+            value: 100.0,
+            shown: "100% (12 of 12)".into(),
+        }];
+        let svg = super::bars("t", "T", "D", &bars, Some(100.0));
+        // The value is written 6 pixels after the bar's end at 560: 15 characters of some 8
+        // pixels each fit before the viewBox's right edge.
+        assert!(svg.contains("viewBox=\"0 0 690 34\""), "{svg}");
+        assert!(svg.contains("<text x=\"566.0\""), "{svg}");
+    }
 }
