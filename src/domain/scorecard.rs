@@ -15,7 +15,9 @@
 //! 6. *pointed elsewhere*: refused as already accessible, the figure not yet entered from
 //!    where it pointed;
 //! 7. *awaiting*: asked, and no answer yet;
-//! 8. *never asked*.
+//! 8. *withdrawn*: asked, but every unanswered request was withdrawn by the coalition or
+//!    lapsed, so no answer is owed: the authority is neither blamed for a wait nor excused;
+//! 9. *never asked*.
 //!
 //! Figures with a different definition are related, never counted.
 
@@ -36,6 +38,7 @@ closed_enum! {
         NotHeld,
         PointedElsewhere,
         Awaiting,
+        Withdrawn,
         NeverAsked,
     }
 }
@@ -50,6 +53,7 @@ impl QuarterState {
             QuarterState::NotHeld => "Not held",
             QuarterState::PointedElsewhere => "Said to be published elsewhere, figure not entered yet",
             QuarterState::Awaiting => "Asked, no answer yet",
+            QuarterState::Withdrawn => "Asked, request withdrawn or lapsed before an answer",
             QuarterState::NeverAsked => "Never asked",
         }
     }
@@ -64,6 +68,7 @@ impl QuarterState {
             QuarterState::NotHeld => "N",
             QuarterState::PointedElsewhere => "E",
             QuarterState::Awaiting => "W",
+            QuarterState::Withdrawn => "D",
             QuarterState::NeverAsked => "–",
         }
     }
@@ -92,6 +97,8 @@ pub struct Ask {
     pub outcome: Option<Outcome>,
     /// The grounds that response cited, as people write them.
     pub grounds: Vec<String>,
+    /// The request was withdrawn by the coalition or lapsed: no answer is owed.
+    pub withdrawn_or_lapsed: bool,
 }
 
 /// One indicator's quarter.
@@ -147,8 +154,11 @@ fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterSt
     if answered(&[Outcome::InfoAccessibleElsewhere]) {
         return (QuarterState::PointedElsewhere, Vec::new());
     }
-    if !touching.is_empty() {
+    if touching.iter().any(|a| !a.withdrawn_or_lapsed) {
         return (QuarterState::Awaiting, Vec::new());
+    }
+    if !touching.is_empty() {
+        return (QuarterState::Withdrawn, Vec::new());
     }
     (QuarterState::NeverAsked, Vec::new())
 }
