@@ -107,6 +107,22 @@ on_both_backends! {
         assert!(page.contains("<code>definition_match</code>"), "{page}");
     }
 
+    async fn browser_based_data_tools_on_any_site_may_read_the_downloads(app) {
+        let origin = |response: &reqwest::Response| {
+            response.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_string())
+        };
+        for path in ["/open-data/figures.csv", "/open-data/figures.json", "/open-data/datapackage.json"] {
+            let response = browser().get(app.url(path)).header("Origin", "https://data-tool.example").send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            assert_eq!(origin(&response).as_deref(), Some("*"), "{path}");
+        }
+        // Never a page that may be signed in, nor the API that needs a token.
+        for path in ["/open-data", "/scorecard", "/api/v1/requests"] {
+            let response = app.session.get(path).await;
+            assert_eq!(origin(&response), None, "{path}");
+        }
+    }
+
     async fn no_cell_of_a_csv_runs_as_a_formula_in_a_spreadsheet(app) {
         let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
         let mut body = figure("12", "", None);

@@ -28,6 +28,23 @@ fn cell(card: &Value, indicator: &str, quarter: &str) -> (String, Value) {
 }
 
 /// The scorecard as anyone on the internet sees it.
+/// A request to the Home Office, sent on `sent_on`, asking for `indicator` from `from` to `to`.
+async fn asking(app: &TestApp, indicator: &str, from: &str, to: &str, sent_on: &str) -> i64 {
+    let home_office = app.authority("Home Office").await;
+    let created = app
+        .create_request(json!({"title": format!("{indicator} from {from}"), "body": "B", "authority_id": home_office, "sent_on": sent_on}))
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let linked = app
+        .put_json(
+            &format!("/api/v1/requests/{id}/indicators"),
+            &json!([{"indicator_id": indicator, "from": from, "to": to}]),
+        )
+        .await;
+    assert_eq!(linked.status(), StatusCode::OK);
+    id
+}
+
 async fn public_card(app: &TestApp) -> Value {
     let response = browser().get(app.url("/api/v1/scorecard")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -147,13 +164,7 @@ on_both_backends! {
         assert_eq!(cell(&card, "D1.6", "2025-Q1").0, "never_asked");
 
         // A request asks for D1.6 over 2025 Q1: asked and awaiting.
-        let home_office = app.authority("Home Office").await;
-        let created = app
-            .create_request(json!({"title": "Leave granted to victims, 2025 Q1", "body": "B", "authority_id": home_office, "sent_on": "2026-04-01"}))
-            .await;
-        let id = created["id"].as_i64().unwrap();
-        let linked = app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "D1.6", "from": "2025-01-01", "to": "2025-03-31"}])).await;
-        assert_eq!(linked.status(), StatusCode::OK);
+        let id = asking(&app, "D1.6", "2025-01-01", "2025-03-31", "2026-04-01").await;
         assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q1").0, "awaiting");
         assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q2").0, "never_asked");
 
@@ -162,7 +173,13 @@ on_both_backends! {
         let card = public_card(&app).await;
         assert_eq!(cell(&card, "D1.6", "2025-Q1"), ("refused".to_string(), json!(["FOIA s.12(1)"])));
         let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("title=\"D1.6 2025-Q1: Refused (FOIA s.12(1))\""), "{page}");
+        // The cell is a link to the indicator's page, where the request and its answer are
+        // listed, and says its state in a letter and, for screen readers, in words.
+        assert!(
+            page.contains("<td class=\"cell state-refused\"><a href=\"/scorecard/D1.6#asked\"><span aria-hidden=\"true\">X</span><span class=\"visually-hidden\">D1.6 2025-Q1: Refused (FOIA s.12(1))</span></a></td>"),
+            "{page}"
+        );
+        assert!(!page.contains(" title=\"D1.6"), "no tooltip that a touch screen cannot open: {page}");
 
         // An annual figure, entered and not yet verified: it does not count.
         let annual = add_figure(&app.session, figure("D1.1", "507", "2018-01-01", "2018-12-31", "matches")).await;
@@ -200,11 +217,11 @@ on_both_backends! {
         add_figure(&app.session, figure("D1.5", "40", "2019-04-01", "2019-06-30", "matches")).await;
         let page = browser().get(app.url("/scorecard/D1.5")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("<title id=\"series-title\">D1.5 over time</title>"), "{page}");
-        assert!(page.contains("<tr><th scope=\"row\">2019-Q1</th><td>1256 returns</td><td>comparable</td><td>Hidden Futures (Coalition NGO)</td></tr>"), "{page}");
+        assert!(page.contains(&format!("<tr id=\"f-{comparable}\"><th scope=\"row\">2019-Q1</th><td>1256 returns</td><td>comparable</td><td>Hidden Futures (Coalition NGO)</td></tr>")), "{page}");
         assert!(page.contains("<td>different</td>"), "the related figure is listed: {page}");
         assert!(page.contains("Unverified"), "{page}");
         let view = browser().get(app.url("/api/v1/indicators/D1.6")).send().await.unwrap().json::<Value>().await.unwrap();
-        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"]}]));
+        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"], "withdrawn_or_lapsed": false}]));
         let view = browser().get(app.url("/api/v1/indicators/D1.5")).send().await.unwrap().json::<Value>().await.unwrap();
         assert_eq!((view["series"].as_array().unwrap().len(), view["related"].as_array().unwrap().len(), view["unverified"].as_array().unwrap().len()), (1, 1, 1));
         assert_eq!(browser().get(app.url("/scorecard/D9.9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
@@ -214,6 +231,51 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CONFLICT);
         let trail = app.admin().await.text("/audit?entity=figure").await;
         assert!(trail.contains("verify") && trail.contains("1256"), "{trail}");
+    }
+
+    async fn an_answered_request_shows_what_the_authority_did_not_a_wait(app) {
+        // Three requests for 2016, each answered: granted in full, in part, and pointed at a
+        // publication. No figure has been entered from any of them yet.
+        for (indicator, outcome, grounds) in [("D1.2", "granted", json!([])), ("D1.3", "partly_granted", json!(["foia-s40-2"])), ("D1.4", "info_accessible_elsewhere", json!(["foia-s21-1"]))] {
+            let id = asking(&app, indicator, "2016-01-01", "2016-12-31", "2026-03-02").await;
+            assert_eq!(cell(&public_card(&app).await, indicator, "2016-Q3").0, "awaiting");
+            let answered = app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "response", "occurred_on": "2026-03-20", "outcome": outcome, "grounds": grounds})).await;
+            assert!(answered.status().is_success(), "{outcome}: {}", answered.text().await.unwrap());
+        }
+        let card = public_card(&app).await;
+        assert_eq!(cell(&card, "D1.2", "2016-Q1").0, "granted_not_entered");
+        assert_eq!(cell(&card, "D1.3", "2016-Q4").0, "granted_not_entered");
+        assert_eq!(cell(&card, "D1.4", "2016-Q2").0, "pointed_elsewhere");
+        assert_eq!(cell(&card, "D1.2", "2017-Q1").0, "never_asked");
+        let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("<a href=\"/scorecard/D1.2#asked\"><span aria-hidden=\"true\">G</span><span class=\"visually-hidden\">D1.2 2016-Q1: Granted, figure not entered yet</span></a>"),
+            "{page}"
+        );
+        assert!(page.contains("<span class=\"cell state-granted_not_entered\" aria-hidden=\"true\">G</span> Granted, figure not entered yet</li>"), "{page}");
+
+        // Once its figure is entered and verified, the quarter is released.
+        let annual = add_figure(&app.session, figure("D1.2", "88", "2016-01-01", "2016-12-31", "matches")).await;
+        let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
+        assert_eq!(checker.post_json(&format!("/api/v1/figures/{annual}/verify"), &json!({})).await.status(), StatusCode::OK);
+        assert_eq!(cell(&public_card(&app).await, "D1.2", "2016-Q1").0, "released_in_aggregate");
+    }
+
+    async fn a_request_withdrawn_before_an_answer_is_not_shown_as_a_wait(app) {
+        let id = asking(&app, "D1.7", "2016-01-01", "2016-12-31", "2026-03-02").await;
+        assert_eq!(cell(&public_card(&app).await, "D1.7", "2016-Q2").0, "awaiting");
+        let withdrawn = app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "withdrawn", "occurred_on": "2026-03-10"})).await;
+        assert!(withdrawn.status().is_success(), "{}", withdrawn.text().await.unwrap());
+
+        // The coalition withdrew it: no answer is owed, so the quarter is not a wait.
+        assert_eq!(cell(&public_card(&app).await, "D1.7", "2016-Q2").0, "withdrawn");
+        let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
+        assert!(
+            page.contains("<span class=\"cell state-withdrawn\" aria-hidden=\"true\">D</span> Asked, request withdrawn or lapsed before an answer</li>"),
+            "{page}"
+        );
+        let indicator = browser().get(app.url("/scorecard/D1.7")).send().await.unwrap().text().await.unwrap();
+        assert!(indicator.contains("<td>Withdrawn or lapsed before an answer</td>"), "{indicator}");
     }
 
     async fn the_pages_link_indicators_and_enter_and_verify_figures(app) {

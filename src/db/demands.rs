@@ -133,9 +133,13 @@ pub fn set_links(conn: &mut DbConnection, request_id: i32, links: &[Link]) -> Qu
     Ok(())
 }
 
+/// One request's ask for an indicator: (request, the indicator or the authority, start, end,
+/// the request's status).
+pub type AskRow = (i32, String, NaiveDate, NaiveDate, String);
+
 /// Every ask of a sent request that is neither a draft nor a subject access request:
-/// (request, indicator, start, end).
-pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, NaiveDate, NaiveDate)>> {
+/// (request, indicator, start, end, the request's status).
+pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<AskRow>> {
     request_indicators::table
         .inner_join(requests::table)
         .filter(requests::status.ne(Status::Draft.to_string()))
@@ -146,16 +150,14 @@ pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<(i32, String, NaiveDate,
             request_indicators::indicator_id,
             request_indicators::period_start,
             request_indicators::period_end,
+            requests::status,
         ))
         .load(conn)
 }
 
 /// The asks for one indicator, with the asking request's authority:
-/// (request, authority, start, end).
-pub fn asks_for(
-    conn: &mut DbConnection,
-    indicator: &str,
-) -> QueryResult<Vec<(i32, String, NaiveDate, NaiveDate)>> {
+/// (request, authority, start, end, the request's status).
+pub fn asks_for(conn: &mut DbConnection, indicator: &str) -> QueryResult<Vec<AskRow>> {
     use super::schema::authorities;
     request_indicators::table
         .inner_join(requests::table.inner_join(authorities::table))
@@ -168,6 +170,7 @@ pub fn asks_for(
             authorities::name,
             request_indicators::period_start,
             request_indicators::period_end,
+            requests::status,
         ))
         .load(conn)
 }

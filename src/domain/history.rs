@@ -40,6 +40,9 @@ closed_enum! {
         InTime,
         Late,
         Pending,
+        /// Waiting for the requester's clarification: the clock is stopped, so neither in
+        /// time nor late nor due, and counted on its own so that a row adds up.
+        AwaitingClarification,
         Void,
     }
 }
@@ -186,6 +189,7 @@ pub struct Figures {
     pub in_time: u32,
     pub late: u32,
     pub pending: u32,
+    pub awaiting_clarification: u32,
     /// in_time / (in_time + late), if any were either.
     pub in_time_share: Option<f64>,
     /// How many were answered, with the working days they took.
@@ -234,6 +238,7 @@ pub fn figures<'a>(requests: impl IntoIterator<Item = &'a RequestFacts>) -> Figu
             Timeliness::InTime => f.in_time += 1,
             Timeliness::Late => f.late += 1,
             Timeliness::Pending => f.pending += 1,
+            Timeliness::AwaitingClarification => f.awaiting_clarification += 1,
             Timeliness::Void => {}
         }
         days.extend(r.working_days_to_respond);

@@ -5,11 +5,19 @@
 //! 1. *released*: a verified figure whose definition matches or is comparable, for a period
 //!    within the quarter;
 //! 2. *released in aggregate*: only such a figure for a longer period that covers the quarter;
-//! 3. *refused*: a request asking for the indicator over a period touching the quarter was
-//!    refused (or neither confirmed nor denied), with the grounds cited;
-//! 4. *not held*: the authority said it does not hold it;
-//! 5. *awaiting*: asked, and no answer yet, or no figure entered from the answer;
-//! 6. *never asked*.
+//! 3. *granted, figure not entered*: a request asking for it was granted in full or in part,
+//!    and no figure has been entered and verified from the answer yet: the authority gave it,
+//!    the coalition has not yet counted it, so neither a refusal nor a wait is shown;
+//! 4. *refused*: a request asking for the indicator over a period touching the quarter was
+//!    refused (or neither confirmed nor denied, or withdrawn by the authority), with the
+//!    grounds cited;
+//! 5. *not held*: the authority said it does not hold it;
+//! 6. *pointed elsewhere*: refused as already accessible, the figure not yet entered from
+//!    where it pointed;
+//! 7. *awaiting*: asked, and no answer yet;
+//! 8. *withdrawn*: asked, but every unanswered request was withdrawn by the coalition or
+//!    lapsed, so no answer is owed: the authority is neither blamed for a wait nor excused;
+//! 9. *never asked*.
 //!
 //! Figures with a different definition are related, never counted.
 
@@ -25,9 +33,12 @@ closed_enum! {
     pub enum QuarterState {
         Released,
         ReleasedInAggregate,
+        GrantedNotEntered,
         Refused,
         NotHeld,
+        PointedElsewhere,
         Awaiting,
+        Withdrawn,
         NeverAsked,
     }
 }
@@ -37,10 +48,28 @@ impl QuarterState {
         match self {
             QuarterState::Released => "Released",
             QuarterState::ReleasedInAggregate => "Released in aggregate",
+            QuarterState::GrantedNotEntered => "Granted, figure not entered yet",
             QuarterState::Refused => "Refused",
             QuarterState::NotHeld => "Not held",
-            QuarterState::Awaiting => "Asked, awaiting",
+            QuarterState::PointedElsewhere => "Said to be published elsewhere, figure not entered yet",
+            QuarterState::Awaiting => "Asked, no answer yet",
+            QuarterState::Withdrawn => "Asked, request withdrawn or lapsed before an answer",
             QuarterState::NeverAsked => "Never asked",
+        }
+    }
+
+    /// The letter in the state's cell, so that states are told apart without colour.
+    pub fn letter(self) -> &'static str {
+        match self {
+            QuarterState::Released => "R",
+            QuarterState::ReleasedInAggregate => "A",
+            QuarterState::GrantedNotEntered => "G",
+            QuarterState::Refused => "X",
+            QuarterState::NotHeld => "N",
+            QuarterState::PointedElsewhere => "E",
+            QuarterState::Awaiting => "W",
+            QuarterState::Withdrawn => "D",
+            QuarterState::NeverAsked => "–",
         }
     }
 
@@ -68,6 +97,8 @@ pub struct Ask {
     pub outcome: Option<Outcome>,
     /// The grounds that response cited, as people write them.
     pub grounds: Vec<String>,
+    /// The request was withdrawn by the coalition or lapsed: no answer is owed.
+    pub withdrawn_or_lapsed: bool,
 }
 
 /// One indicator's quarter.
@@ -96,6 +127,14 @@ fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterSt
         return (QuarterState::ReleasedInAggregate, Vec::new());
     }
     let touching: Vec<&&Ask> = asks.iter().filter(|a| a.start <= end && a.end >= start).collect();
+    let answered = |outcomes: &[Outcome]| {
+        touching
+            .iter()
+            .any(|a| a.outcome.is_some_and(|o| outcomes.contains(&o)))
+    };
+    if answered(&[Outcome::Granted, Outcome::PartlyGranted]) {
+        return (QuarterState::GrantedNotEntered, Vec::new());
+    }
     let refusals: Vec<&&&Ask> = touching
         .iter()
         .filter(|a| {
@@ -109,11 +148,17 @@ fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterSt
         let grounds: BTreeSet<String> = refusals.iter().flat_map(|a| a.grounds.iter().cloned()).collect();
         return (QuarterState::Refused, grounds.into_iter().collect());
     }
-    if touching.iter().any(|a| a.outcome == Some(Outcome::NotHeld)) {
+    if answered(&[Outcome::NotHeld]) {
         return (QuarterState::NotHeld, Vec::new());
     }
-    if !touching.is_empty() {
+    if answered(&[Outcome::InfoAccessibleElsewhere]) {
+        return (QuarterState::PointedElsewhere, Vec::new());
+    }
+    if touching.iter().any(|a| !a.withdrawn_or_lapsed) {
         return (QuarterState::Awaiting, Vec::new());
+    }
+    if !touching.is_empty() {
+        return (QuarterState::Withdrawn, Vec::new());
     }
     (QuarterState::NeverAsked, Vec::new())
 }

@@ -17,6 +17,7 @@ use crate::domain::demand::{self, DefinitionMatch, Granularity, Quarter, SourceK
 use crate::domain::exemptions;
 use crate::domain::response::Outcome;
 use crate::domain::scorecard::{self, Ask, Cell, FigureSpan};
+use crate::domain::timeline::Status;
 use crate::error::AppError;
 
 const SEED: &str = include_str!("../../data/indicators.csv");
@@ -605,6 +606,11 @@ pub struct Scorecard {
     pub demands: Vec<DemandRow>,
 }
 
+/// Whether a request in this status owes no answer: the coalition withdrew it, or it lapsed.
+fn owes_no_answer(status: &str) -> bool {
+    matches!(status.parse(), Ok(Status::Withdrawn | Status::Lapsed))
+}
+
 /// A response's outcome and the grounds it cited.
 type Answer = (Option<Outcome>, Vec<String>);
 
@@ -646,7 +652,7 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
     let answers = answers(conn)?;
     let asks: Vec<Ask> = asks_rows
         .into_iter()
-        .map(|(request, indicator_id, start, end)| {
+        .map(|(request, indicator_id, start, end, status)| {
             let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
             Ask {
                 indicator_id,
@@ -654,6 +660,7 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
                 end,
                 outcome,
                 grounds,
+                withdrawn_or_lapsed: owes_no_answer(&status),
             }
         })
         .collect();
@@ -836,6 +843,8 @@ pub struct AskView {
     /// The latest response's outcome; `None` while unanswered.
     pub outcome: Option<Outcome>,
     pub grounds: Vec<String>,
+    /// The request was withdrawn by the coalition or lapsed: no answer is owed.
+    pub withdrawn_or_lapsed: bool,
 }
 
 /// One indicator: its definition, its quarters, its figures and who was asked for it.
@@ -873,7 +882,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let answers = answers(conn)?;
     let asks: Vec<AskView> = asked
         .into_iter()
-        .map(|(request, authority, from, to)| {
+        .map(|(request, authority, from, to, status)| {
             let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
             AskView {
                 authority,
@@ -881,6 +890,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
                 to,
                 outcome,
                 grounds,
+                withdrawn_or_lapsed: owes_no_answer(&status),
             }
         })
         .collect();
@@ -904,6 +914,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
             end: a.to,
             outcome: a.outcome,
             grounds: a.grounds.clone(),
+            withdrawn_or_lapsed: a.withdrawn_or_lapsed,
         })
         .collect();
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));

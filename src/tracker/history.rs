@@ -88,7 +88,7 @@ impl HistoryQuery {
         let measure = Measure::parse(self.measure.trim()).unwrap_or_else(|| {
             f.error(
                 "measure",
-                "Measure must be all, in_time, late, pending, responded, outcome:…, exemption:…, decided:… or overturned:…",
+                "Measure must be all, in_time, late, pending, awaiting_clarification, responded, outcome:…, exemption:…, decided:… or overturned:…",
             );
             Measure::All
         });
@@ -191,7 +191,7 @@ fn load(
         }
     }
     let mut facts = Vec::with_capacity(requests.len());
-    for (id, authority_id, regime, ..) in &requests {
+    for (id, authority_id, regime, .., status) in &requests {
         let regime: Regime = regime
             .parse()
             .map_err(|_| AppError::Internal(format!("request {id} has regime {regime}")))?;
@@ -199,6 +199,7 @@ fn load(
             continue;
         };
         let timeliness = match deadlines.get(id) {
+            _ if status == "awaiting_clarification" => Timeliness::AwaitingClarification,
             Some((_, Some(state))) if state == "met" => Timeliness::InTime,
             Some((_, Some(state))) if state == "missed" => Timeliness::Late,
             Some((due, None)) if *due < today => Timeliness::Late,

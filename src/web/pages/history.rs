@@ -76,6 +76,7 @@ fn line(query: &HistoryQuery, authority: Option<i32>, period: Option<&str>, f: &
         "in_time": f.in_time, "in_time_link": link("in_time"),
         "late": f.late, "late_link": link("late"),
         "pending": f.pending, "pending_link": link("pending"),
+        "awaiting_clarification": f.awaiting_clarification, "awaiting_clarification_link": link("awaiting_clarification"),
         "share": percent(f.in_time_share),
         "responded": f.responded, "responded_link": link("responded"),
         "median": number(f.median_working_days), "p90": number(f.p90_working_days),

@@ -1,7 +1,7 @@
 //! `/open-data`: public, stable downloads of every verified figure: tidy CSV, JSON, and the
 //! Frictionless Data Package that describes them.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{http::header, web, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::{csv_attachment, page};
@@ -23,9 +23,19 @@ pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, 
     page(&state, &who, "open_data/show", data)
 }
 
+/// The downloads are public and hold only verified figures: a browser-based data tool on any
+/// site may read them. Only these responses say so, never a page that may be signed in.
+fn readable_anywhere(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static("*"),
+    );
+    response
+}
+
 pub async fn csv(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let data = with_db(&state, move |conn, _, _| demands::open_data(conn)).await?;
-    csv_attachment("figures.csv", &columns(), data.rows)
+    csv_attachment("figures.csv", &columns(), data.rows).map(readable_anywhere)
 }
 
 pub async fn json(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
@@ -42,9 +52,9 @@ pub async fn json(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
                 .collect()
         })
         .collect();
-    Ok(HttpResponse::Ok().json(rows))
+    Ok(readable_anywhere(HttpResponse::Ok().json(rows)))
 }
 
 pub async fn datapackage() -> HttpResponse {
-    HttpResponse::Ok().json(demands::datapackage())
+    readable_anywhere(HttpResponse::Ok().json(demands::datapackage()))
 }

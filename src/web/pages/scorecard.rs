@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::demands::{self, IndicatorView, Scorecard};
 use crate::web::auth::Who;
-use crate::web::charts::{self, Bar};
+use crate::web::charts::{self, Bar, Span};
 use crate::web::extract::with_db;
 
 fn percent(share: Option<f64>) -> String {
@@ -37,7 +37,14 @@ fn scorecard_page(card: &Scorecard) -> Value {
                             } else {
                                 format!(" ({})", c.grounds.join(", "))
                             };
-                            json!({"state": c.state, "quarter": c.quarter, "title": format!("{} {}: {}{grounds}", i.id, c.quarter, c.state.label())})
+                            // What the cell rests on, on the public indicator page: its
+                            // figures, or the requests that asked and their answers.
+                            let section = if c.state.covered() { "series" } else { "asked" };
+                            json!({
+                                "state": c.state, "quarter": c.quarter, "letter": c.state.letter(),
+                                "title": format!("{} {}: {}{grounds}", i.id, c.quarter, c.state.label()),
+                                "link": format!("/scorecard/{}#{section}", i.id),
+                            })
                         })
                         .collect();
                     json!({"id": i.id, "wording": i.wording, "coverage": percent(i.coverage), "cells": cells, "link": format!("/scorecard/{}", i.id)})
@@ -63,7 +70,7 @@ fn scorecard_page(card: &Scorecard) -> Value {
     );
     let legend: Vec<Value> = <QuarterState as strum::VariantArray>::VARIANTS
         .iter()
-        .map(|s| json!({"state": s, "label": s.label()}))
+        .map(|s| json!({"state": s, "label": s.label(), "letter": s.letter()}))
         .collect();
     json!({
         "title": "Transparency scorecard", "nav": "scorecard", "quarters": card.quarters,
@@ -109,27 +116,39 @@ fn source(f: &Figure) -> String {
 fn indicator_page(view: &IndicatorView) -> Value {
     let row = |f: &Figure| {
         json!({
-            "period": period(f), "breakdown": f.breakdown, "shown": shown(f), "definition": f.definition,
+            "id": f.id, "period": period(f), "breakdown": f.breakdown, "shown": shown(f), "definition": f.definition,
             "caveats": f.caveats, "match": f.definition_match, "source": source(f), "url": f.url,
             "verified": f.verified_at.is_some(),
         })
     };
-    let chart = charts::line(
+    let chart = charts::timeline(
         "series",
         &format!("{} over time", view.indicator.id),
-        "Each verified total whose definition matches the indicator's or is comparable, by the period it covers.",
+        "Each verified total whose definition matches the indicator's or is comparable, drawn as a horizontal line over the dates its period covers, at its value. Figures are not joined: they cover periods of different lengths.",
+        &view.indicator.unit,
         &view
             .series
             .iter()
             .filter_map(|f| {
-                Some(Bar {
+                let written = f.value.as_deref()?;
+                let value: f64 = written.replace(',', "").parse().ok()?;
+                Some(Span {
+                    start: f.period_start,
+                    end: f.period_end,
+                    value,
+                    shown: if written.contains('.') { written.to_string() } else { charts::grouped(value) },
                     label: period(f),
-                    value: f.value.as_deref()?.parse().ok()?,
-                    shown: f.value.clone()?,
                 })
             })
             .collect::<Vec<_>>(),
     );
+    // What a reader must know before quoting the chart, in words beside it.
+    let notes: Vec<Value> = view
+        .series
+        .iter()
+        .filter(|f| !f.caveats.is_empty() || f.definition_match != "matches")
+        .map(|f| json!({"period": period(f), "match": f.definition_match, "definition": f.definition, "caveats": f.caveats}))
+        .collect();
     let figures: Vec<Value> = view
         .series
         .iter()
@@ -140,7 +159,7 @@ fn indicator_page(view: &IndicatorView) -> Value {
         .collect();
     json!({
         "title": format!("{} {}", view.indicator.id, view.indicator.wording), "nav": "scorecard", "v": view,
-        "coverage": percent(view.coverage), "chart": chart,
+        "coverage": percent(view.coverage), "chart": chart, "notes": notes,
         "series": view.series.iter().map(row).collect::<Vec<_>>(), "figures": figures,
     })
 }
