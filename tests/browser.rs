@@ -192,6 +192,8 @@ on_both_backends! {
             ("request-edit", format!("{sent}/edit")),
             ("request-letters", format!("{sent}/letters")),
             ("request-new", "/requests/new".into()),
+            ("remove-last-event", format!("{sent}/events/remove-last")),
+            ("my-requests", "/requests?owner=me&open=true&sort=due".into()),
             ("authorities", "/authorities".into()),
             ("history", "/history".into()),
             ("history-requests", "/history/requests".into()),
@@ -214,7 +216,15 @@ on_both_backends! {
         let authority = browser
             .eval("return document.querySelector('a[href$=\"/edit\"][href^=\"/authorities/\"]').getAttribute('href')")
             .await;
+        browser.goto(&app.url("/admin/users")).await;
+        let deactivate = browser
+            .eval("return [...document.querySelectorAll('a, form')].map(e => e.getAttribute('href') || e.getAttribute('action')).find(h => /^\\/admin\\/users\\/\\d+\\/deactivate$/.test(h || ''))")
+            .await;
+        let deactivate = deactivate.as_str().expect("the users page leads to deactivating one").to_string();
+        let reset = deactivate.replace("/deactivate", "/two-factor-reset");
         let admin_pages: Vec<(&str, String)> = vec![
+            ("deactivate", deactivate),
+            ("two-factor-reset", reset),
             ("authority-new", "/authorities/new".into()),
             ("authority-edit", authority.as_str().unwrap().into()),
             ("authorities-import", "/authorities/import".into()),
@@ -406,7 +416,7 @@ async fn a_researcher_follows_a_refusal_to_internal_review(backend: foi_tracker:
         .await;
     let mine = mine.as_str().expect("the dashboard has a section My requests");
     assert!(mine.contains("Detention of returned victims, 2025"), "{mine}");
-    assert!(mine.contains("31 March 2026"), "its next deadline: {mine}");
+    assert!(mine.contains("Tue 31 Mar 2026"), "its next deadline: {mine}");
 
     // The public pages, read signed out.
     browser.client.delete_all_cookies().await.unwrap();
