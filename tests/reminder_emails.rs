@@ -355,7 +355,10 @@ on_both_backends! {
         assert!(page.contains("name=\"delivery\" value=\"daily_digest\" checked"));
         assert!(page.contains("name=\"kind_authority_missed\" value=\"on\" checked"));
         assert!(!page.contains("name=\"kind_authority_approaching\" value=\"on\" checked"));
-        assert!(page.contains("value=\"2026-06-10\""));
+        // The leave date, shown back in its day, month and year boxes.
+        assert!(page.contains(r#"name="paused_until-day" inputmode="numeric" size="2" maxlength="2" autocomplete="off" value="10""#), "{page}");
+        assert!(page.contains(r#"name="paused_until-month" inputmode="numeric" size="2" maxlength="2" autocomplete="off" value="6""#), "{page}");
+        assert!(page.contains(r#"name="paused_until-year" inputmode="numeric" size="4" maxlength="4" autocomplete="off" value="2026""#), "{page}");
         let trail = app.admin().await.text("/audit?entity=reminder_preferences").await;
         assert!(trail.contains("daily_digest"), "the change is audited: {trail}");
     }

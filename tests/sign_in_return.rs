@@ -71,12 +71,13 @@ on_both_backends! {
         assert_eq!(location(&response), "/account/two-factor?next=%2Fadmin%2Fusers");
         let page = page_text(&client, app.url(&location(&response))).await;
         let secret = input_value(&page, "secret").unwrap();
+        let recovery = input_value(&page, "recovery_codes").unwrap();
         assert_eq!(input_value(&page, "next").as_deref(), Some("/admin/users"));
         let code = app.next_code(&secret, "admin@coalition.example").await;
         let csrf = input_value(&page, "csrf").unwrap();
         let set_up = client
             .post(app.url("/account/two-factor"))
-            .form(&[("csrf", csrf.as_str()), ("secret", secret.as_str()), ("code", code.as_str()), ("next", "/admin/users")])
+            .form(&[("csrf", csrf.as_str()), ("secret", secret.as_str()), ("recovery_codes", recovery.as_str()), ("code", code.as_str()), ("next", "/admin/users")])
             .send().await.unwrap();
         assert_eq!(location(&set_up), "/admin/users");
         assert_eq!(client.get(app.url("/admin/users")).send().await.unwrap().status(), StatusCode::OK);

@@ -128,7 +128,7 @@ on_both_backends! {
         let page = done.text().await.unwrap();
         assert!(page.contains(&format!("They were told by email at {email}.")), "{page}");
         // Signed out everywhere; the password alone now signs in.
-        assert_eq!(location(&coordinator.get("/account").await), "/sign-in");
+        assert_eq!(location(&coordinator.get("/account").await), "/sign-in?next=%2Faccount");
         let client = browser();
         assert_eq!(location(&app.sign_in_form(&client, email, PASSWORD).await), "/");
         assert_eq!(support::audit_actions(&app, "reset_two_factor").len(), 1, "audited");
