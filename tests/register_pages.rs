@@ -252,6 +252,13 @@ on_both_backends! {
         let refused = app.get("/deadline?regime=foia&received=2026-01-05&event_kind=response&event_date=2026-01-01").await;
         assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text().await.unwrap().contains("before the request was received"));
+
+        // As the form sends it: every date in day, month and year boxes, each row's its own.
+        let typed = app.text("/deadline?regime=foia&received-day=5&received-month=1&received-year=2026&event_kind=&event_date_0-day=&event_date_0-month=&event_date_0-year=&event_kind=extension&event_date_1-day=20&event_date_1-month=1&event_date_1-year=2026&today-day=21&today-month=1&today-year=2026").await;
+        assert!(typed.contains(r#"<time datetime="2026-03-02">Mon 2 Mar 2026</time>"#), "{typed}");
+        assert!(typed.contains(r#"<legend>Date of event 1</legend>"#), "{typed}");
+        assert!(typed.contains(r#"name="event_date_0-day" inputmode="numeric" size="2" maxlength="2" autocomplete="off" value="20""#), "the extension's date shown back in the first row's boxes: {typed}");
+        assert!(!typed.contains(r#"type="date""#), "{typed}");
     }
 
     async fn health_and_authorities(app) {

@@ -15,6 +15,17 @@ use crate::web::extract::with_db;
 /// Rows offered for later events.
 const EVENT_ROWS: usize = 6;
 
+/// The most event rows an address may fill: more is not a request anyone makes by hand.
+const MAX_ROWS: usize = 100;
+
+/// One row of the events: what happened, and the date in its own day, month and year boxes.
+fn row(i: usize, kind: &str, date: &str, error: Option<&Value>) -> Value {
+    json!({
+        "kind": kind, "date": date, "error": error, "number": i + 1,
+        "date_name": format!("event_date_{i}"), "date_label": format!("Date of event {}", i + 1),
+    })
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     who: Who,
@@ -34,11 +45,26 @@ pub async fn show(
         .filter(|(k, _)| k == "event_kind")
         .map(|(_, v)| v.clone())
         .collect();
-    let dates: Vec<String> = pairs
+    // Each row's date is typed in boxes of its own, `event_date_N-day` and so on, joined into
+    // `event_date_N`; an address written by hand may list plain `event_date`s instead.
+    let mut dates: Vec<String> = pairs
         .iter()
         .filter(|(k, _)| k == "event_date")
         .map(|(_, v)| v.clone())
         .collect();
+    if dates.is_empty() {
+        for (key, value) in &pairs {
+            let row = key
+                .strip_prefix("event_date_")
+                .and_then(|n| n.parse::<usize>().ok());
+            if let Some(row) = row.filter(|r| *r < MAX_ROWS) {
+                if dates.len() <= row {
+                    dates.resize(row + 1, String::new());
+                }
+                dates[row] = value.clone();
+            }
+        }
+    }
     let rows: Vec<(String, String)> = (0..kinds.len().max(dates.len()))
         .map(|i| {
             (
@@ -88,12 +114,11 @@ pub async fn show(
             let error = errs
                 .get(&format!("events[{i}].kind"))
                 .or_else(|| errs.get(&format!("events[{i}].date")));
-            json!({"kind": kind, "date": date, "error": error, "number": i + 1})
+            row(i, kind, date, error)
         })
         .collect();
     while event_rows.len() < EVENT_ROWS.max(rows.len() + 1) {
-        let number = event_rows.len() + 1;
-        event_rows.push(json!({"kind": "", "date": "", "number": number}));
+        event_rows.push(row(event_rows.len(), "", "", None));
     }
     let event_kinds: Vec<Value> = <EventKind as strum::VariantArray>::VARIANTS
         .iter()
