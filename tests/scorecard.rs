@@ -163,10 +163,20 @@ on_both_backends! {
         assert_eq!(card["quarters"].as_array().unwrap().len(), 42);
         assert_eq!(cell(&card, "D1.6", "2025-Q1").0, "never_asked");
 
-        // A request asks for D1.6 over 2025 Q1: asked and awaiting.
+        // A request asks for D1.6 over 2025 Q1, sent on 1 April 2026: its answer was due on
+        // 1 May, so on 1 June it is late, and the scorecard says so.
         let id = asking(&app, "D1.6", "2025-01-01", "2025-03-31", "2026-04-01").await;
-        assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q1").0, "awaiting");
+        assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q1").0, "overdue");
         assert_eq!(cell(&public_card(&app).await, "D1.6", "2025-Q2").0, "never_asked");
+        // Another, for D1.5, sent on 20 May: within its time, a wait and no more.
+        asking(&app, "D1.5", "2025-04-01", "2025-06-30", "2026-05-20").await;
+        assert_eq!(cell(&public_card(&app).await, "D1.5", "2025-Q2").0, "awaiting");
+        let indicator = browser().get(app.url("/scorecard/D1.6")).send().await.unwrap().text().await.unwrap();
+        assert!(indicator.contains("<td>No answer, and it is overdue</td>"), "{indicator}");
+        let indicator = browser().get(app.url("/scorecard/D1.5")).send().await.unwrap().text().await.unwrap();
+        assert!(indicator.contains("<td>Awaiting, within time</td>"), "{indicator}");
+        let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("<span class=\"cell state-overdue\" aria-hidden=\"true\">L</span> Asked, answer overdue</li>"), "{page}");
 
         // Refused under s.12: the refusal counts against the indicator, with its grounds.
         app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "response", "occurred_on": "2026-04-28", "outcome": "refused", "grounds": ["foia-s12-1"]})).await;
@@ -221,7 +231,7 @@ on_both_backends! {
         assert!(page.contains("<td>different</td>"), "the related figure is listed: {page}");
         assert!(page.contains("Unverified"), "{page}");
         let view = browser().get(app.url("/api/v1/indicators/D1.6")).send().await.unwrap().json::<Value>().await.unwrap();
-        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"], "withdrawn_or_lapsed": false}]));
+        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"], "withdrawn_or_lapsed": false, "overdue": false}]));
         let view = browser().get(app.url("/api/v1/indicators/D1.5")).send().await.unwrap().json::<Value>().await.unwrap();
         assert_eq!((view["series"].as_array().unwrap().len(), view["related"].as_array().unwrap().len(), view["unverified"].as_array().unwrap().len()), (1, 1, 1));
         assert_eq!(browser().get(app.url("/scorecard/D9.9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
@@ -238,7 +248,7 @@ on_both_backends! {
         // publication. No figure has been entered from any of them yet.
         for (indicator, outcome, grounds) in [("D1.2", "granted", json!([])), ("D1.3", "partly_granted", json!(["foia-s40-2"])), ("D1.4", "info_accessible_elsewhere", json!(["foia-s21-1"]))] {
             let id = asking(&app, indicator, "2016-01-01", "2016-12-31", "2026-03-02").await;
-            assert_eq!(cell(&public_card(&app).await, indicator, "2016-Q3").0, "awaiting");
+            assert_eq!(cell(&public_card(&app).await, indicator, "2016-Q3").0, "overdue");
             let answered = app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "response", "occurred_on": "2026-03-20", "outcome": outcome, "grounds": grounds})).await;
             assert!(answered.status().is_success(), "{outcome}: {}", answered.text().await.unwrap());
         }
@@ -263,7 +273,7 @@ on_both_backends! {
 
     async fn a_request_withdrawn_before_an_answer_is_not_shown_as_a_wait(app) {
         let id = asking(&app, "D1.7", "2016-01-01", "2016-12-31", "2026-03-02").await;
-        assert_eq!(cell(&public_card(&app).await, "D1.7", "2016-Q2").0, "awaiting");
+        assert_eq!(cell(&public_card(&app).await, "D1.7", "2016-Q2").0, "overdue");
         let withdrawn = app.post_json(&format!("/api/v1/requests/{id}/events"), &json!({"kind": "withdrawn", "occurred_on": "2026-03-10"})).await;
         assert!(withdrawn.status().is_success(), "{}", withdrawn.text().await.unwrap());
 

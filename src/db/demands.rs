@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::requests::{seen_by, Scope};
 use super::schema::{
-    demands, figures, indicators, request_indicators, requests, response_grounds, responses,
+    deadlines, demands, figures, indicators, request_indicators, requests, response_grounds, responses,
 };
 use super::{last_insert_id, DbConnection};
 use crate::domain::regime::Regime;
@@ -153,6 +153,24 @@ pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<AskRow>> {
             requests::status,
         ))
         .load(conn)
+}
+
+/// The requests asking for an indicator whose authority let a deadline pass unmet by
+/// `today`: an answer, or a review's, that is late. One query.
+pub fn overdue_asking(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+) -> QueryResult<std::collections::HashSet<i32>> {
+    let asking = request_indicators::table.select(request_indicators::request_id);
+    let late: Vec<i32> = deadlines::table
+        .filter(deadlines::request_id.eq_any(asking))
+        .filter(deadlines::party.eq("authority"))
+        .filter(deadlines::settled_state.is_null())
+        .filter(deadlines::due.lt(today))
+        .select(deadlines::request_id)
+        .distinct()
+        .load(conn)?;
+    Ok(late.into_iter().collect())
 }
 
 /// The asks for one indicator, with the asking request's authority:

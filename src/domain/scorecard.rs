@@ -14,10 +14,12 @@
 //! 5. *not held*: the authority said it does not hold it;
 //! 6. *pointed elsewhere*: refused as already accessible, the figure not yet entered from
 //!    where it pointed;
-//! 7. *awaiting*: asked, and no answer yet;
-//! 8. *withdrawn*: asked, but every unanswered request was withdrawn by the coalition or
+//! 7. *overdue*: asked, no answer, and the authority's time to answer (or to finish its
+//!    review) has passed: a wait that is the authority's fault is said to be one;
+//! 8. *awaiting*: asked, and no answer yet, within the time the law gives;
+//! 9. *withdrawn*: asked, but every unanswered request was withdrawn by the coalition or
 //!    lapsed, so no answer is owed: the authority is neither blamed for a wait nor excused;
-//! 9. *never asked*.
+//! 10. *never asked*.
 //!
 //! Figures with a different definition are related, never counted.
 
@@ -37,6 +39,7 @@ closed_enum! {
         Refused,
         NotHeld,
         PointedElsewhere,
+        Overdue,
         Awaiting,
         Withdrawn,
         NeverAsked,
@@ -52,6 +55,7 @@ impl QuarterState {
             QuarterState::Refused => "Refused",
             QuarterState::NotHeld => "Not held",
             QuarterState::PointedElsewhere => "Said to be published elsewhere, figure not entered yet",
+            QuarterState::Overdue => "Asked, answer overdue",
             QuarterState::Awaiting => "Asked, no answer yet",
             QuarterState::Withdrawn => "Asked, request withdrawn or lapsed before an answer",
             QuarterState::NeverAsked => "Never asked",
@@ -67,6 +71,7 @@ impl QuarterState {
             QuarterState::Refused => "X",
             QuarterState::NotHeld => "N",
             QuarterState::PointedElsewhere => "E",
+            QuarterState::Overdue => "L",
             QuarterState::Awaiting => "W",
             QuarterState::Withdrawn => "D",
             QuarterState::NeverAsked => "–",
@@ -99,6 +104,8 @@ pub struct Ask {
     pub grounds: Vec<String>,
     /// The request was withdrawn by the coalition or lapsed: no answer is owed.
     pub withdrawn_or_lapsed: bool,
+    /// An authority's deadline of the request passed unmet: its answer is late.
+    pub overdue: bool,
 }
 
 /// One indicator's quarter.
@@ -153,6 +160,12 @@ fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterSt
     }
     if answered(&[Outcome::InfoAccessibleElsewhere]) {
         return (QuarterState::PointedElsewhere, Vec::new());
+    }
+    if touching
+        .iter()
+        .any(|a| !a.withdrawn_or_lapsed && a.outcome.is_none() && a.overdue)
+    {
+        return (QuarterState::Overdue, Vec::new());
     }
     if touching.iter().any(|a| !a.withdrawn_or_lapsed) {
         return (QuarterState::Awaiting, Vec::new());

@@ -650,6 +650,7 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
         .collect();
     let asks_rows = demands::asks(conn)?;
     let answers = answers(conn)?;
+    let late = demands::overdue_asking(conn, today)?;
     let asks: Vec<Ask> = asks_rows
         .into_iter()
         .map(|(request, indicator_id, start, end, status)| {
@@ -661,6 +662,7 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
                 outcome,
                 grounds,
                 withdrawn_or_lapsed: owes_no_answer(&status),
+                overdue: late.contains(&request),
             }
         })
         .collect();
@@ -845,6 +847,8 @@ pub struct AskView {
     pub grounds: Vec<String>,
     /// The request was withdrawn by the coalition or lapsed: no answer is owed.
     pub withdrawn_or_lapsed: bool,
+    /// An authority's deadline passed unmet: the answer is late.
+    pub overdue: bool,
 }
 
 /// One indicator: its definition, its quarters, its figures and who was asked for it.
@@ -880,6 +884,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     }
     let asked = demands::asks_for(conn, id)?;
     let answers = answers(conn)?;
+    let late = demands::overdue_asking(conn, today)?;
     let asks: Vec<AskView> = asked
         .into_iter()
         .map(|(request, authority, from, to, status)| {
@@ -891,6 +896,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
                 outcome,
                 grounds,
                 withdrawn_or_lapsed: owes_no_answer(&status),
+                overdue: late.contains(&request),
             }
         })
         .collect();
@@ -915,6 +921,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
             outcome: a.outcome,
             grounds: a.grounds.clone(),
             withdrawn_or_lapsed: a.withdrawn_or_lapsed,
+            overdue: a.overdue,
         })
         .collect();
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));
