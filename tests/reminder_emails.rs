@@ -304,25 +304,6 @@ async fn the_scheduler_inside_serve_sweeps_on_its_cron_schedule() {
     assert!(page.contains("Last sweep"), "{page}");
 }
 
-/// The `.eml` files the app wrote, parsed, oldest first.
-fn written(app: &TestApp) -> Vec<mail_parser::Message<'static>> {
-    let mut files: Vec<_> = match std::fs::read_dir(&app.mail_dir) {
-        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
-        Err(_) => return Vec::new(),
-    };
-    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
-    files
-        .iter()
-        .map(|f| {
-            let raw = std::fs::read(f).unwrap();
-            mail_parser::MessageParser::default()
-                .parse(&raw)
-                .unwrap()
-                .into_owned()
-        })
-        .collect()
-}
-
 fn recipient(message: &mail_parser::Message<'_>) -> String {
     message
         .to()
@@ -371,7 +352,7 @@ on_both_backends! {
         // digest still comes, and says why.
         app.post_form("/account/reminders", &[("delivery", "daily_digest"), ("kind_authority_approaching", "on"), ("kind_authority_missed", "on"), ("paused_until", "2026-06-30")]).await;
         remind(&app, None, &["--today", "2026-06-01"]).await;
-        let messages = written(&app);
+        let messages = support::written_messages(&app);
         assert_eq!(messages.len(), 1, "one digest, not three messages");
         let digest = &messages[0];
         assert_eq!(recipient(digest), COORDINATOR);
@@ -386,7 +367,7 @@ on_both_backends! {
         // A second coordinator who is not on leave: the first is left in peace.
         app.add_user("second.coordinator@coalition.example", "coordinator", ORGANISATION);
         remind(&app, None, &["--today", "2026-06-02"]).await;
-        let messages = written(&app);
+        let messages = support::written_messages(&app);
         let new: Vec<String> = messages[1..].iter().map(recipient).collect();
         assert_eq!(new, ["second.coordinator@coalition.example"; 3]);
     }
@@ -410,7 +391,7 @@ on_both_backends! {
         let page = app.text("/outbox?status=cancelled").await;
         assert!(page.contains("no longer owed: the deadline was met or moved"), "{page}");
         remind(&app, None, &["--today", "2026-06-01"]).await;
-        let messages = written(&app);
+        let messages = support::written_messages(&app);
         assert_eq!(messages.len(), 1);
         assert_eq!(messages[0].subject(), Some("Response due by Tue 2 Jun 2026: Other figures"));
     }
@@ -434,7 +415,7 @@ on_both_backends! {
         assert!(response.status().is_success(), "{}", response.status());
         assert_eq!(status(&app).as_deref(), Some("pending"));
         remind(&app, None, &["--today", "2026-06-01"]).await;
-        let messages = written(&app);
+        let messages = support::written_messages(&app);
         assert_eq!(messages.len(), 1);
         assert_eq!(messages[0].subject(), Some("Today: Response due: Figures"));
     }
@@ -457,7 +438,7 @@ on_both_backends! {
         assert_eq!(stored.get(&key("2026-06-02", "before_1")).map(|s| s.0.as_str()), Some("cancelled"), "{stored:?}");
         assert_eq!(stored.get(&key("2026-06-03", "before_5")).map(|s| s.0.as_str()), Some("pending"), "{stored:?}");
         remind(&app, None, &["--today", "2026-06-01"]).await;
-        let messages = written(&app);
+        let messages = support::written_messages(&app);
         assert_eq!(messages.len(), 1);
         assert_eq!(messages[0].subject(), Some("Response due by Wed 3 Jun 2026: Figures"));
     }
@@ -511,12 +492,12 @@ on_both_backends! {
             diesel::update(outbox).set(next_attempt_at.eq(later)).execute(&mut app.connection()).unwrap();
         }
         remind(&app, None, &["--today", "2026-06-01"]).await;
-        assert!(written(&app).is_empty(), "not due yet");
+        assert!(support::written_messages(&app).is_empty(), "not due yet");
         let response = app.post_form("/outbox/retry", &[]).await;
         assert_eq!(support::location(&response), "/outbox?status=failed");
         remind(&app, None, &["--today", "2026-06-01"]).await;
         assert_eq!(outbox(&app).values().next().unwrap(), &("sent".to_string(), 2));
-        assert_eq!(written(&app).len(), 1);
+        assert_eq!(support::written_messages(&app).len(), 1);
         let response = app.get("/outbox?status=bogus").await;
         assert_eq!(response.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
         let page = response.text().await.unwrap();

@@ -20,6 +20,15 @@ use crate::tracker::input::{text_problem, Shape};
 /// The largest body accepted, JSON, form or upload.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// A request's query string as `T`; one that cannot be read is a 400 saying `what` could
+/// not be read, and why.
+pub fn query_string<T: DeserializeOwned>(request: &HttpRequest, what: &str) -> Result<T, AppError> {
+    serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
+        field: None,
+        message: format!("{what} could not be read: {e}"),
+    })
+}
+
 /// Runs `f` with a pooled connection, the calendar store and today's date, on a blocking
 /// thread: diesel is synchronous.
 pub async fn with_db<T, F>(state: &web::Data<AppState>, f: F) -> Result<T, AppError>

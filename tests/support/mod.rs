@@ -751,8 +751,8 @@ pub struct Mail {
     pub text: String,
 }
 
-/// Every email the app wrote as a file, oldest first.
-pub fn written_mail(app: &TestApp) -> Vec<Mail> {
+/// The `.eml` files the app wrote, parsed, oldest first.
+pub fn written_messages(app: &TestApp) -> Vec<mail_parser::Message<'static>> {
     let mut files: Vec<_> = match std::fs::read_dir(&app.mail_dir) {
         Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
         Err(_) => return Vec::new(),
@@ -762,17 +762,27 @@ pub fn written_mail(app: &TestApp) -> Vec<Mail> {
         .iter()
         .map(|f| {
             let raw = std::fs::read(f).unwrap();
-            let message = mail_parser::MessageParser::default().parse(&raw).unwrap();
-            Mail {
-                to: message
-                    .to()
-                    .and_then(|a| a.first())
-                    .and_then(|a| a.address())
-                    .unwrap_or_default()
-                    .to_string(),
-                subject: message.subject().unwrap_or_default().to_string(),
-                text: message.body_text(0).unwrap_or_default().to_string(),
-            }
+            mail_parser::MessageParser::default()
+                .parse(&raw)
+                .unwrap()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Every email the app wrote as a file, oldest first: to whom, its subject and its text.
+pub fn written_mail(app: &TestApp) -> Vec<Mail> {
+    written_messages(app)
+        .iter()
+        .map(|message| Mail {
+            to: message
+                .to()
+                .and_then(|a| a.first())
+                .and_then(|a| a.address())
+                .unwrap_or_default()
+                .to_string(),
+            subject: message.subject().unwrap_or_default().to_string(),
+            text: message.body_text(0).unwrap_or_default().to_string(),
         })
         .collect()
 }

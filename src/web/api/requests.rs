@@ -9,11 +9,11 @@ use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
-use crate::error::{ApiError, AppError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
 use crate::tracker::{self, requests, requests::ListQuery, requests::Related, requests::RequestInput};
 use crate::web::auth::Who;
-use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
 
 /// The authority a request goes to.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -141,11 +141,7 @@ pub async fn list(
     who: Who,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let query: ListQuery =
-        serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
-            field: None,
-            message: format!("the query string could not be read: {e}"),
-        })?;
+    let query: ListQuery = query_string(&request, "the query string")?;
     let caller = who.caller();
     let page = with_db(&state, move |conn, calendar, today| {
         requests::list(conn, calendar, &caller, today, &query)

@@ -19,7 +19,7 @@ use crate::tracker::audit::Caller;
 use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
 use crate::tracker::{self, authorities};
 use crate::web::auth::{Credentials, Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{id, query_string, with_db};
 use crate::web::view;
 
 /// The request form as the browser posts it: every field as typed, so that a mistake is
@@ -634,11 +634,7 @@ pub async fn export(
     who: Who,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let query: ListQuery =
-        serde_urlencoded::from_str(request.query_string()).map_err(|e| AppError::BadRequest {
-            field: None,
-            message: format!("The filters could not be read: {e}"),
-        })?;
+    let query: ListQuery = query_string(&request, "The filters")?;
     let caller = who.caller();
     let rows = with_db(&state, move |conn, calendars, today| {
         requests::export(conn, calendars, &caller, today, &query)
