@@ -161,14 +161,17 @@ on_both_backends! {
                 "const page = getComputedStyle(document.body).backgroundColor;
                  return {page: page === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : page,
                          states: [...document.querySelectorAll('ul.legend .cell')].map(c =>
-                           [c.className, getComputedStyle(c).backgroundColor])};",
+                           [c.className, getComputedStyle(c).backgroundColor, getComputedStyle(c).borderTopColor])};",
             )
             .await;
         let page = rgb(colours["page"].as_str().unwrap());
         let states = colours["states"].as_array().unwrap();
         assert!(states.len() >= 5, "the legend shows every state: {colours}");
         for state in states {
-            let (class, colour) = (state[0].as_str().unwrap(), state[1].as_str().unwrap());
+            let class = state[0].as_str().unwrap();
+            // A state is marked by its fill or, drawn as an empty box, by its border.
+            let (fill, border) = (state[1].as_str().unwrap(), state[2].as_str().unwrap());
+            let colour = if rgb(fill) == page { border } else { fill };
             let ratio = contrast(rgb(colour), page);
             if ratio < 3.0 {
                 problems.push(format!(
@@ -176,6 +179,21 @@ on_both_backends! {
                 ));
             }
         }
+
+        // Each cell links to what it rests on: D1.1's first quarter, asked for by a request
+        // that was granted, lands on its own row of the indicator page, which names the ask.
+        browser.goto(&app.url("/scorecard")).await;
+        let cell = browser.find("//td[contains(@class, 'cell')]/a[@href='/scorecard/D1.1#q-2016-Q1']").await;
+        cell.click().await.unwrap();
+        let landed = browser
+            .eval("return [location.pathname + location.hash, document.querySelector('tr:has(:target)')?.innerText];")
+            .await;
+        assert_eq!(landed[0], "/scorecard/D1.1#q-2016-Q1", "{landed}");
+        let row = landed[1].as_str().unwrap_or_default();
+        assert!(
+            row.contains("Granted, figure not entered yet") && row.contains("Home Office, asked for 1 Jan 2016 to 31 Dec 2018"),
+            "the quarter's row says what it rests on: {row}"
+        );
 
         // The coordinator who filed the demonstration's requests, with every form on them.
         browser.goto(&app.url("/sign-in")).await;
@@ -385,6 +403,22 @@ async fn a_researcher_follows_a_refusal_to_internal_review(backend: foi_tracker:
     press(&browser, "Record").await;
     record(&browser, "Response", "2026-03-02").await;
     choose(&browser, "Outcome", "Refused").await;
+    // The grounds are filtered as the researcher types: only the matching ones stay in view.
+    fill(&browser, "Filter the grounds by section or name", "personal").await;
+    let shown = browser
+        .eval("return [...document.querySelectorAll('#grounds .checkbox')].filter(c => c.offsetParent !== null).map(c => c.innerText.trim());")
+        .await;
+    let shown: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(shown.iter().any(|s| s.starts_with("FOIA s.40(2):")), "{shown:?}");
+    assert!(
+        !shown.iter().any(|s| s.starts_with("FOIA s.21")) && shown.len() < 6,
+        "only the grounds about personal information: {shown:?}"
+    );
     browser
         .find("//input[@type='checkbox'][@id=//label[starts-with(normalize-space(), 'FOIA s.40(2):')]/@for]")
         .await

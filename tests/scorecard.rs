@@ -186,10 +186,18 @@ on_both_backends! {
         // The cell is a link to the indicator's page, where the request and its answer are
         // listed, and says its state in a letter and, for screen readers, in words.
         assert!(
-            page.contains("<td class=\"cell state-refused\"><a href=\"/scorecard/D1.6#asked\"><span aria-hidden=\"true\">X</span><span class=\"visually-hidden\">D1.6 2025-Q1: Refused (FOIA s.12(1))</span></a></td>"),
+            page.contains("<td class=\"cell state-refused\"><a href=\"/scorecard/D1.6#q-2025-Q1\"><span aria-hidden=\"true\">X</span><span class=\"visually-hidden\">D1.6 2025-Q1: Refused (FOIA s.12(1))</span></a></td>"),
             "{page}"
         );
         assert!(!page.contains(" title=\"D1.6"), "no tooltip that a touch screen cannot open: {page}");
+        // The link lands on the quarter's row, which names the refusal and the ask it rests on.
+        let indicator = browser().get(app.url("/scorecard/D1.6")).send().await.unwrap().text().await.unwrap();
+        let row = indicator
+            .split("<tr>")
+            .find(|row| row.contains("<span id=\"q-2025-Q1\" class=\"anchor\"></span>"))
+            .unwrap_or_else(|| panic!("a row for 2025-Q1: {indicator}"));
+        assert!(row.contains("Refused: FOIA s.12(1)") && row.contains("<a href=\"#ask-0\">"), "{row}");
+        assert!(indicator.contains("<tr id=\"ask-0\">"), "{indicator}");
 
         // An annual figure, entered and not yet verified: it does not count.
         let annual = add_figure(&app.session, figure("D1.1", "507", "2018-01-01", "2018-12-31", "matches")).await;
@@ -227,7 +235,7 @@ on_both_backends! {
         add_figure(&app.session, figure("D1.5", "40", "2019-04-01", "2019-06-30", "matches")).await;
         let page = browser().get(app.url("/scorecard/D1.5")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("<title id=\"series-title\">D1.5 over time</title>"), "{page}");
-        assert!(page.contains(&format!("<tr id=\"f-{comparable}\"><th scope=\"row\">2019-Q1</th><td>1256 returns</td><td>comparable</td><td>Hidden Futures (Coalition NGO)</td></tr>")), "{page}");
+        assert!(page.contains(&format!("<tr id=\"f-{comparable}\"><th scope=\"row\">2019-Q1</th><td>1,256 returns</td><td>comparable</td><td>Hidden Futures (Coalition NGO)</td></tr>")), "{page}");
         assert!(page.contains("<td>different</td>"), "the related figure is listed: {page}");
         assert!(page.contains("Unverified"), "{page}");
         let view = browser().get(app.url("/api/v1/indicators/D1.6")).send().await.unwrap().json::<Value>().await.unwrap();
@@ -259,7 +267,7 @@ on_both_backends! {
         assert_eq!(cell(&card, "D1.2", "2017-Q1").0, "never_asked");
         let page = browser().get(app.url("/scorecard")).send().await.unwrap().text().await.unwrap();
         assert!(
-            page.contains("<a href=\"/scorecard/D1.2#asked\"><span aria-hidden=\"true\">G</span><span class=\"visually-hidden\">D1.2 2016-Q1: Granted, figure not entered yet</span></a>"),
+            page.contains("<a href=\"/scorecard/D1.2#q-2016-Q1\"><span aria-hidden=\"true\">G</span><span class=\"visually-hidden\">D1.2 2016-Q1: Granted, figure not entered yet</span></a>"),
             "{page}"
         );
         assert!(page.contains("<span class=\"cell state-granted_not_entered\" aria-hidden=\"true\">G</span> Granted, figure not entered yet</li>"), "{page}");

@@ -394,9 +394,12 @@ pub fn publishable(conn: &mut DbConnection) -> QueryResult<Vec<Publishable>> {
         .collect())
 }
 
+/// A verified figure's id, indicator, period and definition match.
+pub type SpanRow = (i32, String, NaiveDate, NaiveDate, String);
+
 /// The period and definition match of every verified figure the public may know of: what
 /// the scorecard counts. None from a draft or a subject access request, as in the open data.
-pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<(String, NaiveDate, NaiveDate, String)>> {
+pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<SpanRow>> {
     figures::table
         .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
         .filter(figures::verified_at.is_not_null())
@@ -406,6 +409,7 @@ pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<(String, Naive
                 .and(requests::regime.ne(Regime::Sar.to_string()))),
         )
         .select((
+            figures::id,
             figures::indicator_id,
             figures::period_start,
             figures::period_end,

@@ -86,6 +86,7 @@ impl QuarterState {
 /// A verified figure, as the scorecard needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureSpan {
+    pub figure_id: i32,
     pub indicator_id: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -116,34 +117,77 @@ pub struct Cell {
     /// For a refusal: the grounds cited.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub grounds: Vec<String>,
+    /// What the state rests on: the figures that release the quarter, or else every ask
+    /// whose period touches it.
+    #[serde(skip)]
+    pub basis: Basis,
 }
 
-fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterState, Vec<String>) {
+/// The figures or the asks a cell's state rests on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basis {
+    /// The figures' ids.
+    pub figures: Vec<i32>,
+    /// Positions in the asks given to [`row`].
+    pub asks: Vec<usize>,
+}
+
+fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterState, Vec<String>, Basis) {
     let (start, end) = (quarter.start(), quarter.end());
-    let counted = figures
+    let counted = || {
+        figures
+            .iter()
+            .filter(|f| f.definition_match != DefinitionMatch::Different)
+    };
+    let within: Vec<i32> = counted()
+        .filter(|f| f.start >= start && f.end <= end)
+        .map(|f| f.figure_id)
+        .collect();
+    if !within.is_empty() {
+        return (
+            QuarterState::Released,
+            Vec::new(),
+            Basis {
+                figures: within,
+                asks: Vec::new(),
+            },
+        );
+    }
+    let covering: Vec<i32> = counted()
+        .filter(|f| f.start <= start && f.end >= end)
+        .map(|f| f.figure_id)
+        .collect();
+    if !covering.is_empty() {
+        return (
+            QuarterState::ReleasedInAggregate,
+            Vec::new(),
+            Basis {
+                figures: covering,
+                asks: Vec::new(),
+            },
+        );
+    }
+    let touching: Vec<(usize, &Ask)> = asks
         .iter()
-        .filter(|f| f.definition_match != DefinitionMatch::Different);
-    let mut aggregate = false;
-    for f in counted {
-        if f.start >= start && f.end <= end {
-            return (QuarterState::Released, Vec::new());
-        }
-        aggregate |= f.start <= start && f.end >= end;
-    }
-    if aggregate {
-        return (QuarterState::ReleasedInAggregate, Vec::new());
-    }
-    let touching: Vec<&&Ask> = asks.iter().filter(|a| a.start <= end && a.end >= start).collect();
+        .enumerate()
+        .filter(|(_, a)| a.start <= end && a.end >= start)
+        .map(|(i, a)| (i, *a))
+        .collect();
+    let basis = Basis {
+        figures: Vec::new(),
+        asks: touching.iter().map(|(i, _)| *i).collect(),
+    };
     let answered = |outcomes: &[Outcome]| {
         touching
             .iter()
-            .any(|a| a.outcome.is_some_and(|o| outcomes.contains(&o)))
+            .any(|(_, a)| a.outcome.is_some_and(|o| outcomes.contains(&o)))
     };
     if answered(&[Outcome::Granted, Outcome::PartlyGranted]) {
-        return (QuarterState::GrantedNotEntered, Vec::new());
+        return (QuarterState::GrantedNotEntered, Vec::new(), basis);
     }
-    let refusals: Vec<&&&Ask> = touching
+    let refusals: Vec<&Ask> = touching
         .iter()
+        .map(|(_, a)| *a)
         .filter(|a| {
             matches!(
                 a.outcome,
@@ -153,27 +197,27 @@ fn state(quarter: Quarter, figures: &[&FigureSpan], asks: &[&Ask]) -> (QuarterSt
         .collect();
     if !refusals.is_empty() {
         let grounds: BTreeSet<String> = refusals.iter().flat_map(|a| a.grounds.iter().cloned()).collect();
-        return (QuarterState::Refused, grounds.into_iter().collect());
+        return (QuarterState::Refused, grounds.into_iter().collect(), basis);
     }
     if answered(&[Outcome::NotHeld]) {
-        return (QuarterState::NotHeld, Vec::new());
+        return (QuarterState::NotHeld, Vec::new(), basis);
     }
     if answered(&[Outcome::InfoAccessibleElsewhere]) {
-        return (QuarterState::PointedElsewhere, Vec::new());
+        return (QuarterState::PointedElsewhere, Vec::new(), basis);
     }
-    if touching
+    let state = if touching
         .iter()
-        .any(|a| !a.withdrawn_or_lapsed && a.outcome.is_none() && a.overdue)
+        .any(|(_, a)| !a.withdrawn_or_lapsed && a.outcome.is_none() && a.overdue)
     {
-        return (QuarterState::Overdue, Vec::new());
-    }
-    if touching.iter().any(|a| !a.withdrawn_or_lapsed) {
-        return (QuarterState::Awaiting, Vec::new());
-    }
-    if !touching.is_empty() {
-        return (QuarterState::Withdrawn, Vec::new());
-    }
-    (QuarterState::NeverAsked, Vec::new())
+        QuarterState::Overdue
+    } else if touching.iter().any(|(_, a)| !a.withdrawn_or_lapsed) {
+        QuarterState::Awaiting
+    } else if !touching.is_empty() {
+        QuarterState::Withdrawn
+    } else {
+        QuarterState::NeverAsked
+    };
+    (state, Vec::new(), basis)
 }
 
 /// Every quarter of one indicator.
@@ -181,11 +225,12 @@ pub fn row(quarters: &[Quarter], figures: &[&FigureSpan], asks: &[&Ask]) -> Vec<
     quarters
         .iter()
         .map(|q| {
-            let (state, grounds) = state(*q, figures, asks);
+            let (state, grounds, basis) = state(*q, figures, asks);
             Cell {
                 quarter: q.label(),
                 state,
                 grounds,
+                basis,
             }
         })
         .collect()

@@ -639,8 +639,9 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
     let indicators = demands::indicators(conn)?;
     let figures: Vec<FigureSpan> = demands::verified_spans(conn)?
         .into_iter()
-        .filter_map(|(indicator_id, start, end, matching)| {
+        .filter_map(|(figure_id, indicator_id, start, end, matching)| {
             Some(FigureSpan {
+                figure_id,
                 indicator_id,
                 start,
                 end,
@@ -905,6 +906,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
         .filter(|f| f.verified_at.is_some())
         .filter_map(|f| {
             Some(FigureSpan {
+                figure_id: f.id,
                 indicator_id: f.indicator_id.clone(),
                 start: f.period_start,
                 end: f.period_end,

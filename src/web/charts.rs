@@ -75,16 +75,22 @@ fn tick_step(max: f64) -> f64 {
 
 /// A whole number with its thousands separated by commas ("4,000").
 pub fn grouped(n: f64) -> String {
-    let digits = format!("{:.0}", n.abs());
+    let digits = group_digits(&format!("{:.0}", n.abs()));
+    if n < 0.0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+/// A string of digits with a comma between each group of three: "1256" is "1,256".
+pub fn group_digits(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
-    }
-    if n < 0.0 {
-        out.insert(0, '-');
     }
     out
 }

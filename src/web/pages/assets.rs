@@ -11,6 +11,7 @@ pub async fn serve(path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let file = Assets::get(&name).ok_or_else(|| AppError::NotFound(format!("file {name}")))?;
     let kind = match name.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         _ => "application/octet-stream",

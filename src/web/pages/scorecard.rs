@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::page;
 use crate::db::demands::Figure;
 use crate::domain::demand::Quarter;
-use crate::domain::scorecard::QuarterState;
+use crate::domain::scorecard::{Cell, QuarterState};
 use crate::error::AppError;
 use crate::startup::AppState;
 use crate::tracker::demands::{self, IndicatorView, Scorecard};
@@ -37,13 +37,12 @@ fn scorecard_page(card: &Scorecard) -> Value {
                             } else {
                                 format!(" ({})", c.grounds.join(", "))
                             };
-                            // What the cell rests on, on the public indicator page: its
-                            // figures, or the requests that asked and their answers.
-                            let section = if c.state.covered() { "series" } else { "asked" };
+                            // What the cell rests on: the quarter's row on the public
+                            // indicator page, which names its figures or its asks.
                             json!({
                                 "state": c.state, "quarter": c.quarter, "letter": c.state.letter(),
                                 "title": format!("{} {}: {}{grounds}", i.id, c.quarter, c.state.label()),
-                                "link": format!("/scorecard/{}#{section}", i.id),
+                                "link": format!("/scorecard/{}#{}", i.id, quarter_anchor(&c.quarter)),
                             })
                         })
                         .collect();
@@ -81,7 +80,15 @@ fn scorecard_page(card: &Scorecard) -> Value {
 /// A figure as people read it: "1,256 people" or "fewer than 5".
 fn shown(f: &Figure) -> String {
     match (&f.value, &f.suppressed) {
-        (Some(value), _) => format!("{value} {}", f.unit),
+        (Some(value), _) => {
+            // Whole numbers in thousands, as people write them: 1,256.
+            let value = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+                charts::group_digits(value)
+            } else {
+                value.clone()
+            };
+            format!("{value} {}", f.unit)
+        }
         (None, Some(suppressed)) => suppressed.clone(),
         (None, None) => String::new(),
     }
@@ -95,7 +102,11 @@ fn period(f: &Figure) -> String {
         (true, false) if start.number == 1 && end.number == 4 && start.year == end.year => {
             start.year.to_string()
         }
-        _ => format!("{} to {}", f.period_start, f.period_end),
+        _ => format!(
+            "{} to {}",
+            f.period_start.format("%-d %b %Y"),
+            f.period_end.format("%-d %b %Y")
+        ),
     }
 }
 
@@ -111,6 +122,69 @@ fn source(f: &Figure) -> String {
         },
         (None, None) => String::new(),
     }
+}
+
+/// The id of a quarter's row on the indicator page, which the scorecard's cells link to.
+fn quarter_anchor(quarter: &str) -> String {
+    format!("q-{quarter}")
+}
+
+/// The indicator's quarters as rows of what each state rests on: a run of quarters in the
+/// same state on the same figures or asks is one row, which still holds each quarter's
+/// anchor so that every scorecard cell lands on its own row.
+fn quarter_rows(view: &IndicatorView) -> Vec<Value> {
+    let figures: Vec<&Figure> = view
+        .series
+        .iter()
+        .chain(&view.breakdowns)
+        .chain(&view.related)
+        .chain(&view.unverified)
+        .collect();
+    let mut runs: Vec<Vec<&Cell>> = Vec::new();
+    for cell in &view.cells {
+        match runs.last_mut() {
+            Some(run)
+                if run[0].state == cell.state
+                    && run[0].grounds == cell.grounds
+                    && run[0].basis == cell.basis =>
+            {
+                run.push(cell);
+            }
+            _ => runs.push(vec![cell]),
+        }
+    }
+    runs.iter()
+        .map(|run| {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let rests_on: Vec<Value> = first
+                .basis
+                .figures
+                .iter()
+                .filter_map(|id| figures.iter().find(|f| f.id == *id))
+                .map(|f| {
+                    let what = [shown(f), period(f), f.breakdown.clone()]
+                        .into_iter()
+                        .filter(|part| !part.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    json!({"link": format!("#figure-{}", f.id), "text": format!("{what}: {}", source(f))})
+                })
+                .chain(first.basis.asks.iter().filter_map(|n| {
+                    let ask = view.asks.get(*n)?;
+                    Some(json!({
+                        "link": format!("#ask-{n}"),
+                        "text": format!("{}, asked for {} to {}", ask.authority, ask.from.format("%-d %b %Y"), ask.to.format("%-d %b %Y")),
+                    }))
+                }))
+                .collect();
+            json!({
+                "quarters": if run.len() == 1 { first.quarter.clone() } else { format!("{} to {}", first.quarter, last.quarter) },
+                "anchors": run.iter().map(|c| quarter_anchor(&c.quarter)).collect::<Vec<_>>(),
+                "state": first.state, "letter": first.state.letter(), "label": first.state.label(),
+                "grounds": first.grounds, "rests_on": rests_on,
+            })
+        })
+        .collect()
 }
 
 fn indicator_page(view: &IndicatorView) -> Value {
@@ -161,6 +235,7 @@ fn indicator_page(view: &IndicatorView) -> Value {
         "title": format!("{} {}", view.indicator.id, view.indicator.wording), "nav": "scorecard", "v": view,
         "coverage": percent(view.coverage), "chart": chart, "notes": notes,
         "series": view.series.iter().map(row).collect::<Vec<_>>(), "figures": figures,
+        "quarter_rows": quarter_rows(view),
     })
 }
 
