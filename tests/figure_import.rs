@@ -156,7 +156,8 @@ on_both_backends! {
         assert_eq!(fields, vec!["rows[4]", "rows[5]", "rows[6]"]);
         assert_eq!(figures(&app).len(), 3);
 
-        // Checked by someone else, the 2024 Q1 figure is released on the scorecard.
+        // Checked by someone else, the 2024 Q1 figure is on the scorecard: released in part,
+        // as it counts Albanian nationals only and the total is missing.
         let checker = app.member("checker@coalition.example", "researcher", support::ORGANISATION).await;
         let verified = checker.post_json(&format!("/api/v1/figures/{}/verify", written[0]["id"]), &json!({})).await;
         assert_eq!(verified.status(), StatusCode::OK);
@@ -164,7 +165,8 @@ on_both_backends! {
         assert_eq!(view["breakdowns"][0]["value"], "1256", "{view}");
         assert_eq!(view["breakdowns"][0]["breakdown"], "nationality=Albanian");
         let q1 = view["cells"].as_array().unwrap().iter().find(|c| c["quarter"] == "2024-Q1").unwrap();
-        assert_eq!(q1["state"], "released");
+        assert_eq!(q1["state"], "released_in_part", "{q1}");
+        assert_eq!(q1["missing"], json!(["No total: only broken down (nationality=Albanian)"]), "{q1}");
     }
 
     async fn a_layout_that_does_not_fit_is_said_beside_its_field(app) {

@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::requests::{seen_by, Scope};
 use super::schema::{
-    deadlines, demands, figures, indicators, request_indicators, requests, response_grounds, responses,
+    appeals, deadlines, demands, events, figures, indicators, request_indicators, requests, response_grounds,
+    responses,
 };
 use super::{last_insert_id, DbConnection};
 use crate::domain::regime::Regime;
@@ -193,14 +194,38 @@ pub fn asks_for(conn: &mut DbConnection, indicator: &str) -> QueryResult<Vec<Ask
         .load(conn)
 }
 
-/// The responses of every request that asks for an indicator, oldest first:
-/// (request, event, outcome).
-pub fn asked_responses(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, String)>> {
+/// The responses of every request that asks for an indicator:
+/// (request, event, date, outcome).
+pub fn asked_responses(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, NaiveDate, String)>> {
     let asking = request_indicators::table.select(request_indicators::request_id);
     responses::table
+        .inner_join(events::table)
         .filter(responses::request_id.eq_any(asking))
         .order(responses::event_id)
-        .select((responses::request_id, responses::event_id, responses::outcome))
+        .select((
+            responses::request_id,
+            responses::event_id,
+            events::occurred_on,
+            responses::outcome,
+        ))
+        .load(conn)
+}
+
+/// The decided appeal stages (review, regulator, tribunal) of every request that asks for an
+/// indicator: (request, event, date, outcome).
+pub fn asked_decisions(conn: &mut DbConnection) -> QueryResult<Vec<(i32, i32, NaiveDate, String)>> {
+    let asking = request_indicators::table.select(request_indicators::request_id);
+    appeals::table
+        .inner_join(events::table)
+        .filter(appeals::request_id.eq_any(asking))
+        .filter(appeals::outcome.is_not_null())
+        .order(appeals::event_id)
+        .select((
+            appeals::request_id,
+            appeals::event_id,
+            events::occurred_on,
+            appeals::outcome.assume_not_null(),
+        ))
         .load(conn)
 }
 
@@ -394,8 +419,8 @@ pub fn publishable(conn: &mut DbConnection) -> QueryResult<Vec<Publishable>> {
         .collect())
 }
 
-/// A verified figure's id, indicator, period and definition match.
-pub type SpanRow = (i32, String, NaiveDate, NaiveDate, String);
+/// A verified figure's id, indicator, period, breakdown and definition match.
+pub type SpanRow = (i32, String, NaiveDate, NaiveDate, String, String);
 
 /// The period and definition match of every verified figure the public may know of: what
 /// the scorecard counts. None from a draft or a subject access request, as in the open data.
@@ -413,6 +438,7 @@ pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<SpanRow>> {
             figures::indicator_id,
             figures::period_start,
             figures::period_end,
+            figures::breakdown,
             figures::definition_match,
         ))
         .load(conn)

@@ -16,7 +16,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::demand::{self, DefinitionMatch, Granularity, Quarter, SourceKind};
 use crate::domain::exemptions;
 use crate::domain::response::Outcome;
-use crate::domain::scorecard::{self, Ask, Cell, FigureSpan};
+use crate::domain::scorecard::{self, Answer, Ask, Cell, DecisionFact, FigureSpan, ResponseFact};
 use crate::domain::timeline::Status;
 use crate::error::AppError;
 
@@ -586,8 +586,10 @@ pub struct IndicatorRow {
     pub id: String,
     pub wording: String,
     pub granularity: String,
-    /// The share of quarters covered.
+    /// The share of ended quarters released, alone or in aggregate.
     pub coverage: Option<f64>,
+    /// The share of ended quarters released in part: beside coverage, not in it.
+    pub coverage_in_part: Option<f64>,
     pub cells: Vec<Cell>,
 }
 
@@ -597,6 +599,7 @@ pub struct DemandRow {
     pub id: String,
     pub title: String,
     pub coverage: Option<f64>,
+    pub coverage_in_part: Option<f64>,
     pub indicators: Vec<IndicatorRow>,
 }
 
@@ -606,45 +609,68 @@ pub struct Scorecard {
     pub demands: Vec<DemandRow>,
 }
 
+/// The indicator's granularity; a stored value that cannot be read is taken as the quarter,
+/// the stricter reading.
+fn granularity_of(indicator: &Indicator) -> Granularity {
+    indicator.granularity.parse().unwrap_or(Granularity::Quarter)
+}
+
 /// Whether a request in this status owes no answer: the coalition withdrew it, or it lapsed.
 fn owes_no_answer(status: &str) -> bool {
     matches!(status.parse(), Ok(Status::Withdrawn | Status::Lapsed))
 }
 
-/// A response's outcome and the grounds it cited.
-type Answer = (Option<Outcome>, Vec<String>);
-
-/// What became of each request that asks for an indicator: its latest response's outcome and
-/// the grounds that response cited, as people write them. Two queries.
+/// What became of each request that asks for an indicator: its latest response by date, the
+/// grounds that response cited (as people write them), and whether a later decision
+/// overturned it. Three queries.
 fn answers(conn: &mut DbConnection) -> Result<HashMap<i32, Answer>, AppError> {
-    let mut latest: HashMap<i32, (i32, Option<Outcome>)> = HashMap::new();
-    for (request, event, outcome) in demands::asked_responses(conn)? {
-        latest.insert(request, (event, outcome.parse().ok()));
-    }
     let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
     for (event, ground) in demands::asked_grounds(conn)? {
         let citation = exemptions::find(&ground).map_or(ground.clone(), |g| g.citation.to_string());
         grounds.entry(event).or_default().push(citation);
     }
-    Ok(latest
+    let mut responses: HashMap<i32, Vec<ResponseFact>> = HashMap::new();
+    for (request, event_id, on, outcome) in demands::asked_responses(conn)? {
+        let Ok(outcome) = outcome.parse() else { continue };
+        responses.entry(request).or_default().push(ResponseFact {
+            on,
+            event_id,
+            outcome,
+            grounds: grounds.remove(&event_id).unwrap_or_default(),
+        });
+    }
+    let mut decisions: HashMap<i32, Vec<DecisionFact>> = HashMap::new();
+    for (request, event_id, on, outcome) in demands::asked_decisions(conn)? {
+        let Ok(outcome) = outcome.parse() else { continue };
+        decisions.entry(request).or_default().push(DecisionFact {
+            on,
+            event_id,
+            outcome,
+        });
+    }
+    Ok(responses
         .into_iter()
-        .map(|(request, (event, outcome))| (request, (outcome, grounds.remove(&event).unwrap_or_default())))
+        .map(|(request, given)| {
+            let decided = decisions.remove(&request).unwrap_or_default();
+            (request, scorecard::answer(&given, &decided))
+        })
         .collect())
 }
 
-/// The scorecard from 2016 Q1 to today's quarter, in six queries whatever its size; public.
+/// The scorecard from 2016 Q1 to today's quarter, in eight queries whatever its size; public.
 pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard, AppError> {
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));
     let all_demands = demands::demands(conn)?;
     let indicators = demands::indicators(conn)?;
     let figures: Vec<FigureSpan> = demands::verified_spans(conn)?
         .into_iter()
-        .filter_map(|(figure_id, indicator_id, start, end, matching)| {
+        .filter_map(|(figure_id, indicator_id, start, end, breakdown, matching)| {
             Some(FigureSpan {
                 figure_id,
                 indicator_id,
                 start,
                 end,
+                breakdown,
                 definition_match: matching.parse().ok()?,
             })
         })
@@ -654,24 +680,21 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
     let late = demands::overdue_asking(conn, today)?;
     let asks: Vec<Ask> = asks_rows
         .into_iter()
-        .map(|(request, indicator_id, start, end, status)| {
-            let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
-            Ask {
-                indicator_id,
-                start,
-                end,
-                outcome,
-                grounds,
-                withdrawn_or_lapsed: owes_no_answer(&status),
-                overdue: late.contains(&request),
-            }
+        .map(|(request, indicator_id, start, end, status)| Ask {
+            indicator_id,
+            start,
+            end,
+            answer: answers.get(&request).cloned().unwrap_or_default(),
+            withdrawn_or_lapsed: owes_no_answer(&status),
+            overdue: late.contains(&request),
         })
         .collect();
     let mut matrix = scorecard::matrix(
-        indicators.iter().map(|i| i.id.as_str()),
+        indicators.iter().map(|i| (i.id.as_str(), granularity_of(i))),
         &quarters,
         &figures,
         &asks,
+        today,
     );
     let demands = all_demands
         .into_iter()
@@ -686,12 +709,14 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
                         wording: i.wording.clone(),
                         granularity: i.granularity.clone(),
                         coverage: scorecard::coverage(&cells),
+                        coverage_in_part: scorecard::coverage_in_part(&cells),
                         cells,
                     }
                 })
                 .collect();
             DemandRow {
                 coverage: scorecard::coverage(rows.iter().flat_map(|r| &r.cells)),
+                coverage_in_part: scorecard::coverage_in_part(rows.iter().flat_map(|r| &r.cells)),
                 id: d.id,
                 title: d.title,
                 indicators: rows,
@@ -843,9 +868,11 @@ pub struct AskView {
     pub authority: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// The latest response's outcome; `None` while unanswered.
+    /// The latest response's outcome, by date; `None` while unanswered.
     pub outcome: Option<Outcome>,
     pub grounds: Vec<String>,
+    /// A decision after that response went at least partly against the authority.
+    pub overturned: bool,
     /// The request was withdrawn by the coalition or lapsed: no answer is owed.
     pub withdrawn_or_lapsed: bool,
     /// An authority's deadline passed unmet: the answer is late.
@@ -858,6 +885,7 @@ pub struct IndicatorView {
     pub indicator: Indicator,
     pub demand: Option<Demand>,
     pub coverage: Option<f64>,
+    pub coverage_in_part: Option<f64>,
     pub cells: Vec<Cell>,
     /// Verified totals whose definition matches or is comparable, by period: the time series.
     pub series: Vec<Figure>,
@@ -889,13 +917,14 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let asks: Vec<AskView> = asked
         .into_iter()
         .map(|(request, authority, from, to, status)| {
-            let (outcome, grounds) = answers.get(&request).cloned().unwrap_or_default();
+            let answer = answers.get(&request).cloned().unwrap_or_default();
             AskView {
                 authority,
                 from,
                 to,
-                outcome,
-                grounds,
+                outcome: answer.outcome,
+                grounds: answer.grounds,
+                overturned: answer.overturned,
                 withdrawn_or_lapsed: owes_no_answer(&status),
                 overdue: late.contains(&request),
             }
@@ -910,6 +939,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
                 indicator_id: f.indicator_id.clone(),
                 start: f.period_start,
                 end: f.period_end,
+                breakdown: f.breakdown.clone(),
                 definition_match: f.definition_match.parse().ok()?,
             })
         })
@@ -920,8 +950,11 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
             indicator_id: id.to_string(),
             start: a.from,
             end: a.to,
-            outcome: a.outcome,
-            grounds: a.grounds.clone(),
+            answer: Answer {
+                outcome: a.outcome,
+                grounds: a.grounds.clone(),
+                overturned: a.overturned,
+            },
             withdrawn_or_lapsed: a.withdrawn_or_lapsed,
             overdue: a.overdue,
         })
@@ -929,8 +962,10 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));
     let cells = scorecard::row(
         &quarters,
+        granularity_of(&indicator),
         &spans.iter().collect::<Vec<_>>(),
         &scored.iter().collect::<Vec<_>>(),
+        today,
     );
     let (mut series, mut breakdowns, mut related, mut unverified) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -945,6 +980,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     }
     Ok(IndicatorView {
         coverage: scorecard::coverage(&cells),
+        coverage_in_part: scorecard::coverage_in_part(&cells),
         indicator,
         demand,
         cells,

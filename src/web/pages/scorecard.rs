@@ -19,6 +19,13 @@ fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_string(), |s| format!("{:.0}%", s * 100.0))
 }
 
+/// The share released in part, said beside coverage only where there is one.
+fn in_part(share: Option<f64>) -> Option<String> {
+    share
+        .filter(|s| *s > 0.0)
+        .map(|s| format!("{:.0}% in part", s * 100.0))
+}
+
 fn scorecard_page(card: &Scorecard) -> Value {
     let demands: Vec<Value> = card
         .demands
@@ -32,10 +39,14 @@ fn scorecard_page(card: &Scorecard) -> Value {
                         .cells
                         .iter()
                         .map(|c| {
-                            let grounds = if c.grounds.is_empty() {
+                            let said: Vec<&String> = c.grounds.iter().chain(&c.missing).collect();
+                            let grounds = if said.is_empty() {
                                 String::new()
                             } else {
-                                format!(" ({})", c.grounds.join(", "))
+                                format!(
+                                    " ({})",
+                                    said.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                                )
                             };
                             // What the cell rests on: the quarter's row on the public
                             // indicator page, which names its figures or its asks.
@@ -46,10 +57,10 @@ fn scorecard_page(card: &Scorecard) -> Value {
                             })
                         })
                         .collect();
-                    json!({"id": i.id, "wording": i.wording, "coverage": percent(i.coverage), "cells": cells, "link": format!("/scorecard/{}", i.id)})
+                    json!({"id": i.id, "wording": i.wording, "coverage": percent(i.coverage), "in_part": in_part(i.coverage_in_part), "cells": cells, "link": format!("/scorecard/{}", i.id)})
                 })
                 .collect();
-            json!({"id": d.id, "title": d.title, "coverage": percent(d.coverage), "indicators": rows})
+            json!({"id": d.id, "title": d.title, "coverage": percent(d.coverage), "in_part": in_part(d.coverage_in_part), "indicators": rows})
         })
         .collect();
     let chart = charts::bars(
@@ -181,7 +192,7 @@ fn quarter_rows(view: &IndicatorView) -> Vec<Value> {
                 "quarters": if run.len() == 1 { first.quarter.clone() } else { format!("{} to {}", first.quarter, last.quarter) },
                 "anchors": run.iter().map(|c| quarter_anchor(&c.quarter)).collect::<Vec<_>>(),
                 "state": first.state, "letter": first.state.letter(), "label": first.state.label(),
-                "grounds": first.grounds, "rests_on": rests_on,
+                "grounds": first.grounds, "missing": first.missing, "rests_on": rests_on,
             })
         })
         .collect()
@@ -233,7 +244,7 @@ fn indicator_page(view: &IndicatorView) -> Value {
         .collect();
     json!({
         "title": format!("{} {}", view.indicator.id, view.indicator.wording), "nav": "scorecard", "v": view,
-        "coverage": percent(view.coverage), "chart": chart, "notes": notes,
+        "coverage": percent(view.coverage), "in_part": in_part(view.coverage_in_part), "chart": chart, "notes": notes,
         "series": view.series.iter().map(row).collect::<Vec<_>>(), "figures": figures,
         "quarter_rows": quarter_rows(view),
     })
