@@ -223,12 +223,13 @@ on_both_backends! {
         let card = public_card(&app).await;
         assert_eq!(cell(&card, "D1.5", "2018-Q3").0, "never_asked");
         assert_eq!(cell(&card, "D1.5", "2019-Q1").0, "released");
-        // D1 has 8 indicators over 42 quarters; 4 + 1 are covered.
+        // D1 has 8 indicators over 42 quarters, of which 41 have ended (2026 Q2 is in
+        // progress, shown but not counted); 4 + 1 are covered.
         let d1 = &card["demands"][0];
         assert_eq!(d1["id"], "D1");
-        assert_eq!(d1["coverage"], json!(5.0 / 336.0));
+        assert_eq!(d1["coverage"], json!(5.0 / 328.0));
         let d15 = d1["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "D1.5").unwrap();
-        assert_eq!(d15["coverage"], json!(1.0 / 42.0));
+        assert_eq!(d15["coverage"], json!(1.0 / 41.0));
 
         // Each indicator's page: the series with its chart beside the table, every source, the
         // related and the unverified marked, and who was asked.
@@ -239,7 +240,7 @@ on_both_backends! {
         assert!(page.contains("<td>different</td>"), "the related figure is listed: {page}");
         assert!(page.contains("Unverified"), "{page}");
         let view = browser().get(app.url("/api/v1/indicators/D1.6")).send().await.unwrap().json::<Value>().await.unwrap();
-        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"], "withdrawn_or_lapsed": false, "overdue": false}]));
+        assert_eq!(view["asks"], json!([{"authority": "Home Office", "from": "2025-01-01", "to": "2025-03-31", "outcome": "refused", "grounds": ["FOIA s.12(1)"], "overturned": false, "withdrawn_or_lapsed": false, "overdue": false}]));
         let view = browser().get(app.url("/api/v1/indicators/D1.5")).send().await.unwrap().json::<Value>().await.unwrap();
         assert_eq!((view["series"].as_array().unwrap().len(), view["related"].as_array().unwrap().len(), view["unverified"].as_array().unwrap().len()), (1, 1, 1));
         assert_eq!(browser().get(app.url("/scorecard/D9.9")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
