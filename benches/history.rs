@@ -1,8 +1,8 @@
 //! The refusal history over 100,000 received requests in a real database: the summary of
 //! everything grouped by quarter, the summary of one authority, and the export of every
 //! request. Each reads what the page, the drill-down, the exports and the API read: the
-//! filtered request ids, their events, responses, grounds, appeals and response deadlines,
-//! then folds them into figures. SQLite always; PostgreSQL too when FOI_TEST_POSTGRES_URL is
+//! filtered request ids, their events, responses, grounds and appeals, then computes each
+//! request's schedule from its events and folds them into figures. SQLite always; PostgreSQL too when FOI_TEST_POSTGRES_URL is
 //! set (a fresh database is made and dropped). Nothing is written while measuring: no
 //! request is due for re-indexing. A use case that fails on a backend is reported and not
 //! measured. See BENCHMARKS.md.
@@ -263,9 +263,6 @@ fn phases(conn: &mut DbConnection, name: &str) {
     let started = Instant::now();
     db::history::appeals(conn, &ids).unwrap();
     took.push(("appeals", started.elapsed()));
-    let started = Instant::now();
-    db::history::response_deadlines(conn, &ids).unwrap();
-    took.push(("response deadlines", started.elapsed()));
     // The loader asks for each authority's name once.
     let authority_ids: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.1).collect();
     let authority_ids: Vec<i32> = authority_ids.into_iter().collect();

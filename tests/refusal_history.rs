@@ -40,10 +40,10 @@
 //! | SG5  | 2025-12-23 | 20 | in_time |
 //! | SG6  | 2026-01-09 | 21 | late |
 //! | HO13 | 2026-06-18 | – | pending |
-//! | MJ11 | 2026-05-01 | – | void |
+//! | MJ11 | 2026-05-01 | – | withdrawn |
 //!
 //! HO13 is still within its time (due 18 Jun 2026); MJ11 was withdrawn before its deadline,
-//! so it counts as a request and in nothing else.
+//! so it counts as withdrawn, neither in time nor late.
 
 mod support;
 
@@ -385,7 +385,7 @@ const FIXTURE: &[(&str, &str, &str, &str, &[Ev])] = &[
 ];
 
 fn stage(decided: u32, overturned: u32) -> Value {
-    json!({"decided": decided, "overturned": overturned, "rate": f64::from(overturned) / f64::from(decided)})
+    json!({"decided": decided, "overturned": overturned, "rate": f64::from(overturned) / f64::from(decided), "other": 0})
 }
 
 /// Records the fixture through the API; returns each label's request id.
@@ -476,29 +476,29 @@ on_both_backends! {
         let ids = load(&app).await;
         let history = app.get_json("/api/v1/history").await;
         let expected = vec![
-        json!({"authority": "Home Office", "period": "2025-Q3", "requests": 6, "in_time": 3, "late": 3, "pending": 0, "awaiting_clarification": 0, "in_time_share": 3.0 / 6.0, "responded": 5, "median_working_days": 20.0, "p90_working_days": 49, "outcomes": {"granted": 1, "not_held": 1, "partly_granted": 1, "refused": 2}, "exemptions": {"foia-s31-1-e": 2, "foia-s40-2": 2}, "stages": {"internal_review": stage(3, 1), "regulator": stage(2, 1), "tribunal": stage(1, 1)}}),
-        json!({"authority": "Home Office", "period": "2025-Q4", "requests": 6, "in_time": 4, "late": 2, "pending": 0, "awaiting_clarification": 0, "in_time_share": 4.0 / 6.0, "responded": 6, "median_working_days": 19.5, "p90_working_days": 33, "outcomes": {"granted": 1, "neither_confirm_nor_deny": 1, "partly_granted": 1, "refused": 3}, "exemptions": {"foia-s12-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 1, "foia-s40-2": 3}, "stages": {"internal_review": stage(1, 1)}}),
-        json!({"authority": "Home Office", "period": "2026-Q2", "requests": 1, "in_time": 0, "late": 0, "pending": 1, "awaiting_clarification": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
-        json!({"authority": "Ministry of Justice", "period": "2025-Q3", "requests": 5, "in_time": 4, "late": 1, "pending": 0, "awaiting_clarification": 0, "in_time_share": 4.0 / 5.0, "responded": 5, "median_working_days": 19.0, "p90_working_days": 36, "outcomes": {"granted": 1, "info_accessible_elsewhere": 1, "partly_granted": 1, "refused": 2}, "exemptions": {"foia-s12-1": 1, "foia-s21-1": 1, "foia-s31-1-e": 1, "foia-s40-2": 1}, "stages": {"internal_review": stage(1, 0), "regulator": stage(1, 0), "tribunal": stage(1, 0)}}),
-        json!({"authority": "Ministry of Justice", "period": "2025-Q4", "requests": 5, "in_time": 2, "late": 3, "pending": 0, "awaiting_clarification": 0, "in_time_share": 2.0 / 5.0, "responded": 4, "median_working_days": 20.5, "p90_working_days": 41, "outcomes": {"granted": 2, "refused": 2}, "exemptions": {"foia-s31-1-e": 1, "foia-s40-2": 2}, "stages": {"internal_review": stage(1, 1)}}),
-        json!({"authority": "Ministry of Justice", "period": "2026-Q2", "requests": 1, "in_time": 0, "late": 0, "pending": 0, "awaiting_clarification": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
-        json!({"authority": "Scottish Government", "period": "2025-Q3", "requests": 3, "in_time": 2, "late": 1, "pending": 0, "awaiting_clarification": 0, "in_time_share": 2.0 / 3.0, "responded": 3, "median_working_days": 19.0, "p90_working_days": 30, "outcomes": {"granted": 1, "refused": 2}, "exemptions": {"foisa-s35-1": 1, "foisa-s38-1-b": 1}, "stages": {"internal_review": stage(1, 0), "regulator": stage(1, 1)}}),
-        json!({"authority": "Scottish Government", "period": "2025-Q4", "requests": 3, "in_time": 2, "late": 1, "pending": 0, "awaiting_clarification": 0, "in_time_share": 2.0 / 3.0, "responded": 3, "median_working_days": 20.0, "p90_working_days": 21, "outcomes": {"granted": 1, "partly_granted": 1, "refused": 1}, "exemptions": {"foisa-s35-1": 1, "foisa-s38-1-b": 2}, "stages": {"internal_review": stage(1, 1)}}),
+        json!({"authority": "Home Office", "period": "2025-Q3", "requests": 6, "in_time": 3, "in_time_beyond_norm": 0, "late": 3, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 3.0 / 6.0, "responded": 5, "median_working_days": 20.0, "p90_working_days": 49, "outcomes": {"granted": 1, "not_held": 1, "partly_granted": 1, "refused": 2}, "exemptions": {"foia-s31-1-e": 2, "foia-s40-2": 2}, "stages": {"internal_review": stage(3, 1), "regulator": stage(2, 1), "tribunal": stage(1, 1)}}),
+        json!({"authority": "Home Office", "period": "2025-Q4", "requests": 6, "in_time": 4, "in_time_beyond_norm": 0, "late": 2, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 4.0 / 6.0, "responded": 6, "median_working_days": 19.5, "p90_working_days": 33, "outcomes": {"granted": 1, "neither_confirm_nor_deny": 1, "partly_granted": 1, "refused": 3}, "exemptions": {"foia-s12-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 1, "foia-s40-2": 3}, "stages": {"internal_review": stage(1, 1)}}),
+        json!({"authority": "Home Office", "period": "2026-Q2", "requests": 1, "in_time": 0, "in_time_beyond_norm": 0, "late": 0, "pending": 1, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
+        json!({"authority": "Ministry of Justice", "period": "2025-Q3", "requests": 5, "in_time": 4, "in_time_beyond_norm": 0, "late": 1, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 4.0 / 5.0, "responded": 5, "median_working_days": 19.0, "p90_working_days": 36, "outcomes": {"granted": 1, "info_accessible_elsewhere": 1, "partly_granted": 1, "refused": 2}, "exemptions": {"foia-s12-1": 1, "foia-s21-1": 1, "foia-s31-1-e": 1, "foia-s40-2": 1}, "stages": {"internal_review": stage(1, 0), "regulator": stage(1, 0), "tribunal": stage(1, 0)}}),
+        json!({"authority": "Ministry of Justice", "period": "2025-Q4", "requests": 5, "in_time": 2, "in_time_beyond_norm": 0, "late": 3, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 2.0 / 5.0, "responded": 4, "median_working_days": 20.5, "p90_working_days": 41, "outcomes": {"granted": 2, "refused": 2}, "exemptions": {"foia-s31-1-e": 1, "foia-s40-2": 2}, "stages": {"internal_review": stage(1, 1)}}),
+        json!({"authority": "Ministry of Justice", "period": "2026-Q2", "requests": 1, "in_time": 0, "in_time_beyond_norm": 0, "late": 0, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 1, "lapsed": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
+        json!({"authority": "Scottish Government", "period": "2025-Q3", "requests": 3, "in_time": 2, "in_time_beyond_norm": 0, "late": 1, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 2.0 / 3.0, "responded": 3, "median_working_days": 19.0, "p90_working_days": 30, "outcomes": {"granted": 1, "refused": 2}, "exemptions": {"foisa-s35-1": 1, "foisa-s38-1-b": 1}, "stages": {"internal_review": stage(1, 0), "regulator": stage(1, 1)}}),
+        json!({"authority": "Scottish Government", "period": "2025-Q4", "requests": 3, "in_time": 2, "in_time_beyond_norm": 0, "late": 1, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 2.0 / 3.0, "responded": 3, "median_working_days": 20.0, "p90_working_days": 21, "outcomes": {"granted": 1, "partly_granted": 1, "refused": 1}, "exemptions": {"foisa-s35-1": 1, "foisa-s38-1-b": 2}, "stages": {"internal_review": stage(1, 1)}}),
         ];
         let rows = named_rows(&history);
         assert_eq!(rows.len(), expected.len(), "{rows:#?}");
         for (row, want) in rows.iter().zip(&expected) {
             assert_eq!(row, want);
         }
-        let total = json!({"requests": 30, "in_time": 17, "late": 11, "pending": 1, "awaiting_clarification": 0, "in_time_share": 17.0 / 28.0, "responded": 26, "median_working_days": 20.0, "p90_working_days": 36, "outcomes": {"granted": 7, "info_accessible_elsewhere": 1, "neither_confirm_nor_deny": 1, "not_held": 1, "partly_granted": 4, "refused": 12}, "exemptions": {"foia-s12-1": 2, "foia-s21-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 5, "foia-s40-2": 8, "foisa-s35-1": 2, "foisa-s38-1-b": 3}, "stages": {"internal_review": stage(8, 4), "regulator": stage(4, 2), "tribunal": stage(2, 1)}});
+        let total = json!({"requests": 30, "in_time": 17, "in_time_beyond_norm": 0, "late": 11, "pending": 1, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 1, "lapsed": 0, "in_time_share": 17.0 / 28.0, "responded": 26, "median_working_days": 20.0, "p90_working_days": 36, "outcomes": {"granted": 7, "info_accessible_elsewhere": 1, "neither_confirm_nor_deny": 1, "not_held": 1, "partly_granted": 4, "refused": 12}, "exemptions": {"foia-s12-1": 2, "foia-s21-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 5, "foia-s40-2": 8, "foisa-s35-1": 2, "foisa-s38-1-b": 3}, "stages": {"internal_review": stage(8, 4), "regulator": stage(4, 2), "tribunal": stage(2, 1)}});
         assert_eq!(history["total"], total);
 
         // By year, every authority together.
         let years = app.get_json("/api/v1/history?group=year").await;
         let periods: Vec<Value> = years["periods"].as_array().unwrap().clone();
         assert_eq!(periods, vec![
-        json!({"period": "2025", "requests": 28, "in_time": 17, "late": 11, "pending": 0, "awaiting_clarification": 0, "in_time_share": 17.0 / 28.0, "responded": 26, "median_working_days": 20.0, "p90_working_days": 36, "outcomes": {"granted": 7, "info_accessible_elsewhere": 1, "neither_confirm_nor_deny": 1, "not_held": 1, "partly_granted": 4, "refused": 12}, "exemptions": {"foia-s12-1": 2, "foia-s21-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 5, "foia-s40-2": 8, "foisa-s35-1": 2, "foisa-s38-1-b": 3}, "stages": {"internal_review": stage(8, 4), "regulator": stage(4, 2), "tribunal": stage(2, 1)}}),
-        json!({"period": "2026", "requests": 2, "in_time": 0, "late": 0, "pending": 1, "awaiting_clarification": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
+        json!({"period": "2025", "requests": 28, "in_time": 17, "in_time_beyond_norm": 0, "late": 11, "pending": 0, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 0, "lapsed": 0, "in_time_share": 17.0 / 28.0, "responded": 26, "median_working_days": 20.0, "p90_working_days": 36, "outcomes": {"granted": 7, "info_accessible_elsewhere": 1, "neither_confirm_nor_deny": 1, "not_held": 1, "partly_granted": 4, "refused": 12}, "exemptions": {"foia-s12-1": 2, "foia-s21-1": 1, "foia-s23-5": 1, "foia-s24-2": 1, "foia-s31-1-e": 5, "foia-s40-2": 8, "foisa-s35-1": 2, "foisa-s38-1-b": 3}, "stages": {"internal_review": stage(8, 4), "regulator": stage(4, 2), "tribunal": stage(2, 1)}}),
+        json!({"period": "2026", "requests": 2, "in_time": 0, "in_time_beyond_norm": 0, "late": 0, "pending": 1, "awaiting_clarification": 0, "awaiting_fee": 0, "withdrawn": 1, "lapsed": 0, "in_time_share": null, "responded": 0, "median_working_days": null, "p90_working_days": null, "outcomes": {}, "exemptions": {}, "stages": {}}),
         ]);
         assert_eq!(years["total"], total);
 
@@ -507,6 +507,7 @@ on_both_backends! {
         assert_eq!(behind(&app, &ids, &format!("authority_id={ho}&period=2025-Q3&measure=late")).await, ["HO2", "HO4", "HO5"]);
         assert_eq!(behind(&app, &ids, &format!("authority_id={ho}&period=2025-Q3&measure=in_time")).await, ["HO1", "HO3", "HO6"]);
         assert_eq!(behind(&app, &ids, "measure=pending").await, ["HO13"]);
+        assert_eq!(behind(&app, &ids, "measure=withdrawn").await, ["MJ11"]);
         assert_eq!(
             behind(&app, &ids, "measure=exemption:foia-s40-2").await,
             ["HO1", "HO4", "HO7", "HO10", "HO12", "MJ3", "MJ8", "MJ10"]
@@ -550,7 +551,7 @@ on_both_backends! {
         assert_eq!(behind(&app, &ids, "measure=awaiting_clarification").await, ["MJ11"]);
 
         let page = app.text("/history").await.replace("&amp;", "&").replace("&#x3D;", "=");
-        assert!(page.contains("<th scope=\"col\">Still due</th><th scope=\"col\">Waiting for clarification</th>"), "{page}");
+        assert!(page.contains("<th scope=\"col\">Still due</th><th scope=\"col\">Awaiting clarification</th><th scope=\"col\">Awaiting a fee</th><th scope=\"col\">Withdrawn</th><th scope=\"col\">Lapsed</th>"), "{page}");
         assert!(page.contains("measure=awaiting_clarification\">1</a></td>"), "{page}");
     }
 

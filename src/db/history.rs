@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{appeals, deadlines, events, requests, response_grounds, responses};
+use super::schema::{appeals, events, requests, response_grounds, responses};
 use super::DbConnection;
 
 /// Ids per query: well under both backends' limits on bound parameters.
@@ -128,32 +128,4 @@ pub fn appeals(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<AppealRo
             ))
             .load(conn)
     })
-}
-
-/// The last response deadline of each request: (request_id, due, settled_state).
-pub fn response_deadlines(
-    conn: &mut DbConnection,
-    ids: &[i32],
-) -> QueryResult<Vec<(i32, NaiveDate, Option<String>)>> {
-    let rows: Vec<(i32, i32, NaiveDate, Option<String>)> = chunked(conn, ids, |conn, chunk| {
-        deadlines::table
-            .filter(deadlines::request_id.eq_any(chunk))
-            .filter(deadlines::kind.eq("response"))
-            .order((deadlines::request_id, deadlines::position))
-            .select((
-                deadlines::request_id,
-                deadlines::position,
-                deadlines::due,
-                deadlines::settled_state,
-            ))
-            .load(conn)
-    })?;
-    let mut last: Vec<(i32, NaiveDate, Option<String>)> = Vec::new();
-    for (request_id, _, due, state) in rows {
-        match last.last_mut() {
-            Some(previous) if previous.0 == request_id => *previous = (request_id, due, state),
-            _ => last.push((request_id, due, state)),
-        }
-    }
-    Ok(last)
 }

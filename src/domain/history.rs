@@ -4,18 +4,35 @@
 //!
 //! Definitions, as the page states them:
 //! - a request belongs to the period in which it was received;
-//! - *answered in time*: its response deadline (the last one, after any clarification or
-//!   extension) was met; *late*: missed, answered or not. Requests whose deadline still runs,
-//!   or was voided (withdrawn, lapsed), are in neither, and the share is of those in either;
+//! - every request received is in exactly one of these, so that a row adds up:
+//!   - *in time*: answered by the date the law allows: the response deadline (after any
+//!     clarification, pause or extension) was met, and an extension counts only if it was
+//!     notified before the deadline it extended and, where the law sets a limit (EIR, EI(S)R,
+//!     a subject access request), within it;
+//!   - *in time only by an extension beyond the ICO's norm*: under FOIA, answered by the date
+//!     the authority's extension gave, but after the 40th working day the ICO's guidance
+//!     allows; apart from in time, because the law says only "reasonable";
+//!   - *late*: not answered by the date the law allows, answered since or not; a request
+//!     withdrawn after its deadline had passed is late;
+//!   - *still due*: the deadline has not passed;
+//!   - *waiting for clarification* or *for a fee*: the authority asked the requester, and its
+//!     clock is stopped until the answer;
+//!   - *withdrawn*: withdrawn or closed by the requester before an answer was due;
+//!   - *lapsed*: the fee was not paid in time, so the request lapsed;
+//! - the *share in time* is of those in time, in time only by an extension beyond the norm,
+//!   or late;
 //! - *working days to respond*: from receipt (day 0) to the first response, in the calendar of
 //!   the request's law, pauses included, as the requester lived it;
 //! - the median of an even count is the mean of the middle two; the 90th percentile is the
 //!   nearest rank: the ⌈0.9·n⌉-th smallest;
-//! - *outcome*: the first response's; *exemptions*: each response that cites a ground counts
-//!   once for it;
-//! - an appeal stage's *overturn rate*: of its decisions, those that went at least partly
-//!   against the authority (partly overturned or overturned on review, complaint upheld or
-//!   partly upheld, appeal allowed or partly allowed).
+//! - *outcome*: the first response's; *exemptions*: the requests whose responses cited a
+//!   ground, each request once however often it was cited;
+//! - an appeal stage's *refusals overturned*: of its decisions on a request the authority had
+//!   refused at least in part (any response before the decision other than granted in full),
+//!   those that went at least partly against the authority (partly overturned or overturned on
+//!   review, complaint upheld or partly upheld, appeal allowed or partly allowed). Decisions
+//!   on anything else, such as a complaint about a request never answered, are counted apart
+//!   as *other decisions*, and not in the rate.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +42,7 @@ use serde::Serialize;
 use super::appeal::{AppealOutcome, Stage};
 use super::regime::Regime;
 use super::response::Outcome;
+use super::timeline::{DeadlineKind, DeadlineState, Schedule, Status};
 
 closed_enum! {
     /// How the periods are cut.
@@ -35,15 +53,72 @@ closed_enum! {
 }
 
 closed_enum! {
-    /// Where the request's response deadline stands.
+    /// Where the request's response deadline stands: every request is in exactly one.
     pub enum Timeliness {
         InTime,
+        /// FOIA: answered by the date an extension gave, beyond the ICO's norm.
+        InTimeBeyondNorm,
         Late,
         Pending,
         /// Waiting for the requester's clarification: the clock is stopped, so neither in
-        /// time nor late nor due, and counted on its own so that a row adds up.
+        /// time nor late nor due.
         AwaitingClarification,
-        Void,
+        AwaitingFee,
+        Withdrawn,
+        Lapsed,
+    }
+}
+
+impl Timeliness {
+    pub fn label(self) -> &'static str {
+        match self {
+            Timeliness::InTime => "In time",
+            Timeliness::InTimeBeyondNorm => "In time only by an extension beyond the ICO's norm",
+            Timeliness::Late => "Late",
+            Timeliness::Pending => "Still due",
+            Timeliness::AwaitingClarification => "Waiting for clarification",
+            Timeliness::AwaitingFee => "Waiting for a fee",
+            Timeliness::Withdrawn => "Withdrawn",
+            Timeliness::Lapsed => "Lapsed",
+        }
+    }
+}
+
+/// Where a request stands against the date the law allows for its answer, from its schedule
+/// (see the module's definitions).
+pub fn timeliness(regime: Regime, schedule: &Schedule) -> Timeliness {
+    let by_status = || match schedule.status {
+        Status::AwaitingClarification => Timeliness::AwaitingClarification,
+        Status::AwaitingFee => Timeliness::AwaitingFee,
+        Status::Withdrawn | Status::Closed => Timeliness::Withdrawn,
+        Status::Lapsed => Timeliness::Lapsed,
+        _ => Timeliness::Pending,
+    };
+    let Some(d) = schedule
+        .deadlines
+        .iter()
+        .rev()
+        .find(|d| d.kind == DeadlineKind::Response)
+    else {
+        return by_status();
+    };
+    // A late extension extends nothing: the answer was due when the notice should have come.
+    // Beyond a limit the law sets, the authority's own date extends nothing either; FOIA's
+    // limit is only the ICO's norm, so a date beyond it is lawful but counted apart.
+    let (lawful, norm) = match (d.late_extension, d.extension_limit) {
+        (true, _) => (d.original_due.unwrap_or(d.due), None),
+        (false, Some(limit)) if regime == Regime::Foia => (d.due, Some(limit)),
+        (false, Some(limit)) => (d.due.min(limit), None),
+        (false, None) => (d.due, None),
+    };
+    match (d.state, d.settled_on) {
+        (DeadlineState::Met, Some(on)) if on > lawful => Timeliness::Late,
+        (DeadlineState::Met, Some(on)) if norm.is_some_and(|norm| on > norm) => Timeliness::InTimeBeyondNorm,
+        (DeadlineState::Met, _) => Timeliness::InTime,
+        (DeadlineState::Missed | DeadlineState::Lapsed, _) => Timeliness::Late,
+        (DeadlineState::Running, _) if schedule.today > lawful => Timeliness::Late,
+        (DeadlineState::Running, _) => Timeliness::Pending,
+        (DeadlineState::Void, _) => by_status(),
     }
 }
 
@@ -115,10 +190,26 @@ pub struct RequestFacts {
     pub timeliness: Timeliness,
     pub working_days_to_respond: Option<i64>,
     pub first_outcome: Option<Outcome>,
-    /// The grounds each response cited, one entry per response and ground.
+    /// The grounds its responses cited, one entry per response and ground.
     pub citations: Vec<String>,
     /// Each appeal stage's decisions, in order.
-    pub decisions: Vec<(Stage, AppealOutcome)>,
+    pub decisions: Vec<Decision>,
+}
+
+/// An appeal stage's decision on a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub stage: Stage,
+    pub outcome: AppealOutcome,
+    /// A response before it refused at least in part (anything but granted in full): the
+    /// decision can overturn a refusal.
+    pub on_refusal: bool,
+}
+
+impl Decision {
+    fn overturns_refusal(&self) -> bool {
+        self.on_refusal && self.outcome.overturns()
+    }
 }
 
 /// A period's name: "2026-Q1" or "2026". Sorts in time order.
@@ -139,13 +230,17 @@ pub enum Measure {
     Responded,
     Outcome(Outcome),
     Exemption(String),
+    /// Decisions on a refusal.
     Decided(Stage),
     Overturned(Stage),
+    /// Decisions on anything else.
+    OtherDecision(Stage),
 }
 
 impl Measure {
-    /// Reads "all", "in_time", "late", "responded", "outcome:refused", "exemption:foia-s40-2",
-    /// "decided:internal_review" or "overturned:regulator".
+    /// Reads "all", "in_time", "late", "withdrawn", "responded", "outcome:refused",
+    /// "exemption:foia-s40-2", "decided:internal_review", "overturned:regulator" or
+    /// "other_decision:regulator".
     pub fn parse(text: &str) -> Option<Measure> {
         let (head, tail) = text.split_once(':').unwrap_or((text, ""));
         Some(match (head, tail) {
@@ -155,6 +250,7 @@ impl Measure {
             ("exemption", g) if super::exemptions::find(g).is_some() => Measure::Exemption(g.to_string()),
             ("decided", s) => Measure::Decided(s.parse().ok()?),
             ("overturned", s) => Measure::Overturned(s.parse().ok()?),
+            ("other_decision", s) => Measure::OtherDecision(s.parse().ok()?),
             (t, "") => Measure::Timeliness(t.parse().ok()?),
             _ => return None,
         })
@@ -167,19 +263,24 @@ impl Measure {
             Measure::Responded => r.working_days_to_respond.is_some(),
             Measure::Outcome(o) => r.first_outcome == Some(*o),
             Measure::Exemption(g) => r.citations.iter().any(|c| c == g),
-            Measure::Decided(s) => r.decisions.iter().any(|(stage, _)| stage == s),
-            Measure::Overturned(s) => r.decisions.iter().any(|(stage, o)| stage == s && o.overturns()),
+            Measure::Decided(s) => r.decisions.iter().any(|d| d.stage == *s && d.on_refusal),
+            Measure::Overturned(s) => r.decisions.iter().any(|d| d.stage == *s && d.overturns_refusal()),
+            Measure::OtherDecision(s) => r.decisions.iter().any(|d| d.stage == *s && !d.on_refusal),
         }
     }
 }
 
-/// An appeal stage's decisions and how many went against the authority.
+/// An appeal stage's decisions on a refusal and how many went against the authority.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, utoipa::ToSchema)]
 pub struct StageRate {
+    /// Decisions on a request refused at least in part.
     pub decided: u32,
+    /// Of those, the decisions that went at least partly against the authority.
     pub overturned: u32,
     /// overturned / decided, if any were decided.
     pub rate: Option<f64>,
+    /// Decisions on anything else (a delay, a full answer): not in the rate.
+    pub other: u32,
 }
 
 /// The figures of one group of requests.
@@ -187,10 +288,14 @@ pub struct StageRate {
 pub struct Figures {
     pub requests: u32,
     pub in_time: u32,
+    pub in_time_beyond_norm: u32,
     pub late: u32,
     pub pending: u32,
     pub awaiting_clarification: u32,
-    /// in_time / (in_time + late), if any were either.
+    pub awaiting_fee: u32,
+    pub withdrawn: u32,
+    pub lapsed: u32,
+    /// in_time / (in_time + in_time_beyond_norm + late), if any were one of them.
     pub in_time_share: Option<f64>,
     /// How many were answered, with the working days they took.
     pub responded: u32,
@@ -198,7 +303,7 @@ pub struct Figures {
     pub p90_working_days: Option<i64>,
     /// By outcome of the first response.
     pub outcomes: BTreeMap<String, u32>,
-    /// By catalogue id: the responses citing it.
+    /// By catalogue id: the requests whose responses cited it.
     pub exemptions: BTreeMap<String, u32>,
     /// By appeal stage: internal_review, regulator, tribunal.
     pub stages: BTreeMap<String, StageRate>,
@@ -236,29 +341,36 @@ pub fn figures<'a>(requests: impl IntoIterator<Item = &'a RequestFacts>) -> Figu
         f.requests += 1;
         match r.timeliness {
             Timeliness::InTime => f.in_time += 1,
+            Timeliness::InTimeBeyondNorm => f.in_time_beyond_norm += 1,
             Timeliness::Late => f.late += 1,
             Timeliness::Pending => f.pending += 1,
             Timeliness::AwaitingClarification => f.awaiting_clarification += 1,
-            Timeliness::Void => {}
+            Timeliness::AwaitingFee => f.awaiting_fee += 1,
+            Timeliness::Withdrawn => f.withdrawn += 1,
+            Timeliness::Lapsed => f.lapsed += 1,
         }
         days.extend(r.working_days_to_respond);
         if let Some(outcome) = r.first_outcome {
             *f.outcomes.entry(outcome.to_string()).or_default() += 1;
         }
-        for ground in &r.citations {
+        let cited: std::collections::BTreeSet<&String> = r.citations.iter().collect();
+        for ground in cited {
             *f.exemptions.entry(ground.clone()).or_default() += 1;
         }
-        for (stage, outcome) in &r.decisions {
-            let rate = f.stages.entry(stage.to_string()).or_default();
-            rate.decided += 1;
-            rate.overturned += u32::from(outcome.overturns());
+        for d in &r.decisions {
+            let rate = f.stages.entry(d.stage.to_string()).or_default();
+            match d.on_refusal {
+                true => rate.decided += 1,
+                false => rate.other += 1,
+            }
+            rate.overturned += u32::from(d.overturns_refusal());
         }
     }
     days.sort_unstable();
     f.responded = days.len() as u32;
     f.median_working_days = median(&days);
     f.p90_working_days = p90(&days);
-    f.in_time_share = share(f.in_time, f.in_time + f.late);
+    f.in_time_share = share(f.in_time, f.in_time + f.in_time_beyond_norm + f.late);
     for rate in f.stages.values_mut() {
         rate.rate = share(rate.overturned, rate.decided);
     }

@@ -240,6 +240,10 @@ pub struct Deadline {
     pub note: Option<String>,
     /// Before an extension: the date the response was first due.
     pub original_due: Option<NaiveDate>,
+    /// After an extension: the 40th working day after receipt (three months for a subject
+    /// access request), the law's limit, except under FOIA, where it is the ICO's norm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_limit: Option<NaiveDate>,
     /// An extension beyond the ICO's norm of 20 extra working days.
     pub beyond_ico_norm: bool,
     /// An extension notified after the deadline it extended.

@@ -16,11 +16,11 @@ use super::requests::catch_up;
 use crate::db::history::{self as rows, AppealRow, EventRow, RequestRow, ResponseRow};
 use crate::db::requests::{self, RequestFilter};
 use crate::db::DbConnection;
-use crate::domain::appeal::{AppealOutcome, Stage};
 use crate::domain::exemptions;
-use crate::domain::history::{self, Dataset, Grouping, History, Measure, RequestFacts, Timeliness};
+use crate::domain::history::{self, Dataset, Decision, Grouping, History, Measure, RequestFacts, Timeliness};
 use crate::domain::regime::Regime;
 use crate::domain::response::Outcome;
+use crate::domain::timeline::{self, DeadlineKind, Event, EventKind};
 use crate::error::AppError;
 
 /// What stands in for a subject access request's title, reference and details: the history
@@ -45,8 +45,10 @@ pub struct HistoryQuery {
     pub group: String,
     /// For the requests behind a figure: the period, e.g. 2026-Q1 or 2026.
     pub period: String,
-    /// For the requests behind a figure: all, in_time, late, pending, responded,
-    /// outcome:OUTCOME, exemption:GROUND, decided:STAGE or overturned:STAGE.
+    /// For the requests behind a figure: all, a timeliness (in_time, in_time_beyond_norm,
+    /// late, pending, awaiting_clarification, awaiting_fee, withdrawn, lapsed), responded,
+    /// outcome:OUTCOME, exemption:GROUND, decided:STAGE, overturned:STAGE or
+    /// other_decision:STAGE.
     pub measure: String,
 }
 
@@ -88,7 +90,7 @@ impl HistoryQuery {
         let measure = Measure::parse(self.measure.trim()).unwrap_or_else(|| {
             f.error(
                 "measure",
-                "Measure must be all, in_time, late, pending, awaiting_clarification, responded, outcome:…, exemption:…, decided:… or overturned:…",
+                "Measure must be all, in_time, in_time_beyond_norm, late, pending, awaiting_clarification, awaiting_fee, withdrawn, lapsed, responded, outcome:…, exemption:…, decided:…, overturned:… or other_decision:…",
             );
             Measure::All
         });
@@ -156,10 +158,6 @@ fn load(
         grounds.entry(event_id).or_default().push(ground);
     }
     let appeals = rows::appeals(conn, &ids)?;
-    let deadlines: HashMap<i32, (NaiveDate, Option<String>)> = rows::response_deadlines(conn, &ids)?
-        .into_iter()
-        .map(|(id, due, state)| (id, (due, state)))
-        .collect();
     // Each authority once: a list per request would pass the database one value per request.
     let authority_ids: std::collections::BTreeSet<i32> = requests.iter().map(|r| r.1).collect();
     let authority_ids: Vec<i32> = authority_ids.into_iter().collect();
@@ -169,10 +167,27 @@ fn load(
         .iter()
         .filter_map(|(event_id, _, outcome, ..)| Some((*event_id, outcome.parse().ok()?)))
         .collect();
-    let mut first_response: HashMap<i32, (NaiveDate, i32)> = HashMap::new();
-    for (id, request_id, kind, on, ..) in &events {
-        if kind == "response" {
-            first_response.entry(*request_id).or_insert((*on, *id));
+    let promised: HashMap<i32, NaiveDate> = responses
+        .iter()
+        .filter_map(|(event_id, .., promised_on)| Some((*event_id, (*promised_on)?)))
+        .collect();
+    // Each request's events as the engine takes them, and its responses: (date, event, outcome).
+    let mut timelines: HashMap<i32, Vec<Event>> = HashMap::new();
+    let mut answers: HashMap<i32, Vec<(NaiveDate, i32, Outcome)>> = HashMap::new();
+    let mut dated: HashMap<i32, NaiveDate> = HashMap::new();
+    for (id, request_id, kind, on, extended_to, ..) in &events {
+        dated.insert(*id, *on);
+        let kind: EventKind = kind
+            .parse()
+            .map_err(|_| AppError::Internal(format!("event {id} has kind {kind}")))?;
+        timelines.entry(*request_id).or_default().push(Event {
+            kind,
+            date: *on,
+            extended_to: *extended_to,
+            promised_on: promised.get(id).copied(),
+        });
+        if let Some(outcome) = outcomes.get(id) {
+            answers.entry(*request_id).or_default().push((*on, *id, *outcome));
         }
     }
     let mut citations: HashMap<i32, Vec<String>> = HashMap::new();
@@ -184,31 +199,47 @@ fn load(
                 .extend(cited.iter().cloned());
         }
     }
-    let mut decisions: HashMap<i32, Vec<(Stage, AppealOutcome)>> = HashMap::new();
-    for (_, request_id, stage, _, _, outcome) in &appeals {
-        if let (Ok(stage), Some(Ok(outcome))) = (stage.parse(), outcome.as_deref().map(str::parse)) {
-            decisions.entry(*request_id).or_default().push((stage, outcome));
-        }
+    let mut decisions: HashMap<i32, Vec<Decision>> = HashMap::new();
+    for (event_id, request_id, stage, _, _, outcome) in &appeals {
+        let (Ok(stage), Some(Ok(outcome))) = (stage.parse(), outcome.as_deref().map(str::parse)) else {
+            continue;
+        };
+        let decided = (dated.get(event_id).copied().unwrap_or(NaiveDate::MAX), *event_id);
+        let on_refusal = answers.get(request_id).is_some_and(|a| {
+            a.iter()
+                .any(|(on, id, outcome)| (*on, *id) < decided && *outcome != Outcome::Granted)
+        });
+        decisions.entry(*request_id).or_default().push(Decision {
+            stage,
+            outcome,
+            on_refusal,
+        });
     }
     let mut facts = Vec::with_capacity(requests.len());
-    for (id, authority_id, regime, .., status) in &requests {
+    let mut dues = HashMap::new();
+    for (id, authority_id, regime, ..) in &requests {
         let regime: Regime = regime
             .parse()
             .map_err(|_| AppError::Internal(format!("request {id} has regime {regime}")))?;
         let Some(&received_on) = received.get(id) else {
             continue;
         };
-        let timeliness = match deadlines.get(id) {
-            _ if status == "awaiting_clarification" => Timeliness::AwaitingClarification,
-            Some((_, Some(state))) if state == "met" => Timeliness::InTime,
-            Some((_, Some(state))) if state == "missed" => Timeliness::Late,
-            Some((due, None)) if *due < today => Timeliness::Late,
-            Some((_, None)) => Timeliness::Pending,
-            _ => Timeliness::Void,
-        };
-        let first = first_response.get(id);
+        let timeline = timelines.get(id).map(Vec::as_slice).unwrap_or_default();
+        let schedule = timeline::schedule(regime, timeline, &calendar, today)
+            .map_err(|e| AppError::Internal(format!("request {id} does not compute: {e}")))?;
+        if let Some(due) = schedule
+            .deadlines
+            .iter()
+            .rev()
+            .find(|d| d.kind == DeadlineKind::Response)
+        {
+            dues.insert(*id, due.due);
+        }
+        let first = answers
+            .get(id)
+            .and_then(|a| a.iter().min_by_key(|(on, id, _)| (*on, *id)));
         // Dates beyond the calendar's years have no count rather than a wrong one.
-        let working_days_to_respond = first.and_then(|(on, _)| {
+        let working_days_to_respond = first.and_then(|(on, ..)| {
             calendar
                 .working_days_between(regime.response().calendar, received_on, *on)
                 .ok()
@@ -218,9 +249,9 @@ fn load(
             authority_id: *authority_id,
             regime,
             received: received_on,
-            timeliness,
+            timeliness: history::timeliness(regime, &schedule),
             working_days_to_respond,
-            first_outcome: first.and_then(|(_, event)| outcomes.get(event).copied()),
+            first_outcome: first.map(|(.., outcome)| *outcome),
             citations: citations.remove(id).unwrap_or_default(),
             decisions: decisions.remove(id).unwrap_or_default(),
         });
@@ -234,7 +265,7 @@ fn load(
         grounds,
         appeals,
         authorities,
-        dues: deadlines.into_iter().map(|(id, (due, _))| (id, due)).collect(),
+        dues,
     })
 }
 

@@ -66,6 +66,10 @@ pub fn label_of(set: &str, value: &str) -> String {
             .parse::<crate::domain::response::Outcome>()
             .ok()
             .map(|o| o.label().to_string()),
+        "timeliness" => value
+            .parse::<crate::domain::history::Timeliness>()
+            .ok()
+            .map(|t| t.label().to_string()),
         "appeal_outcome" => value
             .parse::<crate::domain::appeal::AppealOutcome>()
             .ok()

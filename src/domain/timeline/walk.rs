@@ -57,6 +57,7 @@ struct Open {
     text: String,
     skipped: Vec<SkippedDay>,
     original_due: Option<NaiveDate>,
+    extension_limit: Option<NaiveDate>,
     beyond_ico_norm: bool,
     late_extension: bool,
 }
@@ -189,6 +190,7 @@ impl Clock {
             rule,
             skipped: base.skipped,
             original_due: None,
+            extension_limit: None,
             beyond_ico_norm: false,
             late_extension: false,
         };
@@ -203,6 +205,7 @@ impl Clock {
             long(base.due)
         ));
         open.due = limit.due;
+        open.extension_limit = Some(limit.due);
         open.skipped = limit.skipped;
         if let Some(to) = extension.to {
             open.due = to;
@@ -485,6 +488,7 @@ impl<'a> Walk<'a> {
             rule,
             skipped: Vec::new(),
             original_due: None,
+            extension_limit: None,
             beyond_ico_norm: false,
             late_extension: false,
         });
@@ -879,6 +883,7 @@ impl<'a> Walk<'a> {
             rule,
             skipped: computed.skipped,
             original_due: None,
+            extension_limit: None,
             beyond_ico_norm: false,
             late_extension: false,
         });
@@ -971,6 +976,7 @@ impl<'a> Walk<'a> {
             settled_on: settled.map(|(_, d)| d),
             note,
             original_due: open.original_due,
+            extension_limit: open.extension_limit,
             beyond_ico_norm: open.beyond_ico_norm,
             late_extension: open.late_extension,
         });
