@@ -44,7 +44,7 @@ fn auditor(conn: &mut DbConnection) -> Caller {
         &Caller::command_line(),
         &input,
         "http://bench",
-        foi_tracker::tracker::now(),
+        foi_tracker::clock::now(),
     )
     .unwrap()
     .user;

@@ -39,7 +39,7 @@ fn seed_figures(conn: &mut DbConnection) {
         },
         Quarter::of(today()),
     );
-    let now = foi_tracker::tracker::now();
+    let now = foi_tracker::clock::now();
     let rows: Vec<NewFigure> = (0..FIGURES)
         .map(|i| {
             let q = quarters[i % quarters.len()];

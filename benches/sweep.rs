@@ -14,10 +14,10 @@ use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use foi_tracker::config::Settings;
 use foi_tracker::db::{self, Backend, DbConnection};
-use foi_tracker::jobs::sweep::owed;
 use foi_tracker::tracker::accounts::{self, UserInput};
 use foi_tracker::tracker::audit::Caller;
 use foi_tracker::tracker::holidays::CalendarStore;
+use foi_tracker::tracker::reminders::owed;
 
 const REQUESTS: i64 = 100_000;
 
@@ -38,7 +38,7 @@ fn user(conn: &mut DbConnection, email: &str, role: &str) -> i32 {
         &Caller::command_line(),
         &input,
         "http://bench",
-        foi_tracker::tracker::now(),
+        foi_tracker::clock::now(),
     )
     .unwrap()
     .user
@@ -112,7 +112,7 @@ fn plan_once(conn: &mut DbConnection, calendars: &CalendarStore) -> (usize, usiz
     let _ = conn.transaction::<(), diesel::result::Error, _>(|conn| {
         let started = Instant::now();
         let calendar = calendars.current(conn).unwrap();
-        let notices = owed(conn, &calendar, None, today(), foi_tracker::tracker::now()).unwrap();
+        let notices = owed(conn, &calendar, None, today(), foi_tracker::clock::now()).unwrap();
         let planned = started.elapsed();
         let written = db::reminders::plan(conn, &notices)?;
         counts = (notices.len(), written, planned, started.elapsed() - planned);

@@ -12,10 +12,10 @@ use foi_tracker::domain::calendar::CalendarKind;
 use foi_tracker::startup;
 use foi_tracker::tracker::accounts::{self, UserInput};
 use foi_tracker::tracker::audit::Caller;
+use foi_tracker::tracker::authorities;
 use foi_tracker::tracker::events::{self, EventInput};
 use foi_tracker::tracker::holidays::CalendarStore;
 use foi_tracker::tracker::requests::{self, RequestInput};
-use foi_tracker::tracker::{self, authorities};
 
 /// A deterministic generator, so that two runs seed the same register.
 struct Xorshift(u64);
@@ -47,7 +47,7 @@ fn main() {
     let mut conn = startup::connection(&settings).expect("the database opens");
     let calendars = CalendarStore::load(&mut conn).expect("the calendar loads");
     let calendar = calendars.current(&mut conn).expect("the calendar loads");
-    let now = tracker::now();
+    let now = foi_tracker::clock::now();
     let bench = UserInput {
         email: "bench@example.org".into(),
         name: "Benchmark coordinator".into(),

@@ -166,17 +166,4 @@ impl Settings {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
     }
-
-    pub fn throttle(&self) -> crate::tracker::sessions::Throttle {
-        crate::tracker::sessions::Throttle {
-            window: chrono::Duration::seconds(self.throttle_window_seconds.max(1)),
-            per_account: self.throttle_per_account.max(1),
-            per_client: self.throttle_per_client.max(1),
-        }
-    }
-
-    /// Today's date in London, unless pinned.
-    pub fn today(&self) -> NaiveDate {
-        self.today.unwrap_or_else(crate::cli::london_today)
-    }
 }

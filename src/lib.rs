@@ -1,7 +1,11 @@
 //! foi-tracker: Freedom of Information requests and every statutory deadline on the road to
 //! the tribunal.
+//!
+//! Imports point down only (domain ← db ← tracker ← jobs ← web ← startup ← cli);
+//! `tests/layering.rs` keeps it so.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -12,5 +16,6 @@ pub mod metrics;
 pub mod sandbox;
 pub mod startup;
 pub mod telemetry;
+pub mod templates;
 pub mod tracker;
 pub mod web;

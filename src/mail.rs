@@ -166,8 +166,8 @@ impl Postman {
         mailbox(&settings.mail_from, "FOI_MAIL_FROM")?;
         Ok(Postman {
             mailer,
-            text: crate::web::templates::email_registry("txt")?,
-            html: crate::web::templates::email_registry("html")?,
+            text: crate::templates::email_registry("txt")?,
+            html: crate::templates::email_registry("html")?,
             from: settings.mail_from.clone(),
             base_url: settings.base_url(),
         })

@@ -7,36 +7,12 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
-use chrono::NaiveDate;
-use handlebars::Handlebars;
 
 use crate::config::Settings;
 use crate::db::{self, DatabaseUrl, DbError, Pool};
 use crate::error::AppError;
 use crate::tracker::{self, holidays::CalendarStore};
-
-/// What every handler shares.
-pub struct AppState {
-    pub pool: Pool,
-    pub calendars: CalendarStore,
-    pub settings: Settings,
-    pub templates: Handlebars<'static>,
-    pub pages: crate::web::cache::PageCache,
-    /// Signs the session and CSRF cookies.
-    pub cookie_key: actix_web::cookie::Key,
-    /// Sends reminders, invitations and reset links.
-    pub postman: crate::mail::Postman,
-    pub database: DatabaseUrl,
-    pub metrics: crate::metrics::Metrics,
-    /// Set when the process is asked to stop; the scheduler and `/readyz` watch it.
-    pub shutdown: std::sync::Arc<crate::jobs::shutdown::Shutdown>,
-}
-
-impl AppState {
-    pub fn today(&self) -> NaiveDate {
-        self.settings.today()
-    }
-}
+use crate::web::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -99,8 +75,8 @@ fn open_database_watched(
     if !applied.is_empty() {
         tracing::info!(database = %url.display(), migrations = ?applied, "database migrated");
     }
-    tracker::authorities::seed(&mut conn, tracker::now())?;
-    tracker::demands::seed(&mut conn, tracker::now())?;
+    tracker::authorities::seed(&mut conn, crate::clock::now())?;
+    tracker::demands::seed(&mut conn, crate::clock::now())?;
     Ok((pool, conn))
 }
 
@@ -111,21 +87,33 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
     let (pool, mut conn) = open_database_watched(&settings, Some(&metrics))?;
     let calendars = CalendarStore::load(&mut conn)?;
     drop(conn);
-    let templates = crate::web::templates::registry().map_err(StartupError::Templates)?;
+    let templates = crate::templates::registry().map_err(StartupError::Templates)?;
     let cookie_key = cookie_key(&settings)?;
     let postman = crate::mail::Postman::from_settings(&settings).map_err(StartupError::Settings)?;
     let database = DatabaseUrl::parse(&settings.database_url)?;
     Ok(AppState {
         cookie_key,
-        postman,
+        postman: std::sync::Arc::new(postman),
         database,
         pool,
-        calendars,
+        calendars: std::sync::Arc::new(calendars),
         settings,
         templates,
         pages: Default::default(),
         metrics,
         shutdown: Default::default(),
+    })
+}
+
+/// The scheduler's share of the app's handles.
+fn jobs_context(state: &AppState) -> std::sync::Arc<crate::jobs::scheduler::Context> {
+    std::sync::Arc::new(crate::jobs::scheduler::Context {
+        pool: state.pool.clone(),
+        database: state.database.clone(),
+        calendars: state.calendars.clone(),
+        postman: state.postman.clone(),
+        settings: state.settings.clone(),
+        shutdown: state.shutdown.clone(),
     })
 }
 
@@ -188,7 +176,7 @@ impl Application {
         let scheduler = state
             .settings
             .scheduler
-            .then(|| tokio::spawn(crate::jobs::scheduler::run(state.clone(), timetable)));
+            .then(|| tokio::spawn(crate::jobs::scheduler::run(jobs_context(&state), timetable)));
         let https = state.settings.secure_cookies();
         let app_state = state.clone();
         let server = HttpServer::new(move || {

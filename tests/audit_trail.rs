@@ -7,9 +7,10 @@
 mod support;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
+use foi_tracker::clock::now;
 use foi_tracker::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
 use foi_tracker::tracker::audit::{Caller, WITHHELD};
-use foi_tracker::tracker::{accounts, now, sessions};
+use foi_tracker::tracker::{accounts, sessions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{browser, input_value, location, Session, TestApp, ORGANISATION, PASSWORD};

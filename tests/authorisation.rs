@@ -7,9 +7,10 @@ mod support;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use foi_tracker::clock::now;
 use foi_tracker::tracker::accounts::{self, UserInput};
 use foi_tracker::tracker::audit::Caller;
-use foi_tracker::tracker::{now, sessions};
+use foi_tracker::tracker::sessions;
 use foi_tracker::web::ROUTES;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -937,7 +938,7 @@ impl Fixtures {
                     foi_tracker::db::accounts::insert_organisation(
                         &mut conn,
                         &name,
-                        foi_tracker::tracker::now(),
+                        foi_tracker::clock::now(),
                     )
                     .unwrap(),
                 )
@@ -964,7 +965,7 @@ impl Fixtures {
                     published_on: None,
                     url: None,
                     entered_by: None,
-                    entered_at: foi_tracker::tracker::now(),
+                    entered_at: foi_tracker::clock::now(),
                 };
                 i64::from(foi_tracker::db::demands::insert_figure(&mut app.connection(), &figure).unwrap())
             }

@@ -24,7 +24,7 @@ fn awkward_bytes(len: usize) -> Vec<u8> {
 on_both_backends! {
     async fn blobs_round_trip_every_byte_and_are_stored_once(app) {
         let mut conn = app.connection();
-        let now = foi_tracker::tracker::now();
+        let now = foi_tracker::clock::now();
         let empty: &[u8] = &[];
         let small = awkward_bytes(300);
         let large = awkward_bytes(6 * 1024 * 1024 + 7);

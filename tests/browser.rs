@@ -18,7 +18,7 @@ const PHONE: u32 = 390;
 /// the requests, and of its administrator.
 fn load_demonstration(app: &TestApp) -> [(String, String); 2] {
     let mut conn = app.connection();
-    let now = foi_tracker::tracker::now();
+    let now = foi_tracker::clock::now();
     let made = demo::accounts(&mut conn, &app.address, now)
         .unwrap()
         .expect("a fresh database has no demonstration accounts");

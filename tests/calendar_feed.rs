@@ -218,7 +218,7 @@ on_both_backends! {
             &foi_tracker::tracker::audit::Caller::command_line(),
             "leaving@coalition.example",
             None,
-            foi_tracker::tracker::now(),
+            foi_tracker::clock::now(),
         )
         .unwrap();
         assert_eq!(fetch(&app, &theirs).await.unwrap_err(), StatusCode::NOT_FOUND);

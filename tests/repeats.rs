@@ -12,7 +12,7 @@ use support::{date, problem, TestApp};
 fn draft_on(app: &TestApp, day: &str) -> Vec<i32> {
     let mut conn = app.connection();
     let calendars = foi_tracker::tracker::holidays::CalendarStore::load(&mut conn).unwrap();
-    foi_tracker::tracker::repeats::draft_due(&mut conn, &calendars, date(day), foi_tracker::tracker::now())
+    foi_tracker::tracker::repeats::draft_due(&mut conn, &calendars, date(day), foi_tracker::clock::now())
         .unwrap()
 }
 

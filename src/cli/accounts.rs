@@ -6,10 +6,11 @@ use std::io::{BufRead, Write};
 use clap::{Args, Subcommand};
 
 use super::{app_error, settings, startup_error, CliError};
+use crate::clock::now;
 use crate::startup::{self, DbConnectionGuard};
 use crate::tracker::accounts::{self, UserInput};
 use crate::tracker::audit::Caller;
-use crate::tracker::{now, sessions};
+use crate::tracker::sessions;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {

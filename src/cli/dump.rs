@@ -83,7 +83,7 @@ pub fn export(args: DumpArgs, out: &mut impl Write) -> Result<(), CliError> {
     let mut conn = existing_database()?;
     let bar = progress_bar("Exporting");
     let summary =
-        dump::export(&mut conn, &args.path, crate::tracker::now(), &mut follow(&bar)).map_err(dump_error)?;
+        dump::export(&mut conn, &args.path, crate::clock::now(), &mut follow(&bar)).map_err(dump_error)?;
     bar.finish_and_clear();
     writeln!(
         out,

@@ -187,13 +187,6 @@ fn parse_event(text: &str) -> Result<Event, String> {
     Ok(Event::new(kind, parse_date(date)?))
 }
 
-/// Today's date in London, where statutory days are counted.
-pub fn london_today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::London)
-        .date_naive()
-}
-
 /// Runs the command, writing to `out`; errors are for the caller to print.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     match cli.command {
@@ -303,12 +296,12 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
     let database = crate::db::DatabaseUrl::parse(&settings.database_url)
         .map_err(|e| CliError::BadInput(e.to_string()))?
         .display();
-    let today = settings.today();
+    let today = crate::clock::today(settings.today);
     startup::wait_for_database(&settings).map_err(startup_error)?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
     if args.demo {
         let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
-        match crate::tracker::demo::accounts(&mut conn, &settings.base_url(), crate::tracker::now())
+        match crate::tracker::demo::accounts(&mut conn, &settings.base_url(), crate::clock::now())
             .map_err(app_error)?
         {
             Some(made) => {
@@ -328,7 +321,7 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
                 "The demonstration accounts already exist; their passwords were printed when they were made.",
             )?,
         }
-        let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::tracker::now())
+        let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::clock::now())
             .map_err(app_error)?;
         match loaded {
             0 => say.say("The database already holds requests: the demonstration data was not loaded.")?,
@@ -356,7 +349,7 @@ fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
 
 fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliError> {
     let settings = settings()?;
-    let today = args.today.unwrap_or_else(|| settings.today());
+    let today = args.today.unwrap_or_else(|| crate::clock::today(settings.today));
     let postman = crate::mail::Postman::from_settings(&settings).map_err(CliError::BadInput)?;
     let database = crate::db::DatabaseUrl::parse(&settings.database_url)
         .map_err(|e| CliError::BadInput(e.to_string()))?;
@@ -431,11 +424,11 @@ fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliErro
         &mut conn,
         &store,
         &Caller::command_line(),
-        settings.today(),
+        crate::clock::today(settings.today),
         &source,
         &content,
         args.dry_run,
-        crate::tracker::now(),
+        crate::clock::now(),
     )
     .map_err(app_error)?;
     let verb = if report.dry_run { "would change" } else { "changed" };
@@ -466,7 +459,7 @@ fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliE
         &Caller::command_line(),
         &content,
         args.dry_run,
-        crate::tracker::now(),
+        crate::clock::now(),
     )
     .map_err(app_error)?;
     for row in &report.rows {
@@ -510,7 +503,7 @@ fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliE
 }
 
 fn deadline(args: DeadlineArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let today = args.today.unwrap_or_else(london_today);
+    let today = args.today.unwrap_or_else(crate::clock::london_today);
     let schedule = calculate(
         Calendar::bundled(),
         args.regime,

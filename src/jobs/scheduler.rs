@@ -2,14 +2,17 @@
 //! sends that failed.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::web;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
+use super::shutdown::Shutdown;
 use super::sweep::Sweeper;
 use crate::config::Settings;
-use crate::startup::AppState;
+use crate::db::{DatabaseUrl, Pool};
+use crate::mail::Postman;
+use crate::tracker::holidays::CalendarStore;
 
 /// How often failed sends are looked at between sweeps. Each notice still waits out its own
 /// back-off; this only bounds how late after it the retry happens.
@@ -56,10 +59,52 @@ impl Timetable {
     }
 }
 
+/// What the scheduler needs of the running app: handles of its own, so that the jobs know
+/// nothing of the web server that shares them.
+pub struct Context {
+    pub pool: Pool,
+    pub database: DatabaseUrl,
+    pub calendars: Arc<CalendarStore>,
+    pub postman: Arc<Postman>,
+    pub settings: Settings,
+    pub shutdown: Arc<Shutdown>,
+}
+
+impl Context {
+    fn sweeper(&self) -> Sweeper<'_> {
+        Sweeper {
+            database: &self.database,
+            calendars: &self.calendars,
+            postman: &self.postman,
+            settings: &self.settings,
+            shutdown: &self.shutdown,
+        }
+    }
+
+    fn today(&self) -> NaiveDate {
+        crate::clock::today(self.settings.today)
+    }
+}
+
+/// Runs `work` on a blocking thread with a connection of the pool: the sweep's queries and
+/// SMTP sends block.
+async fn blocking<T: Send + 'static>(
+    context: &Arc<Context>,
+    work: impl FnOnce(&Context, &mut crate::db::PooledConnection) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    let context = context.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = context.pool.get().map_err(|e| e.to_string())?;
+        work(&context, &mut conn)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
 /// The scheduler's loop; never returns while there is a next run. Every minute it sweeps if
 /// no sweep has finished since the last scheduled run (the server was down then, or the
 /// sweep failed), and otherwise retries the sends whose time has come.
-pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
+pub async fn run(state: Arc<Context>, timetable: Timetable) {
     while !state.shutdown.requested() {
         if behind(&state, &timetable).await {
             sweep(&state).await;
@@ -78,29 +123,15 @@ pub async fn run(state: web::Data<AppState>, timetable: Timetable) {
     }
 }
 
-fn sweeper(state: &AppState) -> Sweeper<'_> {
-    Sweeper {
-        database: &state.database,
-        calendars: &state.calendars,
-        postman: &state.postman,
-        settings: &state.settings,
-        shutdown: &state.shutdown,
-    }
-}
-
 /// Whether no sweep has finished since the last scheduled run.
-async fn behind(state: &web::Data<AppState>, timetable: &Timetable) -> bool {
+async fn behind(state: &Arc<Context>, timetable: &Timetable) -> bool {
     let Some(last_run) = timetable.last_before(Utc::now()) else {
         return false;
     };
-    let state = state.clone();
-    let finished = web::block(move || -> Result<_, String> {
-        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        crate::db::reminders::last_finished_sweep(&mut conn).map_err(|e| e.to_string())
+    let finished = blocking(state, |_, conn| {
+        crate::db::reminders::last_finished_sweep(conn).map_err(|e| e.to_string())
     })
-    .await
-    .map_err(|e| e.to_string())
-    .and_then(|r| r);
+    .await;
     match finished {
         Ok(last) => last.is_none_or(|started| started < last_run.naive_utc()),
         Err(error) => {
@@ -110,25 +141,24 @@ async fn behind(state: &web::Data<AppState>, timetable: &Timetable) -> bool {
     }
 }
 
-async fn sweep(state: &web::Data<AppState>) {
-    let state = state.clone();
-    let done = web::block(move || -> Result<_, String> {
-        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        sweeper(&state)
-            .sweep(&mut conn, state.today(), false)
+async fn sweep(state: &Arc<Context>) {
+    let done = blocking(state, |context, conn| {
+        context
+            .sweeper()
+            .sweep(conn, context.today(), false)
             .map_err(|e| e.to_string())
     })
     .await;
     match done {
-        Ok(Ok(report)) if report.locked_out => {
+        Ok(report) if report.locked_out => {
             tracing::info!("another instance is sweeping reminders")
         }
-        Ok(Ok(report)) if report.interrupted => tracing::info!(
+        Ok(report) if report.interrupted => tracing::info!(
             owed = report.owed,
             sent = report.delivery.notices,
             "reminder sweep stopped for shutdown; the next sweep completes it"
         ),
-        Ok(Ok(report)) => tracing::info!(
+        Ok(report) => tracing::info!(
             owed = report.owed,
             planned = report.planned,
             sent = report.delivery.notices,
@@ -136,31 +166,28 @@ async fn sweep(state: &web::Data<AppState>) {
             cancelled = report.cancelled,
             "reminder sweep done"
         ),
-        Ok(Err(error)) => {
+        Err(error) => {
             tracing::error!(%error, "the reminder sweep failed; it runs again at the next tick")
         }
-        Err(error) => tracing::error!(%error, "the reminder sweep stopped"),
     }
 }
 
-async fn retry(state: &web::Data<AppState>) {
-    let state = state.clone();
-    let done = web::block(move || -> Result<_, String> {
-        let mut conn = state.pool.get().map_err(|e| e.to_string())?;
-        sweeper(&state)
-            .deliver(&mut conn, state.today())
+async fn retry(state: &Arc<Context>) {
+    let done = blocking(state, |context, conn| {
+        context
+            .sweeper()
+            .deliver(conn, context.today())
             .map_err(|e| e.to_string())
     })
     .await;
     match done {
-        Ok(Ok(Some(delivered))) if delivered.messages + delivered.failed > 0 => tracing::info!(
+        Ok(Some(delivered)) if delivered.messages + delivered.failed > 0 => tracing::info!(
             sent = delivered.notices,
             failed = delivered.failed,
             "retried reminders"
         ),
-        Ok(Ok(_)) => {}
-        Ok(Err(error)) => tracing::error!(%error, "retrying reminders failed"),
-        Err(error) => tracing::error!(%error, "retrying reminders stopped"),
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "retrying reminders failed"),
     }
 }
 

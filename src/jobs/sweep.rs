@@ -9,28 +9,22 @@
 //! recorded it; the repeat then carries the same Message-ID.
 //!
 //! Between sweeps the outbox follows the register: recording an event or correcting one
-//! re-plans that request at once ([`replan`]), so a deadline that a correction makes due
+//! re-plans that request at once (`tracker::reminders::replan`), so a deadline that a correction makes due
 //! today is announced today, and one an event meets is not announced at all.
 
-use std::collections::HashMap;
-
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::db::reminders::{
-    self as store, NewNotice, OpenDeadline, OutboxNotice, CANCELLED, FAILED, PENDING,
-};
+use crate::db::reminders::{self as store, OutboxNotice};
 use crate::db::{self, DatabaseUrl, DbConnection};
-use crate::domain::calendar::Calendar;
-use crate::domain::reminders::{address, plan, split_by_delivery, DeadlineFacts, Delivery, Stage};
-use crate::domain::repeat;
-use crate::domain::timeline::DeadlineKind;
+use crate::domain::reminders::{split_by_delivery, Stage};
 use crate::error::AppError;
 use crate::mail::Postman;
 use crate::tracker::audit::{record, Caller};
 use crate::tracker::holidays::CalendarStore;
+use crate::tracker::reminders::{owed, write_owed};
 
 use super::shutdown::Shutdown;
 
@@ -103,7 +97,7 @@ impl Sweeper<'_> {
         // Requests whose state changed with the passing days are brought up to date first, so
         // the index the sweep reads is today's.
         while crate::tracker::requests::catch_up(conn, self.calendars, today)? > 0 {}
-        let now = crate::tracker::now();
+        let now = crate::clock::now();
         // A quarter that ended yesterday: its repeat requests are drafted before the reminders
         // are planned.
         report.drafted = crate::tracker::repeats::draft_due(conn, self.calendars, today, now)?;
@@ -128,7 +122,7 @@ impl Sweeper<'_> {
             report.cancelled,
         );
         db::transaction(conn, |conn| -> Result<(), AppError> {
-            let done = crate::tracker::now();
+            let done = crate::clock::now();
             store::finish_sweep(conn, sweep_id, counts, done)?;
             record(
                 conn,
@@ -158,7 +152,7 @@ impl Sweeper<'_> {
         today: NaiveDate,
         mut report: SweepReport,
     ) -> Result<SweepReport, AppError> {
-        let now = crate::tracker::now();
+        let now = crate::clock::now();
         let calendar = self.calendars.current(conn)?;
         let owed = owed(conn, &calendar, None, today, now)?;
         let keys: Vec<String> = owed.iter().map(|n| n.key.clone()).collect();
@@ -222,7 +216,7 @@ impl Sweeper<'_> {
         // The last look before sending: nothing about a deadline met or moved since it was
         // planned goes out, whoever changed the register meanwhile.
         db::transaction(conn, |conn| store::cancel_stale(conn, None))?;
-        let due = store::sendable(conn, crate::tracker::now())?;
+        let due = store::sendable(conn, crate::clock::now())?;
         let mut delivered = Delivered::default();
         if due.is_empty() {
             return Ok(delivered);
@@ -241,14 +235,14 @@ impl Sweeper<'_> {
                 match super::messages::compose(self.postman, &notices, &requests, &rules, today, digest) {
                     Ok(email) => email,
                     Err(error) => {
-                        let now = crate::tracker::now();
+                        let now = crate::clock::now();
                         db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at(now)))?;
                         delivered.failed += 1;
                         continue;
                     }
                 };
             let sent = self.postman.send(&email);
-            let now = crate::tracker::now();
+            let now = crate::clock::now();
             match sent {
                 Ok(()) => {
                     db::transaction(conn, |conn| store::mark_sent(conn, &ids, &email.message_id, now))?;
@@ -289,131 +283,6 @@ fn messages(notices: &[OutboxNotice]) -> Vec<(Vec<&OutboxNotice>, bool)> {
         immediate.into_iter().map(|n| (vec![n], false)).collect();
     messages.extend(digests.into_iter().map(|(_, notices)| (notices, true)));
     messages
-}
-
-/// Every notice owed on `today` about the deadlines of one request, or of all, addressed,
-/// as outbox rows.
-pub fn owed(
-    conn: &mut DbConnection,
-    calendar: &Calendar,
-    request_id: Option<i32>,
-    today: NaiveDate,
-    now: NaiveDateTime,
-) -> Result<Vec<NewNotice>, AppError> {
-    // A drafted quarterly repeat is reminded of as a deadline of its own until it is sent or
-    // skipped; it has no row in the index, since no law sets it.
-    let repeats: Vec<OpenDeadline> = store::unsent_repeats(conn, request_id)?
-        .into_iter()
-        .filter_map(|(id, regime, asks_until, organisation_id, owner_id)| {
-            let due = repeat::send_by(calendar, regime.calendar(), asks_until)?;
-            let facts = DeadlineFacts {
-                request_id: id,
-                position: 0,
-                regime,
-                kind: DeadlineKind::SendRepeat,
-                due,
-                latest: None,
-                settled: None,
-            };
-            Some(OpenDeadline {
-                facts,
-                organisation_id,
-                owner_id,
-            })
-        })
-        .collect();
-    let owing: Vec<_> = store::open_deadlines(conn, request_id)?
-        .into_iter()
-        .chain(repeats)
-        .filter_map(|deadline| plan(&deadline.facts, today, calendar).map(|notice| (deadline, notice)))
-        .collect();
-    // Most re-plans, one per recorded event, find nothing owed: then no one need be read.
-    if owing.is_empty() {
-        return Ok(Vec::new());
-    }
-    let recipients = store::recipients(conn)?;
-    let mut notices = Vec::new();
-    for (deadline, notice) in owing {
-        let owner = deadline.owner_id.and_then(|id| recipients.by_id.get(&id));
-        let coordinators = recipients
-            .coordinators
-            .get(&deadline.organisation_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for addressed in address(notice, owner, coordinators, today) {
-            let to = addressed.to.recipient;
-            let delivery = to.preferences.delivery;
-            notices.push(NewNotice {
-                key: addressed.outbox_key(),
-                user_id: to.user_id,
-                delivery: delivery.to_string(),
-                batch: (delivery == Delivery::DailyDigest).then(|| format!("digest/{}/{today}", to.user_id)),
-                request_id: notice.request_id,
-                deadline_kind: notice.kind.to_string(),
-                due: notice.due,
-                stage: notice.stage.key(),
-                scheduled: notice.scheduled,
-                pause_overridden: addressed.to.pause_overridden,
-                next_attempt_at: now,
-                planned_at: now,
-            });
-        }
-    }
-    Ok(notices)
-}
-
-/// Brings the outbox in line with what is owed today, for one request or all: unsent notices
-/// no longer owed are cancelled (a later stage overtook them, or the recipient no longer
-/// wants them), cancelled ones owed again come back, new ones are added. Returns (cancelled,
-/// added).
-fn write_owed(
-    conn: &mut DbConnection,
-    owed: &[NewNotice],
-    request_id: Option<i32>,
-) -> Result<(usize, usize), AppError> {
-    let by_key: HashMap<&str, &NewNotice> = owed.iter().map(|n| (n.key.as_str(), n)).collect();
-    let mut stale = Vec::new();
-    for unsent in store::unsent(conn, request_id)? {
-        match (unsent.status.as_str(), by_key.get(unsent.key.as_str())) {
-            (CANCELLED, Some(notice)) => {
-                store::readdress(conn, &unsent, notice)?;
-            }
-            (_, Some(notice)) if !unsent.addressed_as(notice) => {
-                store::readdress(conn, &unsent, notice)?;
-            }
-            (PENDING | FAILED, None) => stale.push(unsent.id),
-            _ => {}
-        }
-    }
-    let cancelled = store::cancel(
-        conn,
-        &stale,
-        "no longer owed: overtaken by a later reminder, or no longer wanted",
-    )?;
-    let added = store::plan(conn, owed)?;
-    Ok((cancelled, added))
-}
-
-/// Re-plans every request's notices, in the caller's transaction: after someone changes
-/// what they receive, so that it holds from now, not from the next sweep.
-pub fn replan_all(conn: &mut DbConnection, calendar: &Calendar, today: NaiveDate) -> Result<(), AppError> {
-    let owed = owed(conn, calendar, None, today, crate::tracker::now())?;
-    write_owed(conn, &owed, None)?;
-    Ok(())
-}
-
-/// Re-plans one request's notices after its deadlines were rewritten, in the same
-/// transaction; the retry loop sends what is new within the minute.
-pub fn replan(
-    conn: &mut DbConnection,
-    calendar: &Calendar,
-    request_id: i32,
-    today: NaiveDate,
-) -> Result<(), AppError> {
-    store::cancel_stale(conn, Some(request_id))?;
-    let owed = owed(conn, calendar, Some(request_id), today, crate::tracker::now())?;
-    write_owed(conn, &owed, Some(request_id))?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -19,13 +19,8 @@ pub mod holidays;
 pub mod input;
 pub mod letters;
 pub mod recovery_codes;
+pub mod reminders;
 pub mod repeats;
 pub mod requests;
 pub mod sessions;
 pub mod untrusted;
-
-/// The current instant in UTC, to the microsecond: what both backends store.
-pub fn now() -> chrono::NaiveDateTime {
-    use chrono::SubsecRound;
-    chrono::Utc::now().naive_utc().trunc_subsecs(6)
-}

@@ -192,7 +192,7 @@ fn write_index(
     // What the request owes in reminders follows at once, in the same transaction: a notice
     // about a deadline an event just met, or that a correction or a holiday import moved, is
     // cancelled, and a deadline that falls due today is announced today, not at the next sweep.
-    crate::jobs::sweep::replan(conn, calendar, request_id, today)
+    super::reminders::replan(conn, calendar, request_id, today)
 }
 
 /// Requests re-indexed at most per call; the rest wait for the next read.

@@ -28,6 +28,15 @@ pub struct Throttle {
     pub per_client: usize,
 }
 
+/// The limits the settings give, each at least one.
+pub fn throttle(settings: &crate::config::Settings) -> Throttle {
+    Throttle {
+        window: Duration::seconds(settings.throttle_window_seconds.max(1)),
+        per_account: settings.throttle_per_account.max(1),
+        per_client: settings.throttle_per_client.max(1),
+    }
+}
+
 impl Default for Throttle {
     fn default() -> Throttle {
         Throttle {

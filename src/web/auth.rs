@@ -16,10 +16,10 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::input::{control_characters, text_problem, Shape};
 use crate::tracker::sessions::{self, Viewer};
+use crate::web::state::AppState;
 
 pub const SESSION_COOKIE: &str = "foi_session";
 /// Before signing in there is no session: forms carry this cookie's value instead.
@@ -110,7 +110,7 @@ impl Who {
             json!({
                 "name": a.name, "email": a.email, "role": a.role.label(), "admin": a.is_admin(),
                 "auditor": a.reads_audit_trail(), "files": a.files_requests(),
-                "outbox": crate::jobs::outbox::may_see_outbox(&a),
+                "outbox": crate::tracker::reminders::may_see_outbox(&a),
             })
         });
         json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf()), "done": self.done})
@@ -271,7 +271,7 @@ impl FromRequest for Who {
             }
             web::block(move || {
                 let mut conn = state.pool.get()?;
-                credentials.resolve(&mut conn, crate::tracker::now())
+                credentials.resolve(&mut conn, crate::clock::now())
             })
             .await
             .map_err(AppError::from)

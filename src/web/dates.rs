@@ -55,25 +55,6 @@ fn two_digits(part: &str) -> String {
     }
 }
 
-/// One part of a date written YYYY-MM-DD (or as joined from what was typed), for the boxes
-/// of the date input: "day", "month" or "year"; a day or month without its leading zero.
-pub fn part(value: &str, part: &str) -> String {
-    let parts: Vec<&str> = value.split('-').collect();
-    let [year, month, day] = parts[..] else {
-        return String::new();
-    };
-    let shown = |p: &str| match p.strip_prefix('0') {
-        Some(rest) if rest.len() == 1 => rest.to_string(),
-        _ => p.to_string(),
-    };
-    match part {
-        "day" => shown(day),
-        "month" => shown(month),
-        "year" => year.to_string(),
-        _ => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,18 +85,5 @@ mod tests {
             ("sent_on-year", ""),
         ]));
         assert_eq!(both, pairs(&[("sent_on", "2026-01-05")]));
-    }
-
-    #[test]
-    fn a_date_is_shown_in_its_boxes() {
-        assert_eq!(
-            ["day", "month", "year"].map(|p| part("2026-03-02", p)),
-            ["2", "3", "2026"]
-        );
-        assert_eq!(
-            ["day", "month", "year"].map(|p| part("-04-31", p)),
-            ["31", "4", ""]
-        );
-        assert_eq!(part("", "day"), "");
     }
 }

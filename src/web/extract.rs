@@ -12,10 +12,11 @@ use serde_json::Value;
 
 use super::auth::Who;
 use crate::db::DbConnection;
-use crate::error::{ApiError, AppError, FieldError};
-use crate::startup::AppState;
+use crate::error::{AppError, FieldError};
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::input::{text_problem, Shape};
+use crate::web::error_response::ApiError;
+use crate::web::state::AppState;
 
 /// The largest body accepted, JSON, form or upload.
 pub const BODY_LIMIT: usize = 1024 * 1024;

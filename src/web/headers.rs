@@ -10,8 +10,9 @@ use tracing_actix_web::RootSpanBuilder;
 
 use super::auth::client_address;
 use crate::domain::text::quoted as loggable;
-use crate::error::{ApiError, AppError};
-use crate::startup::AppState;
+use crate::error::AppError;
+use crate::web::error_response::ApiError;
+use crate::web::state::AppState;
 
 /// Scripts, styles and images from this site only (and the two-factor QR code, which is a
 /// data: image): no inline script, so injected markup cannot run. Forms only to this site,

@@ -8,8 +8,9 @@ use actix_web::http::{header, Method};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse};
 
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
 use crate::tracker::input::{text_problem, Shape};
+use crate::web::error_response::ApiError;
 
 /// A path or a query parameter that breaks the text rule never reaches a handler (nor a
 /// database, which may refuse it with an error of its own): a path is a page that cannot
@@ -171,7 +172,7 @@ pub async fn measure(
         _ => "other",
     };
     let state = request
-        .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+        .app_data::<actix_web::web::Data<crate::web::state::AppState>>()
         .cloned();
     let outcome = next.call(request).await;
     if let Some(state) = state {
@@ -227,7 +228,7 @@ pub async fn page_answers(
         let http = response.request().clone();
         let who = <crate::web::auth::Who as actix_web::FromRequest>::extract(&http).await;
         let state = http
-            .app_data::<actix_web::web::Data<crate::startup::AppState>>()
+            .app_data::<actix_web::web::Data<crate::web::state::AppState>>()
             .cloned();
         if let (Ok(who), Some(state)) = (who, state) {
             if let Ok(page) = crate::web::pages::error_page(&state, &who, response.status(), &detail) {

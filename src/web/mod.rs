@@ -6,18 +6,21 @@ pub mod cache;
 pub mod charts;
 pub mod dates;
 pub mod done;
+pub mod error_response;
 pub mod extract;
 pub mod headers;
 pub mod layers;
 pub mod pages;
 pub mod return_to;
 pub mod routes;
+pub mod state;
 pub mod templates;
 pub mod view;
 
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
+use crate::web::error_response::ApiError;
 use extract::{payload_error, BODY_LIMIT};
 pub use routes::ROUTES;
 

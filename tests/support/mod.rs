@@ -313,7 +313,7 @@ impl TestApp {
             &Caller::command_line(),
             &input,
             &self.address,
-            foi_tracker::tracker::now(),
+            foi_tracker::clock::now(),
         )
         .unwrap()
         .user
@@ -408,7 +408,7 @@ impl TestApp {
             &Caller::command_line(),
             Some(email),
             "tests",
-            foi_tracker::tracker::now(),
+            foi_tracker::clock::now(),
         )
         .unwrap();
         Session {

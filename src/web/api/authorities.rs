@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::authorities::Authority;
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
-use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
     responses((status = 200, description = "OK", body = Vec<Authority>)))]
@@ -32,7 +32,7 @@ pub async fn create(
     let input = body.0;
     let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
-        authorities::create(conn, &caller, &input, tracker::now())
+        authorities::create(conn, &caller, &input, crate::clock::now())
     })
     .await?;
     Ok(created(
@@ -75,7 +75,7 @@ pub async fn update(
     let input = body.0;
     let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
-        authorities::update(conn, &caller, id, &input, tracker::now())
+        authorities::update(conn, &caller, id, &input, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(authority))

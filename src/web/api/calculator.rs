@@ -3,10 +3,10 @@
 use actix_web::{web, HttpResponse};
 
 use crate::domain::timeline::Schedule;
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::tracker::calculator::CalculatorInput;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{with_db, ApiJson};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "calculate_deadlines", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
     responses((status = 200, description = "The status and every deadline", body = Schedule),

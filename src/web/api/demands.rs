@@ -5,14 +5,13 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::demands::{Figure, Indicator};
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
-use crate::tracker;
 use crate::tracker::demands::{
     self, Catalogue, FigureInput, IndicatorInput, IndicatorView, LinkInput, Scorecard,
 };
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_indicators", get, path = "/api/v1/indicators", tag = "demands",
     responses((status = 200, description = "The petition's demands and their indicators", body = Catalogue)))]
@@ -39,7 +38,7 @@ pub async fn save_indicator(
             &caller,
             &input,
             demands::Saving::AddOrChange,
-            tracker::now(),
+            crate::clock::now(),
         )
     })
     .await?;
@@ -66,7 +65,7 @@ pub async fn link(
     let input = body.0;
     let caller = who.caller();
     let links = with_db(&state, move |conn, _, _| {
-        demands::link(conn, &caller, id, &input, tracker::now())
+        demands::link(conn, &caller, id, &input, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(links))
@@ -85,7 +84,7 @@ pub async fn add_figure(
     let input = body.0;
     let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
-        demands::add_figure(conn, &caller, &input, tracker::now())
+        demands::add_figure(conn, &caller, &input, crate::clock::now())
     })
     .await?;
     Ok(created(format!("/api/v1/figures/{}", figure.id), &figure))
@@ -105,7 +104,7 @@ pub async fn verify_figure(
     let id = id(&path)?;
     let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
-        demands::verify_figure(conn, &caller, id, tracker::now())
+        demands::verify_figure(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(figure))

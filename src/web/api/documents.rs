@@ -6,12 +6,12 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::documents::Document;
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, Upload};
 use crate::web::pages::documents::{hand_over, import_reply, may_add, FORM_OVERHEAD};
+use crate::web::state::AppState;
 
 /// A file sent as multipart/form-data: the part named `file`, and optionally `event_id`.
 #[derive(utoipa::ToSchema)]
@@ -52,7 +52,7 @@ pub async fn upload(
     let id = id(&path)?;
     let upload = read(&state, &who, id, multipart).await?;
     let document = hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
-        tracker::documents::upload(conn, caller, id, file, limit, tracker::now())
+        tracker::documents::upload(conn, caller, id, file, limit, crate::clock::now())
     })
     .await?;
     Ok(created(format!("/api/v1/documents/{}", document.id), &document))
@@ -91,7 +91,7 @@ pub async fn download(
     let id = id(&path)?;
     let caller = who.caller();
     let (document, bytes) = with_db(&state, move |conn, _, _| {
-        tracker::documents::download(conn, &caller, id, tracker::now())
+        tracker::documents::download(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(crate::web::pages::documents::attachment(&document, bytes))

@@ -6,11 +6,11 @@ use serde::Serialize;
 use super::created;
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::state::AppState;
 
 /// An event recorded or removed, and the request's schedule after it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -32,7 +32,7 @@ pub async fn list(
     let id = id(&path)?;
     let caller = who.caller();
     let events = with_db(&state, move |conn, _, _| {
-        tracker::events::list(conn, &caller, id, tracker::now())
+        tracker::events::list(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(events))
@@ -55,7 +55,7 @@ pub async fn add(
     let input = body.0;
     let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
-        tracker::events::add(conn, calendar, &caller, today, id, &input, tracker::now())
+        tracker::events::add(conn, calendar, &caller, today, id, &input, crate::clock::now())
     })
     .await?;
     Ok(created(
@@ -78,7 +78,7 @@ pub async fn remove_last(
     let id = id(&path)?;
     let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
-        tracker::events::remove_last(conn, calendar, &caller, today, id, tracker::now())
+        tracker::events::remove_last(conn, calendar, &caller, today, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(EventChange { event, schedule }))

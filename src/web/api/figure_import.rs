@@ -5,13 +5,13 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::demands::Figure;
-use crate::error::{ApiError, AppError, Problem};
-use crate::startup::AppState;
-use crate::tracker;
+use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
     request_body = ImportInput,
@@ -31,7 +31,7 @@ pub async fn preview(
     let caller = who.caller();
     let table = table(&state, &caller, id, &input.sheet).await?;
     let preview = with_db(&state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, &table, &input, tracker::now())
+        figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(preview))
@@ -55,7 +55,7 @@ pub async fn import(
     let caller = who.caller();
     let table = table(&state, &caller, id, &input.sheet).await?;
     let figures = with_db(&state, move |conn, _, _| {
-        figure_import::import(conn, &caller, &table, &input, tracker::now())
+        figure_import::import(conn, &caller, &table, &input, crate::clock::now())
     })
     .await?;
     Ok(created("/api/v1/scorecard".into(), &figures))

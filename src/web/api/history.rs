@@ -3,13 +3,13 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::with_db;
 use crate::web::pages::history::{render, ExportQuery};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
     params(HistoryQuery),

@@ -4,12 +4,12 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
+use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
-use crate::tracker::{self, letters};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_letters", get, path = "/api/v1/requests/{id}/letters", tag = "letters",
     params(("id" = i32, Path, description = "The request's id")),
@@ -24,7 +24,7 @@ pub async fn list(
     let id = id(&path)?;
     let caller = who.caller();
     let (_, options) = with_db(&state, move |conn, calendars, today| {
-        letters::overview(conn, calendars, &caller, today, id, tracker::now())
+        letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(options))
@@ -47,7 +47,7 @@ pub async fn send(
     let input = body.0;
     let caller = who.caller();
     let sent = with_db(&state, move |conn, calendars, today| {
-        letters::send(conn, calendars, &caller, today, id, &input, tracker::now())
+        letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })
     .await?;
     Ok(created(format!("/api/v1/documents/{}", sent.document.id), &sent))

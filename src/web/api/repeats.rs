@@ -3,11 +3,11 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
-use crate::tracker::{self, repeats};
+use crate::tracker::repeats;
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RepeatInput {
@@ -32,7 +32,7 @@ pub async fn set(
     let repeats = body.0.repeats;
     let caller = who.caller();
     with_db(&state, move |conn, _, _| {
-        repeats::set(conn, &caller, id, repeats, tracker::now())
+        repeats::set(conn, &caller, id, repeats, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -52,7 +52,7 @@ pub async fn skip(
     let id = id(&path)?;
     let caller = who.caller();
     with_db(&state, move |conn, _, _| {
-        repeats::skip(conn, &caller, id, tracker::now())
+        repeats::skip(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -9,11 +9,11 @@ use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
-use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
-use crate::tracker::{self, requests, requests::ListQuery, requests::Related, requests::RequestInput};
+use crate::tracker::{requests, requests::ListQuery, requests::Related, requests::RequestInput};
 use crate::web::auth::Who;
+use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
+use crate::web::state::AppState;
 
 /// The authority a request goes to.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -180,7 +180,7 @@ pub async fn create(
     let input = body.0;
     let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        let now = tracker::now();
+        let now = crate::clock::now();
         let id = requests::create(conn, calendar, &caller, today, &input, now)?;
         requests::show(conn, calendar, &caller, today, id, now)
     })
@@ -202,7 +202,7 @@ pub async fn read(
     let id = id(&path)?;
     let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        requests::show(conn, calendar, &caller, today, id, tracker::now())
+        requests::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))
@@ -225,7 +225,7 @@ pub async fn update(
     let input = body.0;
     let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        let now = tracker::now();
+        let now = crate::clock::now();
         requests::update(conn, calendar, &caller, today, id, &input, now)?;
         requests::show(conn, calendar, &caller, today, id, now)
     })

@@ -12,14 +12,14 @@ use strum::VariantArray;
 
 use crate::domain::reminders::NoticeKind;
 use crate::error::AppError;
-use crate::jobs::outbox::{self, PreferencesInput};
-use crate::startup::AppState;
 use crate::tracker::audit::Caller;
-use crate::tracker::{self, accounts, feeds, recovery_codes, sessions};
+use crate::tracker::reminders::{self as outbox, PreferencesInput};
+use crate::tracker::{accounts, feeds, recovery_codes, sessions};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
 use crate::web::extract::{id, with_db};
 use crate::web::pages::session::NextQuery;
 use crate::web::return_to;
+use crate::web::state::AppState;
 
 /// A secret the account page shows once, just after it was made.
 #[derive(Default)]
@@ -103,7 +103,7 @@ pub async fn reminders(
     let submitted = input.clone();
     let result = with_db(&state, move |conn, calendars, _| {
         let preferences = input.parse(today)?;
-        outbox::set_preferences(conn, &caller, calendars, &preferences, today, tracker::now())
+        outbox::set_preferences(conn, &caller, calendars, &preferences, today, crate::clock::now())
     })
     .await;
     match result {
@@ -129,7 +129,7 @@ pub async fn create_feed(
     let caller = who.caller();
     let base_url = state.settings.base_url();
     let url = with_db(&state, move |conn, _, _| {
-        feeds::create(conn, &caller, &base_url, tracker::now())
+        feeds::create(conn, &caller, &base_url, crate::clock::now())
     })
     .await?;
     let data = account_page(&state, &who, Map::new(), Shown::Feed(url)).await?;
@@ -142,7 +142,7 @@ pub async fn revoke_feed(
 ) -> Result<HttpResponse, AppError> {
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        feeds::revoke(conn, &caller, tracker::now())
+        feeds::revoke(conn, &caller, crate::clock::now())
     })
     .await?;
     Ok(see_other("/account"))
@@ -182,7 +182,7 @@ pub async fn password(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = who.caller();
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
         accounts::change_password(
             conn,
@@ -191,7 +191,7 @@ pub async fn password(
             &form.current_password,
             &form.new_password,
             &form.confirm,
-            tracker::now(),
+            crate::clock::now(),
         )
     })
     .await;
@@ -299,7 +299,7 @@ pub async fn two_factor(
         .map(str::to_string)
         .collect();
     let password = form.password.clone();
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
         let confirmed = match pending {
             Some(_) => accounts::Confirmed::JustSignedIn,
@@ -313,7 +313,7 @@ pub async fn two_factor(
             &code,
             &recovery,
             confirmed,
-            tracker::now(),
+            crate::clock::now(),
         )?;
         if let Some(viewer) = pending {
             sessions::verified_by_setup(conn, &viewer.session)?;
@@ -353,9 +353,9 @@ pub async fn disable_two_factor(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = who.caller();
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        accounts::disable_two_factor(conn, &throttle, &caller, &form.password, tracker::now())
+        accounts::disable_two_factor(conn, &throttle, &caller, &form.password, crate::clock::now())
     })
     .await;
     match result {
@@ -381,9 +381,15 @@ pub async fn renew_recovery_codes(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let caller = who.caller();
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        recovery_codes::renew(conn, &throttle, &caller, &form.recovery_password, tracker::now())
+        recovery_codes::renew(
+            conn,
+            &throttle,
+            &caller,
+            &form.recovery_password,
+            crate::clock::now(),
+        )
     })
     .await;
     match result {
@@ -412,7 +418,7 @@ pub async fn create_token(
     let Posted { form, who } = posted;
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        sessions::create_token(conn, &caller, None, &form.name, tracker::now())
+        sessions::create_token(conn, &caller, None, &form.name, crate::clock::now())
     })
     .await;
     match result {
@@ -437,7 +443,7 @@ pub async fn revoke_token(
     let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        sessions::revoke_token(conn, &caller, id, tracker::now())
+        sessions::revoke_token(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(see_other("/account"))
@@ -449,7 +455,7 @@ pub async fn sign_out_everywhere(
 ) -> Result<HttpResponse, AppError> {
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        sessions::sign_out_everywhere(conn, &caller, tracker::now())
+        sessions::sign_out_everywhere(conn, &caller, crate::clock::now())
     })
     .await?;
     let mut response = see_other("/sign-in");

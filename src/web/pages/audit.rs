@@ -7,11 +7,11 @@ use serde_json::{json, Map, Value};
 use super::{errors, form_again, page};
 use crate::db::audit::AuditEntry;
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::templates::label_of;
 use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
 use crate::web::auth::Who;
 use crate::web::extract::{with_db, DatedQuery};
-use crate::web::templates::label_of;
+use crate::web::state::AppState;
 use crate::web::view::long_date;
 
 fn shown(value: &Option<Value>) -> String {

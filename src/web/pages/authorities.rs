@@ -9,11 +9,11 @@ use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::accounts::require;
-use crate::tracker::{self, authorities, authorities::AuthorityInput};
+use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
@@ -66,7 +66,7 @@ pub async fn create(
     let input = form.clone();
     let caller = who.caller();
     match with_db(&state, move |conn, _, _| {
-        authorities::create(conn, &caller, &input, tracker::now())
+        authorities::create(conn, &caller, &input, crate::clock::now())
     })
     .await
     {
@@ -109,7 +109,7 @@ pub async fn update(
     let input = form.clone();
     let caller = who.caller();
     match with_db(&state, move |conn, _, _| {
-        authorities::update(conn, &caller, id, &input, tracker::now())
+        authorities::update(conn, &caller, id, &input, crate::clock::now())
     })
     .await
     {
@@ -149,7 +149,7 @@ pub async fn import(
         let text = upload.text("file")?.to_string();
         let dry_run = upload.dry_run();
         with_db(&state, move |conn, _, _| {
-            authorities::import_csv(conn, &caller, &text, dry_run, tracker::now())
+            authorities::import_csv(conn, &caller, &text, dry_run, crate::clock::now())
         })
         .await
     }

@@ -7,10 +7,10 @@ use super::{errors, form_again, is_form_error, options, page};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::EventKind;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::calculator::{CalculatorEvent, CalculatorInput};
 use crate::web::auth::Who;
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 /// Rows offered for later events.
 const EVENT_ROWS: usize = 6;

@@ -6,9 +6,9 @@ use serde_json::json;
 
 use super::{always, stored_page};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker;
 use crate::web::auth::Credentials;
+use crate::web::state::AppState;
 use crate::web::view::{self, long_date};
 
 pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Result<HttpResponse, AppError> {

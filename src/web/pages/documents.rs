@@ -9,12 +9,12 @@ use super::events::page_again;
 use super::requests::PageForms;
 use super::{done, errors};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::{self, documents::ImportedEmail, documents::UploadedFile};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, Upload};
+use crate::web::state::AppState;
 use chrono::NaiveDate;
 
 /// Room for the form's other fields and the multipart framing around the file.
@@ -75,7 +75,7 @@ async fn receive(
         Ok(upload) => match kind {
             Kind::Document => {
                 hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
-                    tracker::documents::upload(conn, caller, id, file, limit, tracker::now()).map(|_| ())
+                    tracker::documents::upload(conn, caller, id, file, limit, crate::clock::now()).map(|_| ())
                 })
                 .await
             }
@@ -131,7 +131,16 @@ pub async fn import_reply(
             content: &upload.file,
             event_id: None,
         };
-        tracker::documents::import_email(conn, calendars, &caller, today, id, &file, &read, tracker::now())
+        tracker::documents::import_email(
+            conn,
+            calendars,
+            &caller,
+            today,
+            id,
+            &file,
+            &read,
+            crate::clock::now(),
+        )
     })
     .await
 }
@@ -187,7 +196,7 @@ pub async fn download(
     let id = id(&path)?;
     let caller = who.caller();
     let (document, bytes) = with_db(&state, move |conn, _, _| {
-        tracker::documents::download(conn, &caller, id, tracker::now())
+        tracker::documents::download(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(attachment(&document, bytes))

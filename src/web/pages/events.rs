@@ -8,10 +8,10 @@ use super::requests::{show_page, PageForms};
 use super::{done, errors, form_again, is_form_error, page, see_other};
 use crate::db::events::EventRecord;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::{self, events::EventInput, requests};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 use crate::web::view::long_date;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -59,7 +59,7 @@ pub(super) async fn page_again(
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
     let detail = with_db(state, move |conn, calendars, today| {
-        requests::show(conn, calendars, &caller, today, id, tracker::now())
+        requests::show(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await?;
     form_again(state, who, error, "requests/show", show_page(&detail, forms))
@@ -75,7 +75,7 @@ pub async fn add(
     let input = form.input();
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
-        tracker::events::add(conn, calendars, &caller, today, id, &input, tracker::now())
+        tracker::events::add(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })
     .await;
     match result {
@@ -168,7 +168,7 @@ pub async fn remove_last(
     }
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
-        tracker::events::remove_last(conn, calendars, &caller, today, id, tracker::now())
+        tracker::events::remove_last(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await;
     match result {

@@ -9,12 +9,12 @@ use super::indicators::match_options;
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::domain::spreadsheet::{letters, Sheet};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::tracker::demands;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
-use crate::tracker::{self, demands};
 use crate::web::api::figure_import::table;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 /// How much of the sheet the page shows for pointing at cells; the preview covers every row.
 const SHOWN_ROWS: usize = 40;
@@ -64,7 +64,7 @@ pub async fn submit(
         let result = match table(&state, &caller, id, &input.sheet).await {
             Ok(table) => {
                 with_db(&state, move |conn, _, _| {
-                    figure_import::import(conn, &caller, &table, &input, tracker::now())
+                    figure_import::import(conn, &caller, &table, &input, crate::clock::now())
                 })
                 .await
             }
@@ -88,7 +88,7 @@ pub async fn submit(
     let result = match table(&state, &caller, id, &input.sheet).await {
         Ok(table) => {
             with_db(&state, move |conn, _, _| {
-                figure_import::preview(conn, &caller, &table, &input, tracker::now())
+                figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
             })
             .await
         }
@@ -111,7 +111,7 @@ async fn preview(
     let input = input.clone();
     let table = table(state, &caller, id, &input.sheet).await?;
     let preview = with_db(state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, &table, &input, tracker::now())
+        figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
     })
     .await?;
     Ok(Some(preview))

@@ -6,7 +6,7 @@
 use actix_web::{web, HttpResponse};
 use diesel::connection::SimpleConnection;
 
-use crate::startup::AppState;
+use crate::web::state::AppState;
 
 pub async fn check(state: web::Data<AppState>) -> HttpResponse {
     let state = state.clone();

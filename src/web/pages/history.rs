@@ -10,11 +10,11 @@ use crate::domain::appeal::Stage;
 use crate::domain::history::{Figures, Grouping, Timeliness};
 use crate::domain::response::Outcome;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::history::{self, Export, HistoryQuery, HistoryView};
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar};
 use crate::web::extract::{with_db, DatedQuery};
+use crate::web::state::AppState;
 
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_string(), |s| format!("{:.0}%", s * 100.0))

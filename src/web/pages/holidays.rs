@@ -8,11 +8,11 @@ use serde_json::{json, Map, Value};
 use super::{errors, form_again, is_form_error, page};
 use crate::domain::account::Actor;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::accounts::require;
-use crate::tracker::{self, holidays};
+use crate::tracker::holidays;
 use crate::web::auth::Who;
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 /// The import history and this year's holidays in each division, with a report if there is one.
 async fn data(
@@ -70,7 +70,7 @@ pub async fn import(
                 &source,
                 &text,
                 dry_run,
-                tracker::now(),
+                crate::clock::now(),
             )
         })
         .await?

@@ -7,12 +7,11 @@ use super::{errors, form_again, is_form_error, options, page, see_other};
 use crate::domain::account::Actor;
 use crate::domain::demand::Granularity;
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tracker;
 use crate::tracker::accounts::require;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, Saving};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 /// The catalogue by demand, each indicator with its edit link.
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
@@ -150,7 +149,7 @@ async fn save(
     let caller = who.caller();
     let input = form.clone();
     let result = with_db(state, move |conn, _, _| {
-        demands::save_indicator(conn, &caller, &input, saving, tracker::now())
+        demands::save_indicator(conn, &caller, &input, saving, crate::clock::now())
     })
     .await;
     match result {

@@ -9,10 +9,10 @@ use super::events::page_again;
 use super::requests::PageForms;
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::{self, demands};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -47,7 +47,7 @@ pub async fn link(
         .collect();
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        demands::link(conn, &caller, id, &lines, tracker::now())
+        demands::link(conn, &caller, id, &lines, crate::clock::now())
     })
     .await;
     match result {
@@ -229,7 +229,7 @@ pub async fn add_figure(
     let result = match form.input() {
         Ok(input) => {
             with_db(&state, move |conn, _, _| {
-                demands::add_figure(conn, &caller, &input, tracker::now())
+                demands::add_figure(conn, &caller, &input, crate::clock::now())
             })
             .await
         }
@@ -257,7 +257,7 @@ pub async fn verify(
     let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        demands::verify_figure(conn, &caller, id, tracker::now())
+        demands::verify_figure(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(see_other(&format!("/figures#figure-{id}")))
@@ -282,7 +282,7 @@ pub async fn repeat(
     let repeats = !form.repeats.is_empty();
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        tracker::repeats::set(conn, &caller, id, repeats, tracker::now())
+        tracker::repeats::set(conn, &caller, id, repeats, crate::clock::now())
     })
     .await;
     match result {
@@ -315,7 +315,7 @@ pub async fn skip(
     let who = posted.who;
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        tracker::repeats::skip(conn, &caller, id, tracker::now())
+        tracker::repeats::skip(conn, &caller, id, crate::clock::now())
     })
     .await;
     match result {

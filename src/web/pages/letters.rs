@@ -7,11 +7,11 @@ use serde_json::{json, Value};
 
 use super::{errors, form_again, page, see_other};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::letters::{self, LetterInput, LetterOption};
-use crate::tracker::{self, requests::RequestDetail};
+use crate::tracker::requests::RequestDetail;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -79,7 +79,7 @@ pub async fn show(
     let id = id(&path)?;
     let caller = who.caller();
     let (detail, options) = with_db(&state, move |conn, calendars, today| {
-        letters::overview(conn, calendars, &caller, today, id, tracker::now())
+        letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await?;
     page(
@@ -104,7 +104,7 @@ pub async fn send(
         Ok(())
     } else {
         with_db(&state, move |conn, calendars, today| {
-            letters::send(conn, calendars, &caller, today, id, &input, tracker::now()).map(|_| ())
+            letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now()).map(|_| ())
         })
         .await
     };
@@ -116,7 +116,7 @@ pub async fn send(
     };
     let caller = who.caller();
     let (detail, options) = with_db(&state, move |conn, calendars, today| {
-        letters::overview(conn, calendars, &caller, today, id, tracker::now())
+        letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await?;
     let mut data = letters_page(&detail, &options, &form.kind, Some(&form));

@@ -6,11 +6,10 @@ use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tracker;
 use crate::tracker::accounts::{self, Purpose};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 fn heading(purpose: Purpose) -> (&'static str, &'static str) {
     match purpose {
@@ -37,7 +36,7 @@ async fn show(
     purpose: Purpose,
 ) -> Result<HttpResponse, AppError> {
     let user = with_db(&state, move |conn, _, _| {
-        accounts::link_user(conn, &secret, purpose, tracker::now())
+        accounts::link_user(conn, &secret, purpose, crate::clock::now())
     })
     .await?;
     page(
@@ -72,7 +71,7 @@ async fn submit(
             purpose,
             &form.password,
             &form.confirm,
-            tracker::now(),
+            crate::clock::now(),
         )
     })
     .await;
@@ -80,7 +79,7 @@ async fn submit(
         Ok(_) => Ok(see_other("/sign-in")),
         Err(error) if is_form_error(&error) => {
             let user = with_db(&state, move |conn, _, _| {
-                accounts::link_user(conn, &for_page, purpose, tracker::now())
+                accounts::link_user(conn, &for_page, purpose, crate::clock::now())
             })
             .await?;
             form_again(

@@ -8,8 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::metrics::{Snapshot, SweepFigures};
-use crate::startup::AppState;
 use crate::web::auth::client_address;
+use crate::web::state::AppState;
 
 /// Headers a reverse proxy adds: a request that carries one came from elsewhere, even though
 /// its peer (the proxy) is on loopback.
@@ -70,7 +70,7 @@ fn snapshot(state: &AppState) -> Result<Snapshot, AppError> {
     let mut conn = state.pool.get()?;
     let backlog = crate::db::reminders::backlog(&mut conn)?;
     let sweep = crate::db::reminders::last_sweep(&mut conn)?;
-    let now = crate::tracker::now();
+    let now = crate::clock::now();
     let unix = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis() as f64 / 1000.0;
     Ok(Snapshot {
         pool_max: state.pool.max_size(),

@@ -37,10 +37,10 @@ use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
 use crate::domain::csv_cell::neutralised;
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::accounts::new_secret;
 use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
+use crate::web::state::AppState;
 
 /// Renders a page with 200 OK.
 pub fn page(state: &AppState, who: &Who, name: &str, data: Value) -> Result<HttpResponse, AppError> {
@@ -147,7 +147,7 @@ where
     let key = key.to_string();
     let (html, csrf, done) = web::block(move || -> Result<(String, String, bool), AppError> {
         let mut conn = state.pool.get()?;
-        let who = credentials.resolve(&mut conn, crate::tracker::now())?;
+        let who = credentials.resolve(&mut conn, crate::clock::now())?;
         let caller = who.caller();
         let actor = caller.actor.clone().ok_or(AppError::Unauthorized)?;
         let key = format!("{}:{key}", actor.user_id);

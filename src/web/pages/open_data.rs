@@ -6,10 +6,10 @@ use serde_json::{json, Map, Value};
 
 use super::{csv_attachment, page};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::demands::{self, OPEN_COLUMNS};
 use crate::web::auth::Who;
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 fn columns() -> Vec<&'static str> {
     OPEN_COLUMNS.iter().map(|(name, ..)| *name).collect()

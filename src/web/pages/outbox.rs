@@ -8,11 +8,10 @@ use serde_json::json;
 use super::events::Empty;
 use super::{errors, form_again, page, see_other};
 use crate::error::AppError;
-use crate::jobs::outbox::{self, STATUSES};
-use crate::startup::AppState;
-use crate::tracker;
+use crate::tracker::reminders::{self as outbox, STATUSES};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -63,7 +62,7 @@ pub async fn list(
 pub async fn retry(state: web::Data<AppState>, posted: Posted<Empty>) -> Result<HttpResponse, AppError> {
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        outbox::retry_failed(conn, &caller, tracker::now())
+        outbox::retry_failed(conn, &caller, crate::clock::now())
     })
     .await?;
     Ok(see_other("/outbox?status=failed"))

@@ -14,12 +14,12 @@ use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{EventKind, Status};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::audit::Caller;
 use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
 use crate::tracker::{self, authorities};
 use crate::web::auth::{Credentials, Posted, Who};
 use crate::web::extract::{id, query_string, with_db};
+use crate::web::state::AppState;
 use crate::web::view;
 
 /// The request form as the browser posts it: every field as typed, so that a mistake is
@@ -162,7 +162,7 @@ pub async fn create(
     let input = form.input();
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
-        requests::create(conn, calendars, &caller, today, &input, tracker::now())
+        requests::create(conn, calendars, &caller, today, &input, crate::clock::now())
     })
     .await;
     match result {
@@ -190,7 +190,7 @@ pub async fn edit(
     let id = id(&path)?;
     let caller = who.caller();
     let (detail, data) = with_db(&state, move |conn, calendars, today| {
-        let detail = requests::show(conn, calendars, &caller, today, id, tracker::now())?;
+        let detail = requests::show(conn, calendars, &caller, today, id, crate::clock::now())?;
         if !detail.writable {
             return Err(AppError::Forbidden(
                 "Only researchers and coordinators of the request's organisation can change it".into(),
@@ -220,7 +220,7 @@ pub async fn update(
     input.received_on = None;
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
-        requests::update(conn, calendars, &caller, today, id, &input, tracker::now())
+        requests::update(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })
     .await;
     match result {
@@ -429,7 +429,7 @@ pub async fn show(
         &key,
         auditor,
         move |conn, calendars, caller, today| {
-            let detail = requests::show(conn, calendars, caller, today, id, tracker::now())?;
+            let detail = requests::show(conn, calendars, caller, today, id, crate::clock::now())?;
             let forms = PageForms {
                 kind,
                 ..PageForms::default()
@@ -466,7 +466,7 @@ pub async fn send(
             id,
             &sent,
             received,
-            tracker::now(),
+            crate::clock::now(),
         )
     })
     .await;
@@ -475,7 +475,7 @@ pub async fn send(
         Err(error) if is_form_error(&error) => {
             let caller = who.caller();
             let detail = with_db(&state, move |conn, calendars, today| {
-                requests::show(conn, calendars, &caller, today, id, tracker::now())
+                requests::show(conn, calendars, &caller, today, id, crate::clock::now())
             })
             .await?;
             let forms = PageForms {
@@ -525,7 +525,7 @@ pub async fn list(
     };
     // Filters that cannot be read or are wrong: shown back beside their fields, never cached.
     let who = with_db(&state, move |conn, _, _| {
-        credentials.resolve(conn, tracker::now())
+        credentials.resolve(conn, crate::clock::now())
     })
     .await?;
     let caller = who.caller();

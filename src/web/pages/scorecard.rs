@@ -9,11 +9,11 @@ use crate::db::demands::Figure;
 use crate::domain::demand::Quarter;
 use crate::domain::scorecard::{Cell, QuarterState};
 use crate::error::AppError;
-use crate::startup::AppState;
 use crate::tracker::demands::{self, IndicatorView, Scorecard};
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar, Span};
 use crate::web::extract::with_db;
+use crate::web::state::AppState;
 
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".to_string(), |s| format!("{:.0}%", s * 100.0))

@@ -7,11 +7,11 @@ use serde_json::{json, Map, Value};
 use super::events::Empty;
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tracker::{self, sessions};
+use crate::tracker::sessions;
 use crate::web::auth::{removal, signed_cookie, Posted, Who, CSRF_COOKIE, SESSION_COOKIE};
 use crate::web::extract::with_db;
 use crate::web::return_to;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -85,9 +85,9 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     let Posted { form, who } = posted;
     let (email, password, client) = (form.email.clone(), form.password, who.client.clone());
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        sessions::sign_in(conn, &throttle, &email, &password, &client, tracker::now())
+        sessions::sign_in(conn, &throttle, &email, &password, &client, crate::clock::now())
     })
     .await;
     match result {
@@ -148,11 +148,11 @@ pub async fn code(state: web::Data<AppState>, posted: Posted<CodeForm>) -> Resul
     else {
         return Ok(see_other("/sign-in"));
     };
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let client = who.client.clone();
     let next = form.next.clone();
     let result = with_db(&state, move |conn, _, _| {
-        sessions::second_factor(conn, &throttle, &viewer, &form.code, &client, tracker::now())
+        sessions::second_factor(conn, &throttle, &viewer, &form.code, &client, crate::clock::now())
     })
     .await;
     match result {
@@ -174,7 +174,7 @@ pub async fn sign_out(state: web::Data<AppState>, posted: Posted<Empty>) -> Resu
     if let Some(viewer) = who.viewer.clone() {
         let client = Some(who.client.clone());
         with_db(&state, move |conn, _, _| {
-            sessions::sign_out(conn, &viewer, client, tracker::now())
+            sessions::sign_out(conn, &viewer, client, crate::clock::now())
         })
         .await?;
     }

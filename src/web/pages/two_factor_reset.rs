@@ -10,10 +10,10 @@ use super::{errors, form_again, is_form_error, page};
 use crate::db::accounts::User;
 use crate::domain::account::Actor;
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tracker::{self, accounts};
+use crate::tracker::accounts;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 fn reset_page(user: &User, errors: Map<String, Value>, notice: Option<String>) -> Value {
     json!({
@@ -53,9 +53,9 @@ pub async fn reset(
     let id = id(&path)?;
     let Posted { form, who } = posted;
     let caller = who.caller();
-    let throttle = state.settings.throttle();
+    let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        accounts::reset_two_factor(conn, &throttle, &caller, id, &form.password, tracker::now())
+        accounts::reset_two_factor(conn, &throttle, &caller, id, &form.password, crate::clock::now())
     })
     .await;
     match result {
@@ -64,7 +64,7 @@ pub async fn reset(
             let (postman, told) = (state.clone(), user.clone());
             // SMTP blocks: off the async workers.
             let sent = web::block(move || {
-                accounts::email_two_factor_reset(&postman.postman, &told, &by, tracker::now())
+                accounts::email_two_factor_reset(&postman.postman, &told, &by, crate::clock::now())
             })
             .await
             .unwrap_or_else(|e| Err(e.to_string()));

@@ -9,12 +9,11 @@ use super::events::{Confirmed, Empty};
 use super::{errors, form_again, is_form_error, options, page, showing_secret};
 use crate::domain::account::Role;
 use crate::error::AppError;
-use crate::startup::AppState;
-use crate::tracker;
 use crate::tracker::accounts::{self, UserInput};
 use crate::tracker::audit::Caller;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
+use crate::web::state::AppState;
 
 /// Emails a link to the user it is for, off the async workers: SMTP blocks.
 async fn send_link(
@@ -41,7 +40,7 @@ async fn send_link(
             &organisation,
             &sender,
             &link,
-            tracker::now(),
+            crate::clock::now(),
         )
     })
     .await
@@ -133,7 +132,7 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
     let base_url = state.settings.base_url();
     let adding = caller.clone();
     let result = with_db(&state, move |conn, _, _| {
-        accounts::add_user(conn, &adding, &input, &base_url, tracker::now())
+        accounts::add_user(conn, &adding, &input, &base_url, crate::clock::now())
     })
     .await;
     match result {
@@ -169,7 +168,7 @@ pub async fn reset_link(
     let base_url = state.settings.base_url();
     let asking = caller.clone();
     let (user, organisation, link) = with_db(&state, move |conn, _, _| {
-        let link = accounts::reset_link(conn, &asking, id, &base_url, tracker::now())?;
+        let link = accounts::reset_link(conn, &asking, id, &base_url, crate::clock::now())?;
         let user = accounts::get_user(conn, id)?;
         let organisation = accounts::organisations(conn)?
             .into_iter()
@@ -204,7 +203,7 @@ pub async fn rename_organisation(
     let caller = who.caller();
     let acting = caller.clone();
     let result = with_db(&state, move |conn, _, _| {
-        accounts::rename_organisation(conn, &acting, id, &form.name, tracker::now())
+        accounts::rename_organisation(conn, &acting, id, &form.name, crate::clock::now())
     })
     .await;
     let notice = result.map(|organisation| format!("The organisation is now called {}", organisation.name));
@@ -311,7 +310,7 @@ pub async fn deactivate(
         accounts::require(&acting, |a| a.is_admin())?;
         let email = accounts::get_user(conn, id)?.email;
         let heir = Some(form.hand_over_to.trim()).filter(|e| !e.is_empty());
-        accounts::deactivate(conn, &acting, &email, heir, tracker::now())
+        accounts::deactivate(conn, &acting, &email, heir, crate::clock::now())
     })
     .await;
     match result {

@@ -1,4 +1,6 @@
-//! What people do with reminders: see the outbox, retry what failed, choose what they receive.
+//! Reminders as use cases: what is owed and when, planned into the outbox whenever the
+//! register changes; and what people do with them: see the outbox, retry what failed,
+//! choose what they receive. The sweep that sends them is `jobs::sweep`.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -6,11 +8,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::db::reminders::{self as store, OutboxNotice, Sweep, CANCELLED, FAILED, PENDING, SENT};
+use crate::db::reminders::{
+    self as store, NewNotice, OpenDeadline, OutboxNotice, Sweep, CANCELLED, FAILED, PENDING, SENT,
+};
 use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
 use crate::domain::account::{Actor, Role};
-use crate::domain::reminders::{Delivery, NoticeKind, Preferences, Stage};
+use crate::domain::calendar::Calendar;
+use crate::domain::reminders::{address, plan, DeadlineFacts, Delivery, NoticeKind, Preferences, Stage};
+use crate::domain::repeat;
+use crate::domain::timeline::DeadlineKind;
 use crate::error::AppError;
 use crate::tracker::access;
 use crate::tracker::accounts::require;
@@ -222,7 +229,7 @@ pub fn set_preferences(
         }
         store::set_preferences(conn, actor.user_id, preferences, now)?;
         let calendar = calendars.current(conn)?;
-        super::sweep::replan_all(conn, &calendar, today)?;
+        replan_all(conn, &calendar, today)?;
         record(
             conn,
             caller,
@@ -234,4 +241,129 @@ pub fn set_preferences(
             now,
         )
     })
+}
+
+/// Every notice owed on `today` about the deadlines of one request, or of all, addressed,
+/// as outbox rows.
+pub fn owed(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    request_id: Option<i32>,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<Vec<NewNotice>, AppError> {
+    // A drafted quarterly repeat is reminded of as a deadline of its own until it is sent or
+    // skipped; it has no row in the index, since no law sets it.
+    let repeats: Vec<OpenDeadline> = store::unsent_repeats(conn, request_id)?
+        .into_iter()
+        .filter_map(|(id, regime, asks_until, organisation_id, owner_id)| {
+            let due = repeat::send_by(calendar, regime.calendar(), asks_until)?;
+            let facts = DeadlineFacts {
+                request_id: id,
+                position: 0,
+                regime,
+                kind: DeadlineKind::SendRepeat,
+                due,
+                latest: None,
+                settled: None,
+            };
+            Some(OpenDeadline {
+                facts,
+                organisation_id,
+                owner_id,
+            })
+        })
+        .collect();
+    let owing: Vec<_> = store::open_deadlines(conn, request_id)?
+        .into_iter()
+        .chain(repeats)
+        .filter_map(|deadline| plan(&deadline.facts, today, calendar).map(|notice| (deadline, notice)))
+        .collect();
+    // Most re-plans, one per recorded event, find nothing owed: then no one need be read.
+    if owing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let recipients = store::recipients(conn)?;
+    let mut notices = Vec::new();
+    for (deadline, notice) in owing {
+        let owner = deadline.owner_id.and_then(|id| recipients.by_id.get(&id));
+        let coordinators = recipients
+            .coordinators
+            .get(&deadline.organisation_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for addressed in address(notice, owner, coordinators, today) {
+            let to = addressed.to.recipient;
+            let delivery = to.preferences.delivery;
+            notices.push(NewNotice {
+                key: addressed.outbox_key(),
+                user_id: to.user_id,
+                delivery: delivery.to_string(),
+                batch: (delivery == Delivery::DailyDigest).then(|| format!("digest/{}/{today}", to.user_id)),
+                request_id: notice.request_id,
+                deadline_kind: notice.kind.to_string(),
+                due: notice.due,
+                stage: notice.stage.key(),
+                scheduled: notice.scheduled,
+                pause_overridden: addressed.to.pause_overridden,
+                next_attempt_at: now,
+                planned_at: now,
+            });
+        }
+    }
+    Ok(notices)
+}
+
+/// Brings the outbox in line with what is owed today, for one request or all: unsent notices
+/// no longer owed are cancelled (a later stage overtook them, or the recipient no longer
+/// wants them), cancelled ones owed again come back, new ones are added. Returns (cancelled,
+/// added).
+pub(crate) fn write_owed(
+    conn: &mut DbConnection,
+    owed: &[NewNotice],
+    request_id: Option<i32>,
+) -> Result<(usize, usize), AppError> {
+    let by_key: HashMap<&str, &NewNotice> = owed.iter().map(|n| (n.key.as_str(), n)).collect();
+    let mut stale = Vec::new();
+    for unsent in store::unsent(conn, request_id)? {
+        match (unsent.status.as_str(), by_key.get(unsent.key.as_str())) {
+            (CANCELLED, Some(notice)) => {
+                store::readdress(conn, &unsent, notice)?;
+            }
+            (_, Some(notice)) if !unsent.addressed_as(notice) => {
+                store::readdress(conn, &unsent, notice)?;
+            }
+            (PENDING | FAILED, None) => stale.push(unsent.id),
+            _ => {}
+        }
+    }
+    let cancelled = store::cancel(
+        conn,
+        &stale,
+        "no longer owed: overtaken by a later reminder, or no longer wanted",
+    )?;
+    let added = store::plan(conn, owed)?;
+    Ok((cancelled, added))
+}
+
+/// Re-plans every request's notices, in the caller's transaction: after someone changes
+/// what they receive, so that it holds from now, not from the next sweep.
+pub fn replan_all(conn: &mut DbConnection, calendar: &Calendar, today: NaiveDate) -> Result<(), AppError> {
+    let owed = owed(conn, calendar, None, today, crate::clock::now())?;
+    write_owed(conn, &owed, None)?;
+    Ok(())
+}
+
+/// Re-plans one request's notices after its deadlines were rewritten, in the same
+/// transaction; the retry loop sends what is new within the minute.
+pub fn replan(
+    conn: &mut DbConnection,
+    calendar: &Calendar,
+    request_id: i32,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    store::cancel_stale(conn, Some(request_id))?;
+    let owed = owed(conn, calendar, Some(request_id), today, crate::clock::now())?;
+    write_owed(conn, &owed, Some(request_id))?;
+    Ok(())
 }
