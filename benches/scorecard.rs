@@ -15,7 +15,7 @@ use foi_tracker::db::demands::NewFigure;
 use foi_tracker::db::schema::figures;
 use foi_tracker::db::{Backend, DbConnection};
 use foi_tracker::domain::demand::Quarter;
-use foi_tracker::tracker::demands::scorecard;
+use foi_tracker::tracker::scorecard::scorecard;
 
 const FIGURES: usize = 20_000;
 const REQUESTS: i64 = 5_000;

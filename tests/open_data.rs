@@ -77,7 +77,7 @@ on_both_backends! {
         let csv_text = download(&app, "/open-data/figures.csv").await;
         let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-        let names: Vec<&str> = foi_tracker::tracker::demands::OPEN_COLUMNS.iter().map(|c| c.0).collect();
+        let names: Vec<&str> = foi_tracker::tracker::open_data::OPEN_COLUMNS.iter().map(|c| c.0).collect();
         assert_eq!(header, names);
         let rows: Vec<Vec<String>> = reader
             .records()

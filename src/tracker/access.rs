@@ -11,15 +11,34 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-use super::accounts::require;
 use super::audit::{record, Caller, WITHHELD};
 use crate::db::audit::AuditEntry;
+use crate::db::documents::{self, Document};
 use crate::db::requests::{self, Request, Scope};
 use crate::db::{self, DbConnection};
 use crate::domain::account::{is_private, Access, Actor, Role};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
 use crate::error::AppError;
+
+/// The caller's actor when `allowed` says yes: not signed in is 401, not allowed 403.
+pub fn require(caller: &Caller, allowed: impl FnOnce(&Actor) -> bool) -> Result<&Actor, AppError> {
+    let actor = caller.actor.as_ref().ok_or(AppError::Unauthorized)?;
+    if allowed(actor) {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden("Your role does not allow this".into()))
+    }
+}
+
+/// An administrator, or the server itself (whose command line only someone with the server
+/// can use).
+pub fn require_admin(caller: &Caller) -> Result<(), AppError> {
+    if caller.is_server() {
+        return Ok(());
+    }
+    require(caller, Actor::is_admin).map(|_| ())
+}
 
 /// Which requests of other organisations a viewer sees in lists, counts and the audit trail.
 pub(crate) fn scope_of(actor: &Actor) -> Scope {
@@ -167,4 +186,57 @@ pub(crate) fn unreadable_entries(
         .filter(|e| request_of(e).is_some_and(|id| !readable.contains(&id)))
         .map(|e| e.id)
         .collect())
+}
+
+/// Coordinators see their organisation's reminders; admins the reminders about every request
+/// they may read; auditors everyone's.
+pub fn may_see_outbox(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Coordinator | Role::Admin | Role::Auditor)
+}
+
+/// The one organisation whose notices a coordinator's outbox is limited to; none for the
+/// roles that see more.
+pub(crate) fn outbox_organisation(actor: &Actor) -> Option<i32> {
+    (actor.role == Role::Coordinator).then_some(actor.organisation_id)
+}
+
+/// Retrying failed reminders sends email: coordinators and administrators, not auditors.
+pub(crate) fn may_retry_reminders(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Coordinator | Role::Admin)
+}
+
+/// How a request is named where its title might say too much: a subject access request by
+/// its reference only, since its title may name the person.
+pub(crate) fn request_name(request: &Request) -> String {
+    if request.regime == Regime::Sar {
+        match &request.reference {
+            Some(reference) => format!("Subject access request, reference {reference}"),
+            None => format!("Subject access request #{}", request.id),
+        }
+    } else {
+        request.title.clone()
+    }
+}
+
+/// Whether the caller may add documents to a request: asked before an upload's body is read,
+/// so that nobody without the right can make the server read, hold or parse a file.
+pub fn may_add(conn: &mut DbConnection, caller: &Caller, request_id: i32) -> Result<(), AppError> {
+    require(caller, |_| true)?;
+    writable(conn, caller, request_id).map(|_| ())
+}
+
+/// A document whose request the caller may read, with that request; a document of a request
+/// the caller may not know of is as unknown as one that does not exist.
+pub(crate) fn readable_document(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+) -> Result<(Document, Request), AppError> {
+    let missing = || AppError::NotFound(format!("document {id}"));
+    let document = documents::find(conn, id)?.ok_or_else(missing)?;
+    let (request, _) = readable(conn, caller, document.request_id).map_err(|e| match e {
+        AppError::NotFound(_) => missing(),
+        other => other,
+    })?;
+    Ok((document, request))
 }

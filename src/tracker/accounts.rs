@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Digest;
 
+use super::access::{require, require_admin};
 use super::audit::{record, Caller};
 use super::input::{names, Fields};
 use super::sessions::{confirm_password, end_access, Ended, Throttle};
@@ -21,25 +22,6 @@ pub const MIN_PASSWORD: usize = 12;
 pub const MAX_PASSWORD: usize = 200;
 pub const INVITATION_DAYS: i64 = 7;
 pub const RESET_HOURS: i64 = 24;
-
-/// The caller's actor when `allowed` says yes: not signed in is 401, not allowed 403.
-pub fn require(caller: &Caller, allowed: impl FnOnce(&Actor) -> bool) -> Result<&Actor, AppError> {
-    let actor = caller.actor.as_ref().ok_or(AppError::Unauthorized)?;
-    if allowed(actor) {
-        Ok(actor)
-    } else {
-        Err(AppError::Forbidden("Your role does not allow this".into()))
-    }
-}
-
-/// An administrator, or the server itself (whose command line only someone with the server
-/// can use).
-pub fn require_admin(caller: &Caller) -> Result<(), AppError> {
-    if caller.is_server() {
-        return Ok(());
-    }
-    require(caller, Actor::is_admin).map(|_| ())
-}
 
 /// 32 random bytes, URL-safe: for session cookies, links and API tokens.
 pub fn new_secret() -> String {

@@ -195,7 +195,7 @@ pub fn trail(
     query: &TrailQuery,
     all: bool,
 ) -> Result<(Vec<AuditEntry>, i64, i64), AppError> {
-    let actor = super::accounts::require(caller, |a| a.reads_audit_trail())?;
+    let actor = super::access::require(caller, |a| a.reads_audit_trail())?;
     let (mut filter, page) = query.validate()?;
     // An administrator reads the entries about the requests they may read, no others.
     filter.scope = access::scope_of(actor);

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::accounts::require_admin;
+use super::access::require_admin;
 use super::audit::{record, Caller};
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority, AuthorityValues};
@@ -83,7 +83,7 @@ pub fn read(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Authori
 
 fn signed_in(caller: &Caller) -> Result<(), AppError> {
     if !caller.is_server() {
-        super::accounts::require(caller, |_| true)?;
+        super::access::require(caller, |_| true)?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::accounts::require;
+use super::access::require;
 use super::audit::Caller;
 use super::holidays::CalendarStore;
 use super::requests::{ListQuery, RequestSummary};

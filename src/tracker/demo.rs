@@ -385,7 +385,7 @@ fn figures(
     let researcher = accounts::user_by_email(conn, "demo-researcher@example.org")?;
     let checker = Caller::user(super::sessions::actor_of(&researcher), None);
     for (indicator, value, from, to, breakdown, definition, matching, source) in FIGURES {
-        let mut input = super::demands::FigureInput {
+        let mut input = super::figures::FigureInput {
             indicator_id: indicator.to_string(),
             value: value.to_string(),
             period_start: from.to_string(),
@@ -407,8 +407,8 @@ fn figures(
                 input.published_on = date.to_string();
             }
         }
-        let figure = super::demands::add_figure(conn, caller, &input, now)?;
-        super::demands::verify_figure(conn, &checker, figure.id, now)?;
+        let figure = super::figures::add_figure(conn, caller, &input, now)?;
+        super::figures::verify_figure(conn, &checker, figure.id, now)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde_json::json;
 
-use super::access::{readable, writable};
+use super::access::{readable, readable_document, writable};
 use super::audit::{record, Caller};
 use super::input::Fields;
 use crate::db::documents::{self, Document, NewDocument};
@@ -17,13 +17,6 @@ pub struct UploadedFile<'a> {
     pub content: &'a [u8],
     /// The event the document came with, if one is named.
     pub event_id: Option<i32>,
-}
-
-/// Whether the caller may add documents to a request: asked before an upload's body is read,
-/// so that nobody without the right can make the server read, hold or parse a file.
-pub fn may_add(conn: &mut DbConnection, caller: &Caller, request_id: i32) -> Result<(), AppError> {
-    super::accounts::require(caller, |_| true)?;
-    writable(conn, caller, request_id).map(|_| ())
 }
 
 /// Keeps a document of a request: refused, with nothing stored, if it is empty, over the
@@ -167,22 +160,6 @@ pub fn download(
     let bytes = documents::blob(conn, &document.blob_sha256)?
         .ok_or_else(|| AppError::Internal(format!("the content of document {id} is missing")))?;
     Ok((document, bytes))
-}
-
-/// A document whose request the caller may read, with that request; a document of a request
-/// the caller may not know of is as unknown as one that does not exist.
-pub(super) fn readable_document(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: i32,
-) -> Result<(Document, crate::db::requests::Request), AppError> {
-    let missing = || AppError::NotFound(format!("document {id}"));
-    let document = documents::find(conn, id)?.ok_or_else(missing)?;
-    let (request, _) = readable(conn, caller, document.request_id).map_err(|e| match e {
-        AppError::NotFound(_) => missing(),
-        other => other,
-    })?;
-    Ok((document, request))
 }
 
 /// What an imported email became.

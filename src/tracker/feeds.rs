@@ -8,7 +8,8 @@ use chrono::{Duration, NaiveDateTime};
 use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 use serde_json::json;
 
-use super::accounts::{hash_secret, new_secret, require};
+use super::access::require;
+use super::accounts::{hash_secret, new_secret};
 use super::audit::{record, Caller};
 use crate::db::feeds::{self, FeedDeadline};
 use crate::db::{self, DbConnection};

@@ -9,10 +9,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::access::readable;
-use super::accounts::require;
+use super::access::{readable_document, require};
 use super::audit::Caller;
-use super::demands::{check_figure, insert_figure, no_personal_data, FigureInput};
-use super::documents::readable_document;
+use super::figures::{check_figure, insert_figure, no_personal_data, FigureInput};
 use super::input::{names, Fields};
 use crate::db::demands::{self as figures_db, NewFigure, Sources};
 use crate::db::documents::{self, Document};

@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::access::scope_of;
-use super::accounts::require;
+use super::access::{require, scope_of};
 use super::audit::Caller;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};

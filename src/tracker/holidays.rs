@@ -140,7 +140,7 @@ pub fn import(
     dry_run: bool,
     now: NaiveDateTime,
 ) -> Result<ImportReport, AppError> {
-    super::accounts::require_admin(caller)?;
+    super::access::require_admin(caller)?;
     let file =
         HolidayLists::from_gov_uk_json(content).map_err(|e| AppError::invalid("file", e.to_string()))?;
     let (report, installed) = db::write_unless(dry_run, conn, |conn| {

@@ -8,44 +8,25 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use serde_json::json;
 
+use super::access::{self, may_retry_reminders, may_see_outbox, outbox_organisation, require};
+use super::audit::{record, Caller};
+use super::holidays::CalendarStore;
+use super::input::{names, Fields};
 use crate::db::reminders::{
     self as store, NewNotice, OpenDeadline, OutboxNotice, Sweep, CANCELLED, FAILED, PENDING, SENT,
 };
-use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
-use crate::domain::account::{Actor, Role};
 use crate::domain::calendar::Calendar;
 use crate::domain::reminders::{address, plan, DeadlineFacts, Delivery, NoticeKind, Preferences, Stage};
 use crate::domain::repeat;
 use crate::domain::timeline::DeadlineKind;
 use crate::error::AppError;
-use crate::tracker::access;
-use crate::tracker::accounts::require;
-use crate::tracker::audit::{record, Caller};
-use crate::tracker::holidays::CalendarStore;
-use crate::tracker::input::{names, Fields};
 
 /// The newest notices a page shows.
 const LIST_LIMIT: i64 = 200;
 
 /// The statuses a filter may name.
 pub const STATUSES: [&str; 4] = [PENDING, FAILED, SENT, CANCELLED];
-
-/// Coordinators see their organisation's reminders; admins the reminders about every request
-/// they may read; auditors everyone's.
-pub fn may_see_outbox(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Coordinator | Role::Admin | Role::Auditor)
-}
-
-fn organisation_filter(actor: &Actor) -> Option<i32> {
-    (actor.role == Role::Coordinator).then_some(actor.organisation_id)
-}
-
-/// The requests whose notices the actor may see: those they may read, no others (an
-/// administrator sees no other organisation's subject access requests or drafts).
-fn scope(actor: &Actor) -> Scope {
-    access::scope_of(actor)
-}
 
 /// A notice as the outbox page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -56,18 +37,6 @@ pub struct OutboxLine {
     /// The request it is about: its title, or for a subject access request its reference
     /// only (the title may name the person).
     pub request: String,
-}
-
-/// How the outbox names a request.
-fn named(request: &crate::db::requests::Request) -> String {
-    if request.regime == crate::domain::regime::Regime::Sar {
-        match &request.reference {
-            Some(reference) => format!("Subject access request, reference {reference}"),
-            None => format!("Subject access request #{}", request.id),
-        }
-    } else {
-        request.title.clone()
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,12 +63,12 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
             ));
         }
     }
-    let organisation = organisation_filter(actor);
-    let notices = store::list(conn, organisation, scope(actor), status, LIST_LIMIT)?;
+    let organisation = outbox_organisation(actor);
+    let notices = store::list(conn, organisation, access::scope_of(actor), status, LIST_LIMIT)?;
     let ids: Vec<i32> = notices.iter().map(|n| n.request_id).collect();
     let names: HashMap<i32, String> = crate::db::requests::find_many(conn, &ids)?
         .iter()
-        .map(|r| (r.id, named(r)))
+        .map(|r| (r.id, access::request_name(r)))
         .collect();
     let lines = notices
         .into_iter()
@@ -116,7 +85,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         .collect();
     Ok(OutboxPage {
         lines,
-        counts: store::counts(conn, organisation, scope(actor))?,
+        counts: store::counts(conn, organisation, access::scope_of(actor))?,
         status: status.map(str::to_string),
         last_sweep: store::last_sweep(conn)?,
         limit: LIST_LIMIT,
@@ -125,10 +94,10 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
 
 /// Makes the caller's failed notices due at once: the scheduler retries them within a minute.
 pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> Result<usize, AppError> {
-    let actor = require(caller, |a| matches!(a.role, Role::Coordinator | Role::Admin))?;
-    let organisation = organisation_filter(actor);
+    let actor = require(caller, may_retry_reminders)?;
+    let organisation = outbox_organisation(actor);
     db::transaction(conn, |conn| {
-        let ids = store::failed_ids(conn, organisation, scope(actor))?;
+        let ids = store::failed_ids(conn, organisation, access::scope_of(actor))?;
         let retried = store::retry(conn, &ids, now)?;
         if retried > 0 {
             record(

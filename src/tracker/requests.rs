@@ -7,8 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::access::{readable, record_view, scope_of, writable, UNOPENED};
-use super::accounts::require;
+use super::access::{readable, record_view, require, scope_of, writable, UNOPENED};
 use super::audit::{of_request_kind, record, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};

@@ -4,7 +4,8 @@
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
-use super::accounts::{code_step, hash_secret, new_secret, require, verify_password, MAX_PASSWORD};
+use super::access::require;
+use super::accounts::{code_step, hash_secret, new_secret, verify_password, MAX_PASSWORD};
 use super::audit::{record, Caller};
 use super::input::Fields;
 use crate::db::accounts::{self, User};

@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use crate::db::demands::{Figure, Indicator};
-use crate::tracker::demands::{
-    self, Catalogue, FigureInput, IndicatorInput, IndicatorView, LinkInput, Scorecard,
-};
+use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
+use crate::tracker::figures::{self, FigureInput};
+use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
@@ -84,7 +84,7 @@ pub async fn add_figure(
     let input = body.0;
     let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
-        demands::add_figure(conn, &caller, &input, crate::clock::now())
+        figures::add_figure(conn, &caller, &input, crate::clock::now())
     })
     .await?;
     Ok(created(format!("/api/v1/figures/{}", figure.id), &figure))
@@ -104,7 +104,7 @@ pub async fn verify_figure(
     let id = id(&path)?;
     let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
-        demands::verify_figure(conn, &caller, id, crate::clock::now())
+        figures::verify_figure(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(figure))
@@ -119,14 +119,17 @@ pub async fn indicator(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let view = with_db(&state, move |conn, _, today| demands::indicator(conn, today, &id)).await?;
+    let view = with_db(&state, move |conn, _, today| {
+        scorecard::indicator(conn, today, &id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 #[utoipa::path(operation_id = "scorecard", get, path = "/api/v1/scorecard", tag = "demands",
     responses((status = 200, description = "Every indicator's state, quarter by quarter, from 2016 Q1", body = Scorecard)))]
 pub async fn scorecard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let card = with_db(&state, move |conn, _, today| demands::scorecard(conn, today)).await?;
+    let card = with_db(&state, move |conn, _, today| scorecard::scorecard(conn, today)).await?;
     Ok(HttpResponse::Ok().json(card))
 }
 

@@ -39,7 +39,7 @@ async fn account_page(
     shown: Shown,
 ) -> Result<Value, AppError> {
     let caller = who.caller();
-    let actor = accounts::require(&caller, |_| true)?.clone();
+    let actor = crate::tracker::access::require(&caller, |_| true)?.clone();
     let (user, tokens, feed, reminders, codes_left) = with_db(state, move |conn, _, _| {
         Ok((
             accounts::get_user(conn, actor.user_id)?,

@@ -9,7 +9,7 @@ use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 use crate::error::AppError;
-use crate::tracker::accounts::require;
+use crate::tracker::access::require;
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};

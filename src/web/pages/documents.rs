@@ -152,7 +152,7 @@ pub async fn may_add(state: &web::Data<AppState>, who: &Who, id: i32) -> Result<
         return Err(AppError::Unauthorized);
     }
     with_db(state, move |conn, _, _| {
-        tracker::documents::may_add(conn, &caller, id)
+        tracker::access::may_add(conn, &caller, id)
     })
     .await
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{errors, form_again, is_form_error, page};
 use crate::domain::account::Actor;
 use crate::error::AppError;
-use crate::tracker::accounts::require;
+use crate::tracker::access::require;
 use crate::tracker::holidays;
 use crate::web::auth::Who;
 use crate::web::extract::with_db;

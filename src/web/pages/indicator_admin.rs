@@ -7,7 +7,7 @@ use super::{errors, form_again, is_form_error, options, page, see_other};
 use crate::domain::account::Actor;
 use crate::domain::demand::Granularity;
 use crate::error::AppError;
-use crate::tracker::accounts::require;
+use crate::tracker::access::require;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, Saving};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;

@@ -9,7 +9,7 @@ use super::events::page_again;
 use super::requests::PageForms;
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::error::AppError;
-use crate::tracker::{self, demands};
+use crate::tracker::{self, demands, figures};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;
@@ -91,7 +91,7 @@ pub async fn figures(
     query: web::Query<FiguresQuery>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
-    let figures = with_db(&state, move |conn, _, _| demands::all_figures(conn, &caller)).await?;
+    let figures = with_db(&state, move |conn, _, _| figures::all_figures(conn, &caller)).await?;
     let checks = who.actor().is_some_and(|a| a.files_requests());
     let me = who.actor().map(|a| a.user_id);
     let rows: Vec<serde_json::Value> = figures
@@ -189,7 +189,7 @@ pub struct FigureForm {
 }
 
 impl FigureForm {
-    fn input(&self) -> Result<demands::FigureInput, AppError> {
+    fn input(&self) -> Result<figures::FigureInput, AppError> {
         let request_id = match self.request_id.trim() {
             "" => None,
             n => Some(
@@ -197,7 +197,7 @@ impl FigureForm {
                     .map_err(|_| AppError::invalid("request_id", "Request must be a request's number"))?,
             ),
         };
-        Ok(demands::FigureInput {
+        Ok(figures::FigureInput {
             indicator_id: self.indicator_id.clone(),
             value: self.value.clone(),
             suppressed: self.suppressed.clone(),
@@ -229,7 +229,7 @@ pub async fn add_figure(
     let result = match form.input() {
         Ok(input) => {
             with_db(&state, move |conn, _, _| {
-                demands::add_figure(conn, &caller, &input, crate::clock::now())
+                figures::add_figure(conn, &caller, &input, crate::clock::now())
             })
             .await
         }
@@ -257,7 +257,7 @@ pub async fn verify(
     let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        demands::verify_figure(conn, &caller, id, crate::clock::now())
+        figures::verify_figure(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(see_other(&format!("/figures#figure-{id}")))

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::{csv_attachment, page};
 use crate::error::AppError;
-use crate::tracker::demands::{self, OPEN_COLUMNS};
+use crate::tracker::open_data::{self, OPEN_COLUMNS};
 use crate::web::auth::Who;
 use crate::web::extract::with_db;
 use crate::web::state::AppState;
@@ -34,12 +34,12 @@ fn readable_anywhere(mut response: HttpResponse) -> HttpResponse {
 }
 
 pub async fn csv(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let data = with_db(&state, move |conn, _, _| demands::open_data(conn)).await?;
+    let data = with_db(&state, move |conn, _, _| open_data::open_data(conn)).await?;
     csv_attachment("figures.csv", &columns(), data.rows).map(readable_anywhere)
 }
 
 pub async fn json(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let data = with_db(&state, move |conn, _, _| demands::open_data(conn)).await?;
+    let data = with_db(&state, move |conn, _, _| open_data::open_data(conn)).await?;
     let names = columns();
     let rows: Vec<Map<String, Value>> = data
         .rows
@@ -56,5 +56,5 @@ pub async fn json(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
 }
 
 pub async fn datapackage() -> HttpResponse {
-    readable_anywhere(HttpResponse::Ok().json(demands::datapackage()))
+    readable_anywhere(HttpResponse::Ok().json(open_data::datapackage()))
 }

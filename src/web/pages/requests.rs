@@ -135,7 +135,7 @@ pub async fn new(
     query: web::Query<Map<String, Value>>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
-    tracker::accounts::require(&caller, crate::domain::account::Actor::files_requests)?;
+    tracker::access::require(&caller, crate::domain::account::Actor::files_requests)?;
     let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
     let form = RequestForm {
         authority_id: query
@@ -529,7 +529,7 @@ pub async fn list(
     })
     .await?;
     let caller = who.caller();
-    tracker::accounts::require(&caller, |_| true)?;
+    tracker::access::require(&caller, |_| true)?;
     if !is_form_error(&error) {
         return Err(error);
     }

@@ -9,7 +9,7 @@ use crate::db::demands::Figure;
 use crate::domain::demand::Quarter;
 use crate::domain::scorecard::{Cell, QuarterState};
 use crate::error::AppError;
-use crate::tracker::demands::{self, IndicatorView, Scorecard};
+use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar, Span};
 use crate::web::extract::with_db;
@@ -256,11 +256,14 @@ pub async fn indicator(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let view = with_db(&state, move |conn, _, today| demands::indicator(conn, today, &id)).await?;
+    let view = with_db(&state, move |conn, _, today| {
+        scorecard::indicator(conn, today, &id)
+    })
+    .await?;
     page(&state, &who, "scorecard/indicator", indicator_page(&view))
 }
 
 pub async fn show(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
-    let card = with_db(&state, move |conn, _, today| demands::scorecard(conn, today)).await?;
+    let card = with_db(&state, move |conn, _, today| scorecard::scorecard(conn, today)).await?;
     page(&state, &who, "scorecard/show", scorecard_page(&card))
 }

@@ -29,7 +29,7 @@ pub async fn form(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    accounts::require(&who.caller(), Actor::is_admin)?;
+    crate::tracker::access::require(&who.caller(), Actor::is_admin)?;
     let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
     page(
         &state,

@@ -307,7 +307,7 @@ pub async fn deactivate(
     let caller = who.caller();
     let acting = caller.clone();
     let result = with_db(&state, move |conn, _, _| {
-        accounts::require(&acting, |a| a.is_admin())?;
+        crate::tracker::access::require(&acting, |a| a.is_admin())?;
         let email = accounts::get_user(conn, id)?.email;
         let heir = Some(form.hand_over_to.trim()).filter(|e| !e.is_empty());
         accounts::deactivate(conn, &acting, &email, heir, crate::clock::now())
