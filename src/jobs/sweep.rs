@@ -96,7 +96,7 @@ impl Sweeper<'_> {
         };
         // Requests whose state changed with the passing days are brought up to date first, so
         // the index the sweep reads is today's.
-        while crate::tracker::requests::catch_up(conn, self.calendars, today)? > 0 {}
+        while crate::tracker::deadline_index::catch_up(conn, self.calendars, today)? > 0 {}
         let now = crate::clock::now();
         // A quarter that ended yesterday: its repeat requests are drafted before the reminders
         // are planned.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::access::require;
 use super::audit::Caller;
 use super::holidays::CalendarStore;
-use super::requests::{ListQuery, RequestSummary};
+use super::request_list::{ListQuery, RequestSummary};
 use crate::db::deadlines::{self, Pending};
 use crate::db::requests::{self, Request};
 use crate::db::DbConnection;
@@ -82,7 +82,7 @@ pub fn dashboard(
     today: NaiveDate,
 ) -> Result<Dashboard, AppError> {
     let organisation = require(caller, |_| true)?.organisation_id;
-    super::requests::catch_up(conn, calendars, today)?;
+    super::deadline_index::catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let horizon = calendar
         .add_working_days(CalendarKind::Foia, today, HORIZON_WORKING_DAYS)
@@ -94,7 +94,7 @@ pub fn dashboard(
             .working_days_between(deadline.regime.calendar(), deadline.due, today)
             .ok();
     }
-    let mine = super::requests::list(conn, calendars, caller, today, &my_requests())?;
+    let mine = super::request_list::list(conn, calendars, caller, today, &my_requests())?;
     Ok(Dashboard {
         mine: Section {
             total: mine.total,

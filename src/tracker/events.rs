@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{readable, writable};
 use super::audit::{self, Caller};
+use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::reindex;
 use crate::db::events::{self, EventRecord};
 use crate::db::{self, requests, DbConnection};
 use crate::domain::appeal::{self, AppealDetails, AppealOutcome, Stage};

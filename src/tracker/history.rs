@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{require, scope_of};
 use super::audit::Caller;
+use super::deadline_index::catch_up;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::catch_up;
 use crate::db::history::{self as rows, AppealRow, EventRow, RequestRow, ResponseRow};
 use crate::db::requests::{self, RequestFilter};
 use crate::db::DbConnection;

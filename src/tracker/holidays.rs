@@ -150,7 +150,7 @@ pub fn import(
         new_lists.merge(&file);
         let new = Calendar::new(&new_lists);
         let (added, removed) = changed_days(&file, &old, &new);
-        let moved = super::requests::reindex_all(conn, &new, today, !dry_run)?;
+        let moved = super::deadline_index::reindex_all(conn, &new, today, !dry_run)?;
         let years: BTreeSet<i32> = Division::ALL.iter().flat_map(|d| file.years(*d)).collect();
         let years = match (years.first(), years.last()) {
             (Some(a), Some(b)) if a != b => format!("{a} to {b}"),

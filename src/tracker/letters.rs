@@ -9,7 +9,7 @@ use super::documents::{self, UploadedFile};
 use super::events::{self, EventInput};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use super::requests::{self, RequestDetail};
+use super::request_detail::{self, RequestDetail};
 use crate::db::documents::Document;
 use crate::db::events::EventRecord;
 use crate::db::responses::ResponseRecord;
@@ -176,7 +176,7 @@ pub fn overview(
     now: NaiveDateTime,
 ) -> Result<(RequestDetail, Vec<LetterOption>), AppError> {
     super::access::writable(conn, caller, request_id)?;
-    let detail = requests::show(conn, calendars, caller, today, request_id, now)?;
+    let detail = request_detail::show(conn, calendars, caller, today, request_id, now)?;
     let mut options = Vec::new();
     for &kind in <LetterKind as strum::VariantArray>::VARIANTS {
         let facts = facts(conn, caller, &detail, kind)?;
@@ -224,7 +224,7 @@ pub fn send(
     };
     db::write(conn, |conn| {
         super::access::writable(conn, caller, request_id)?;
-        let detail = requests::show(conn, calendars, caller, today, request_id, now)?;
+        let detail = request_detail::show(conn, calendars, caller, today, request_id, now)?;
         letter::available(kind, &facts(conn, caller, &detail, kind)?)
             .map_err(|why| AppError::conflict(None, why))?;
         let (event, _) = events::add(conn, calendars, caller, today, request_id, &event, now)?;

@@ -8,7 +8,7 @@ use crate::db::deadlines::Pending;
 use crate::db::requests::Request;
 use crate::domain::timeline::{DeadlineState, Schedule};
 use crate::tracker::dashboard::Section;
-use crate::tracker::requests::RequestSummary;
+use crate::tracker::request_list::RequestSummary;
 
 /// "Tue 2 Jun 2026".
 pub fn long_date(date: NaiveDate) -> String {

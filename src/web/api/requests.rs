@@ -9,7 +9,9 @@ use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
-use crate::tracker::{requests, requests::ListQuery, requests::Related, requests::RequestInput};
+use crate::tracker::request_detail::{self, Related, RequestDetail};
+use crate::tracker::request_list::{self, ListQuery};
+use crate::tracker::requests::{self, RequestInput};
 use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
@@ -106,7 +108,7 @@ fn authority_ref(a: &Authority) -> AuthorityRef {
     }
 }
 
-fn detail_json(detail: requests::RequestDetail) -> RequestJson {
+fn detail_json(detail: RequestDetail) -> RequestJson {
     let indicators = Some(detail.indicators.clone());
     let aggregation = detail.aggregation;
     let json = json_of(
@@ -144,7 +146,7 @@ pub async fn list(
     let query: ListQuery = query_string(&request, "the query string")?;
     let caller = who.caller();
     let page = with_db(&state, move |conn, calendar, today| {
-        requests::list(conn, calendar, &caller, today, &query)
+        request_list::list(conn, calendar, &caller, today, &query)
     })
     .await?;
     let items = page
@@ -182,7 +184,7 @@ pub async fn create(
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         let id = requests::create(conn, calendar, &caller, today, &input, now)?;
-        requests::show(conn, calendar, &caller, today, id, now)
+        request_detail::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
     let location = format!("/api/v1/requests/{}", detail.request.id);
@@ -202,7 +204,7 @@ pub async fn read(
     let id = id(&path)?;
     let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
-        requests::show(conn, calendar, &caller, today, id, crate::clock::now())
+        request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))
@@ -227,7 +229,7 @@ pub async fn update(
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         requests::update(conn, calendar, &caller, today, id, &input, now)?;
-        requests::show(conn, calendar, &caller, today, id, now)
+        request_detail::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
     Ok(HttpResponse::Ok().json(detail_json(detail)))

@@ -8,7 +8,7 @@ use super::requests::{show_page, PageForms};
 use super::{done, errors, form_again, is_form_error, page, see_other};
 use crate::db::events::EventRecord;
 use crate::error::AppError;
-use crate::tracker::{self, events::EventInput, requests};
+use crate::tracker::{self, events::EventInput};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;
@@ -59,7 +59,7 @@ pub(super) async fn page_again(
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
     let detail = with_db(state, move |conn, calendars, today| {
-        requests::show(conn, calendars, &caller, today, id, crate::clock::now())
+        crate::tracker::request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())
     })
     .await?;
     form_again(state, who, error, "requests/show", show_page(&detail, forms))

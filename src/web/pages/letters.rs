@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::{errors, form_again, page, see_other};
 use crate::error::AppError;
 use crate::tracker::letters::{self, LetterInput, LetterOption};
-use crate::tracker::requests::RequestDetail;
+use crate::tracker::request_detail::RequestDetail;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;

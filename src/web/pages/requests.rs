@@ -15,7 +15,9 @@ use crate::domain::request::SentVia;
 use crate::domain::timeline::{EventKind, Status};
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
-use crate::tracker::requests::{self, ListQuery, RequestDetail, RequestInput};
+use crate::tracker::request_detail::{self, RequestDetail};
+use crate::tracker::request_list::{self, ListQuery};
+use crate::tracker::requests::{self, RequestInput};
 use crate::tracker::{self, authorities};
 use crate::web::auth::{Credentials, Posted, Who};
 use crate::web::extract::{id, query_string, with_db};
@@ -190,7 +192,7 @@ pub async fn edit(
     let id = id(&path)?;
     let caller = who.caller();
     let (detail, data) = with_db(&state, move |conn, calendars, today| {
-        let detail = requests::show(conn, calendars, &caller, today, id, crate::clock::now())?;
+        let detail = request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())?;
         if !detail.writable {
             return Err(AppError::Forbidden(
                 "Only researchers and coordinators of the request's organisation can change it".into(),
@@ -429,7 +431,7 @@ pub async fn show(
         &key,
         auditor,
         move |conn, calendars, caller, today| {
-            let detail = requests::show(conn, calendars, caller, today, id, crate::clock::now())?;
+            let detail = request_detail::show(conn, calendars, caller, today, id, crate::clock::now())?;
             let forms = PageForms {
                 kind,
                 ..PageForms::default()
@@ -475,7 +477,7 @@ pub async fn send(
         Err(error) if is_form_error(&error) => {
             let caller = who.caller();
             let detail = with_db(&state, move |conn, calendars, today| {
-                requests::show(conn, calendars, &caller, today, id, crate::clock::now())
+                request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())
             })
             .await?;
             let forms = PageForms {
@@ -504,7 +506,7 @@ pub async fn list(
                     &key,
                     always,
                     move |conn, calendars, caller, today| {
-                        let page = requests::list(conn, calendars, caller, today, &query)?;
+                        let page = request_list::list(conn, calendars, caller, today, &query)?;
                         Ok((
                             "requests/list",
                             list_page(conn, caller, &query, Some(page), Map::new())?,
@@ -545,11 +547,11 @@ fn list_page(
     conn: &mut DbConnection,
     caller: &Caller,
     query: &ListQuery,
-    page: Option<requests::RequestPage>,
+    page: Option<request_list::RequestPage>,
     errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
     let authorities = authorities::list(conn, caller)?;
-    let tags = requests::all_tags(conn, caller)?;
+    let tags = request_list::all_tags(conn, caller)?;
     let link = |number: i64| {
         let mut q = query.clone();
         q.page = Some(number.to_string());
@@ -637,7 +639,7 @@ pub async fn export(
     let query: ListQuery = query_string(&request, "The filters")?;
     let caller = who.caller();
     let rows = with_db(&state, move |conn, calendars, today| {
-        requests::export(conn, calendars, &caller, today, &query)
+        request_list::export(conn, calendars, &caller, today, &query)
     })
     .await?;
     let header = [
