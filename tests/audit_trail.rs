@@ -10,7 +10,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use foi_tracker::clock::now;
 use foi_tracker::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
 use foi_tracker::tracker::audit::{Caller, WITHHELD};
-use foi_tracker::tracker::{accounts, sessions};
+use foi_tracker::tracker::sessions;
+use foi_tracker::tracker::two_factor;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{browser, input_value, location, Session, TestApp, ORGANISATION, PASSWORD};
@@ -398,7 +399,7 @@ fn csv_row(e: &AuditEntry) -> Vec<String> {
 
 /// A code from an authenticator app that is certainly not accepted now.
 fn wrong_code(secret: &str, email: &str) -> String {
-    let totp = accounts::totp(secret, email).unwrap();
+    let totp = two_factor::totp(secret, email).unwrap();
     let t = chrono::Utc::now().timestamp() as u64;
     let accepted: Vec<String> = [t - 60, t - 30, t, t + 30, t + 60]
         .iter()
@@ -1027,7 +1028,7 @@ on_both_backends! {
         let page = researcher.text("/account/two-factor").await;
         let totp_secret = input_value(&page, "secret").unwrap();
         let recovery = input_value(&page, "recovery_codes").unwrap();
-        let code = accounts::totp(&totp_secret, &researcher.email).unwrap().generate_current().to_string();
+        let code = two_factor::totp(&totp_secret, &researcher.email).unwrap().generate_current().to_string();
         let m = mark(&app);
         let response = researcher
             .post_form("/account/two-factor", &[("secret", totp_secret.as_str()), ("recovery_codes", recovery.as_str()), ("code", code.as_str()), ("password", PASSWORD)])
@@ -1047,7 +1048,7 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         // A code works once: the next one, which the app accepts early, not the one just used.
         let next_step = chrono::Utc::now().timestamp() as u64 + 30;
-        let code = accounts::totp(&totp_secret, &researcher.email).unwrap().generate(next_step).to_string();
+        let code = two_factor::totp(&totp_secret, &researcher.email).unwrap().generate(next_step).to_string();
         let response = client.post(app.url("/sign-in/code")).form(&[("csrf", csrf.as_str()), ("code", code.as_str())]).send().await.unwrap();
         let (status, there) = (response.status(), location(&response));
         assert_eq!(there, "/", "{status}: {}", response.text().await.unwrap());

@@ -70,6 +70,7 @@ enum Expect {
     SignIn,
 }
 
+use foi_tracker::tracker::{account_links, passwords, two_factor};
 use Expect::{See, SignIn};
 
 const OK: Expect = Expect::Status(200);
@@ -761,7 +762,7 @@ impl Person {
             As::BadToken => Person {
                 client: browser(),
                 csrf: String::new(),
-                token: Some(format!("foi_{}", accounts::new_secret())),
+                token: Some(format!("foi_{}", passwords::new_secret())),
                 email: None,
             },
         }
@@ -996,7 +997,7 @@ impl Fixtures {
                 secret_of(&added.invitation.unwrap())
             }
             (true, false) => secret_of(
-                &accounts::reset_link(
+                &account_links::reset_link(
                     &mut app.connection(),
                     &Caller::command_line(),
                     self.bystander as i32,
@@ -1078,8 +1079,8 @@ fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payload {
         Body::NewName => form(&[("name", format!("Renamed NGO {}", next()).as_str())]),
         Body::TwoFactor => {
             let email = person.email.as_deref().unwrap_or("nobody@example.org");
-            let (secret, _, _) = accounts::new_two_factor(email).unwrap();
-            let code = accounts::totp(&secret, email)
+            let (secret, _, _) = two_factor::new_two_factor(email).unwrap();
+            let code = two_factor::totp(&secret, email)
                 .unwrap()
                 .generate_current()
                 .to_string();

@@ -5,7 +5,8 @@
 
 mod support;
 
-use foi_tracker::tracker::{accounts, demo, holidays::CalendarStore};
+use foi_tracker::tracker::two_factor;
+use foi_tracker::tracker::{demo, holidays::CalendarStore};
 use support::browser::{self, contrast, rgb, violations, Browser};
 use support::{date, TestApp};
 
@@ -55,7 +56,7 @@ async fn sign_in(browser: &Browser, email: &str, password: &str) {
             .await
             .unwrap()
             .expect("the set-up page shows the key");
-        let code = accounts::totp(&secret, email)
+        let code = two_factor::totp(&secret, email)
             .unwrap()
             .generate_current()
             .to_string();

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use super::{app_error, settings, startup_error, CliError};
 use crate::clock::now;
 use crate::startup::{self, DbConnectionGuard};
+use crate::tracker::account_links;
 use crate::tracker::accounts::{self, UserInput};
 use crate::tracker::audit::Caller;
 use crate::tracker::sessions;
@@ -101,11 +102,11 @@ pub fn user(command: UserCommand, out: &mut impl Write) -> Result<(), CliError> 
                     writeln!(
                         out,
                         "Their invitation link (it works once, for {} days):\n  {link}",
-                        accounts::INVITATION_DAYS
+                        account_links::INVITATION_DAYS
                     )?;
                     let postman =
                         crate::mail::Postman::from_settings(&settings()?).map_err(CliError::BadInput)?;
-                    let sent = accounts::email_link(
+                    let sent = account_links::email_link(
                         &postman,
                         &added.user,
                         organisation.trim(),
@@ -113,7 +114,7 @@ pub fn user(command: UserCommand, out: &mut impl Write) -> Result<(), CliError> 
                         &link,
                         now(),
                     );
-                    writeln!(out, "{}", accounts::link_emailed(&added.user.email, &sent))?;
+                    writeln!(out, "{}", account_links::link_emailed(&added.user.email, &sent))?;
                 }
                 None => writeln!(out, "They can sign in at {base_url}/sign-in")?,
             }

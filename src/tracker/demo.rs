@@ -8,6 +8,7 @@ use super::accounts::{self, UserInput};
 use super::audit::Caller;
 use super::events::{self, EventInput};
 use super::holidays::CalendarStore;
+use super::passwords;
 use super::requests::{self, RequestInput};
 use crate::db::{self, authorities, requests as stored, DbConnection};
 use crate::domain::calendar::{Calendar, CalendarKind};
@@ -440,7 +441,7 @@ pub fn accounts(
             ("demo-coordinator@example.org", "Demo coordinator", "coordinator"),
             ("demo-researcher@example.org", "Demo researcher", "researcher"),
         ] {
-            let password: String = accounts::new_secret().chars().take(20).collect();
+            let password: String = passwords::new_secret().chars().take(20).collect();
             let input = UserInput {
                 email: email.into(),
                 name: name.into(),

@@ -9,8 +9,8 @@ use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 use serde_json::json;
 
 use super::access::require;
-use super::accounts::{hash_secret, new_secret};
 use super::audit::{record, Caller};
+use super::passwords::{hash_secret, new_secret};
 use crate::db::feeds::{self, FeedDeadline};
 use crate::db::{self, DbConnection};
 use crate::domain::request::shareable_name;

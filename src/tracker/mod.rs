@@ -2,6 +2,7 @@
 //! The HTML pages, the JSON API and the CLI all call these and nothing else.
 
 pub mod access;
+pub mod account_links;
 pub mod accounts;
 pub mod audit;
 pub mod authorities;
@@ -21,6 +22,7 @@ pub mod holidays;
 pub mod input;
 pub mod letters;
 pub mod open_data;
+pub mod passwords;
 pub mod recovery_codes;
 pub mod reminders;
 pub mod repeats;
@@ -29,4 +31,5 @@ pub mod request_list;
 pub mod requests;
 pub mod scorecard;
 pub mod sessions;
+pub mod two_factor;
 pub mod untrusted;

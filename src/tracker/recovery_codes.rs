@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::access::require;
-use super::accounts::hash_secret;
 use super::audit::{record, Caller};
+use super::passwords::hash_secret;
 use super::sessions::{confirm_password, Throttle};
 use crate::db::{self, recovery_codes, DbConnection};
 use crate::error::AppError;

@@ -5,9 +5,10 @@ use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
 use super::access::require;
-use super::accounts::{code_step, hash_secret, new_secret, verify_password, MAX_PASSWORD};
 use super::audit::{record, Caller};
 use super::input::Fields;
+use super::passwords::{hash_secret, new_secret, verify_password, MAX_PASSWORD};
+use super::two_factor::code_step;
 use crate::db::accounts::{self, User};
 use crate::db::sessions::{self, ApiToken, NewSession, Session};
 use crate::db::{self, DbConnection};
@@ -108,7 +109,7 @@ fn throttled(
 /// The hash of a password nobody has, to check against when there is no account.
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| super::accounts::hash_password(&new_secret()).unwrap_or_default())
+    DECOY.get_or_init(|| super::passwords::hash_password(&new_secret()).unwrap_or_default())
 }
 
 fn wrong_password() -> AppError {

@@ -17,6 +17,7 @@ use foi_tracker::db::{Backend, DatabaseUrl};
 use foi_tracker::startup::Application;
 use foi_tracker::tracker::accounts;
 use foi_tracker::tracker::audit::Caller;
+use foi_tracker::tracker::two_factor;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
@@ -354,7 +355,7 @@ impl TestApp {
         while step > now() / 30 + 1 {
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         }
-        accounts::totp(secret, email)
+        two_factor::totp(secret, email)
             .unwrap()
             .generate((step * 30) as u64)
             .to_string()
@@ -382,7 +383,7 @@ impl TestApp {
             let page = page_text(&client, self.url("/account/two-factor")).await;
             let secret = input_value(&page, "secret").expect("the set-up page shows a secret");
             let recovery = input_value(&page, "recovery_codes").expect("and recovery codes");
-            let code = accounts::totp(&secret, email)
+            let code = two_factor::totp(&secret, email)
                 .unwrap()
                 .generate_current()
                 .to_string();

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::reminders::{self as outbox, PreferencesInput};
 use crate::tracker::{accounts, feeds, recovery_codes, sessions};
+use crate::tracker::{passwords, two_factor};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
 use crate::web::extract::{id, with_db};
 use crate::web::pages::session::NextQuery;
@@ -184,7 +185,7 @@ pub async fn password(
     let caller = who.caller();
     let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        accounts::change_password(
+        passwords::change_password(
             conn,
             &throttle,
             &caller,
@@ -257,10 +258,10 @@ fn two_factor_page(
     let email = caller.actor.as_ref().map(|a| a.email.clone()).unwrap_or_default();
     let (secret, url, qr) = match secret {
         Some(secret) => {
-            let (url, qr) = accounts::setup_codes(&secret, &email)?;
+            let (url, qr) = two_factor::setup_codes(&secret, &email)?;
             (secret, url, qr)
         }
-        None => accounts::new_two_factor(&email)?,
+        None => two_factor::new_two_factor(&email)?,
     };
     // A new set on every showing: a page that failed may have been seen by someone else.
     let recovery = recovery_codes::new_set();
@@ -302,10 +303,10 @@ pub async fn two_factor(
     let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
         let confirmed = match pending {
-            Some(_) => accounts::Confirmed::JustSignedIn,
-            None => accounts::Confirmed::Password(&password),
+            Some(_) => two_factor::Confirmed::JustSignedIn,
+            None => two_factor::Confirmed::Password(&password),
         };
-        accounts::enable_two_factor(
+        two_factor::enable_two_factor(
             conn,
             &throttle,
             &setup_caller,
@@ -355,7 +356,7 @@ pub async fn disable_two_factor(
     let caller = who.caller();
     let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        accounts::disable_two_factor(conn, &throttle, &caller, &form.password, crate::clock::now())
+        two_factor::disable_two_factor(conn, &throttle, &caller, &form.password, crate::clock::now())
     })
     .await;
     match result {

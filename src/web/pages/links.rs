@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::error::AppError;
-use crate::tracker::accounts::{self, Purpose};
+use crate::tracker::account_links::Purpose;
+use crate::tracker::{account_links, passwords};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;
 use crate::web::state::AppState;
@@ -26,7 +27,7 @@ fn heading(purpose: Purpose) -> (&'static str, &'static str) {
 
 fn link_page(purpose: Purpose, email: &str, errors: Map<String, Value>) -> Value {
     let (title, lede) = heading(purpose);
-    json!({"title": title, "lede": lede, "email": email, "errors": errors, "min": accounts::MIN_PASSWORD})
+    json!({"title": title, "lede": lede, "email": email, "errors": errors, "min": passwords::MIN_PASSWORD})
 }
 
 async fn show(
@@ -36,7 +37,7 @@ async fn show(
     purpose: Purpose,
 ) -> Result<HttpResponse, AppError> {
     let user = with_db(&state, move |conn, _, _| {
-        accounts::link_user(conn, &secret, purpose, crate::clock::now())
+        account_links::link_user(conn, &secret, purpose, crate::clock::now())
     })
     .await?;
     page(
@@ -64,7 +65,7 @@ async fn submit(
     let client = Some(who.client.clone());
     let for_page = secret.clone();
     let result = with_db(&state, move |conn, _, _| {
-        accounts::use_link(
+        account_links::use_link(
             conn,
             client,
             &secret,
@@ -79,7 +80,7 @@ async fn submit(
         Ok(_) => Ok(see_other("/sign-in")),
         Err(error) if is_form_error(&error) => {
             let user = with_db(&state, move |conn, _, _| {
-                accounts::link_user(conn, &for_page, purpose, crate::clock::now())
+                account_links::link_user(conn, &for_page, purpose, crate::clock::now())
             })
             .await?;
             form_again(

@@ -37,9 +37,9 @@ use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
 use crate::domain::csv_cell::neutralised;
 use crate::error::AppError;
-use crate::tracker::accounts::new_secret;
 use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
+use crate::tracker::passwords::new_secret;
 use crate::web::state::AppState;
 
 /// Renders a page with 200 OK.

@@ -11,6 +11,7 @@ use crate::db::accounts::User;
 use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::tracker::accounts;
+use crate::tracker::two_factor;
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;
@@ -55,7 +56,7 @@ pub async fn reset(
     let caller = who.caller();
     let throttle = crate::tracker::sessions::throttle(&state.settings);
     let result = with_db(&state, move |conn, _, _| {
-        accounts::reset_two_factor(conn, &throttle, &caller, id, &form.password, crate::clock::now())
+        two_factor::reset_two_factor(conn, &throttle, &caller, id, &form.password, crate::clock::now())
     })
     .await;
     match result {
@@ -64,7 +65,7 @@ pub async fn reset(
             let (postman, told) = (state.clone(), user.clone());
             // SMTP blocks: off the async workers.
             let sent = web::block(move || {
-                accounts::email_two_factor_reset(&postman.postman, &told, &by, crate::clock::now())
+                two_factor::email_two_factor_reset(&postman.postman, &told, &by, crate::clock::now())
             })
             .await
             .unwrap_or_else(|e| Err(e.to_string()));

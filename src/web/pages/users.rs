@@ -9,6 +9,7 @@ use super::events::{Confirmed, Empty};
 use super::{errors, form_again, is_form_error, options, page, showing_secret};
 use crate::domain::account::Role;
 use crate::error::AppError;
+use crate::tracker::account_links;
 use crate::tracker::accounts::{self, UserInput};
 use crate::tracker::audit::Caller;
 use crate::web::auth::{Posted, Who};
@@ -34,7 +35,7 @@ async fn send_link(
         .map(|a| a.name.clone())
         .unwrap_or_else(|| "An administrator".into());
     web::block(move || {
-        accounts::email_link(
+        account_links::email_link(
             &state.postman,
             &user,
             &organisation,
@@ -140,7 +141,10 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
             let mut notice = format!("{} was added.", added.user.email);
             if let Some(link) = &added.invitation {
                 let sent = send_link(&state, &who, &added.user, &form.organisation, link).await;
-                notice = format!("{notice} {}", accounts::link_emailed(&added.user.email, &sent));
+                notice = format!(
+                    "{notice} {}",
+                    account_links::link_emailed(&added.user.email, &sent)
+                );
             }
             let outcome = Outcome {
                 link: added.invitation.map(|l| (added.user.email.clone(), l)),
@@ -168,7 +172,7 @@ pub async fn reset_link(
     let base_url = state.settings.base_url();
     let asking = caller.clone();
     let (user, organisation, link) = with_db(&state, move |conn, _, _| {
-        let link = accounts::reset_link(conn, &asking, id, &base_url, crate::clock::now())?;
+        let link = account_links::reset_link(conn, &asking, id, &base_url, crate::clock::now())?;
         let user = accounts::get_user(conn, id)?;
         let organisation = accounts::organisations(conn)?
             .into_iter()
@@ -180,7 +184,7 @@ pub async fn reset_link(
     .await?;
     let sent = send_link(&state, &who, &user, &organisation, &link).await;
     let outcome = Outcome {
-        notice: Some(accounts::link_emailed(&user.email, &sent)),
+        notice: Some(account_links::link_emailed(&user.email, &sent)),
         link: Some((user.email, link)),
     };
     let data = users_page(&state, caller, &blank_form(), Map::new(), outcome).await?;
