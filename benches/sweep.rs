@@ -114,7 +114,7 @@ fn plan_once(conn: &mut DbConnection, calendars: &CalendarStore) -> (usize, usiz
         let calendar = calendars.current(conn).unwrap();
         let notices = owed(conn, &calendar, None, today(), foi_tracker::clock::now()).unwrap();
         let planned = started.elapsed();
-        let written = db::reminders::plan(conn, &notices)?;
+        let written = db::notice_plan::plan(conn, &notices)?;
         counts = (notices.len(), written, planned, started.elapsed() - planned);
         Err(diesel::result::Error::RollbackTransaction)
     });

@@ -22,11 +22,15 @@ pub mod events;
 pub mod feeds;
 pub mod history;
 pub mod holidays;
+pub mod notice_plan;
+pub mod outbox;
 pub mod recovery_codes;
+pub mod reminder_preferences;
 pub mod reminders;
 pub mod requests;
 pub mod responses;
 pub mod sessions;
+pub mod sweeps;
 
 // Text in lower case, on both backends: for orders and searches that ignore case.
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::db::reminders::{OutboxNotice, RequestFacts};
+use crate::db::outbox::OutboxNotice;
+use crate::db::reminders::RequestFacts;
 use crate::domain::reminders::{next_step, Stage};
 use crate::domain::request::shareable_name;
 use crate::domain::timeline::DeadlineKind;

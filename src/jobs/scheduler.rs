@@ -129,7 +129,7 @@ async fn behind(state: &Arc<Context>, timetable: &Timetable) -> bool {
         return false;
     };
     let finished = blocking(state, |_, conn| {
-        crate::db::reminders::last_finished_sweep(conn).map_err(|e| e.to_string())
+        crate::db::sweeps::last_finished_sweep(conn).map_err(|e| e.to_string())
     })
     .await;
     match finished {

@@ -17,8 +17,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::db::reminders::{self as store, OutboxNotice};
-use crate::db::{self, DatabaseUrl, DbConnection};
+use crate::db::outbox::{self, OutboxNotice};
+use crate::db::reminders as store;
+use crate::db::{self, notice_plan, reminder_preferences, sweeps, DatabaseUrl, DbConnection};
 use crate::domain::reminders::{split_by_delivery, Stage};
 use crate::error::AppError;
 use crate::mail::Postman;
@@ -105,7 +106,7 @@ impl Sweeper<'_> {
         let owed = owed(conn, &calendar, None, today, now)?;
         report.owed = owed.len();
         let sweep_id = db::transaction(conn, |conn| -> Result<i32, AppError> {
-            let sweep_id = store::start_sweep(conn, today, now)?;
+            let sweep_id = sweeps::start_sweep(conn, today, now)?;
             let (cancelled, planned) = write_owed(conn, &owed, None)?;
             (report.cancelled, report.planned) = (cancelled, planned);
             Ok(sweep_id)
@@ -123,7 +124,7 @@ impl Sweeper<'_> {
         );
         db::transaction(conn, |conn| -> Result<(), AppError> {
             let done = crate::clock::now();
-            store::finish_sweep(conn, sweep_id, counts, done)?;
+            sweeps::finish_sweep(conn, sweep_id, counts, done)?;
             record(
                 conn,
                 &Caller::system("reminder sweep"),
@@ -156,8 +157,8 @@ impl Sweeper<'_> {
         let calendar = self.calendars.current(conn)?;
         let owed = owed(conn, &calendar, None, today, now)?;
         let keys: Vec<String> = owed.iter().map(|n| n.key.clone()).collect();
-        let known = store::known_keys(conn, &keys)?;
-        let emails = store::recipients(conn)?;
+        let known = notice_plan::known_keys(conn, &keys)?;
+        let emails = reminder_preferences::recipients(conn)?;
         let describe =
             |user_id: i32, request_id: i32, kind: &str, due: NaiveDate, stage: &str, delivery: &str| {
                 let to = emails.by_id.get(&user_id).map_or("?", |r| r.email.as_str());
@@ -183,7 +184,7 @@ impl Sweeper<'_> {
         report.would_send = new;
         // What waits in the outbox and is still owed; the rest the sweep would cancel.
         let owed_keys: std::collections::HashSet<&str> = owed.iter().map(|n| n.key.as_str()).collect();
-        let waiting = store::sendable(conn, now)?;
+        let waiting = outbox::sendable(conn, now)?;
         report.would_send.extend(
             waiting
                 .iter()
@@ -215,8 +216,8 @@ impl Sweeper<'_> {
     fn deliver_locked(&self, conn: &mut DbConnection, today: NaiveDate) -> Result<Delivered, AppError> {
         // The last look before sending: nothing about a deadline met or moved since it was
         // planned goes out, whoever changed the register meanwhile.
-        db::transaction(conn, |conn| store::cancel_stale(conn, None))?;
-        let due = store::sendable(conn, crate::clock::now())?;
+        db::transaction(conn, |conn| notice_plan::cancel_stale(conn, None))?;
+        let due = outbox::sendable(conn, crate::clock::now())?;
         let mut delivered = Delivered::default();
         if due.is_empty() {
             return Ok(delivered);
@@ -236,7 +237,9 @@ impl Sweeper<'_> {
                     Ok(email) => email,
                     Err(error) => {
                         let now = crate::clock::now();
-                        db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at(now)))?;
+                        db::transaction(conn, |conn| {
+                            outbox::mark_failed(conn, &ids, &error, retry_at(now))
+                        })?;
                         delivered.failed += 1;
                         continue;
                     }
@@ -245,13 +248,15 @@ impl Sweeper<'_> {
             let now = crate::clock::now();
             match sent {
                 Ok(()) => {
-                    db::transaction(conn, |conn| store::mark_sent(conn, &ids, &email.message_id, now))?;
+                    db::transaction(conn, |conn| outbox::mark_sent(conn, &ids, &email.message_id, now))?;
                     delivered.messages += 1;
                     delivered.notices += ids.len();
                 }
                 Err(error) => {
                     tracing::warn!(%error, notices = ids.len(), "a reminder could not be sent; it will be retried");
-                    db::transaction(conn, |conn| store::mark_failed(conn, &ids, &error, retry_at(now)))?;
+                    db::transaction(conn, |conn| {
+                        outbox::mark_failed(conn, &ids, &error, retry_at(now))
+                    })?;
                     delivered.failed += 1;
                     // A mail server that is down, or that takes the connection and never
                     // answers, would fail every message in turn, each after the timeout: the

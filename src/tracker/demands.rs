@@ -246,7 +246,7 @@ pub fn link(
         let before = demands::links_of(conn, request_id)?;
         demands::set_links(conn, request_id, &links)?;
         // A drafted repeat's send-by date follows the quarter it asks for.
-        crate::db::reminders::cancel_repeat_notices(conn, request_id, "the periods asked for changed")?;
+        crate::db::notice_plan::cancel_repeat_notices(conn, request_id, "the periods asked for changed")?;
         let after = demands::links_of(conn, request_id)?;
         record(
             conn,

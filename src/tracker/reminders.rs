@@ -12,10 +12,11 @@ use super::access::{self, may_retry_reminders, may_see_outbox, outbox_organisati
 use super::audit::{record, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use crate::db::reminders::{
-    self as store, NewNotice, OpenDeadline, OutboxNotice, Sweep, CANCELLED, FAILED, PENDING, SENT,
-};
-use crate::db::{self, DbConnection};
+use crate::db::notice_plan::{self, NewNotice};
+use crate::db::outbox::{self, OutboxNotice, CANCELLED, FAILED, PENDING, SENT};
+use crate::db::reminders::{self as store, OpenDeadline};
+use crate::db::sweeps::{self, Sweep};
+use crate::db::{self, reminder_preferences, DbConnection};
 use crate::domain::calendar::Calendar;
 use crate::domain::reminders::{address, plan, DeadlineFacts, Delivery, NoticeKind, Preferences, Stage};
 use crate::domain::repeat;
@@ -64,7 +65,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         }
     }
     let organisation = outbox_organisation(actor);
-    let notices = store::list(conn, organisation, access::scope_of(actor), status, LIST_LIMIT)?;
+    let notices = outbox::list(conn, organisation, access::scope_of(actor), status, LIST_LIMIT)?;
     let ids: Vec<i32> = notices.iter().map(|n| n.request_id).collect();
     let names: HashMap<i32, String> = crate::db::requests::find_many(conn, &ids)?
         .iter()
@@ -85,9 +86,9 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
         .collect();
     Ok(OutboxPage {
         lines,
-        counts: store::counts(conn, organisation, access::scope_of(actor))?,
+        counts: outbox::counts(conn, organisation, access::scope_of(actor))?,
         status: status.map(str::to_string),
-        last_sweep: store::last_sweep(conn)?,
+        last_sweep: sweeps::last_sweep(conn)?,
         limit: LIST_LIMIT,
     })
 }
@@ -97,8 +98,8 @@ pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime
     let actor = require(caller, may_retry_reminders)?;
     let organisation = outbox_organisation(actor);
     db::transaction(conn, |conn| {
-        let ids = store::failed_ids(conn, organisation, access::scope_of(actor))?;
-        let retried = store::retry(conn, &ids, now)?;
+        let ids = outbox::failed_ids(conn, organisation, access::scope_of(actor))?;
+        let retried = outbox::retry(conn, &ids, now)?;
         if retried > 0 {
             record(
                 conn,
@@ -118,7 +119,7 @@ pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime
 /// The caller's own reminder preferences.
 pub fn preferences(conn: &mut DbConnection, caller: &Caller) -> Result<Preferences, AppError> {
     let actor = require(caller, |_| true)?;
-    Ok(store::preferences(conn, actor.user_id)?)
+    Ok(reminder_preferences::preferences(conn, actor.user_id)?)
 }
 
 /// Preferences as a form or the API sends them.
@@ -192,11 +193,11 @@ pub fn set_preferences(
 ) -> Result<(), AppError> {
     let actor = require(caller, |_| true)?;
     db::transaction(conn, |conn| {
-        let before = store::preferences(conn, actor.user_id)?;
+        let before = reminder_preferences::preferences(conn, actor.user_id)?;
         if &before == preferences {
             return Ok(());
         }
-        store::set_preferences(conn, actor.user_id, preferences, now)?;
+        reminder_preferences::set_preferences(conn, actor.user_id, preferences, now)?;
         let calendar = calendars.current(conn)?;
         replan_all(conn, &calendar, today)?;
         record(
@@ -252,7 +253,7 @@ pub fn owed(
     if owing.is_empty() {
         return Ok(Vec::new());
     }
-    let recipients = store::recipients(conn)?;
+    let recipients = reminder_preferences::recipients(conn)?;
     let mut notices = Vec::new();
     for (deadline, notice) in owing {
         let owner = deadline.owner_id.and_then(|id| recipients.by_id.get(&id));
@@ -294,24 +295,24 @@ pub(crate) fn write_owed(
 ) -> Result<(usize, usize), AppError> {
     let by_key: HashMap<&str, &NewNotice> = owed.iter().map(|n| (n.key.as_str(), n)).collect();
     let mut stale = Vec::new();
-    for unsent in store::unsent(conn, request_id)? {
+    for unsent in notice_plan::unsent(conn, request_id)? {
         match (unsent.status.as_str(), by_key.get(unsent.key.as_str())) {
             (CANCELLED, Some(notice)) => {
-                store::readdress(conn, &unsent, notice)?;
+                notice_plan::readdress(conn, &unsent, notice)?;
             }
             (_, Some(notice)) if !unsent.addressed_as(notice) => {
-                store::readdress(conn, &unsent, notice)?;
+                notice_plan::readdress(conn, &unsent, notice)?;
             }
             (PENDING | FAILED, None) => stale.push(unsent.id),
             _ => {}
         }
     }
-    let cancelled = store::cancel(
+    let cancelled = notice_plan::cancel(
         conn,
         &stale,
         "no longer owed: overtaken by a later reminder, or no longer wanted",
     )?;
-    let added = store::plan(conn, owed)?;
+    let added = notice_plan::plan(conn, owed)?;
     Ok((cancelled, added))
 }
 
@@ -331,7 +332,7 @@ pub fn replan(
     request_id: i32,
     today: NaiveDate,
 ) -> Result<(), AppError> {
-    store::cancel_stale(conn, Some(request_id))?;
+    notice_plan::cancel_stale(conn, Some(request_id))?;
     let owed = owed(conn, calendar, Some(request_id), today, crate::clock::now())?;
     write_owed(conn, &owed, Some(request_id))?;
     Ok(())

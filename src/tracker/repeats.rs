@@ -62,7 +62,7 @@ pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTim
         }
         db::requests::skip(conn, id, now)?;
         // Its reminders stop now, not at the next sweep: a retry must not send one.
-        crate::db::reminders::cancel_repeat_notices(conn, id, "the quarterly repeat was skipped")?;
+        crate::db::notice_plan::cancel_repeat_notices(conn, id, "the quarterly repeat was skipped")?;
         record(
             conn,
             caller,

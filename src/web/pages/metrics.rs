@@ -68,8 +68,8 @@ fn snapshot(state: &AppState) -> Result<Snapshot, AppError> {
     let pool = state.pool.state();
     let (page_cache_hits, page_cache_misses) = state.pages.lookups();
     let mut conn = state.pool.get()?;
-    let backlog = crate::db::reminders::backlog(&mut conn)?;
-    let sweep = crate::db::reminders::last_sweep(&mut conn)?;
+    let backlog = crate::db::sweeps::backlog(&mut conn)?;
+    let sweep = crate::db::sweeps::last_sweep(&mut conn)?;
     let now = crate::clock::now();
     let unix = |t: chrono::NaiveDateTime| t.and_utc().timestamp_millis() as f64 / 1000.0;
     Ok(Snapshot {
