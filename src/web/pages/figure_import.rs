@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::indicators::match_options;
+use super::figures::match_options;
 use super::{errors, form_again, is_form_error, page, see_other};
 use crate::domain::spreadsheet::{letters, Sheet};
 use crate::error::AppError;

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod documents;
 pub mod events;
 pub mod figure_import;
+pub mod figures;
 pub mod health;
 pub mod history;
 pub mod holidays;
