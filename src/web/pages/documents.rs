@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::events::page_again;
-use super::requests::PageForms;
+use super::request_detail::PageForms;
 use super::{done, errors};
 use crate::error::AppError;
 use crate::tracker::audit::Caller;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::events::page_again;
-use super::requests::PageForms;
+use super::request_detail::PageForms;
 use super::see_other;
 use crate::error::AppError;
 use crate::tracker::{self, demands};

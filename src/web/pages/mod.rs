@@ -20,6 +20,8 @@ pub mod links;
 pub mod metrics;
 pub mod open_data;
 pub mod outbox;
+pub mod request_detail;
+pub mod request_list;
 pub mod requests;
 pub mod scorecard;
 pub mod session;
