@@ -3,8 +3,12 @@
 //! Bad input prints one line to stderr and exits 2, whether clap or the engine refuses it.
 
 mod accounts;
+mod deadline;
 mod dump;
 mod health;
+mod imports;
+mod remind;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -14,14 +18,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Settings;
 use crate::db::DbError;
-use crate::domain::calendar::Calendar;
 use crate::domain::regime::Regime;
-use crate::domain::timeline::{Deadline, DeadlineState, Event, EventKind, Schedule};
+use crate::domain::timeline::{Event, EventKind};
 use crate::error::AppError;
-use crate::startup::{self, Application, StartupError};
-use crate::tracker::audit::Caller;
-use crate::tracker::calculator::calculate;
-use crate::tracker::holidays::CalendarStore;
+use crate::startup::{self, StartupError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -190,12 +190,12 @@ fn parse_event(text: &str) -> Result<Event, String> {
 /// Runs the command, writing to `out`; errors are for the caller to print.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve(args) => serve(args, out),
+        Command::Serve(args) => serve::serve(args, out),
         Command::Migrate => migrate(out),
-        Command::Deadline(args) => deadline(args, out),
-        Command::ImportHolidays(args) => import_holidays(args, out),
-        Command::ImportAuthorities(args) => import_authorities(args, out),
-        Command::Remind(args) => remind(args, out),
+        Command::Deadline(args) => deadline::deadline(args, out),
+        Command::ImportHolidays(args) => imports::import_holidays(args, out),
+        Command::ImportAuthorities(args) => imports::import_authorities(args, out),
+        Command::Remind(args) => remind::remind(args, out),
         Command::Healthcheck => health::healthcheck(out),
         Command::Backup(args) => dump::backup(args, out),
         Command::Export(args) => dump::export(args, out),
@@ -234,19 +234,6 @@ pub(crate) fn startup_error(error: StartupError) -> CliError {
     }
 }
 
-/// A file's text, refused before it is read if it is over `max_bytes`.
-fn read_file(path: &std::path::Path, max_bytes: usize) -> Result<String, CliError> {
-    let cannot = |e: std::io::Error| CliError::BadInput(format!("cannot read {}: {e}", path.display()));
-    let size = std::fs::metadata(path).map_err(cannot)?.len();
-    if size > max_bytes as u64 {
-        return Err(CliError::BadInput(format!(
-            "{} is {size} bytes; at most {max_bytes} are read",
-            path.display()
-        )));
-    }
-    std::fs::read_to_string(path).map_err(cannot)
-}
-
 pub(crate) fn app_error(error: AppError) -> CliError {
     match error {
         AppError::Invalid(_)
@@ -258,342 +245,10 @@ pub(crate) fn app_error(error: AppError) -> CliError {
     }
 }
 
-/// What `serve` tells the person who started it: a line on stdout, or with JSON logs a log
-/// event, so that every line the process writes is JSON from the first one on.
-struct Announcer<'a, W: Write> {
-    out: &'a mut W,
-    json: bool,
-}
-
-impl<W: Write> Announcer<'_, W> {
-    fn say(&mut self, line: &str) -> std::io::Result<()> {
-        if self.json {
-            tracing::info!("{line}");
-            Ok(())
-        } else {
-            writeln!(self.out, "{line}")?;
-            self.out.flush()
-        }
-    }
-}
-
-fn serve(args: ServeArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let settings = settings();
-    // Before anything can be logged, even a refused configuration.
-    let format = match &settings {
-        Ok(settings) => settings.log_format,
-        Err(_) => crate::config::LogFormat::from_env(),
-    };
-    crate::telemetry::init(format);
-    let mut settings = settings?;
-    if let Some(bind) = args.bind {
-        settings.bind = bind;
-    }
-    let mut say = Announcer {
-        out,
-        json: format == crate::config::LogFormat::Json,
-    };
-    let database = crate::db::DatabaseUrl::parse(&settings.database_url)
-        .map_err(|e| CliError::BadInput(e.to_string()))?
-        .display();
-    let today = crate::clock::today(settings.today);
-    startup::wait_for_database(&settings).map_err(startup_error)?;
-    let mut conn = startup::connection(&settings).map_err(startup_error)?;
-    if args.demo {
-        let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
-        match crate::tracker::demo::accounts(&mut conn, &settings.base_url(), crate::clock::now())
-            .map_err(app_error)?
-        {
-            Some(made) => {
-                say.say(&format!(
-                    "Demonstration accounts (sign in at {}/sign-in):",
-                    settings.base_url()
-                ))?;
-                for account in made {
-                    say.say(&format!(
-                        "  {:<12} {}  password: {}",
-                        account.role, account.email, account.password
-                    ))?;
-                }
-                say.say("  The administrator sets up two-factor sign-in at first sign-in.")?;
-            }
-            None => say.say(
-                "The demonstration accounts already exist; their passwords were printed when they were made.",
-            )?,
-        }
-        let loaded = crate::tracker::demo::load(&mut conn, &calendars, today, crate::clock::now())
-            .map_err(app_error)?;
-        match loaded {
-            0 => say.say("The database already holds requests: the demonstration data was not loaded.")?,
-            n => say.say(&format!("Loaded {n} demonstration requests."))?,
-        }
-    } else if crate::db::accounts::count_users(&mut conn).map_err(|e| CliError::Failed(e.to_string()))? == 0 {
-        say.say(&format!(
-            "No one can sign in yet. Create the first administrator with:\n  {}\n(or try it out with `serve --demo`).",
-            crate::web::pages::session::first_admin_command()
-        ))?;
-    }
-    drop(conn);
-    // The server must be built inside the runtime that will run it.
-    actix_web::rt::System::new().block_on(async move {
-        let application = Application::build(settings).map_err(startup_error)?;
-        let address = application.address();
-        let serving = application.serve_until_stopped();
-        say.say(&format!(
-            "foi-tracker is running on http://{address} (database {database})"
-        ))?;
-        say.say("Press Ctrl-C to stop.")?;
-        serving.await.map_err(|e| CliError::Failed(e.to_string()))
-    })
-}
-
-fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let settings = settings()?;
-    let today = args.today.unwrap_or_else(|| crate::clock::today(settings.today));
-    let postman = crate::mail::Postman::from_settings(&settings).map_err(CliError::BadInput)?;
-    let database = crate::db::DatabaseUrl::parse(&settings.database_url)
-        .map_err(|e| CliError::BadInput(e.to_string()))?;
-    let mut conn = startup::connection(&settings).map_err(startup_error)?;
-    let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
-    let sweeper = crate::jobs::sweep::Sweeper {
-        database: &database,
-        calendars: &calendars,
-        postman: &postman,
-        settings: &settings,
-        shutdown: &crate::jobs::shutdown::Shutdown::default(),
-    };
-    let report = sweeper.sweep(&mut conn, today, args.dry_run).map_err(app_error)?;
-    let day = today.format("%a %-d %b %Y");
-    if report.locked_out {
-        writeln!(
-            out,
-            "Another process is sweeping reminders now; this one did nothing."
-        )?;
-    } else if report.dry_run {
-        writeln!(
-            out,
-            "Dry run for {day}: {} notices owed, {} not yet in the outbox; nothing sent or written.",
-            report.owed, report.planned
-        )?;
-        for line in &report.would_send {
-            writeln!(out, "  would send to {line}")?;
-        }
-    } else {
-        let d = report.delivery;
-        writeln!(
-            out,
-            "Reminders for {day}: {} owed, {} new; sent {} notices in {} messages through {}; {} messages failed (retried later); {} cancelled.",
-            report.owed,
-            report.planned,
-            d.notices,
-            d.messages,
-            postman.mailer.describe(),
-            d.failed,
-            report.cancelled
-        )?;
-        if !report.drafted.is_empty() {
-            writeln!(
-                out,
-                "Drafted {} quarterly repeat requests to review and send: {:?}.",
-                report.drafted.len(),
-                report.drafted
-            )?;
-        }
-    }
-    Ok(())
-}
-
 fn migrate(out: &mut impl Write) -> Result<(), CliError> {
     let settings = settings()?;
     startup::connection(&settings).map_err(startup_error)?;
     writeln!(out, "The database is up to date.")?;
-    Ok(())
-}
-
-fn import_holidays(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let content = read_file(&args.file, crate::domain::calendar::govuk::MAX_FILE_BYTES)?;
-    let settings = settings()?;
-    let mut conn = startup::connection(&settings).map_err(startup_error)?;
-    let store = CalendarStore::load(&mut conn).map_err(app_error)?;
-    let source = args
-        .file
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let report = crate::tracker::holidays::import(
-        &mut conn,
-        &store,
-        &Caller::command_line(),
-        crate::clock::today(settings.today),
-        &source,
-        &content,
-        args.dry_run,
-        crate::clock::now(),
-    )
-    .map_err(app_error)?;
-    let verb = if report.dry_run { "would change" } else { "changed" };
-    writeln!(out, "{} ({}) {verb}:", source, report.years)?;
-    for day in &report.added {
-        writeln!(out, "  + {} {} ({})", day.date, day.title, day.division)?;
-    }
-    for day in &report.removed {
-        writeln!(out, "  - {} {} ({})", day.date, day.title, day.division)?;
-    }
-    for moved in &report.moved {
-        writeln!(
-            out,
-            "  request {} \"{}\": {} -> {}",
-            moved.request_id, moved.title, moved.from, moved.to
-        )?;
-    }
-    writeln!(out, "{}", report.summary())?;
-    Ok(())
-}
-
-fn import_authorities(args: ImportArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let content = read_file(&args.file, crate::tracker::authorities::MAX_CSV_BYTES)?;
-    let settings = settings()?;
-    let mut conn = startup::connection(&settings).map_err(startup_error)?;
-    let report = crate::tracker::authorities::import_csv(
-        &mut conn,
-        &Caller::command_line(),
-        &content,
-        args.dry_run,
-        crate::clock::now(),
-    )
-    .map_err(app_error)?;
-    for row in &report.rows {
-        let problems: Vec<String> = row
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        writeln!(
-            out,
-            "line {}: {:?} {}{}",
-            row.line,
-            row.action,
-            row.name,
-            if problems.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", problems.join("; "))
-            }
-        )?;
-    }
-    let outcome = if report.refused > 0 {
-        "nothing imported"
-    } else if report.dry_run {
-        "dry run, nothing written"
-    } else {
-        "imported"
-    };
-    writeln!(
-        out,
-        "{} to add, {} to update, {} unchanged, {} refused: {outcome}",
-        report.created, report.updated, report.unchanged, report.refused
-    )?;
-    if report.refused > 0 {
-        return Err(CliError::BadInput(format!(
-            "{} rows refused; nothing was imported",
-            report.refused
-        )));
-    }
-    Ok(())
-}
-
-fn deadline(args: DeadlineArgs, out: &mut impl Write) -> Result<(), CliError> {
-    let today = args.today.unwrap_or_else(crate::clock::london_today);
-    let schedule = calculate(
-        Calendar::bundled(),
-        args.regime,
-        args.received,
-        &args.events,
-        args.extended_to,
-        today,
-    )
-    .map_err(|e| match e {
-        AppError::Invalid(errors)
-            if errors.iter().any(|e| e.field == "extended_to")
-                && !args.events.iter().any(|e| e.kind == EventKind::Extension) =>
-        {
-            CliError::BadInput("--extended-to needs an --event extension@DATE".into())
-        }
-        AppError::Invalid(errors) => CliError::BadInput(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        other => CliError::Failed(other.to_string()),
-    })?;
-    match args.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &schedule).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        Format::Text => write_text(&schedule, out)?,
-    }
-    Ok(())
-}
-
-fn long(date: NaiveDate) -> String {
-    date.format("%A %-d %B %Y").to_string()
-}
-
-fn write_text(schedule: &Schedule, out: &mut impl Write) -> std::io::Result<()> {
-    let regime = schedule.regime;
-    if let Some(received) = schedule.received {
-        writeln!(
-            out,
-            "{} request ({}), received {}",
-            regime.short_name(),
-            regime.name(),
-            long(received)
-        )?;
-    }
-    let overdue = if schedule.overdue { ", overdue" } else { "" };
-    writeln!(
-        out,
-        "Status on {}: {}{overdue}",
-        long(schedule.today),
-        schedule.status.label().to_lowercase()
-    )?;
-    for deadline in &schedule.deadlines {
-        writeln!(out)?;
-        write_deadline(deadline, out)?;
-    }
-    for prompt in &schedule.prompts {
-        writeln!(out)?;
-        writeln!(out, "Next: {prompt}")?;
-    }
-    Ok(())
-}
-
-fn write_deadline(d: &Deadline, out: &mut impl Write) -> std::io::Result<()> {
-    let latest = d
-        .latest
-        .map(|l| format!(", at the latest {}", long(l)))
-        .unwrap_or_default();
-    let mut state = d.state.to_string();
-    if let Some(days) = d.working_days_late {
-        state.push_str(&format!(", {days} working days late"));
-    }
-    if let (Some(on), DeadlineState::Met) = (d.settled_on, d.state) {
-        state.push_str(&format!(" on {}", on.format("%-d %B %Y")));
-    }
-    writeln!(out, "{}: {}{latest} [{state}]", d.kind.label(), long(d.due))?;
-    writeln!(out, "  {}", d.rule)?;
-    if let Some(note) = &d.note {
-        writeln!(out, "  {note}")?;
-    }
-    if !d.skipped.is_empty() {
-        writeln!(out, "  Not counted:")?;
-        for day in &d.skipped {
-            writeln!(out, "    {}  {}", day.date, day.reason)?;
-        }
-    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use super::audit::Caller;
 use super::deadline_index::{catch_up, schedule_of};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use crate::db::events::{self};
+use crate::db::events;
 use crate::db::requests::{self, Order, Request, RequestFilter, Scope, Sort};
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;

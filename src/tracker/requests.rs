@@ -9,7 +9,7 @@ use super::audit::{of_request_kind, record, Caller};
 use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use crate::db::authorities::{self};
+use crate::db::authorities;
 use crate::db::events::{self, EventRecord};
 use crate::db::requests::{self, Request, RequestValues};
 use crate::db::{self, DbConnection};
