@@ -9,8 +9,8 @@ mod support;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use foi_tracker::clock::now;
 use foi_tracker::db::audit::{self, AuditEntry, AuditFilter, NewEntry};
+use foi_tracker::tracker::api_tokens;
 use foi_tracker::tracker::audit::{Caller, WITHHELD};
-use foi_tracker::tracker::sessions;
 use foi_tracker::tracker::two_factor;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -987,7 +987,7 @@ on_both_backends! {
         // `foi-tracker token create`: by the command line.
         let m = mark(&app);
         let (cli_token, cli_secret) =
-            sessions::create_token(&mut app.connection(), &Caller::command_line(), Some(&researcher.email), "nightly sync", now()).unwrap();
+            api_tokens::create_token(&mut app.connection(), &Caller::command_line(), Some(&researcher.email), "nightly sync", now()).unwrap();
         assert_written(&app, &m, &[command_line().did("create", "api_token", Some(cli_token.id), None, Some(json!({"user_id": me, "name": "nightly sync"})))]);
         for secret in [&secret, &cli_secret, &researcher.token, &app.token] {
             assert_eq!(holding(&app, secret), Vec::<i32>::new(), "a token's secret is in the trail");

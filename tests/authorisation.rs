@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use foi_tracker::clock::now;
 use foi_tracker::tracker::accounts::{self, UserInput};
 use foi_tracker::tracker::audit::Caller;
-use foi_tracker::tracker::sessions;
 use foi_tracker::web::ROUTES;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -70,6 +69,7 @@ enum Expect {
     SignIn,
 }
 
+use foi_tracker::tracker::api_tokens;
 use foi_tracker::tracker::{account_links, passwords, two_factor};
 use Expect::{See, SignIn};
 
@@ -840,7 +840,7 @@ fn authority_json(name: &str) -> Value {
 
 /// A new API token of `email`'s, from the command line.
 fn new_token(app: &TestApp, email: &str) -> i64 {
-    let (token, _) = sessions::create_token(
+    let (token, _) = api_tokens::create_token(
         &mut app.connection(),
         &Caller::command_line(),
         Some(email),

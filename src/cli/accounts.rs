@@ -10,8 +10,8 @@ use crate::clock::now;
 use crate::startup::{self, DbConnectionGuard};
 use crate::tracker::account_links;
 use crate::tracker::accounts::{self, UserInput};
+use crate::tracker::api_tokens;
 use crate::tracker::audit::Caller;
-use crate::tracker::sessions;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -162,7 +162,7 @@ pub fn token(command: TokenCommand, out: &mut impl Write) -> Result<(), CliError
     match command {
         TokenCommand::Create(args) => {
             let (mut conn, _) = connection()?;
-            let (_, secret) = sessions::create_token(
+            let (_, secret) = api_tokens::create_token(
                 &mut conn,
                 &Caller::command_line(),
                 Some(&args.email),

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account_links;
 pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod authorities;
 pub mod calculator;

@@ -1,5 +1,5 @@
-//! Signing in and out, the second factor, throttling, and personal API tokens. A session or
-//! token is a random secret the client holds; the database keeps its SHA-256 only.
+//! Signing in and out, the second factor and throttling. A session is a random secret the
+//! client holds; the database keeps its SHA-256 only.
 
 use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
@@ -10,7 +10,7 @@ use super::input::Fields;
 use super::passwords::{hash_secret, new_secret, verify_password, MAX_PASSWORD};
 use super::two_factor::code_step;
 use crate::db::accounts::{self, User};
-use crate::db::sessions::{self, ApiToken, NewSession, Session};
+use crate::db::sessions::{self, NewSession, Session};
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
 use crate::error::AppError;
@@ -19,8 +19,6 @@ use crate::error::AppError;
 pub const IDLE: Duration = Duration::hours(8);
 /// How often a session's last use is written down (not on every request).
 const TOUCH_EVERY: Duration = Duration::minutes(5);
-/// API tokens have their last use written at most this often.
-const TOKEN_TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// Failed sign-ins allowed within a window, per account and per client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,96 +418,4 @@ pub fn sign_out_everywhere(
         )?;
         Ok(ended)
     })
-}
-
-/// A new personal API token for the caller (or, from the command line, for `email`); the
-/// secret is returned once and never stored.
-pub fn create_token(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    for_email: Option<&str>,
-    name: &str,
-    now: NaiveDateTime,
-) -> Result<(ApiToken, String), AppError> {
-    let mut f = Fields::new();
-    let name = f.text("name", "Name", name, 100);
-    f.finish(())?;
-    // No cached page shows tokens: the register's version stays.
-    db::transaction(conn, |conn| {
-        let user = match (&caller.actor, for_email) {
-            (Some(actor), _) => super::accounts::get_user(conn, actor.user_id)?,
-            (None, Some(email)) if caller.is_server() => super::accounts::user_by_email(conn, email)?,
-            _ => return Err(AppError::Unauthorized),
-        };
-        if !user.active {
-            return Err(AppError::conflict(None, format!("{} is deactivated", user.email)));
-        }
-        let secret = format!("foi_{}", new_secret());
-        let id = sessions::insert_api_token(conn, user.id, &name, &hash_secret(&secret), now)?;
-        record(
-            conn,
-            caller,
-            "create",
-            "api_token",
-            Some(id),
-            None,
-            Some(json!({"user_id": user.id, "name": name})),
-            now,
-        )?;
-        let token = sessions::find_api_token_by_id(conn, id)?
-            .ok_or_else(|| AppError::Internal("the new token vanished".into()))?;
-        Ok((token, secret))
-    })
-}
-
-pub fn tokens(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
-    let actor = require(caller, |_| true)?;
-    Ok(sessions::api_tokens_of(conn, actor.user_id)?)
-}
-
-pub fn revoke_token(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: i32,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let actor = require(caller, |_| true)?;
-    db::transaction(conn, |conn| {
-        let token = sessions::find_api_token_by_id(conn, id)?
-            .filter(|t| t.user_id == actor.user_id)
-            .ok_or_else(|| AppError::NotFound(format!("token {id}")))?;
-        // Revoking a revoked token changes nothing, and writes no entry.
-        if sessions::revoke_api_token(conn, token.id, now)? == 0 {
-            return Ok(());
-        }
-        record(
-            conn,
-            caller,
-            "revoke",
-            "api_token",
-            Some(token.id),
-            Some(json!({"revoked": false})),
-            Some(json!({"revoked": true})),
-            now,
-        )?;
-        Ok(())
-    })
-}
-
-/// Who an `Authorization: Bearer` token speaks for, if it is current and its user active.
-pub fn resolve_token(
-    conn: &mut DbConnection,
-    secret: &str,
-    now: NaiveDateTime,
-) -> Result<Option<Actor>, AppError> {
-    let Some((token, user)) = accounts::token_and_user(conn, &hash_secret(secret))? else {
-        return Ok(None);
-    };
-    if token.revoked_at.is_some() || !user.active {
-        return Ok(None);
-    }
-    if token.last_used_at.is_none_or(|at| now - at > TOKEN_TOUCH_EVERY) {
-        db::transaction(conn, |conn| sessions::touch_api_token(conn, token.id, now))?;
-    }
-    Ok(Some(actor_of(&user)))
 }

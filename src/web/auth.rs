@@ -16,6 +16,7 @@ use crate::config::Settings;
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::error::AppError;
+use crate::tracker::api_tokens;
 use crate::tracker::audit::Caller;
 use crate::tracker::input::{control_characters, text_problem, Shape};
 use crate::tracker::sessions::{self, Viewer};
@@ -227,7 +228,7 @@ impl Credentials {
             None => None,
         };
         let token = match &self.token {
-            Some(secret) => sessions::resolve_token(conn, secret, now)?,
+            Some(secret) => api_tokens::resolve_token(conn, secret, now)?,
             None => None,
         };
         Ok(Who {

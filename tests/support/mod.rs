@@ -404,7 +404,7 @@ impl TestApp {
         let page = page_text(&client, self.url("/account")).await;
         let csrf = input_value(&page, "csrf").expect("signed in: the account page has forms");
         let mut conn = self.connection();
-        let (_, token) = foi_tracker::tracker::sessions::create_token(
+        let (_, token) = foi_tracker::tracker::api_tokens::create_token(
             &mut conn,
             &Caller::command_line(),
             Some(email),

@@ -12,6 +12,7 @@ use strum::VariantArray;
 
 use crate::domain::reminders::NoticeKind;
 use crate::error::AppError;
+use crate::tracker::api_tokens;
 use crate::tracker::audit::Caller;
 use crate::tracker::reminders::{self as outbox, PreferencesInput};
 use crate::tracker::{accounts, feeds, recovery_codes, sessions};
@@ -44,7 +45,7 @@ async fn account_page(
     let (user, tokens, feed, reminders, codes_left) = with_db(state, move |conn, _, _| {
         Ok((
             accounts::get_user(conn, actor.user_id)?,
-            sessions::tokens(conn, &caller)?,
+            api_tokens::tokens(conn, &caller)?,
             feeds::live_since(conn, &caller)?,
             outbox::preferences(conn, &caller)?,
             recovery_codes::remaining(conn, actor.user_id)?,
@@ -419,7 +420,7 @@ pub async fn create_token(
     let Posted { form, who } = posted;
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        sessions::create_token(conn, &caller, None, &form.name, crate::clock::now())
+        api_tokens::create_token(conn, &caller, None, &form.name, crate::clock::now())
     })
     .await;
     match result {
@@ -444,7 +445,7 @@ pub async fn revoke_token(
     let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
-        sessions::revoke_token(conn, &caller, id, crate::clock::now())
+        api_tokens::revoke_token(conn, &caller, id, crate::clock::now())
     })
     .await?;
     Ok(see_other("/account"))
