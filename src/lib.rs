@@ -2,7 +2,7 @@
 //! the tribunal.
 //!
 //! Imports point down only (domain ← db ← tracker ← jobs ← web ← startup ← cli);
-//! `tests/layering.rs` keeps it so.
+//! `tests/it/layering.rs` keeps it so.
 
 pub mod cli;
 pub mod clock;

@@ -1,0 +1,177 @@
+//! HTTP as its RFCs say: a JSON body is one value and nothing after it; PUT replaces the whole
+//! resource, so a field left out is refused rather than cleared; HEAD answers as GET without
+//! the body; nothing but the public static files may be stored by a browser or a cache.
+
+use crate::support::{browser, problem, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+async fn sent_request(app: &TestApp) -> (i64, Value) {
+    let home_office = app.authority("Home Office").await;
+    let owner = app.get_json("/api/v1/requests").await;
+    let _ = owner;
+    let body = json!({
+        "title": "Detention", "body": "Please provide…", "authority_id": home_office,
+        "regime": "foia", "sent_via": "email", "sent_on": "2026-05-01", "received_on": null,
+        "reference": "FOI-1", "tags": ["detention", "adults"],
+    });
+    let created = app.create_request(body.clone()).await;
+    let mut whole = body;
+    whole["owner_id"] = created["owner_id"].clone();
+    (created["id"].as_i64().unwrap(), whole)
+}
+
+on_both_backends! {
+    async fn bytes_after_the_json_value_are_refused(app) {
+        let home_office = app.authority("Home Office").await;
+        let before = app.snapshot();
+        for trailing in [" x", "{}", " {\"title\": \"Two\"}", "\u{0}", "]"] {
+            let body = format!("{{\"title\": \"One\", \"body\": \"B\", \"authority_id\": {home_office}}}{trailing}");
+            let response = app
+                .request(Method::POST, "/api/v1/requests")
+                .header("content-type", "application/json")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let (status, _, answer) = problem(response).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
+            assert!(answer["detail"].as_str().unwrap().contains("trailing characters"), "{answer}");
+        }
+        // White space after the value is no value.
+        let response = app
+            .request(Method::POST, "/api/v1/requests")
+            .header("content-type", "application/json")
+            .body(format!("{{\"title\": \"One\", \"body\": \"B\", \"authority_id\": {home_office}}} \r\n"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let mut after = app.snapshot();
+        let _ = &mut after;
+        assert_ne!(after, before);
+    }
+
+    async fn a_put_that_leaves_a_field_out_is_refused(app) {
+        let (id, whole) = sent_request(&app).await;
+        let path = format!("/api/v1/requests/{id}");
+        let kept = app.get_json(&path).await;
+        assert_eq!(kept["tags"], json!(["adults", "detention"]), "{kept}");
+        for field in ["owner_id", "tags", "reference", "regime", "title"] {
+            let mut body = whole.clone();
+            body.as_object_mut().unwrap().remove(field);
+            let before = app.snapshot();
+            let (status, fields, answer) = problem(app.put_json(&path, &body).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {answer}");
+            assert_eq!(fields, [field], "{answer}");
+            assert!(answer["errors"][0]["message"].as_str().unwrap().contains("PUT replaces the whole"), "{answer}");
+            assert_eq!(app.snapshot(), before, "without {field} nothing changes");
+        }
+        // Several left out: each is named.
+        let (_, fields, _) = problem(app.put_json(&path, &json!({"title": "T"})).await).await;
+        assert!(fields.contains(&"owner_id".to_string()) && fields.contains(&"tags".to_string()), "{fields:?}");
+        // The whole representation is accepted, and null or [] clear on purpose.
+        let mut body = whole.clone();
+        body["title"] = json!("Detention, 2025");
+        let response = app.put_json(&path, &body).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let read = app.get_json(&path).await;
+        assert_eq!(read["title"], "Detention, 2025");
+        assert_eq!(read["tags"], json!(["adults", "detention"]), "tags kept");
+        assert_eq!(read["owner_id"], whole["owner_id"], "owner kept");
+        body["tags"] = json!([]);
+        body["reference"] = Value::Null;
+        assert_eq!(app.put_json(&path, &body).await.status(), StatusCode::OK);
+        let read = app.get_json(&path).await;
+        assert_eq!(read["tags"], json!([]));
+
+        // Authorities and a request's indicators are replaced whole too.
+        let admin = app.admin().await;
+        let ukvi = app.authority("Home Office: UK Visas and Immigration").await;
+        let (status, fields, _) = problem(
+            admin.put_json(&format!("/api/v1/authorities/{ukvi}"), &json!({"name": "UKVI", "short_name": "UKVI", "default_regime": "foia", "nation": "uk"})).await,
+        ).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields, ["foi_email", "website"]);
+        let (status, fields, _) = problem(
+            app.put_json(&format!("/api/v1/requests/{id}/indicators"), &json!([{"indicator_id": "D1.1", "from": "2025-01-01"}])).await,
+        ).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(fields, ["indicators[0].to"]);
+    }
+
+    async fn head_answers_as_get_without_the_body(app) {
+        let anonymous = browser();
+        for (who, path) in [
+            (&app.client, "/requests"),
+            (&anonymous, "/scorecard"),
+            (&anonymous, "/static/app.css"),
+            (&anonymous, "/open-data/figures.csv"),
+            (&anonymous, "/api/v1/indicators"),
+        ] {
+            let get = who.get(app.url(path)).send().await.unwrap();
+            let head = who.head(app.url(path)).send().await.unwrap();
+            assert_eq!(head.status(), get.status(), "HEAD {path}");
+            assert_eq!(head.status(), StatusCode::OK, "HEAD {path}");
+            for header in ["content-type", "cache-control", "content-security-policy"] {
+                assert_eq!(head.headers().get(header), get.headers().get(header), "{header} of HEAD {path}");
+            }
+            let length = get.bytes().await.unwrap().len();
+            let declared = head.headers().get("content-length").map(|v| v.to_str().unwrap().parse::<usize>().unwrap());
+            assert_eq!(declared, Some(length), "HEAD {path} declares the body GET sends");
+            assert!(head.bytes().await.unwrap().is_empty(), "HEAD {path} sends no body");
+        }
+        // With the API token, as GET.
+        let head = app.request(Method::HEAD, "/api/v1/requests").send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(head.headers()["content-type"], "application/json");
+        // HEAD of what does not exist, or of what the caller may not see, is answered as GET is.
+        let head = anonymous.head(app.url("/api/v1/requests")).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::UNAUTHORIZED);
+        let head = anonymous.head(app.url("/nothing-here")).send().await.unwrap();
+        assert_eq!(head.status(), StatusCode::NOT_FOUND);
+        // HEAD changes nothing: a POST route is not reached by it.
+        let before = app.snapshot();
+        let head = app.client.head(app.url("/sign-out")).send().await.unwrap();
+        assert_ne!(head.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.snapshot(), before);
+    }
+
+    async fn nothing_but_static_files_may_be_stored(app) {
+        let (id, _) = sent_request(&app).await;
+        let anonymous = browser();
+        let admin = app.admin().await;
+        let pages = [
+            (&app.client, "/".to_string()),
+            (&app.client, format!("/requests/{id}")),
+            (&app.client, "/requests".to_string()),
+            (&app.client, "/account".to_string()),
+            (&admin.client, "/audit".to_string()),
+            (&admin.client, "/audit.csv".to_string()),
+            (&app.client, "/history".to_string()),
+            (&anonymous, "/scorecard".to_string()),
+            (&anonymous, "/open-data".to_string()),
+            (&anonymous, "/open-data/figures.csv".to_string()),
+            (&anonymous, "/sign-in".to_string()),
+            (&anonymous, "/nothing-here".to_string()),
+        ];
+        for (who, path) in pages {
+            let response = who.get(app.url(&path)).send().await.unwrap();
+            assert!(response.status().is_success() || response.status() == StatusCode::NOT_FOUND, "{path}: {}", response.status());
+            assert_eq!(response.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+        }
+        for path in [format!("/api/v1/requests/{id}"), "/api/v1/requests".into(), "/api/v1/requests/999999".into()] {
+            let response = app.get(&path).await;
+            assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+        }
+        let response = anonymous.get(app.url("/api/v1/scorecard")).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        // A refused input too: its answer may quote what was sent.
+        let response = app.get("/api/v1/requests?tag=%00").await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        // The stylesheet is the same for everyone.
+        let response = anonymous.get(app.url("/static/app.css")).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
+    }
+}

@@ -1,0 +1,61 @@
+//! Every integration test in one binary: one link of the whole app instead of one per file.
+//! Each module is a feature's tests; `support` starts the real server on a fresh database.
+
+#[macro_use]
+mod support;
+mod common;
+
+mod accounts;
+mod appeals;
+mod audit_trail;
+mod authorisation;
+mod bad_input;
+mod blobs;
+mod browser;
+mod calendar;
+mod calendar_feed;
+mod ci_guard;
+mod cli_deadline;
+mod cli_dump;
+mod cli_register;
+mod concurrency;
+mod documents;
+mod email_import;
+mod exemptions;
+mod figure_import;
+mod file_permissions;
+mod forms;
+mod hostile_files;
+mod http_semantics;
+mod indicator_chart;
+mod layering;
+mod metrics;
+mod open_data;
+mod openapi;
+mod parser_properties;
+mod properties;
+mod proxies;
+mod published_numbers;
+mod reader_properties;
+mod refusal_history;
+mod register_api;
+mod register_pages;
+mod reminder_emails;
+mod reminders;
+mod repeats;
+mod request_list;
+mod request_log;
+mod response_rules;
+mod responses;
+mod scorecard;
+mod scorecard_queries;
+mod scorecard_states;
+mod secrets;
+mod serve_process;
+mod sign_in_concurrency;
+mod sign_in_return;
+mod text_rule;
+mod timeline;
+mod two_factor;
+mod upload_limits;
+mod worked_examples;
