@@ -246,7 +246,7 @@ fn attempt<T>(
 fn phases(conn: &mut DbConnection, name: &str) {
     let mut took = Vec::new();
     let started = Instant::now();
-    let ids = db::requests::ids_of(conn, &Default::default(), today()).unwrap();
+    let ids = db::request_list::ids_of(conn, &Default::default(), today()).unwrap();
     took.push(("request ids", started.elapsed()));
     let started = Instant::now();
     db::history::events(conn, &ids, &[]).unwrap();

@@ -7,10 +7,9 @@ use std::hint::black_box;
 use chrono::{Days, NaiveDate};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use foi_tracker::domain::calendar::Calendar;
+use foi_tracker::domain::recipients::{address, dispatch, Preferences, Recipient};
 use foi_tracker::domain::regime::Regime;
-use foi_tracker::domain::reminders::{
-    address, dispatch, owed, plan, DeadlineFacts, Delivery, Preferences, Recipient,
-};
+use foi_tracker::domain::reminders::{owed, plan, DeadlineFacts, Delivery};
 use foi_tracker::domain::timeline::{DeadlineKind, DeadlineState};
 use strum::VariantArray;
 

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{settings, CliError};
 use crate::db::{self, DatabaseUrl, DbConnection};
 use crate::tracker::dump::{self, DumpError};
+use crate::tracker::dump_import;
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
@@ -105,14 +106,14 @@ pub fn import(args: DumpArgs, out: &mut impl Write) -> Result<(), CliError> {
         .saturating_mul(2)
         .saturating_add(1 << 20);
     // The dump is proved whole before the database is touched, or even created.
-    dump::check(&args.path, max_line).map_err(dump_error)?;
+    dump_import::check(&args.path, max_line).map_err(dump_error)?;
     let mut conn = url.connect().map_err(|e| CliError::Failed(e.to_string()))?;
-    let migrated = dump::check_empty(&mut conn).map_err(dump_error)?;
+    let migrated = dump_import::check_empty(&mut conn).map_err(dump_error)?;
     // The schema only: the reference data the app adds at its first start comes from the dump.
     db::migrate(&mut conn).map_err(|e| CliError::Failed(e.to_string()))?;
     let bar = progress_bar("Importing");
-    let summary =
-        dump::import(&mut conn, &args.path, max_line, &migrated, &mut follow(&bar)).map_err(dump_error)?;
+    let summary = dump_import::import(&mut conn, &args.path, max_line, &migrated, &mut follow(&bar))
+        .map_err(dump_error)?;
     bar.finish_and_clear();
     writeln!(
         out,

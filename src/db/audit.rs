@@ -114,7 +114,7 @@ fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'_, Backend> {
     }
     if let Some(person) = &filter.person {
         use super::schema::users;
-        use super::{lower, requests::escape_like};
+        use super::{lower, request_list::escape_like};
         let pattern = format!("%{}%", escape_like(&person.to_lowercase()));
         let people = users::table
             .filter(

@@ -27,6 +27,8 @@ pub mod outbox;
 pub mod recovery_codes;
 pub mod reminder_preferences;
 pub mod reminders;
+pub mod repeats;
+pub mod request_list;
 pub mod requests;
 pub mod responses;
 pub mod sessions;

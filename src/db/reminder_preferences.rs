@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use super::schema::{reminder_preferences, users};
 use super::{closed, DbConnection};
 use crate::domain::account::Role;
-use crate::domain::reminders::{NoticeKind, Preferences, Recipient};
+use crate::domain::recipients::{Preferences, Recipient};
+use crate::domain::reminders::NoticeKind;
 
 fn kinds_text(kinds: &BTreeSet<NoticeKind>) -> String {
     kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(",")

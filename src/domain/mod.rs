@@ -28,6 +28,7 @@ pub mod figure_import;
 pub mod history;
 pub mod instant;
 pub mod letter;
+pub mod recipients;
 pub mod regime;
 pub mod reminders;
 pub mod repeat;

@@ -9,7 +9,8 @@ use super::audit::Caller;
 use super::holidays::CalendarStore;
 use super::request_list::{ListQuery, RequestSummary};
 use crate::db::deadlines::{self, Pending};
-use crate::db::requests::{self, Request};
+use crate::db::request_list;
+use crate::db::requests::Request;
 use crate::db::DbConnection;
 use crate::domain::calendar::CalendarKind;
 use crate::domain::timeline::{Party, Status};
@@ -69,8 +70,8 @@ fn with_status(
     status: Status,
 ) -> Result<Section<Request>, AppError> {
     Ok(Section {
-        rows: requests::with_status(conn, organisation, status, ROWS)?,
-        total: requests::count_with_status(conn, organisation, status)?,
+        rows: request_list::with_status(conn, organisation, status, ROWS)?,
+        total: request_list::count_with_status(conn, organisation, status)?,
     })
 }
 

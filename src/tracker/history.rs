@@ -13,7 +13,8 @@ use super::deadline_index::catch_up;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::history::{self as rows, AppealRow, EventRow, RequestRow, ResponseRow};
-use crate::db::requests::{self, RequestFilter};
+use crate::db::request_list::{self, RequestFilter};
+use crate::db::requests;
 use crate::db::DbConnection;
 use crate::domain::exemptions;
 use crate::domain::history::{self, Dataset, Decision, Grouping, History, Measure, RequestFacts, Timeliness};
@@ -134,7 +135,7 @@ fn load(
     filter.requests.scope = scope_of(actor);
     catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
-    let ids = requests::ids_of(conn, &filter.requests, today)?;
+    let ids = request_list::ids_of(conn, &filter.requests, today)?;
     let events = rows::events(conn, &ids, &[])?;
     let mut received = HashMap::new();
     for (_, request_id, kind, on, ..) in &events {

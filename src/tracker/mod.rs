@@ -14,6 +14,7 @@ pub mod demands;
 pub mod demo;
 pub mod documents;
 pub mod dump;
+pub mod dump_import;
 pub mod events;
 pub mod feeds;
 pub mod figure_import;

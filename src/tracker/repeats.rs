@@ -33,8 +33,8 @@ pub fn set(
                 "Name the indicators and the quarter this request asks for first: the repeat asks for the next quarter",
             ));
         }
-        let (before, ..) = db::requests::repeat_state(conn, id)?;
-        db::requests::set_repeats(conn, id, repeats, now)?;
+        let (before, ..) = db::repeats::repeat_state(conn, id)?;
+        db::repeats::set_repeats(conn, id, repeats, now)?;
         record(
             conn,
             caller,
@@ -53,14 +53,14 @@ pub fn set(
 pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTime) -> Result<(), AppError> {
     db::write(conn, |conn| {
         let request = writable(conn, caller, id)?;
-        let (_, repeat_of, skipped) = db::requests::repeat_state(conn, id)?;
+        let (_, repeat_of, skipped) = db::repeats::repeat_state(conn, id)?;
         if repeat_of.is_none() || request.sent_on.is_some() || skipped.is_some() {
             return Err(AppError::conflict(
                 None,
                 "Only a drafted quarterly repeat that has not been sent or skipped can be skipped",
             ));
         }
-        db::requests::skip(conn, id, now)?;
+        db::repeats::skip(conn, id, now)?;
         // Its reminders stop now, not at the next sweep: a retry must not send one.
         crate::db::notice_plan::cancel_repeat_notices(conn, id, "the quarterly repeat was skipped")?;
         record(
@@ -87,7 +87,7 @@ pub fn draft_due(
     now: NaiveDateTime,
 ) -> Result<Vec<i32>, AppError> {
     let mut drafted = Vec::new();
-    for id in db::requests::series_ends(conn)? {
+    for id in db::repeats::series_ends(conn)? {
         let links = demands::links_of(conn, id)?;
         let periods: Vec<(NaiveDate, NaiveDate)> = links.iter().map(|(_, s, e)| (*s, *e)).collect();
         let Some(covered) = repeat::covered(&periods) else {
@@ -142,8 +142,8 @@ pub fn draft_due(
             .collect();
         let new = db::write(conn, |conn| -> Result<i32, AppError> {
             let new = requests::create(conn, calendars, &caller, today, &input, now)?;
-            db::requests::set_repeat_of(conn, new, id)?;
-            db::requests::set_repeats(conn, new, true, now)?;
+            db::repeats::set_repeat_of(conn, new, id)?;
+            db::repeats::set_repeats(conn, new, true, now)?;
             super::demands::link(conn, &caller, new, &links, now)?;
             record(
                 conn,

@@ -83,7 +83,7 @@ pub fn show(
     };
     let documents = crate::db::documents::of_request(conn, id)?;
     let indicators = crate::db::demands::links_of(conn, id)?;
-    let (repeats, repeat_of, skipped) = crate::db::requests::repeat_state(conn, id)?;
+    let (repeats, repeat_of, skipped) = crate::db::repeats::repeat_state(conn, id)?;
     let aggregation = request.regime.aggregation();
     Ok(RequestDetail {
         request,

@@ -9,7 +9,8 @@ use super::deadline_index::{catch_up, schedule_of};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::events;
-use crate::db::requests::{self, Order, Request, RequestFilter, Scope, Sort};
+use crate::db::request_list::{self, Order, RequestFilter, Sort};
+use crate::db::requests::{self, Request, Scope};
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, MAX_TAG_LENGTH};
@@ -215,7 +216,7 @@ fn summaries(
     catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let calendar = calendar.as_ref();
-    let (found, total) = requests::list(conn, &filter, order, today, limit, (page - 1) * limit)?;
+    let (found, total) = request_list::list(conn, &filter, order, today, limit, (page - 1) * limit)?;
     let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
     let authority_ids: Vec<i32> = found.iter().map(|r| r.authority_id).collect();
     let names = requests::authority_names(conn, &authority_ids)?;

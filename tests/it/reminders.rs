@@ -18,10 +18,10 @@
 use crate::common::{date, run};
 use chrono::NaiveDate;
 use foi_tracker::domain::calendar::{Calendar, CalendarKind};
+use foi_tracker::domain::recipients::{address, dispatch, recipients, Preferences, Recipient};
 use foi_tracker::domain::regime::Regime;
 use foi_tracker::domain::reminders::{
-    address, counting_calendar, dispatch, owed, plan, recipients, DeadlineFacts, Delivery, Notice,
-    NoticeKind, Preferences, Recipient, Stage, LAPSED_NOTICE_DAYS,
+    counting_calendar, owed, plan, DeadlineFacts, Delivery, Notice, NoticeKind, Stage, LAPSED_NOTICE_DAYS,
 };
 use foi_tracker::domain::timeline::{DeadlineKind, DeadlineState, Party};
 use strum::VariantArray;
@@ -873,7 +873,7 @@ fn a_mondays_sweep_split_into_immediate_notices_and_daily_digests() {
     }
     let out = dispatch(addressed);
 
-    let keys = |notices: &[foi_tracker::domain::reminders::Addressed]| -> Vec<String> {
+    let keys = |notices: &[foi_tracker::domain::recipients::Addressed]| -> Vec<String> {
         notices.iter().map(|a| a.outbox_key()).collect()
     };
     // Dan is on leave and Carol is not: Dan is left out everywhere.
