@@ -1,6 +1,7 @@
 //! Storage: the connection over both backends, the schema, and one file of queries per table
 //! group. Dialect differences live here and nowhere else.
 
+mod closed;
 mod connection;
 pub mod schema;
 

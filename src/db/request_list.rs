@@ -9,7 +9,7 @@ use super::{lower, DbConnection};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::{Party, Status};
 
-use super::requests::{rows, seen_by, Request, Row, Scope};
+use super::requests::{seen_by, Request, Scope};
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
@@ -167,9 +167,9 @@ pub fn list(
     let page = ordered(filtered(filter, today), order)
         .limit(limit)
         .offset(offset)
-        .select(Row::as_select())
+        .select(Request::as_select())
         .load(conn)?;
-    Ok((rows(page)?, total))
+    Ok((page, total))
 }
 
 /// An organisation's requests in a status, newest first.
@@ -179,17 +179,15 @@ pub fn with_status(
     status: Status,
     limit: i64,
 ) -> QueryResult<Vec<Request>> {
-    rows(
-        requests::table
-            .filter(requests::organisation_id.eq(organisation_id))
-            .filter(requests::status.eq(status.to_string()))
-            // A skipped quarterly repeat is nothing to do.
-            .filter(requests::skipped_at.is_null())
-            .order(requests::id.desc())
-            .limit(limit)
-            .select(Row::as_select())
-            .load(conn)?,
-    )
+    requests::table
+        .filter(requests::organisation_id.eq(organisation_id))
+        .filter(requests::status.eq(status.to_string()))
+        // A skipped quarterly repeat is nothing to do.
+        .filter(requests::skipped_at.is_null())
+        .order(requests::id.desc())
+        .limit(limit)
+        .select(Request::as_select())
+        .load(conn)
 }
 
 pub fn count_with_status(conn: &mut DbConnection, organisation_id: i32, status: Status) -> QueryResult<i64> {

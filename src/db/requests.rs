@@ -7,14 +7,15 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{authorities, request_tags, requests};
-use super::{closed, last_insert_id, DbConnection};
+use super::{last_insert_id, DbConnection};
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::Status;
 
 type Backend = <DbConnection as diesel::Connection>::Backend;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable)]
+#[diesel(table_name = requests)]
 pub struct Request {
     pub id: i32,
     pub title: String,
@@ -33,52 +34,6 @@ pub struct Request {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = requests)]
-pub(super) struct Row {
-    id: i32,
-    title: String,
-    body: String,
-    authority_id: i32,
-    regime: String,
-    sent_via: String,
-    sent_on: Option<NaiveDate>,
-    reference: Option<String>,
-    organisation_id: i32,
-    owner_id: Option<i32>,
-    status: String,
-    reindex_on: Option<NaiveDate>,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-impl TryFrom<Row> for Request {
-    type Error = diesel::result::Error;
-
-    fn try_from(row: Row) -> QueryResult<Request> {
-        Ok(Request {
-            regime: closed(&row.regime)?,
-            sent_via: closed(&row.sent_via)?,
-            status: closed(&row.status)?,
-            id: row.id,
-            title: row.title,
-            body: row.body,
-            authority_id: row.authority_id,
-            sent_on: row.sent_on,
-            reference: row.reference,
-            organisation_id: row.organisation_id,
-            owner_id: row.owner_id,
-            reindex_on: row.reindex_on,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-pub(super) fn rows(rows: Vec<Row>) -> QueryResult<Vec<Request>> {
-    rows.into_iter().map(Request::try_from).collect()
-}
-
 /// What a user sets on a request.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
 #[diesel(table_name = requests, treat_none_as_null = true)]
@@ -86,8 +41,8 @@ pub struct RequestValues {
     pub title: String,
     pub body: String,
     pub authority_id: i32,
-    pub regime: String,
-    pub sent_via: String,
+    pub regime: Regime,
+    pub sent_via: SentVia,
     pub sent_on: Option<NaiveDate>,
     pub reference: Option<String>,
     pub owner_id: Option<i32>,
@@ -108,22 +63,18 @@ fn search_text(values: &RequestValues) -> String {
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
     requests::table
         .find(id)
-        .select(Row::as_select())
+        .select(Request::as_select())
         .first(conn)
-        .optional()?
-        .map(Request::try_from)
-        .transpose()
+        .optional()
 }
 
 /// Many requests by id, in one query.
 pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Request>> {
-    rows(
-        requests::table
-            .filter(requests::id.eq_any(ids))
-            .order(requests::id)
-            .select(Row::as_select())
-            .load(conn)?,
-    )
+    requests::table
+        .filter(requests::id.eq_any(ids))
+        .order(requests::id)
+        .select(Request::as_select())
+        .load(conn)
 }
 
 /// Of these requests, the ids of those under `regime` now.
@@ -288,26 +239,24 @@ pub fn to_authority_between(
     until: NaiveDate,
     except: Option<i32>,
 ) -> QueryResult<Vec<Request>> {
-    rows(
-        requests::table
-            .filter(requests::authority_id.eq(authority_id))
-            .filter(requests::regime.eq(regime.to_string()))
-            .filter(requests::id.ne(except.unwrap_or(0)))
-            .filter(
-                requests::sent_on.between(since, until).or(requests::status
-                    .eq(Status::Draft.to_string())
-                    .and(requests::organisation_id.eq(drafts_of))),
-            )
-            // Sent requests newest first, then drafts: the same order on both backends.
-            .order((
-                requests::sent_on.is_null(),
-                requests::sent_on.desc(),
-                requests::id.desc(),
-            ))
-            .limit(50)
-            .select(Row::as_select())
-            .load(conn)?,
-    )
+    requests::table
+        .filter(requests::authority_id.eq(authority_id))
+        .filter(requests::regime.eq(regime.to_string()))
+        .filter(requests::id.ne(except.unwrap_or(0)))
+        .filter(
+            requests::sent_on.between(since, until).or(requests::status
+                .eq(Status::Draft.to_string())
+                .and(requests::organisation_id.eq(drafts_of))),
+        )
+        // Sent requests newest first, then drafts: the same order on both backends.
+        .order((
+            requests::sent_on.is_null(),
+            requests::sent_on.desc(),
+            requests::id.desc(),
+        ))
+        .limit(50)
+        .select(Request::as_select())
+        .load(conn)
 }
 
 /// The names and short names of these authorities.

@@ -8,7 +8,10 @@ macro_rules! closed_enum {
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
             strum::EnumString, strum::Display, strum::IntoStaticStr, strum::VariantArray,
+            diesel::AsExpression, diesel::FromSqlRow,
         )]
+        // Stored in text columns; the conversions are in `db::closed`.
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         #[strum(serialize_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
