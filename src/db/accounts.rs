@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::schema::{api_tokens, organisations, sessions, users};
 use super::sessions::{ApiToken, Session};
-use super::{closed, last_insert_id, DbConnection};
+use super::{last_insert_id, DbConnection};
 use crate::domain::account::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable)]
@@ -17,7 +17,8 @@ pub struct Organisation {
 }
 
 /// A user. The password hash and the TOTP secret are never serialised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable)]
+#[diesel(table_name = users)]
 pub struct User {
     pub id: i32,
     pub organisation_id: i32,
@@ -39,38 +40,6 @@ impl User {
 
     pub fn has_password(&self) -> bool {
         self.password_hash.is_some()
-    }
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = users)]
-struct Row {
-    id: i32,
-    organisation_id: i32,
-    email: String,
-    name: String,
-    role: String,
-    password_hash: Option<String>,
-    totp_secret: Option<String>,
-    active: bool,
-    created_at: NaiveDateTime,
-}
-
-impl TryFrom<Row> for User {
-    type Error = diesel::result::Error;
-
-    fn try_from(row: Row) -> QueryResult<User> {
-        Ok(User {
-            role: closed(&row.role)?,
-            id: row.id,
-            organisation_id: row.organisation_id,
-            email: row.email,
-            name: row.name,
-            active: row.active,
-            password_hash: row.password_hash,
-            totp_secret: row.totp_secret,
-            created_at: row.created_at,
-        })
     }
 }
 
@@ -113,32 +82,24 @@ pub fn rename_organisation(conn: &mut DbConnection, id: i32, name: &str) -> Quer
 pub fn users(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
     users::table
         .order((users::organisation_id, users::name))
-        .select(Row::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(User::try_from)
-        .collect()
+        .select(User::as_select())
+        .load(conn)
 }
 
 pub fn users_of(conn: &mut DbConnection, organisation_id: i32) -> QueryResult<Vec<User>> {
     users::table
         .filter(users::organisation_id.eq(organisation_id))
         .order(users::name)
-        .select(Row::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(User::try_from)
-        .collect()
+        .select(User::as_select())
+        .load(conn)
 }
 
 pub fn find_user(conn: &mut DbConnection, id: i32) -> QueryResult<Option<User>> {
     users::table
         .find(id)
-        .select(Row::as_select())
+        .select(User::as_select())
         .first(conn)
-        .optional()?
-        .map(User::try_from)
-        .transpose()
+        .optional()
 }
 
 /// A session with its user, in one round trip: every page asks.
@@ -146,11 +107,9 @@ pub fn session_and_user(conn: &mut DbConnection, token_hash: &str) -> QueryResul
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
-        .select((Session::as_select(), Row::as_select()))
-        .first::<(Session, Row)>(conn)
-        .optional()?
-        .map(|(session, row)| Ok((session, User::try_from(row)?)))
-        .transpose()
+        .select((Session::as_select(), User::as_select()))
+        .first::<(Session, User)>(conn)
+        .optional()
 }
 
 /// An API token with its user, in one round trip: every API call asks.
@@ -158,21 +117,17 @@ pub fn token_and_user(conn: &mut DbConnection, token_hash: &str) -> QueryResult<
     api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
-        .select((ApiToken::as_select(), Row::as_select()))
-        .first::<(ApiToken, Row)>(conn)
-        .optional()?
-        .map(|(token, row)| Ok((token, User::try_from(row)?)))
-        .transpose()
+        .select((ApiToken::as_select(), User::as_select()))
+        .first::<(ApiToken, User)>(conn)
+        .optional()
 }
 
 pub fn find_user_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::email.eq(email))
-        .select(Row::as_select())
+        .select(User::as_select())
         .first(conn)
-        .optional()?
-        .map(User::try_from)
-        .transpose()
+        .optional()
 }
 
 pub struct NewUser<'a> {

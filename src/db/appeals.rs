@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::appeals;
-use super::{closed, DbConnection};
-use crate::domain::appeal::AppealDetails;
+use super::DbConnection;
+use crate::domain::appeal::{AppealDetails, AppealOutcome, Stage};
 
 pub fn insert(
     conn: &mut DbConnection,
@@ -30,7 +30,7 @@ pub fn insert(
     Ok(())
 }
 
-type Row = (i32, String, Option<String>, Option<String>, Option<String>);
+type Row = (i32, Stage, Option<String>, Option<String>, Option<AppealOutcome>);
 
 /// The appeal details among `event_ids`, by event, in one query per 500 events.
 pub fn for_events(conn: &mut DbConnection, event_ids: &[i32]) -> QueryResult<HashMap<i32, AppealDetails>> {
@@ -48,10 +48,10 @@ pub fn for_events(conn: &mut DbConnection, event_ids: &[i32]) -> QueryResult<Has
             .load(conn)?;
         for (event_id, stage, reference, decision_reference, outcome) in rows {
             let details = AppealDetails {
-                stage: closed(&stage)?,
+                stage,
                 reference,
                 decision_reference,
-                outcome: outcome.as_deref().map(closed).transpose()?,
+                outcome,
             };
             found.insert(event_id, details);
         }

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::authorities;
-use super::{closed, last_insert_id, DbConnection};
+use super::{last_insert_id, DbConnection};
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = authorities)]
 pub struct Authority {
     pub id: i32,
     pub name: String,
@@ -20,34 +21,6 @@ pub struct Authority {
     pub nation: Nation,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = authorities)]
-struct Row {
-    id: i32,
-    name: String,
-    short_name: String,
-    foi_email: Option<String>,
-    website: Option<String>,
-    default_regime: String,
-    nation: String,
-}
-
-impl TryFrom<Row> for Authority {
-    type Error = diesel::result::Error;
-
-    fn try_from(row: Row) -> QueryResult<Authority> {
-        Ok(Authority {
-            default_regime: closed(&row.default_regime)?,
-            nation: closed(&row.nation)?,
-            id: row.id,
-            name: row.name,
-            short_name: row.short_name,
-            foi_email: row.foi_email,
-            website: row.website,
-        })
-    }
-}
-
 /// What a user sets on an authority.
 #[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
 #[diesel(table_name = authorities, treat_none_as_null = true)]
@@ -56,38 +29,31 @@ pub struct AuthorityValues {
     pub short_name: String,
     pub foi_email: Option<String>,
     pub website: Option<String>,
-    pub default_regime: String,
-    pub nation: String,
+    pub default_regime: Regime,
+    pub nation: Nation,
 }
 
 pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Authority>> {
     authorities::table
         .order(authorities::name)
-        .select(Row::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Authority::try_from)
-        .collect()
+        .select(Authority::as_select())
+        .load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Authority>> {
     authorities::table
         .find(id)
-        .select(Row::as_select())
+        .select(Authority::as_select())
         .first(conn)
-        .optional()?
-        .map(Authority::try_from)
-        .transpose()
+        .optional()
 }
 
 pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<Authority>> {
     authorities::table
         .filter(authorities::name.eq(name))
-        .select(Row::as_select())
+        .select(Authority::as_select())
         .first(conn)
-        .optional()?
-        .map(Authority::try_from)
-        .transpose()
+        .optional()
 }
 
 pub fn insert(conn: &mut DbConnection, values: &AuthorityValues, now: NaiveDateTime) -> QueryResult<i32> {

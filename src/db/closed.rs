@@ -11,7 +11,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use crate::domain::account::Role;
-use crate::domain::appeal::Stage;
+use crate::domain::appeal::{AppealOutcome, Stage};
 use crate::domain::authority::Nation;
 use crate::domain::demand::{DefinitionMatch, Granularity, SourceKind};
 use crate::domain::history::{Dataset, Grouping, Timeliness};
@@ -76,6 +76,7 @@ macro_rules! stored_as_text {
 }
 
 stored_as_text!(
+    AppealOutcome,
     DeadlineKind,
     DeadlineState,
     DefinitionMatch,

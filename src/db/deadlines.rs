@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{authorities, deadlines, requests, users};
-use super::{closed, DbConnection};
+use super::DbConnection;
 use crate::domain::calendar::{FIRST_DAY, LAST_DAY};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::{DeadlineKind, Party, Schedule};
@@ -64,9 +64,9 @@ struct PendingRow {
     title: String,
     authority: String,
     owner: Option<String>,
-    regime: String,
-    kind: String,
-    party: String,
+    regime: Regime,
+    kind: DeadlineKind,
+    party: Party,
     due: NaiveDate,
     latest: Option<NaiveDate>,
 }
@@ -113,9 +113,9 @@ pub fn pending(
                 title: row.title,
                 authority: row.authority,
                 owner: row.owner,
-                regime: closed(&row.regime)?,
-                kind: closed(&row.kind)?,
-                party: closed(&row.party)?,
+                regime: row.regime,
+                kind: row.kind,
+                party: row.party,
                 due: row.due,
                 latest: row.latest,
                 working_days_late: None,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::events;
-use super::{closed, last_insert_id, DbConnection};
+use super::{last_insert_id, DbConnection};
 use crate::domain::appeal::{AppealDetails, Stage};
 use crate::domain::timeline::{Event, EventKind};
 
@@ -50,19 +50,18 @@ impl EventRecord {
 struct Row {
     id: i32,
     request_id: i32,
-    kind: String,
+    kind: EventKind,
     occurred_on: NaiveDate,
     extended_to: Option<NaiveDate>,
     details: String,
     recorded_at: NaiveDateTime,
 }
 
-impl TryFrom<Row> for EventRecord {
-    type Error = diesel::result::Error;
-
-    fn try_from(row: Row) -> QueryResult<EventRecord> {
-        Ok(EventRecord {
-            kind: closed(&row.kind)?,
+/// A stored event, before its response, appeal and warnings are added.
+impl From<Row> for EventRecord {
+    fn from(row: Row) -> EventRecord {
+        EventRecord {
+            kind: row.kind,
             id: row.id,
             request_id: row.request_id,
             occurred_on: row.occurred_on,
@@ -72,7 +71,7 @@ impl TryFrom<Row> for EventRecord {
             response: None,
             appeal: None,
             warnings: Vec::new(),
-        })
+        }
     }
 }
 
@@ -84,8 +83,8 @@ pub fn for_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<
         .select(Row::as_select())
         .load(conn)?
         .into_iter()
-        .map(EventRecord::try_from)
-        .collect::<QueryResult<Vec<_>>>()?;
+        .map(EventRecord::from)
+        .collect::<Vec<_>>();
     with_details(conn, records.iter_mut())?;
     Ok(records)
 }
@@ -125,7 +124,7 @@ pub fn for_requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap
         .select(Row::as_select())
         .load(conn)?;
     for row in rows {
-        let record = EventRecord::try_from(row)?;
+        let record = EventRecord::from(row);
         map.entry(record.request_id).or_default().push(record);
     }
     with_details(conn, map.values_mut().flatten())?;
@@ -160,8 +159,7 @@ pub fn last_recorded(conn: &mut DbConnection, request_id: i32) -> QueryResult<Op
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(EventRecord::try_from)
-        .transpose()?;
+        .map(EventRecord::from);
     let mut last = last;
     with_details(conn, last.iter_mut())?;
     Ok(last)

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::requests::Scope;
 use super::schema::{authorities, calendar_feeds, deadlines, requests};
-use super::{closed, last_insert_id, DbConnection};
+use super::{last_insert_id, DbConnection};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::{DeadlineKind, DeadlineState};
 
@@ -77,11 +77,11 @@ type Row = (
     i32,
     String,
     Option<String>,
+    Regime,
     String,
-    String,
-    String,
+    DeadlineKind,
     NaiveDate,
-    Option<String>,
+    Option<DeadlineState>,
     String,
 );
 
@@ -121,11 +121,11 @@ pub fn visible(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<FeedDea
                     position,
                     title,
                     reference,
-                    regime: closed(&regime)?,
+                    regime,
                     authority,
-                    kind: closed(&kind)?,
+                    kind,
                     due,
-                    settled: settled.as_deref().map(closed).transpose()?,
+                    settled,
                     rule,
                 })
             },

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use super::outbox::{CANCELLED, FAILED, PENDING};
 use super::schema::{deadlines, outbox};
 use super::DbConnection;
+use crate::domain::reminders::Delivery;
 use crate::domain::timeline::DeadlineKind;
 
 /// A notice found owed, as it enters the outbox (as `pending`).
@@ -18,10 +19,10 @@ use crate::domain::timeline::DeadlineKind;
 pub struct NewNotice {
     pub key: String,
     pub user_id: i32,
-    pub delivery: String,
+    pub delivery: Delivery,
     pub batch: Option<String>,
     pub request_id: i32,
-    pub deadline_kind: String,
+    pub deadline_kind: DeadlineKind,
     pub due: NaiveDate,
     pub stage: String,
     pub scheduled: NaiveDate,
@@ -68,10 +69,10 @@ fn plan_postgres(conn: &mut diesel::PgConnection, notices: &[NewNotice]) -> Quer
         )
         .bind::<Array<Text>, _>(column(|n| n.key.clone()))
         .bind::<Array<Integer>, _>(chunk.iter().map(|n| n.user_id).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(column(|n| n.delivery.clone()))
+        .bind::<Array<Text>, _>(column(|n| n.delivery.to_string()))
         .bind::<Array<Nullable<Text>>, _>(chunk.iter().map(|n| n.batch.clone()).collect::<Vec<_>>())
         .bind::<Array<Integer>, _>(chunk.iter().map(|n| n.request_id).collect::<Vec<_>>())
-        .bind::<Array<Text>, _>(column(|n| n.deadline_kind.clone()))
+        .bind::<Array<Text>, _>(column(|n| n.deadline_kind.to_string()))
         .bind::<Array<Date>, _>(chunk.iter().map(|n| n.due).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(column(|n| n.stage.clone()))
         .bind::<Array<Date>, _>(chunk.iter().map(|n| n.scheduled).collect::<Vec<_>>())
@@ -130,7 +131,7 @@ pub struct Unsent {
     pub id: i32,
     pub key: String,
     pub status: String,
-    pub delivery: String,
+    pub delivery: Delivery,
     pub batch: Option<String>,
     pub pause_overridden: bool,
 }

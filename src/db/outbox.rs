@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::requests::{seen_by, Scope};
 use super::schema::{outbox, requests, users};
-use super::{closed, DbConnection};
+use super::DbConnection;
 use crate::domain::reminders::Delivery;
 use crate::domain::timeline::{DeadlineKind, Party};
 
@@ -53,10 +53,10 @@ struct OutboxRow {
     id: i32,
     key: String,
     user_id: i32,
-    delivery: String,
+    delivery: Delivery,
     batch: Option<String>,
     request_id: i32,
-    deadline_kind: String,
+    deadline_kind: DeadlineKind,
     due: NaiveDate,
     stage: String,
     scheduled: NaiveDate,
@@ -72,13 +72,13 @@ struct OutboxRow {
 
 impl OutboxRow {
     fn into_notice(self, recipient: String) -> QueryResult<OutboxNotice> {
-        let kind: DeadlineKind = closed(&self.deadline_kind)?;
+        let kind = self.deadline_kind;
         Ok(OutboxNotice {
             id: self.id,
             key: self.key,
             user_id: self.user_id,
             recipient,
-            delivery: closed(&self.delivery)?,
+            delivery: self.delivery,
             batch: self.batch,
             request_id: self.request_id,
             kind,

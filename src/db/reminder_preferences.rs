@@ -9,15 +9,20 @@ use super::schema::{reminder_preferences, users};
 use super::{closed, DbConnection};
 use crate::domain::account::Role;
 use crate::domain::recipients::{Preferences, Recipient};
-use crate::domain::reminders::NoticeKind;
+use crate::domain::reminders::{Delivery, NoticeKind};
 
 fn kinds_text(kinds: &BTreeSet<NoticeKind>) -> String {
     kinds.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(",")
 }
 
-fn preferences_of(delivery: &str, kinds: &str, paused_until: Option<NaiveDate>) -> QueryResult<Preferences> {
+/// The kinds are stored as one text of names separated by commas; each must be known.
+fn preferences_of(
+    delivery: Delivery,
+    kinds: &str,
+    paused_until: Option<NaiveDate>,
+) -> QueryResult<Preferences> {
     Ok(Preferences {
-        delivery: closed(delivery)?,
+        delivery,
         kinds: kinds
             .split(',')
             .filter(|k| !k.is_empty())
@@ -29,7 +34,7 @@ fn preferences_of(delivery: &str, kinds: &str, paused_until: Option<NaiveDate>) 
 
 /// A user's preferences, the defaults if they never set any.
 pub fn preferences(conn: &mut DbConnection, user_id: i32) -> QueryResult<Preferences> {
-    let row: Option<(String, String, Option<NaiveDate>)> = reminder_preferences::table
+    let row: Option<(Delivery, String, Option<NaiveDate>)> = reminder_preferences::table
         .find(user_id)
         .select((
             reminder_preferences::delivery,
@@ -39,7 +44,7 @@ pub fn preferences(conn: &mut DbConnection, user_id: i32) -> QueryResult<Prefere
         .first(conn)
         .optional()?;
     match row {
-        Some((delivery, kinds, paused)) => preferences_of(&delivery, &kinds, paused),
+        Some((delivery, kinds, paused)) => preferences_of(delivery, &kinds, paused),
         None => Ok(Preferences::default()),
     }
 }
@@ -54,7 +59,7 @@ pub fn set_preferences(
     diesel::insert_into(reminder_preferences::table)
         .values((
             reminder_preferences::user_id.eq(user_id),
-            reminder_preferences::delivery.eq(preferences.delivery.to_string()),
+            reminder_preferences::delivery.eq(preferences.delivery),
             reminder_preferences::kinds.eq(kinds_text(&preferences.kinds)),
             reminder_preferences::paused_until.eq(preferences.paused_until),
             reminder_preferences::updated_at.eq(now),
@@ -76,8 +81,8 @@ pub fn recipients(conn: &mut DbConnection) -> QueryResult<Recipients> {
         i32,
         i32,
         String,
-        String,
-        Option<String>,
+        Role,
+        Option<Delivery>,
         Option<String>,
         Option<NaiveDate>,
     );
@@ -98,7 +103,7 @@ pub fn recipients(conn: &mut DbConnection) -> QueryResult<Recipients> {
     let mut found = Recipients::default();
     for (user_id, organisation_id, email, role, delivery, kinds, paused_until) in rows {
         let preferences = match (delivery, kinds) {
-            (Some(delivery), Some(kinds)) => preferences_of(&delivery, &kinds, paused_until)?,
+            (Some(delivery), Some(kinds)) => preferences_of(delivery, &kinds, paused_until)?,
             _ => Preferences::default(),
         };
         let recipient = Recipient {
@@ -106,7 +111,7 @@ pub fn recipients(conn: &mut DbConnection) -> QueryResult<Recipients> {
             email,
             preferences,
         };
-        if closed::<Role>(&role)? == Role::Coordinator {
+        if role == Role::Coordinator {
             found
                 .coordinators
                 .entry(organisation_id)

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::schema::{authorities, deadlines, request_indicators, requests};
-use super::{closed, DbConnection};
+use super::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::reminders::DeadlineFacts;
-use crate::domain::timeline::Status;
+use crate::domain::timeline::{DeadlineKind, Status};
 
 /// A deadline nothing has settled, with whom its request belongs to.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +26,8 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
     type Row = (
         i32,
         i32,
-        String,
-        String,
+        Regime,
+        DeadlineKind,
         NaiveDate,
         Option<NaiveDate>,
         i32,
@@ -58,8 +58,8 @@ pub fn open_deadlines(conn: &mut DbConnection, request_id: Option<i32>) -> Query
                     facts: DeadlineFacts {
                         request_id,
                         position,
-                        regime: closed(&regime)?,
-                        kind: closed(&kind)?,
+                        regime,
+                        kind,
                         due,
                         latest,
                         settled: None,
@@ -79,7 +79,7 @@ pub type UnsentRepeat = (i32, Regime, NaiveDate, i32, Option<i32>);
 /// The drafted quarterly repeats nobody has sent or skipped, of one request or of all: each
 /// owes reminders until it is.
 pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<UnsentRepeat>> {
-    type Row = (i32, String, NaiveDate, i32, Option<i32>);
+    type Row = (i32, Regime, NaiveDate, i32, Option<i32>);
     let mut query = requests::table
         .inner_join(request_indicators::table)
         .filter(requests::repeat_of.is_not_null())
@@ -100,7 +100,6 @@ pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> Query
     // One row per period asked for: the request's is the latest.
     let mut repeats: std::collections::BTreeMap<i32, UnsentRepeat> = Default::default();
     for (id, regime, end, organisation, owner) in rows {
-        let regime = closed(&regime)?;
         let repeat = repeats
             .entry(id)
             .or_insert((id, regime, end, organisation, owner));
@@ -128,7 +127,7 @@ fn id_chunks(ids: &[i32]) -> Vec<Vec<i32>> {
 pub fn request_facts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, RequestFacts>> {
     let mut found = HashMap::new();
     for chunk in id_chunks(ids) {
-        let rows: Vec<(i32, String, Option<String>, String, String)> = requests::table
+        let rows: Vec<(i32, String, Option<String>, Regime, String)> = requests::table
             .inner_join(authorities::table)
             .filter(requests::id.eq_any(&chunk))
             .select((
@@ -143,7 +142,7 @@ pub fn request_facts(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMa
             let facts = RequestFacts {
                 title,
                 reference,
-                regime: closed(&regime)?,
+                regime,
                 authority,
             };
             found.insert(id, facts);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::schema::{response_grounds, responses};
-use super::{closed, DbConnection};
+use super::DbConnection;
 use crate::domain::exemptions;
 use crate::domain::response::{Outcome, ResponseDetails};
 
@@ -59,7 +59,7 @@ pub fn for_events(conn: &mut DbConnection, event_ids: &[i32]) -> QueryResult<Has
         return Ok(found);
     }
     for chunk in event_ids.chunks(500) {
-        let rows: Vec<(i32, String, bool, Option<NaiveDate>)> = responses::table
+        let rows: Vec<(i32, Outcome, bool, Option<NaiveDate>)> = responses::table
             .filter(responses::event_id.eq_any(chunk))
             .select((
                 responses::event_id,
@@ -70,7 +70,7 @@ pub fn for_events(conn: &mut DbConnection, event_ids: &[i32]) -> QueryResult<Has
             .load(conn)?;
         for (event_id, outcome, public_interest_test, promised_on) in rows {
             let record = ResponseRecord {
-                outcome: closed(&outcome)?,
+                outcome,
                 grounds: Vec::new(),
                 citations: Vec::new(),
                 public_interest_test,

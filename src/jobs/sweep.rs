@@ -173,10 +173,10 @@ impl Sweeper<'_> {
                 describe(
                     n.user_id,
                     n.request_id,
-                    &n.deadline_kind,
+                    n.deadline_kind.into(),
                     n.due,
                     &n.stage,
-                    &n.delivery,
+                    n.delivery.into(),
                 )
             })
             .collect();

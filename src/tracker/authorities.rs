@@ -64,8 +64,10 @@ impl AuthorityInput {
             short_name,
             foi_email,
             website,
-            default_regime: regime.map(|r| r.to_string()).unwrap_or_default(),
-            nation: nation.map(|n| n.to_string()).unwrap_or_default(),
+            // Both are required: `finish` refuses the input, and nothing is stored, when either
+            // is missing, so these stand-ins are never written.
+            default_regime: regime.unwrap_or(Regime::Foia),
+            nation: nation.unwrap_or(Nation::England),
         })
     }
 }

@@ -269,10 +269,10 @@ pub fn owed(
             notices.push(NewNotice {
                 key: addressed.outbox_key(),
                 user_id: to.user_id,
-                delivery: delivery.to_string(),
+                delivery,
                 batch: (delivery == Delivery::DailyDigest).then(|| format!("digest/{}/{today}", to.user_id)),
                 request_id: notice.request_id,
-                deadline_kind: notice.kind.to_string(),
+                deadline_kind: notice.kind,
                 due: notice.due,
                 stage: notice.stage.key(),
                 scheduled: notice.scheduled,
