@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{FieldWrong, NoSuchResource, Unreadable};
 use crate::db::demands::{Figure, Indicator};
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
@@ -22,9 +23,7 @@ pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 
 #[utoipa::path(operation_id = "save_indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
     responses((status = 200, description = "Changed", body = Indicator),
-        (status = 201, description = "Added", body = Indicator),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+        (status = 201, description = "Added", body = Indicator), Unreadable, FieldWrong))]
 pub async fn save_indicator(
     state: web::Data<AppState>,
     who: Who,
@@ -51,10 +50,7 @@ pub async fn save_indicator(
 #[utoipa::path(operation_id = "set_request_indicators", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
     request_body = Vec<LinkInput>,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn link(
     state: web::Data<AppState>,
     who: Who,
@@ -72,10 +68,7 @@ pub async fn link(
 }
 
 #[utoipa::path(operation_id = "add_figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
-    responses((status = 201, description = "Recorded, unverified", body = Figure),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Recorded, unverified", body = Figure), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn add_figure(
     state: web::Data<AppState>,
     who: Who,
@@ -92,9 +85,7 @@ pub async fn add_figure(
 
 #[utoipa::path(operation_id = "verify_figure", post, path = "/api/v1/figures/{id}/verify", tag = "demands",
     params(("id" = i32, Path, description = "The figure's id")),
-    responses((status = 200, description = "Verified", body = Figure),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "Verified", body = Figure), Unreadable, NoSuchResource,
         (status = 409, description = "Verified already, or entered by the caller", body = Problem, content_type = "application/problem+json")))]
 pub async fn verify_figure(
     state: web::Data<AppState>,

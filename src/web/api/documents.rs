@@ -5,6 +5,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
 use crate::db::documents::Document;
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::auth::Who;
@@ -38,10 +39,7 @@ async fn read(
 #[utoipa::path(operation_id = "upload_document", post, path = "/api/v1/requests/{id}/documents", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "Stored (once per content)", body = Document),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Stored (once per content)", body = Document), Unreadable, NoSuchResource, FileTooLarge,
         (status = 422, description = "Empty, or not what its name says", body = Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     state: web::Data<AppState>,
@@ -61,10 +59,7 @@ pub async fn upload(
 #[utoipa::path(operation_id = "import_email", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail), Unreadable, NoSuchResource, FileTooLarge,
         (status = 422, description = "Not an email, or its response does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn import_email(
     state: web::Data<AppState>,
@@ -80,9 +75,7 @@ pub async fn import_email(
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
-    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>), Unreadable, NoSuchResource))]
 pub async fn download(
     state: web::Data<AppState>,
     who: Who,

@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::created;
+use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
 use crate::tracker::{self, events::EventInput};
@@ -21,9 +22,7 @@ pub struct EventChange {
 
 #[utoipa::path(operation_id = "list_events", get, path = "/api/v1/requests/{id}/events", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = Vec<EventRecord>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Vec<EventRecord>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
     who: Who,
@@ -40,10 +39,7 @@ pub async fn list(
 
 #[utoipa::path(operation_id = "add_event", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "Created", body = EventChange),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Created", body = EventChange), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     state: web::Data<AppState>,
@@ -66,9 +62,7 @@ pub async fn add(
 
 #[utoipa::path(operation_id = "remove_last_event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "The event removed and the schedule without it", body = EventChange),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "The event removed and the schedule without it", body = EventChange), Unreadable, NoSuchResource,
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_last(
     state: web::Data<AppState>,

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{NoSuchResource, Unreadable};
 use crate::db::demands::Figure;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
@@ -16,9 +17,7 @@ use crate::web::state::AppState;
 #[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
-    responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview), Unreadable, NoSuchResource,
         (status = 422, description = "A field is wrong, or the document is not a table", body = Problem, content_type = "application/problem+json")))]
 pub async fn preview(
     state: web::Data<AppState>,
@@ -40,9 +39,7 @@ pub async fn preview(
 #[utoipa::path(operation_id = "import_figures", post, path = "/api/v1/documents/{id}/import", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
-    responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>), Unreadable, NoSuchResource,
         (status = 422, description = "A field is wrong, or rows are (each named rows[N] by its row number): nothing was written", body = Problem, content_type = "application/problem+json")))]
 pub async fn import(
     state: web::Data<AppState>,

@@ -3,6 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::problems::{FilterWrong, Unreadable};
 use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
 use crate::web::auth::Who;
@@ -13,9 +14,7 @@ use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
     params(HistoryQuery),
-    responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView), Unreadable, FilterWrong))]
 pub async fn summary(
     state: web::Data<AppState>,
     who: Who,
@@ -32,9 +31,7 @@ pub async fn summary(
 
 #[utoipa::path(operation_id = "history_requests", get, path = "/api/v1/history/requests", tag = "history",
     params(HistoryQuery),
-    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>), Unreadable, FilterWrong))]
 pub async fn requests(
     state: web::Data<AppState>,
     who: Who,
@@ -53,8 +50,7 @@ pub async fn requests(
     params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals"),
         ("format" = Option<String>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "The records with the documented columns: as JSON, one object per row; with format=csv, as CSV with a header row, as the page's export gives it",
-            content((Vec<Object> = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+            content((Vec<Object> = "application/json"), (String = "text/csv"))), Unreadable,
         (status = 422, description = "A filter or the dataset is wrong", body = Problem, content_type = "application/problem+json")))]
 pub async fn export(
     state: web::Data<AppState>,

@@ -4,6 +4,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
 use crate::web::auth::Who;
@@ -13,9 +14,7 @@ use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_letters", get, path = "/api/v1/requests/{id}/letters", tag = "letters",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
     who: Who,
@@ -32,10 +31,7 @@ pub async fn list(
 
 #[utoipa::path(operation_id = "send_letter", post, path = "/api/v1/requests/{id}/letters", tag = "letters", request_body = LetterInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 422, description = "A field is wrong, or the letter's event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn send(
     state: web::Data<AppState>,

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::created;
+use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
 use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
@@ -13,7 +14,7 @@ use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
 use crate::web::auth::Who;
-use crate::web::error_response::{ApiError, Problem};
+use crate::web::error_response::ApiError;
 use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -135,9 +136,7 @@ pub struct RequestList {
 }
 
 #[utoipa::path(operation_id = "list_requests", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
-    responses((status = 200, description = "OK", body = RequestList),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestList), Unreadable, FieldsWrong))]
 pub async fn list(
     state: web::Data<AppState>,
     who: Who,
@@ -170,10 +169,7 @@ pub async fn list(
 }
 
 #[utoipa::path(operation_id = "create_request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
-    responses((status = 201, description = "Created", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created", body = RequestJson), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
     who: Who,
@@ -193,9 +189,7 @@ pub async fn create(
 
 #[utoipa::path(operation_id = "read_request", get, path = "/api/v1/requests/{id}", tag = "requests",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
     who: Who,
@@ -212,11 +206,7 @@ pub async fn read(
 
 #[utoipa::path(operation_id = "update_request", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong))]
 pub async fn update(
     state: web::Data<AppState>,
     who: Who,
