@@ -6,10 +6,10 @@ use actix_web::{web, HttpResponse};
 use super::created;
 use super::problems::{FieldWrong, NoSuchResource, Unreadable};
 use crate::db::demands::{Figure, Indicator};
+use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
@@ -26,11 +26,10 @@ pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
         (status = 201, description = "Added", body = Indicator), Unreadable, FieldWrong))]
 pub async fn save_indicator(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<IndicatorInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let (indicator, new) = with_db(&state, move |conn, _, _| {
         demands::save_indicator(
             conn,
@@ -53,13 +52,12 @@ pub async fn save_indicator(
     responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn link(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: Replacement<Vec<LinkInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let links = with_db(&state, move |conn, _, _| {
         demands::link(conn, &caller, id, &input, crate::clock::now())
     })
@@ -71,11 +69,10 @@ pub async fn link(
     responses((status = 201, description = "Recorded, unverified", body = Figure), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn add_figure(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<FigureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
         figures::add_figure(conn, &caller, &input, crate::clock::now())
     })
@@ -89,11 +86,10 @@ pub async fn add_figure(
         (status = 409, description = "Verified already, or entered by the caller", body = Problem, content_type = "application/problem+json")))]
 pub async fn verify_figure(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
         figures::verify_figure(conn, &caller, id, crate::clock::now())
     })

@@ -7,8 +7,8 @@ use actix_web::{web, HttpResponse};
 use super::created;
 use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
 use crate::db::documents::Document;
+use crate::tracker::audit::Caller;
 use crate::tracker::{self, documents::ImportedEmail};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, Upload};
 use crate::web::pages::documents::{hand_over, import_reply, may_add, FORM_OVERHEAD};
@@ -28,11 +28,11 @@ pub struct FileUpload {
 /// The upload, read only once the caller is known to be allowed to add to request `id`.
 async fn read(
     state: &web::Data<AppState>,
-    who: &Who,
+    caller: &Caller,
     id: i32,
     multipart: Multipart,
 ) -> Result<Upload, ApiError> {
-    may_add(state, who, id).await?;
+    may_add(state, caller, id).await?;
     Ok(Upload::read(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD).await?)
 }
 
@@ -43,16 +43,13 @@ async fn read(
         (status = 422, description = "Empty, or not what its name says", body = Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, &who, id, multipart).await?;
-    let document = hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
-        tracker::documents::upload(conn, caller, id, file, limit, crate::clock::now())
-    })
-    .await?;
+    let upload = read(&state, &caller, id, multipart).await?;
+    let document = hand_over(&state, &caller, id, upload).await?;
     Ok(created(format!("/api/v1/documents/{}", document.id), &document))
 }
 
@@ -63,13 +60,13 @@ pub async fn upload(
         (status = 422, description = "Not an email, or its response does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn import_email(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, &who, id, multipart).await?;
-    let imported = import_reply(&state, &who, id, upload).await?;
+    let upload = read(&state, &caller, id, multipart).await?;
+    let imported = import_reply(&state, &caller, id, upload).await?;
     Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
 }
 
@@ -78,11 +75,10 @@ pub async fn import_email(
     responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>), Unreadable, NoSuchResource))]
 pub async fn download(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (document, bytes) = with_db(&state, move |conn, _, _| {
         tracker::documents::download(conn, &caller, id, crate::clock::now())
     })

@@ -7,8 +7,8 @@ use super::created;
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
+use crate::tracker::audit::Caller;
 use crate::tracker::{self, events::EventInput};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -25,11 +25,10 @@ pub struct EventChange {
     responses((status = 200, description = "OK", body = Vec<EventRecord>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let events = with_db(&state, move |conn, _, _| {
         tracker::events::list(conn, &caller, id, crate::clock::now())
     })
@@ -43,13 +42,12 @@ pub async fn list(
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<EventInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
         tracker::events::add(conn, calendar, &caller, today, id, &input, crate::clock::now())
     })
@@ -66,11 +64,10 @@ pub async fn add(
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_last(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
         tracker::events::remove_last(conn, calendar, &caller, today, id, crate::clock::now())
     })

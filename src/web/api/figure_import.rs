@@ -9,7 +9,6 @@ use crate::db::demands::Figure;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -21,13 +20,12 @@ use crate::web::state::AppState;
         (status = 422, description = "A field is wrong, or the document is not a table", body = Problem, content_type = "application/problem+json")))]
 pub async fn preview(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let table = table(&state, &caller, id, &input.sheet).await?;
     let preview = with_db(&state, move |conn, _, _| {
         figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
@@ -43,13 +41,12 @@ pub async fn preview(
         (status = 422, description = "A field is wrong, or rows are (each named rows[N] by its row number): nothing was written", body = Problem, content_type = "application/problem+json")))]
 pub async fn import(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let table = table(&state, &caller, id, &input.sheet).await?;
     let figures = with_db(&state, move |conn, _, _| {
         figure_import::import(conn, &caller, &table, &input, crate::clock::now())

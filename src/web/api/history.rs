@@ -4,9 +4,9 @@
 use actix_web::{web, HttpResponse};
 
 use super::problems::{FilterWrong, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::with_db;
 use crate::web::pages::history::{render, ExportQuery};
@@ -17,11 +17,10 @@ use crate::web::state::AppState;
     responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView), Unreadable, FilterWrong))]
 pub async fn summary(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let caller = who.caller();
     let view = with_db(&state, move |conn, calendars, today| {
         history::summary(conn, calendars, &caller, today, &query)
     })
@@ -34,11 +33,10 @@ pub async fn summary(
     responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>), Unreadable, FilterWrong))]
 pub async fn requests(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let caller = who.caller();
     let found = with_db(&state, move |conn, calendars, today| {
         history::behind(conn, calendars, &caller, today, &query)
     })
@@ -54,7 +52,7 @@ pub async fn requests(
         (status = 422, description = "A filter or the dataset is wrong", body = Problem, content_type = "application/problem+json")))]
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let ExportQuery {
@@ -67,7 +65,6 @@ pub async fn export(
         "" => "json".to_string(),
         _ => format,
     };
-    let caller = who.caller();
     let export = with_db(&state, move |conn, calendars, today| {
         history::export(conn, calendars, &caller, today, &filter, &dataset)
     })

@@ -5,9 +5,9 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -17,11 +17,10 @@ use crate::web::state::AppState;
     responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (_, options) = with_db(&state, move |conn, calendars, today| {
         letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
@@ -35,13 +34,12 @@ pub async fn list(
         (status = 422, description = "A field is wrong, or the letter's event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn send(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<LetterInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let sent = with_db(&state, move |conn, calendars, today| {
         letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })

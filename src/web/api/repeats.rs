@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::problems::{NoSuchResource, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::repeats;
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -23,13 +23,12 @@ pub struct RepeatInput {
         (status = 422, description = "The request names no indicator and quarter to repeat", body = Problem, content_type = "application/problem+json")))]
 pub async fn set(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<RepeatInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let repeats = body.0.repeats;
-    let caller = who.caller();
     with_db(&state, move |conn, _, _| {
         repeats::set(conn, &caller, id, repeats, crate::clock::now())
     })
@@ -43,11 +42,10 @@ pub async fn set(
         (status = 409, description = "Not a drafted repeat, sent, or skipped already", body = Problem, content_type = "application/problem+json")))]
 pub async fn skip(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     with_db(&state, move |conn, _, _| {
         repeats::skip(conn, &caller, id, crate::clock::now())
     })

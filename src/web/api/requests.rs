@@ -10,10 +10,10 @@ use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
+use crate::tracker::audit::Caller;
 use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
-use crate::web::auth::Who;
 use crate::web::error_response::ApiError;
 use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
@@ -139,11 +139,10 @@ pub struct RequestList {
     responses((status = 200, description = "OK", body = RequestList), Unreadable, FieldsWrong))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query: ListQuery = query_string(&request, "the query string")?;
-    let caller = who.caller();
     let page = with_db(&state, move |conn, calendar, today| {
         request_list::list(conn, calendar, &caller, today, &query)
     })
@@ -172,11 +171,10 @@ pub async fn list(
     responses((status = 201, description = "Created", body = RequestJson), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         let id = requests::create(conn, calendar, &caller, today, &input, now)?;
@@ -192,11 +190,10 @@ pub async fn create(
     responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
@@ -209,13 +206,12 @@ pub async fn read(
     responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong))]
 pub async fn update(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: Replacement<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         requests::update(conn, calendar, &caller, today, id, &input, now)?;

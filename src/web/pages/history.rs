@@ -10,6 +10,7 @@ use crate::domain::appeal::Stage;
 use crate::domain::history::{Figures, Grouping, Timeliness};
 use crate::domain::response::Outcome;
 use crate::error::AppError;
+use crate::tracker::audit::Caller;
 use crate::tracker::history::{self, Export, HistoryQuery, HistoryView};
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar};
@@ -348,7 +349,7 @@ pub fn render(export: &Export, format: &str) -> Result<HttpResponse, AppError> {
 
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let ExportQuery {
@@ -356,7 +357,6 @@ pub async fn export(
         format,
         filter,
     } = query.into_inner();
-    let caller = who.caller();
     let export = with_db(&state, move |conn, calendars, today| {
         history::export(conn, calendars, &caller, today, &filter, &dataset)
     })

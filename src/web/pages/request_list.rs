@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::{self, authorities};
-use crate::web::auth::{Credentials, Who};
+use crate::web::auth::Credentials;
 use crate::web::extract::{query_string, with_db};
 use crate::web::state::AppState;
 use crate::web::view;
@@ -159,11 +159,10 @@ fn columns(query: &ListQuery) -> Vec<Value> {
 /// `GET /requests.csv`: the filtered list in its order, every page, as the list shows it.
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query: ListQuery = query_string(&request, "The filters")?;
-    let caller = who.caller();
     let rows = with_db(&state, move |conn, calendars, today| {
         request_list::export(conn, calendars, &caller, today, &query)
     })
