@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Datelike;
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, page};
+use super::{form_again_or_error, page};
 use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::tracker::access::require;
@@ -81,10 +81,11 @@ pub async fn import(
             let data = data(&state, Some(report), Map::new()).await?;
             page(&state, &who, "admin/holidays", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = data(&state, None, errors(&error)).await?;
-            form_again(&state, &who, &error, "admin/holidays", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "admin/holidays", async |errors| {
+                data(&state, None, errors).await
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }

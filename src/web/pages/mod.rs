@@ -82,6 +82,23 @@ pub fn form_again(
     respond(state, who, status, name, data)
 }
 
+/// What a form's change that failed answers: where the input is at fault, the form again
+/// with each message beside its field, on the page `data` makes from the messages; any
+/// other error is passed on, to be shown as an error page.
+pub async fn form_again_or_error(
+    state: &AppState,
+    who: &Who,
+    error: AppError,
+    name: &str,
+    data: impl AsyncFnOnce(Map<String, Value>) -> Result<Value, AppError>,
+) -> Result<HttpResponse, AppError> {
+    if !is_form_error(&error) {
+        return Err(error);
+    }
+    let data = data(errors(&error)).await?;
+    form_again(state, who, &error, name, data)
+}
+
 /// A page showing a secret (a token, a link, a feed's address) once: never cached, never
 /// kept by the browser.
 pub fn showing_secret(

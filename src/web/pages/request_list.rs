@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::requests::authority_choices;
-use super::{always, errors, form_again, is_form_error, stored_page};
+use super::{always, form_again_or_error, stored_page};
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
@@ -58,15 +58,13 @@ pub async fn list(
     .await?;
     let caller = who.caller();
     tracker::access::require(&caller, |_| true)?;
-    if !is_form_error(&error) {
-        return Err(error);
-    }
-    let shown = errors(&error);
-    let data = with_db(&state, move |conn, _, _| {
-        list_page(conn, &caller, &query, None, shown)
+    form_again_or_error(&state, &who, error, "requests/list", async |shown| {
+        with_db(&state, move |conn, _, _| {
+            list_page(conn, &caller, &query, None, shown)
+        })
+        .await
     })
-    .await?;
-    form_again(&state, &who, &error, "requests/list", data)
+    .await
 }
 
 fn list_page(
