@@ -2,10 +2,12 @@
 //! all at once or not at all.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
 
 use super::created;
 use super::problems::{NoSuchResource, Unreadable};
 use crate::db::demands::Figure;
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
@@ -25,12 +27,7 @@ pub async fn preview(
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let input = body.0;
-    let table = table(&state, &caller, id, &input.sheet).await?;
-    let preview = with_db(&state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
-    })
-    .await?;
+    let preview = on_table(&state, &caller, id, body.0, figure_import::preview).await?;
     Ok(HttpResponse::Ok().json(preview))
 }
 
@@ -46,14 +43,31 @@ pub async fn import(
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let input = body.0;
-    let table = table(&state, &caller, id, &input.sheet).await?;
-    let figures = with_db(&state, move |conn, _, _| {
-        figure_import::import(conn, &caller, &table, &input, crate::clock::now())
-    })
-    .await?;
+    let figures = on_table(&state, &caller, id, body.0, figure_import::import).await?;
     Ok(created("/api/v1/scorecard".into(), &figures))
 }
+
+/// What `use_case` makes of document `id`'s table, read for the caller as `input` asks: the
+/// preview and the import itself read the table alike, so that what one shows is what the
+/// other writes.
+pub async fn on_table<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    id: i32,
+    input: ImportInput,
+    use_case: UseCase<T>,
+) -> Result<T, AppError> {
+    let table = table(state, caller, id, &input.sheet).await?;
+    let caller = caller.clone();
+    with_db(state, move |conn, _, _| {
+        use_case(conn, &caller, &table, &input, crate::clock::now())
+    })
+    .await
+}
+
+/// `figure_import::preview` or `figure_import::import`.
+pub type UseCase<T> =
+    fn(&mut DbConnection, &Caller, &Table, &ImportInput, NaiveDateTime) -> Result<T, AppError>;
 
 /// Document `id` read as a table for the caller: the database asked first, then the file read
 /// in the sandbox with no database connection held, however long it takes. Sheet names are

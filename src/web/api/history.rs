@@ -9,7 +9,7 @@ use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::with_db;
-use crate::web::pages::history::{render, ExportQuery};
+use crate::web::pages::history::{ask, render, ExportQuery};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
@@ -20,11 +20,7 @@ pub async fn summary(
     caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let view = with_db(&state, move |conn, calendars, today| {
-        history::summary(conn, calendars, &caller, today, &query)
-    })
-    .await?;
+    let view = ask(&state, caller, query.into_inner(), history::summary).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -36,11 +32,7 @@ pub async fn requests(
     caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let found = with_db(&state, move |conn, calendars, today| {
-        history::behind(conn, calendars, &caller, today, &query)
-    })
-    .await?;
+    let found = ask(&state, caller, query.into_inner(), history::behind).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 

@@ -4,7 +4,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use super::{done, form_again, form_again_or_error, options, page};
+use super::{done, form_again, form_again_or_error, import_file, options, page, ImportFile};
 use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
@@ -139,11 +139,7 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = who
-            .upload(multipart, "file", crate::web::extract::BODY_LIMIT)
-            .await?;
-        let text = upload.text("file")?.to_string();
-        let dry_run = upload.dry_run();
+        let ImportFile { text, dry_run, .. } = import_file(&who, multipart).await?;
         with_db(&state, move |conn, _, _| {
             authorities::import_csv(conn, &caller, &text, dry_run, crate::clock::now())
         })
