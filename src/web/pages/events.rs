@@ -96,6 +96,7 @@ pub async fn add(
     }
 }
 
+/// A form that sends nothing but its CSRF token.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Empty {}
 

@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::indicators::Nothing;
+use super::events::Empty;
 use super::{form_again_or_error, page, see_other};
 use crate::error::AppError;
 use crate::tracker::{demands, figures};
@@ -185,7 +185,7 @@ pub async fn add_figure(
 pub async fn verify(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    posted: Posted<Nothing>,
+    posted: Posted<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
     let caller = posted.who.caller();
