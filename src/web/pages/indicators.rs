@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::events::{page_again, Empty};
+use super::events::{conflict_again, page_again, Empty};
 use super::request_detail::PageForms;
 use super::see_other;
 use crate::error::AppError;
@@ -133,13 +133,6 @@ pub async fn skip(
     .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/requests/{id}#repeat"))),
-        Err(error @ AppError::Conflict { .. }) => {
-            let forms = PageForms {
-                message: Some(error.to_string()),
-                ..PageForms::default()
-            };
-            page_again(&state, &who, id, &error, forms).await
-        }
-        Err(error) => Err(error),
+        Err(error) => conflict_again(&state, &who, id, error).await,
     }
 }
