@@ -282,6 +282,18 @@ impl FromRequest for Who {
     }
 }
 
+/// For handlers that need nothing of `Who` but its caller: found and refused exactly as `Who`
+/// is, and anonymous where no one is signed in.
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Caller, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let who = Who::from_request(request, payload);
+        Box::pin(async move { Ok(who.await?.caller()) })
+    }
+}
+
 /// A cookie signed with the app's key.
 pub fn signed_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
     let cookie = Cookie::build(name, value)

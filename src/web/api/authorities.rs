@@ -3,34 +3,29 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{BodyTooLarge, FieldsWrong, NameTaken, NoSuchResource, Unreadable};
 use crate::db::authorities::Authority;
+use crate::tracker::audit::Caller;
 use crate::tracker::{authorities, authorities::AuthorityInput};
-use crate::web::auth::Who;
-use crate::web::error_response::{ApiError, Problem};
+use crate::web::error_response::ApiError;
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
     responses((status = 200, description = "OK", body = Vec<Authority>)))]
-pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, ApiError> {
-    let caller = who.caller();
+pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let list = with_db(&state, move |conn, _, _| authorities::list(conn, &caller)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
 #[utoipa::path(operation_id = "create_authority", post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
-    responses((status = 201, description = "Created", body = Authority),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created", body = Authority), Unreadable, NameTaken, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
         authorities::create(conn, &caller, &input, crate::clock::now())
     })
@@ -43,37 +38,28 @@ pub async fn create(
 
 #[utoipa::path(operation_id = "read_authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",
     params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, description = "OK", body = Authority),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Authority), Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(authority))
 }
 
 #[utoipa::path(operation_id = "update_authority", put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
     params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, description = "OK", body = Authority),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Authority), Unreadable, NoSuchResource, NameTaken, BodyTooLarge, FieldsWrong))]
 pub async fn update(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: Replacement<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let authority = with_db(&state, move |conn, _, _| {
         authorities::update(conn, &caller, id, &input, crate::clock::now())
     })

@@ -2,17 +2,15 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::problems::{BodyTooLarge, FieldsWrong, Unreadable};
 use crate::domain::timeline::Schedule;
 use crate::tracker::calculator::CalculatorInput;
-use crate::web::error_response::{ApiError, Problem};
+use crate::web::error_response::ApiError;
 use crate::web::extract::{with_db, ApiJson};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "calculate_deadlines", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
-    responses((status = 200, description = "The status and every deadline", body = Schedule),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The status and every deadline", body = Schedule), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn calculate(
     state: web::Data<AppState>,
     body: ApiJson<CalculatorInput>,

@@ -4,11 +4,12 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{FieldWrong, NoSuchResource, Unreadable};
 use crate::db::demands::{Figure, Indicator};
+use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
@@ -22,16 +23,13 @@ pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 
 #[utoipa::path(operation_id = "save_indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
     responses((status = 200, description = "Changed", body = Indicator),
-        (status = 201, description = "Added", body = Indicator),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+        (status = 201, description = "Added", body = Indicator), Unreadable, FieldWrong))]
 pub async fn save_indicator(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<IndicatorInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let (indicator, new) = with_db(&state, move |conn, _, _| {
         demands::save_indicator(
             conn,
@@ -51,19 +49,15 @@ pub async fn save_indicator(
 #[utoipa::path(operation_id = "set_request_indicators", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
     request_body = Vec<LinkInput>,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn link(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: Replacement<Vec<LinkInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let links = with_db(&state, move |conn, _, _| {
         demands::link(conn, &caller, id, &input, crate::clock::now())
     })
@@ -72,17 +66,13 @@ pub async fn link(
 }
 
 #[utoipa::path(operation_id = "add_figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
-    responses((status = 201, description = "Recorded, unverified", body = Figure),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Recorded, unverified", body = Figure), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn add_figure(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<FigureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
         figures::add_figure(conn, &caller, &input, crate::clock::now())
     })
@@ -92,17 +82,14 @@ pub async fn add_figure(
 
 #[utoipa::path(operation_id = "verify_figure", post, path = "/api/v1/figures/{id}/verify", tag = "demands",
     params(("id" = i32, Path, description = "The figure's id")),
-    responses((status = 200, description = "Verified", body = Figure),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "Verified", body = Figure), Unreadable, NoSuchResource,
         (status = 409, description = "Verified already, or entered by the caller", body = Problem, content_type = "application/problem+json")))]
 pub async fn verify_figure(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let figure = with_db(&state, move |conn, _, _| {
         figures::verify_figure(conn, &caller, id, crate::clock::now())
     })

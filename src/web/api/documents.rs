@@ -5,9 +5,10 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
 use crate::db::documents::Document;
+use crate::tracker::audit::Caller;
 use crate::tracker::{self, documents::ImportedEmail};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, Upload};
 use crate::web::pages::documents::{hand_over, import_reply, may_add, FORM_OVERHEAD};
@@ -27,69 +28,57 @@ pub struct FileUpload {
 /// The upload, read only once the caller is known to be allowed to add to request `id`.
 async fn read(
     state: &web::Data<AppState>,
-    who: &Who,
+    caller: &Caller,
     id: i32,
     multipart: Multipart,
 ) -> Result<Upload, ApiError> {
-    may_add(state, who, id).await?;
+    may_add(state, caller, id).await?;
     Ok(Upload::read(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD).await?)
 }
 
 #[utoipa::path(operation_id = "upload_document", post, path = "/api/v1/requests/{id}/documents", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "Stored (once per content)", body = Document),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Stored (once per content)", body = Document), Unreadable, NoSuchResource, FileTooLarge,
         (status = 422, description = "Empty, or not what its name says", body = Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, &who, id, multipart).await?;
-    let document = hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
-        tracker::documents::upload(conn, caller, id, file, limit, crate::clock::now())
-    })
-    .await?;
+    let upload = read(&state, &caller, id, multipart).await?;
+    let document = hand_over(&state, &caller, id, upload).await?;
     Ok(created(format!("/api/v1/documents/{}", document.id), &document))
 }
 
 #[utoipa::path(operation_id = "import_email", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over the configured limit", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail), Unreadable, NoSuchResource, FileTooLarge,
         (status = 422, description = "Not an email, or its response does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn import_email(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let upload = read(&state, &who, id, multipart).await?;
-    let imported = import_reply(&state, &who, id, upload).await?;
+    let upload = read(&state, &caller, id, multipart).await?;
+    let imported = import_reply(&state, &caller, id, upload).await?;
     Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
 }
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
-    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>), Unreadable, NoSuchResource))]
 pub async fn download(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (document, bytes) = with_db(&state, move |conn, _, _| {
         tracker::documents::download(conn, &caller, id, crate::clock::now())
     })

@@ -4,10 +4,11 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::created;
+use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
+use crate::tracker::audit::Caller;
 use crate::tracker::{self, events::EventInput};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -21,16 +22,13 @@ pub struct EventChange {
 
 #[utoipa::path(operation_id = "list_events", get, path = "/api/v1/requests/{id}/events", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = Vec<EventRecord>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = Vec<EventRecord>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let events = with_db(&state, move |conn, _, _| {
         tracker::events::list(conn, &caller, id, crate::clock::now())
     })
@@ -40,20 +38,16 @@ pub async fn list(
 
 #[utoipa::path(operation_id = "add_event", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "Created", body = EventChange),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Created", body = EventChange), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn add(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<EventInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
         tracker::events::add(conn, calendar, &caller, today, id, &input, crate::clock::now())
     })
@@ -66,17 +60,14 @@ pub async fn add(
 
 #[utoipa::path(operation_id = "remove_last_event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "The event removed and the schedule without it", body = EventChange),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "The event removed and the schedule without it", body = EventChange), Unreadable, NoSuchResource,
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]
 pub async fn remove_last(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
         tracker::events::remove_last(conn, calendar, &caller, today, id, crate::clock::now())
     })

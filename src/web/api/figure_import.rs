@@ -2,13 +2,15 @@
 //! all at once or not at all.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDateTime;
 
 use super::created;
+use super::problems::{NoSuchResource, Unreadable};
 use crate::db::demands::Figure;
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -16,50 +18,56 @@ use crate::web::state::AppState;
 #[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
-    responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview), Unreadable, NoSuchResource,
         (status = 422, description = "A field is wrong, or the document is not a table", body = Problem, content_type = "application/problem+json")))]
 pub async fn preview(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let input = body.0;
-    let caller = who.caller();
-    let table = table(&state, &caller, id, &input.sheet).await?;
-    let preview = with_db(&state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
-    })
-    .await?;
+    let preview = on_table(&state, &caller, id, body.0, figure_import::preview).await?;
     Ok(HttpResponse::Ok().json(preview))
 }
 
 #[utoipa::path(operation_id = "import_figures", post, path = "/api/v1/documents/{id}/import", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
-    responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>), Unreadable, NoSuchResource,
         (status = 422, description = "A field is wrong, or rows are (each named rows[N] by its row number): nothing was written", body = Problem, content_type = "application/problem+json")))]
 pub async fn import(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let input = body.0;
-    let caller = who.caller();
-    let table = table(&state, &caller, id, &input.sheet).await?;
-    let figures = with_db(&state, move |conn, _, _| {
-        figure_import::import(conn, &caller, &table, &input, crate::clock::now())
-    })
-    .await?;
+    let figures = on_table(&state, &caller, id, body.0, figure_import::import).await?;
     Ok(created("/api/v1/scorecard".into(), &figures))
 }
+
+/// What `use_case` makes of document `id`'s table, read for the caller as `input` asks: the
+/// preview and the import itself read the table alike, so that what one shows is what the
+/// other writes.
+pub async fn on_table<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    caller: &Caller,
+    id: i32,
+    input: ImportInput,
+    use_case: UseCase<T>,
+) -> Result<T, AppError> {
+    let table = table(state, caller, id, &input.sheet).await?;
+    let caller = caller.clone();
+    with_db(state, move |conn, _, _| {
+        use_case(conn, &caller, &table, &input, crate::clock::now())
+    })
+    .await
+}
+
+/// `figure_import::preview` or `figure_import::import`.
+pub type UseCase<T> =
+    fn(&mut DbConnection, &Caller, &Table, &ImportInput, NaiveDateTime) -> Result<T, AppError>;
 
 /// Document `id` read as a table for the caller: the database asked first, then the file read
 /// in the sandbox with no database connection held, however long it takes. Sheet names are

@@ -3,49 +3,36 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::problems::{FilterWrong, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::with_db;
-use crate::web::pages::history::{render, ExportQuery};
+use crate::web::pages::history::{ask, render, ExportQuery};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
     params(HistoryQuery),
-    responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView), Unreadable, FilterWrong))]
 pub async fn summary(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let caller = who.caller();
-    let view = with_db(&state, move |conn, calendars, today| {
-        history::summary(conn, calendars, &caller, today, &query)
-    })
-    .await?;
+    let view = ask(&state, caller, query.into_inner(), history::summary).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 #[utoipa::path(operation_id = "history_requests", get, path = "/api/v1/history/requests", tag = "history",
     params(HistoryQuery),
-    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A filter is wrong", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>), Unreadable, FilterWrong))]
 pub async fn requests(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    let caller = who.caller();
-    let found = with_db(&state, move |conn, calendars, today| {
-        history::behind(conn, calendars, &caller, today, &query)
-    })
-    .await?;
+    let found = ask(&state, caller, query.into_inner(), history::behind).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -53,12 +40,11 @@ pub async fn requests(
     params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals"),
         ("format" = Option<String>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "The records with the documented columns: as JSON, one object per row; with format=csv, as CSV with a header row, as the page's export gives it",
-            content((Vec<Object> = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
+            content((Vec<Object> = "application/json"), (String = "text/csv"))), Unreadable,
         (status = 422, description = "A filter or the dataset is wrong", body = Problem, content_type = "application/problem+json")))]
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let ExportQuery {
@@ -71,7 +57,6 @@ pub async fn export(
         "" => "json".to_string(),
         _ => format,
     };
-    let caller = who.caller();
     let export = with_db(&state, move |conn, calendars, today| {
         history::export(conn, calendars, &caller, today, &filter, &dataset)
     })

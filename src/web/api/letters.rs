@@ -4,25 +4,23 @@
 use actix_web::{web, HttpResponse};
 
 use super::created;
+use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_letters", get, path = "/api/v1/requests/{id}/letters", tag = "letters",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>), Unreadable, NoSuchResource))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (_, options) = with_db(&state, move |conn, calendars, today| {
         letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
@@ -32,20 +30,16 @@ pub async fn list(
 
 #[utoipa::path(operation_id = "send_letter", post, path = "/api/v1/requests/{id}/letters", tag = "letters", request_body = LetterInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
+    responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 422, description = "A field is wrong, or the letter's event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn send(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<LetterInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let sent = with_db(&state, move |conn, calendars, today| {
         letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })

@@ -10,6 +10,7 @@ pub mod figure_import;
 pub mod history;
 pub mod letters;
 pub mod openapi;
+pub mod problems;
 pub mod repeats;
 pub mod requests;
 

@@ -5,6 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::web::error_response::Problem;
 use crate::web::extract::CREATE_ONLY;
 
 use super::{
@@ -52,6 +53,9 @@ use super::{
         calculator::calculate,
         document,
     ),
+    // Named here because the shared answers in `problems` and the 401, 403 and 503 that
+    // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
+    components(schemas(Problem)),
     modifiers(&Bearer, &Replacements),
     tags(
         (name = "requests", description = "Requests and their deadlines"),

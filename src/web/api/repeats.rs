@@ -3,8 +3,9 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::problems::{NoSuchResource, Unreadable};
+use crate::tracker::audit::Caller;
 use crate::tracker::repeats;
-use crate::web::auth::Who;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
 use crate::web::state::AppState;
@@ -18,19 +19,16 @@ pub struct RepeatInput {
 
 #[utoipa::path(operation_id = "set_repeat", post, path = "/api/v1/requests/{id}/repeat", tag = "demands", request_body = RepeatInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 204, description = "Set: its successor is drafted once the next quarter has ended"),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 204, description = "Set: its successor is drafted once the next quarter has ended"), Unreadable, NoSuchResource,
         (status = 422, description = "The request names no indicator and quarter to repeat", body = Problem, content_type = "application/problem+json")))]
 pub async fn set(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: ApiJson<RepeatInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let repeats = body.0.repeats;
-    let caller = who.caller();
     with_db(&state, move |conn, _, _| {
         repeats::set(conn, &caller, id, repeats, crate::clock::now())
     })
@@ -40,17 +38,14 @@ pub async fn set(
 
 #[utoipa::path(operation_id = "skip_repeat", post, path = "/api/v1/requests/{id}/skip", tag = "demands",
     params(("id" = i32, Path, description = "The drafted repeat's id")),
-    responses((status = 204, description = "Skipped: not sent; the next quarter is drafted from it"),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
+    responses((status = 204, description = "Skipped: not sent; the next quarter is drafted from it"), Unreadable, NoSuchResource,
         (status = 409, description = "Not a drafted repeat, sent, or skipped already", body = Problem, content_type = "application/problem+json")))]
 pub async fn skip(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     with_db(&state, move |conn, _, _| {
         repeats::skip(conn, &caller, id, crate::clock::now())
     })

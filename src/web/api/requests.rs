@@ -5,15 +5,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::created;
+use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
 use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
+use crate::tracker::audit::Caller;
 use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
-use crate::web::auth::Who;
-use crate::web::error_response::{ApiError, Problem};
+use crate::web::error_response::ApiError;
 use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -135,16 +136,13 @@ pub struct RequestList {
 }
 
 #[utoipa::path(operation_id = "list_requests", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
-    responses((status = 200, description = "OK", body = RequestList),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestList), Unreadable, FieldsWrong))]
 pub async fn list(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query: ListQuery = query_string(&request, "the query string")?;
-    let caller = who.caller();
     let page = with_db(&state, move |conn, calendar, today| {
         request_list::list(conn, calendar, &caller, today, &query)
     })
@@ -170,17 +168,13 @@ pub async fn list(
 }
 
 #[utoipa::path(operation_id = "create_request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
-    responses((status = 201, description = "Created", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created", body = RequestJson), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         let id = requests::create(conn, calendar, &caller, today, &input, now)?;
@@ -193,16 +187,13 @@ pub async fn create(
 
 #[utoipa::path(operation_id = "read_request", get, path = "/api/v1/requests/{id}", tag = "requests",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
@@ -212,20 +203,15 @@ pub async fn read(
 
 #[utoipa::path(operation_id = "update_request", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson),
-        (status = 400, description = "The input could not be read; the field is named where there is one", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such resource", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The body is larger than 1 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A field is wrong; each one is named", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong))]
 pub async fn update(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
     body: Replacement<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let caller = who.caller();
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
         requests::update(conn, calendar, &caller, today, id, &input, now)?;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::Empty;
-use super::{errors, form_again, is_form_error, page, see_other, showing_secret};
+use super::{form_again_or_error, page, see_other, showing_secret};
 use std::collections::HashMap;
 
 use strum::VariantArray;
@@ -72,6 +72,18 @@ async fn account_page(
     }))
 }
 
+/// Where each form of the account page goes when it fails: the page again, with its errors.
+async fn account_again(
+    state: &web::Data<AppState>,
+    who: &Who,
+    error: AppError,
+) -> Result<HttpResponse, AppError> {
+    form_again_or_error(state, who, error, "account/show", async |errors| {
+        account_page(state, who, errors, Shown::Nothing).await
+    })
+    .await
+}
+
 /// The reminder preferences as the form shows them.
 fn reminders_form(delivery: &str, wanted: impl Fn(NoticeKind) -> bool, paused_until: &str) -> Value {
     let kinds: Vec<Value> = NoticeKind::VARIANTS
@@ -110,16 +122,18 @@ pub async fn reminders(
     .await;
     match result {
         Ok(()) => Ok(see_other("/account#reminders")),
-        Err(error) if is_form_error(&error) => {
-            let mut data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
-            data["reminders"] = reminders_form(
-                &submitted.delivery,
-                |kind| submitted.kinds.iter().any(|k| k == &kind.to_string()),
-                submitted.paused_until.as_deref().unwrap_or_default(),
-            );
-            form_again(&state, &who, &error, "account/show", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "account/show", async |errors| {
+                let mut data = account_page(&state, &who, errors, Shown::Nothing).await?;
+                data["reminders"] = reminders_form(
+                    &submitted.delivery,
+                    |kind| submitted.kinds.iter().any(|k| k == &kind.to_string()),
+                    submitted.paused_until.as_deref().unwrap_or_default(),
+                );
+                Ok(data)
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -204,11 +218,7 @@ pub async fn password(
             let _ = response.add_cookie(&removal(SESSION_COOKIE));
             Ok(response)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
-            form_again(&state, &who, &error, "account/show", data)
-        }
-        Err(error) => Err(error),
+        Err(error) => account_again(&state, &who, error).await,
     }
 }
 
@@ -329,17 +339,12 @@ pub async fn two_factor(
             Some(next) => next,
             None => "/account",
         })),
-        Err(error) if is_form_error(&error) => {
-            let data = two_factor_page(
-                &who,
-                &caller,
-                Some(form.secret),
-                form.next.as_deref(),
-                errors(&error),
-            )?;
-            form_again(&state, &who, &error, "account/two_factor", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "account/two_factor", async |errors| {
+                two_factor_page(&who, &caller, Some(form.secret), form.next.as_deref(), errors)
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -362,11 +367,7 @@ pub async fn disable_two_factor(
     .await;
     match result {
         Ok(()) => Ok(see_other("/account")),
-        Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
-            form_again(&state, &who, &error, "account/show", data)
-        }
-        Err(error) => Err(error),
+        Err(error) => account_again(&state, &who, error).await,
     }
 }
 
@@ -399,11 +400,7 @@ pub async fn renew_recovery_codes(
             let data = account_page(&state, &who, Map::new(), Shown::RecoveryCodes(codes)).await?;
             showing_secret(&state, &who, "account/show", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
-            form_again(&state, &who, &error, "account/show", data)
-        }
-        Err(error) => Err(error),
+        Err(error) => account_again(&state, &who, error).await,
     }
 }
 
@@ -429,11 +426,7 @@ pub async fn create_token(
             let data = account_page(&state, &who, Map::new(), Shown::Token(secret)).await?;
             showing_secret(&state, &who, "account/show", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = account_page(&state, &who, errors(&error), Shown::Nothing).await?;
-            form_again(&state, &who, &error, "account/show", data)
-        }
-        Err(error) => Err(error),
+        Err(error) => account_again(&state, &who, error).await,
     }
 }
 

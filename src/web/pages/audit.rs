@@ -8,6 +8,7 @@ use super::{errors, form_again, page};
 use crate::db::audit::AuditEntry;
 use crate::error::AppError;
 use crate::templates::label_of;
+use crate::tracker::audit::Caller;
 use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
 use crate::web::auth::Who;
 use crate::web::extract::{with_db, DatedQuery};
@@ -134,10 +135,9 @@ pub async fn list(
 /// The whole filtered trail as CSV, oldest last as on the page.
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: DatedQuery<TrailQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let caller = who.caller();
     let query = query.0;
     let (entries, _, _) = with_db(&state, move |conn, _, _| {
         audit::trail(conn, &caller, &query, true)

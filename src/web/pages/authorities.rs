@@ -4,7 +4,7 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use super::{done, errors, form_again, is_form_error, options, page};
+use super::{done, form_again, form_again_or_error, import_file, options, page, ImportFile};
 use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
@@ -71,14 +71,12 @@ pub async fn create(
     .await
     {
         Ok(_) => Ok(done(&state, "/authorities", "authority-saved")),
-        Err(error) if is_form_error(&error) => form_again(
-            &state,
-            &who,
-            &error,
-            "authorities/form",
-            form_page(&form, errors(&error), None),
-        ),
-        Err(error) => Err(error),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "authorities/form", async |errors| {
+                Ok(form_page(&form, errors, None))
+            })
+            .await
+        }
     }
 }
 
@@ -114,14 +112,12 @@ pub async fn update(
     .await
     {
         Ok(_) => Ok(done(&state, "/authorities", "authority-saved")),
-        Err(error) if is_form_error(&error) => form_again(
-            &state,
-            &who,
-            &error,
-            "authorities/form",
-            form_page(&form, errors(&error), Some(id)),
-        ),
-        Err(error) => Err(error),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "authorities/form", async |errors| {
+                Ok(form_page(&form, errors, Some(id)))
+            })
+            .await
+        }
     }
 }
 
@@ -143,11 +139,7 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = who
-            .upload(multipart, "file", crate::web::extract::BODY_LIMIT)
-            .await?;
-        let text = upload.text("file")?.to_string();
-        let dry_run = upload.dry_run();
+        let ImportFile { text, dry_run, .. } = import_file(&who, multipart).await?;
         with_db(&state, move |conn, _, _| {
             authorities::import_csv(conn, &caller, &text, dry_run, crate::clock::now())
         })
@@ -172,13 +164,11 @@ pub async fn import(
             "authorities/import",
             data(Some(&report), Map::new()),
         ),
-        Err(error) if is_form_error(&error) => form_again(
-            &state,
-            &who,
-            &error,
-            "authorities/import",
-            data(None, errors(&error)),
-        ),
-        Err(error) => Err(error),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "authorities/import", async |errors| {
+                Ok(data(None, errors))
+            })
+            .await
+        }
     }
 }

@@ -8,14 +8,13 @@ use serde_json::json;
 use super::events::page_again;
 use super::request_detail::PageForms;
 use super::{done, errors};
+use crate::db::documents::Document;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
-use crate::tracker::holidays::CalendarStore;
 use crate::tracker::{self, documents::ImportedEmail, documents::UploadedFile};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, Upload};
 use crate::web::state::AppState;
-use chrono::NaiveDate;
 
 /// Room for the form's other fields and the multipart framing around the file.
 pub const FORM_OVERHEAD: usize = 64 * 1024;
@@ -39,16 +38,6 @@ pub async fn import_email(
     receive(state, who, path, multipart, Kind::Email).await
 }
 
-pub type Receiver<T> = fn(
-    &mut crate::db::DbConnection,
-    &CalendarStore,
-    &Caller,
-    NaiveDate,
-    i32,
-    &UploadedFile<'_>,
-    usize,
-) -> Result<T, AppError>;
-
 /// What an upload form sends.
 enum Kind {
     Document,
@@ -66,20 +55,16 @@ async fn receive(
     kind: Kind,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
+    let caller = who.caller();
     // Who may add to this request is settled before a byte of the body is read.
-    may_add(&state, &who, id).await?;
+    may_add(&state, &caller, id).await?;
     let result = match who
         .upload(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD)
         .await
     {
         Ok(upload) => match kind {
-            Kind::Document => {
-                hand_over(&state, &who, id, upload, |conn, _, caller, _, id, file, limit| {
-                    tracker::documents::upload(conn, caller, id, file, limit, crate::clock::now()).map(|_| ())
-                })
-                .await
-            }
-            Kind::Email => import_reply(&state, &who, id, upload).await.map(|_| ()),
+            Kind::Document => hand_over(&state, &caller, id, upload).await.map(|_| ()),
+            Kind::Email => import_reply(&state, &caller, id, upload).await.map(|_| ()),
         },
         Err(error) => Err(error),
     };
@@ -108,7 +93,7 @@ async fn receive(
 /// imports it into request `id`.
 pub async fn import_reply(
     state: &web::Data<AppState>,
-    who: &Who,
+    caller: &Caller,
     id: i32,
     upload: Upload,
 ) -> Result<ImportedEmail, AppError> {
@@ -124,7 +109,7 @@ pub async fn import_reply(
     })
     .await?;
     let read = read?;
-    let caller = who.caller();
+    let caller = caller.clone();
     with_db(state, move |conn, calendars, today| {
         let file = UploadedFile {
             file_name: upload.file_name.as_deref(),
@@ -146,8 +131,8 @@ pub async fn import_reply(
 }
 
 /// Refuses, before the body is read, a caller who may not add documents to request `id`.
-pub async fn may_add(state: &web::Data<AppState>, who: &Who, id: i32) -> Result<(), AppError> {
-    let caller = who.caller();
+pub async fn may_add(state: &web::Data<AppState>, caller: &Caller, id: i32) -> Result<(), AppError> {
+    let caller = caller.clone();
     if caller.actor.is_none() {
         return Err(AppError::Unauthorized);
     }
@@ -157,17 +142,16 @@ pub async fn may_add(state: &web::Data<AppState>, who: &Who, id: i32) -> Result<
     .await
 }
 
-/// Gives an upload's file, and the event it names if any, to `use_case` for request `id`.
-pub async fn hand_over<T: Send + 'static>(
+/// Keeps an upload's file among request `id`'s documents, with the event it names if any.
+pub async fn hand_over(
     state: &web::Data<AppState>,
-    who: &Who,
+    caller: &Caller,
     id: i32,
     upload: Upload,
-    use_case: Receiver<T>,
-) -> Result<T, AppError> {
+) -> Result<Document, AppError> {
     let limit = state.settings.max_upload_bytes;
-    let caller = who.caller();
-    with_db(state, move |conn, calendars, today| {
+    let caller = caller.clone();
+    with_db(state, move |conn, _, _| {
         let event_id = upload
             .field("event_id")
             .map(str::trim)
@@ -182,7 +166,7 @@ pub async fn hand_over<T: Send + 'static>(
             content: &upload.file,
             event_id,
         };
-        use_case(conn, calendars, &caller, today, id, &file, limit)
+        tracker::documents::upload(conn, &caller, id, &file, limit, crate::clock::now())
     })
     .await
 }
@@ -190,11 +174,10 @@ pub async fn hand_over<T: Send + 'static>(
 /// The file itself, as an attachment of the type it was stored as.
 pub async fn download(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
-    let caller = who.caller();
     let (document, bytes) = with_db(&state, move |conn, _, _| {
         tracker::documents::download(conn, &caller, id, crate::clock::now())
     })
@@ -203,7 +186,7 @@ pub async fn download(
 }
 
 /// A document's bytes as a download of the type it was stored as, never cached.
-pub fn attachment(document: &crate::db::documents::Document, bytes: Vec<u8>) -> HttpResponse {
+pub fn attachment(document: &Document, bytes: Vec<u8>) -> HttpResponse {
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![DispositionParam::Filename(document.filename.clone())],

@@ -65,6 +65,24 @@ pub(super) async fn page_again(
     form_again(state, who, error, "requests/show", show_page(&detail, forms))
 }
 
+/// A change the request's record does not allow (409): its page again, saying why at the top;
+/// any other error is passed on to its error page.
+pub(super) async fn conflict_again(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    error: AppError,
+) -> Result<HttpResponse, AppError> {
+    if !matches!(error, AppError::Conflict { .. }) {
+        return Err(error);
+    }
+    let forms = PageForms {
+        message: Some(error.to_string()),
+        ..PageForms::default()
+    };
+    page_again(state, who, id, &error, forms).await
+}
+
 pub async fn add(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -96,6 +114,7 @@ pub async fn add(
     }
 }
 
+/// A form that sends nothing but its CSRF token.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Empty {}
 
@@ -173,13 +192,6 @@ pub async fn remove_last(
     .await;
     match result {
         Ok(_) => Ok(done(&state, &format!("/requests/{id}#timeline"), "event-removed")),
-        Err(error @ AppError::Conflict { .. }) => {
-            let forms = PageForms {
-                message: Some(error.to_string()),
-                ..PageForms::default()
-            };
-            page_again(&state, &who, id, &error, forms).await
-        }
-        Err(error) => Err(error),
+        Err(error) => conflict_again(&state, &who, id, error).await,
     }
 }

@@ -11,7 +11,7 @@ use crate::domain::spreadsheet::{letters, Sheet};
 use crate::error::AppError;
 use crate::tracker::demands;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
-use crate::web::api::figure_import::table;
+use crate::web::api::figure_import::{on_table, table};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;
@@ -61,15 +61,7 @@ pub async fn submit(
     let caller = who.caller();
     let input = form.input.clone();
     if form.action == "import" {
-        let result = match table(&state, &caller, id, &input.sheet).await {
-            Ok(table) => {
-                with_db(&state, move |conn, _, _| {
-                    figure_import::import(conn, &caller, &table, &input, crate::clock::now())
-                })
-                .await
-            }
-            Err(error) => Err(error),
-        };
+        let result = on_table(&state, &caller, id, input, figure_import::import).await;
         return match result {
             Ok(figures) => Ok(see_other(&format!("/figures?imported={}", figures.len()))),
             Err(error) if is_form_error(&error) => {
@@ -85,15 +77,7 @@ pub async fn submit(
             Err(error) => Err(error),
         };
     }
-    let result = match table(&state, &caller, id, &input.sheet).await {
-        Ok(table) => {
-            with_db(&state, move |conn, _, _| {
-                figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
-            })
-            .await
-        }
-        Err(error) => Err(error),
-    };
+    let result = on_table(&state, &caller, id, input, figure_import::preview).await;
     match result {
         Ok(preview) => render(&state, &who, id, form.input, Some(preview), None).await,
         Err(error) if is_form_error(&error) => render(&state, &who, id, form.input, None, Some(error)).await,
@@ -108,12 +92,7 @@ async fn preview(
     input: &ImportInput,
 ) -> Result<Option<ImportPreview>, AppError> {
     let caller = who.caller();
-    let input = input.clone();
-    let table = table(state, &caller, id, &input.sheet).await?;
-    let preview = with_db(state, move |conn, _, _| {
-        figure_import::preview(conn, &caller, &table, &input, crate::clock::now())
-    })
-    .await?;
+    let preview = on_table(state, &caller, id, input.clone(), figure_import::preview).await?;
     Ok(Some(preview))
 }
 

@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::indicators::Nothing;
-use super::{errors, form_again, is_form_error, page, see_other};
+use super::events::Empty;
+use super::{form_again_or_error, page, see_other};
 use crate::error::AppError;
 use crate::tracker::{demands, figures};
 use crate::web::auth::{Posted, Who};
@@ -172,19 +172,20 @@ pub async fn add_figure(
     };
     match result {
         Ok(figure) => Ok(see_other(&format!("/figures#figure-{}", figure.id))),
-        Err(error) if is_form_error(&error) => {
-            let catalogue = with_db(&state, move |conn, _, _| demands::catalogue(conn)).await?;
-            let data = figure_form(&catalogue, json!(form), errors(&error));
-            form_again(&state, &who, &error, "figures/form", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "figures/form", async |errors| {
+                let catalogue = with_db(&state, move |conn, _, _| demands::catalogue(conn)).await?;
+                Ok(figure_form(&catalogue, json!(form), errors))
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
 pub async fn verify(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    posted: Posted<Nothing>,
+    posted: Posted<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
     let caller = posted.who.caller();

@@ -2,15 +2,19 @@
 //! figure, its charts beside their tables, and CSV or JSON exports of the records.
 
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{errors, form_again, page};
+use crate::db::DbConnection;
 use crate::domain::appeal::Stage;
 use crate::domain::history::{Figures, Grouping, Timeliness};
 use crate::domain::response::Outcome;
 use crate::error::AppError;
+use crate::tracker::audit::Caller;
 use crate::tracker::history::{self, Export, HistoryQuery, HistoryView};
+use crate::tracker::holidays::CalendarStore;
 use crate::web::auth::Who;
 use crate::web::charts::{self, Bar};
 use crate::web::extract::{with_db, DatedQuery};
@@ -248,18 +252,30 @@ async fn authority_choices(state: &web::Data<AppState>, who: &Who) -> Result<Vec
         .collect())
 }
 
+/// What `question` (`history::summary` or `history::behind`) answers the caller about the
+/// records `query` picks, for the pages and the API alike.
+pub async fn ask<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    query: HistoryQuery,
+    question: Question<T>,
+) -> Result<T, AppError> {
+    with_db(state, move |conn, calendars, today| {
+        question(conn, calendars, &caller, today, &query)
+    })
+    .await
+}
+
+pub type Question<T> =
+    fn(&mut DbConnection, &CalendarStore, &Caller, NaiveDate, &HistoryQuery) -> Result<T, AppError>;
+
 pub async fn show(
     state: web::Data<AppState>,
     who: Who,
     query: DatedQuery<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.0;
-    let caller = who.caller();
-    let asked = query.clone();
-    let result = with_db(&state, move |conn, calendars, today| {
-        history::summary(conn, calendars, &caller, today, &asked)
-    })
-    .await;
+    let result = ask(&state, who.caller(), query.clone(), history::summary).await;
     let mut data = filter_data(&query, authority_choices(&state, &who).await?);
     match result {
         Ok(view) => {
@@ -280,12 +296,7 @@ pub async fn requests(
     query: DatedQuery<HistoryQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.0;
-    let caller = who.caller();
-    let asked = query.clone();
-    let found = with_db(&state, move |conn, calendars, today| {
-        history::behind(conn, calendars, &caller, today, &asked)
-    })
-    .await?;
+    let found = ask(&state, who.caller(), query.clone(), history::behind).await?;
     let back = HistoryQuery {
         period: String::new(),
         measure: String::new(),
@@ -348,7 +359,7 @@ pub fn render(export: &Export, format: &str) -> Result<HttpResponse, AppError> {
 
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let ExportQuery {
@@ -356,7 +367,6 @@ pub async fn export(
         format,
         filter,
     } = query.into_inner();
-    let caller = who.caller();
     let export = with_db(&state, move |conn, calendars, today| {
         history::export(conn, calendars, &caller, today, &filter, &dataset)
     })

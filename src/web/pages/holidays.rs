@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use chrono::Datelike;
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, page};
+use super::{form_again_or_error, import_file, page, ImportFile};
 use crate::domain::account::Actor;
 use crate::error::AppError;
 use crate::tracker::access::require;
@@ -50,15 +50,12 @@ pub async fn import(
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let result = async {
-        let upload = who
-            .upload(multipart, "file", crate::web::extract::BODY_LIMIT)
-            .await?;
-        let text = upload.text("file")?.to_string();
-        let source = upload
-            .file_name
-            .clone()
-            .unwrap_or_else(|| "bank-holidays.json".into());
-        let dry_run = upload.dry_run();
+        let ImportFile {
+            text,
+            file_name,
+            dry_run,
+        } = import_file(&who, multipart).await?;
+        let source = file_name.unwrap_or_else(|| "bank-holidays.json".into());
         let state = state.clone();
         web::block(move || {
             let mut conn = state.pool.get()?;
@@ -81,10 +78,11 @@ pub async fn import(
             let data = data(&state, Some(report), Map::new()).await?;
             page(&state, &who, "admin/holidays", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = data(&state, None, errors(&error)).await?;
-            form_again(&state, &who, &error, "admin/holidays", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "admin/holidays", async |errors| {
+                data(&state, None, errors).await
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }

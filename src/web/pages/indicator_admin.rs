@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, options, page, see_other};
+use super::{form_again_or_error, options, page, see_other};
 use crate::domain::account::Actor;
 use crate::domain::demand::Granularity;
 use crate::error::AppError;
@@ -157,11 +157,12 @@ async fn save(
             "/admin/indicators#indicator-{}",
             indicator.id
         ))),
-        Err(error) if is_form_error(&error) => {
-            let catalogue = with_db(state, move |conn, _, _| demands::catalogue(conn)).await?;
-            let data = form_page(&catalogue, &form, errors(&error), saving == Saving::Change);
-            form_again(state, &who, &error, "admin/indicator_form", data)
+        Err(error) => {
+            form_again_or_error(state, &who, error, "admin/indicator_form", async |errors| {
+                let catalogue = with_db(state, move |conn, _, _| demands::catalogue(conn)).await?;
+                Ok(form_page(&catalogue, &form, errors, saving == Saving::Change))
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }

@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::events::page_again;
+use super::events::{conflict_again, page_again, Empty};
 use super::request_detail::PageForms;
 use super::see_other;
 use crate::error::AppError;
@@ -77,9 +77,6 @@ pub async fn link(
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct Nothing {}
-
-#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct RepeatForm {
     /// "on" to repeat every quarter, empty to stop.
@@ -125,7 +122,7 @@ pub async fn repeat(
 pub async fn skip(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    posted: Posted<Nothing>,
+    posted: Posted<Empty>,
 ) -> Result<HttpResponse, AppError> {
     let id = id(&path)?;
     let who = posted.who;
@@ -136,13 +133,6 @@ pub async fn skip(
     .await;
     match result {
         Ok(()) => Ok(see_other(&format!("/requests/{id}#repeat"))),
-        Err(error @ AppError::Conflict { .. }) => {
-            let forms = PageForms {
-                message: Some(error.to_string()),
-                ..PageForms::default()
-            };
-            page_again(&state, &who, id, &error, forms).await
-        }
-        Err(error) => Err(error),
+        Err(error) => conflict_again(&state, &who, id, error).await,
     }
 }

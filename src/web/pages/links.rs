@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, page, see_other};
+use super::{form_again_or_error, page, see_other};
 use crate::error::AppError;
 use crate::tracker::account_links::Purpose;
 use crate::tracker::{account_links, passwords};
@@ -78,20 +78,16 @@ async fn submit(
     .await;
     match result {
         Ok(_) => Ok(see_other("/sign-in")),
-        Err(error) if is_form_error(&error) => {
-            let user = with_db(&state, move |conn, _, _| {
-                account_links::link_user(conn, &for_page, purpose, crate::clock::now())
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "session/link", async |errors| {
+                let user = with_db(&state, move |conn, _, _| {
+                    account_links::link_user(conn, &for_page, purpose, crate::clock::now())
+                })
+                .await?;
+                Ok(link_page(purpose, &user.email, errors))
             })
-            .await?;
-            form_again(
-                &state,
-                &who,
-                &error,
-                "session/link",
-                link_page(purpose, &user.email, errors(&error)),
-            )
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 

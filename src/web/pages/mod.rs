@@ -28,6 +28,7 @@ pub mod session;
 pub mod two_factor_reset;
 pub mod users;
 
+use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use chrono::NaiveDate;
@@ -35,6 +36,7 @@ use serde_json::{json, Map, Value};
 
 use super::auth::{removal, signed_cookie, Credentials, Who, CSRF_COOKIE};
 use super::done::DONE_COOKIE;
+use super::extract::BODY_LIMIT;
 use super::templates::render;
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
@@ -80,6 +82,23 @@ pub fn form_again(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     respond(state, who, status, name, data)
+}
+
+/// What a form's change that failed answers: where the input is at fault, the form again
+/// with each message beside its field, on the page `data` makes from the messages; any
+/// other error is passed on, to be shown as an error page.
+pub async fn form_again_or_error(
+    state: &AppState,
+    who: &Who,
+    error: AppError,
+    name: &str,
+    data: impl AsyncFnOnce(Map<String, Value>) -> Result<Value, AppError>,
+) -> Result<HttpResponse, AppError> {
+    if !is_form_error(&error) {
+        return Err(error);
+    }
+    let data = data(errors(&error)).await?;
+    form_again(state, who, &error, name, data)
 }
 
 /// A page showing a secret (a token, a link, a feed's address) once: never cached, never
@@ -255,6 +274,26 @@ pub fn is_form_error(error: &AppError) -> bool {
             | AppError::BadRequest { .. }
             | AppError::Throttled(_)
     )
+}
+
+/// What an administrator's import form sends: the file as text, its name, and whether only
+/// to show what the import would change.
+pub struct ImportFile {
+    pub text: String,
+    pub file_name: Option<String>,
+    pub dry_run: bool,
+}
+
+/// Reads an import form, refused like any form without this browser's token, its body
+/// stopped at `BODY_LIMIT` as every form's is (uploaded documents alone may be larger).
+pub async fn import_file(who: &Who, multipart: Multipart) -> Result<ImportFile, AppError> {
+    let upload = who.upload(multipart, "file", BODY_LIMIT).await?;
+    let text = upload.text("file")?.to_string();
+    Ok(ImportFile {
+        text,
+        dry_run: upload.dry_run(),
+        file_name: upload.file_name,
+    })
 }
 
 /// The choices of a closed set, as `[{value, text}]` for a select.

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::requests::authority_choices;
-use super::{always, errors, form_again, is_form_error, stored_page};
+use super::{always, form_again_or_error, stored_page};
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::{self, authorities};
-use crate::web::auth::{Credentials, Who};
+use crate::web::auth::Credentials;
 use crate::web::extract::{query_string, with_db};
 use crate::web::state::AppState;
 use crate::web::view;
@@ -58,15 +58,13 @@ pub async fn list(
     .await?;
     let caller = who.caller();
     tracker::access::require(&caller, |_| true)?;
-    if !is_form_error(&error) {
-        return Err(error);
-    }
-    let shown = errors(&error);
-    let data = with_db(&state, move |conn, _, _| {
-        list_page(conn, &caller, &query, None, shown)
+    form_again_or_error(&state, &who, error, "requests/list", async |shown| {
+        with_db(&state, move |conn, _, _| {
+            list_page(conn, &caller, &query, None, shown)
+        })
+        .await
     })
-    .await?;
-    form_again(&state, &who, &error, "requests/list", data)
+    .await
 }
 
 fn list_page(
@@ -159,11 +157,10 @@ fn columns(query: &ListQuery) -> Vec<Value> {
 /// `GET /requests.csv`: the filtered list in its order, every page, as the list shows it.
 pub async fn export(
     state: web::Data<AppState>,
-    who: Who,
+    caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query: ListQuery = query_string(&request, "The filters")?;
-    let caller = who.caller();
     let rows = with_db(&state, move |conn, calendars, today| {
         request_list::export(conn, calendars, &caller, today, &query)
     })

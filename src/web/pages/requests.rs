@@ -4,8 +4,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::request_detail::{show_page, PageForms};
-use super::{done, errors, form_again, is_form_error, options, page};
+use super::events::page_again;
+use super::request_detail::PageForms;
+use super::{done, errors, form_again_or_error, is_form_error, options, page};
 use crate::db::accounts::User;
 use crate::db::authorities::Authority;
 use crate::db::DbConnection;
@@ -165,18 +166,14 @@ pub async fn create(
     .await;
     match result {
         Ok(id) => Ok(done(&state, &format!("/requests/{id}"), "request-saved")),
-        Err(error) if is_form_error(&error) => {
-            let caller = who.caller();
-            let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
-            form_again(
-                &state,
-                &who,
-                &error,
-                "requests/form",
-                form_page(&data, &form, errors(&error), None),
-            )
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "requests/form", async |errors| {
+                let caller = who.caller();
+                let data = with_db(&state, move |conn, _, _| choices(conn, &caller, None)).await?;
+                Ok(form_page(&data, &form, errors, None))
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -223,22 +220,18 @@ pub async fn update(
     .await;
     match result {
         Ok(()) => Ok(done(&state, &format!("/requests/{id}"), "request-saved")),
-        Err(error) if is_form_error(&error) => {
-            let caller = who.caller();
-            let data = with_db(&state, move |conn, _, _| {
-                let organisation = requests::get(conn, id)?.organisation_id;
-                choices(conn, &caller, Some(organisation))
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "requests/form", async |errors| {
+                let caller = who.caller();
+                let data = with_db(&state, move |conn, _, _| {
+                    let organisation = requests::get(conn, id)?.organisation_id;
+                    choices(conn, &caller, Some(organisation))
+                })
+                .await?;
+                Ok(form_page(&data, &form, errors, Some(id)))
             })
-            .await?;
-            form_again(
-                &state,
-                &who,
-                &error,
-                "requests/form",
-                form_page(&data, &form, errors(&error), Some(id)),
-            )
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -275,17 +268,12 @@ pub async fn send(
     match result {
         Ok(()) => Ok(done(&state, &format!("/requests/{id}"), "request-sent")),
         Err(error) if is_form_error(&error) => {
-            let caller = who.caller();
-            let detail = with_db(&state, move |conn, calendars, today| {
-                request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())
-            })
-            .await?;
             let forms = PageForms {
                 send: json!(form),
                 send_errors: errors(&error),
                 ..PageForms::default()
             };
-            form_again(&state, &who, &error, "requests/show", show_page(&detail, forms))
+            page_again(&state, &who, id, &error, forms).await
         }
         Err(error) => Err(error),
     }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::Empty;
-use super::{errors, form_again, is_form_error, page, see_other};
+use super::{form_again_or_error, page, see_other};
 use crate::error::AppError;
 use crate::tracker::sessions;
 use crate::web::auth::{removal, signed_cookie, Posted, Who, CSRF_COOKIE, SESSION_COOKIE};
@@ -104,11 +104,12 @@ pub async fn sign_in(
             let _ = response.add_cookie(&removal(CSRF_COOKIE));
             Ok(response)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = sign_in_page(&state, &form.email, form.next.as_deref(), errors(&error)).await?;
-            form_again(&state, &who, &error, "session/sign_in", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "session/sign_in", async |errors| {
+                sign_in_page(&state, &form.email, form.next.as_deref(), errors).await
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -157,15 +158,15 @@ pub async fn code(state: web::Data<AppState>, posted: Posted<CodeForm>) -> Resul
     .await;
     match result {
         Ok(()) => Ok(see_other(&return_to::destination(next.as_deref()))),
-        Err(error) if is_form_error(&error) => form_again(
-            &state,
-            &who,
-            &error,
-            "session/code",
-            json!({"title": "Two-factor sign-in", "nav": "sign-in", "errors": errors(&error),
-                "next": next.as_deref().and_then(return_to::local)}),
-        ),
-        Err(error) => Err(error),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "session/code", async |errors| {
+                Ok(
+                    json!({"title": "Two-factor sign-in", "nav": "sign-in", "errors": errors,
+                    "next": next.as_deref().and_then(return_to::local)}),
+                )
+            })
+            .await
+        }
     }
 }
 

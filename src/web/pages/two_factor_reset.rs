@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{errors, form_again, is_form_error, page};
+use super::{form_again_or_error, page};
 use crate::db::accounts::User;
 use crate::domain::account::Actor;
 use crate::error::AppError;
@@ -80,16 +80,12 @@ pub async fn reset(
                 reset_page(&user, Map::new(), Some(notice)),
             )
         }
-        Err(error) if is_form_error(&error) => {
-            let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
-            form_again(
-                &state,
-                &who,
-                &error,
-                "admin/two_factor_reset",
-                reset_page(&user, errors(&error), None),
-            )
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "admin/two_factor_reset", async |errors| {
+                let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
+                Ok(reset_page(&user, errors, None))
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::events::{Confirmed, Empty};
-use super::{errors, form_again, is_form_error, options, page, showing_secret};
+use super::{errors, form_again, form_again_or_error, is_form_error, options, page, showing_secret};
 use crate::domain::account::Role;
 use crate::error::AppError;
 use crate::tracker::account_links;
@@ -153,11 +153,12 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
             let data = users_page(&state, caller, &blank_form(), Map::new(), outcome).await?;
             showing_secret(&state, &who, "admin/users", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = users_page(&state, caller, &form, errors(&error), Outcome::default()).await?;
-            form_again(&state, &who, &error, "admin/users", data)
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "admin/users", async |errors| {
+                users_page(&state, caller, &form, errors, Outcome::default()).await
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
@@ -230,11 +231,12 @@ async fn after_action(
             let data = users_page(state, caller, &blank_form(), Map::new(), outcome).await?;
             page(state, who, "admin/users", data)
         }
-        Err(error) if is_form_error(&error) => {
-            let data = users_page(state, caller, &blank_form(), errors(&error), Outcome::default()).await?;
-            form_again(state, who, &error, "admin/users", data)
+        Err(error) => {
+            form_again_or_error(state, who, error, "admin/users", async |errors| {
+                users_page(state, caller, &blank_form(), errors, Outcome::default()).await
+            })
+            .await
         }
-        Err(error) => Err(error),
     }
 }
 
