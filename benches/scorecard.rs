@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use foi_tracker::config::Settings;
-use foi_tracker::db::demands::NewFigure;
+use foi_tracker::db::figures::NewFigure;
 use foi_tracker::db::schema::figures;
 use foi_tracker::db::{Backend, DbConnection};
 use foi_tracker::domain::demand::Quarter;

@@ -21,6 +21,7 @@ pub mod documents;
 pub mod dump;
 pub mod events;
 pub mod feeds;
+pub mod figures;
 pub mod history;
 pub mod holidays;
 pub mod notice_plan;

@@ -13,8 +13,8 @@ use super::access::{readable_document, require};
 use super::audit::Caller;
 use super::figure_layout::Layout;
 use super::figures::{check_figure, insert_figure, no_personal_data};
-use crate::db::demands::{self as figures_db, NewFigure, Sources};
 use crate::db::documents::{self, Document};
+use crate::db::figures::{self as figures_db, NewFigure, Sources};
 use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
 use crate::domain::spreadsheet::{self, Sheet};
@@ -159,7 +159,7 @@ pub fn import(
     table: &Table,
     input: &ImportInput,
     now: NaiveDateTime,
-) -> Result<Vec<crate::db::demands::Figure>, AppError> {
+) -> Result<Vec<crate::db::figures::Figure>, AppError> {
     let (preview, figures) = plan(conn, caller, table, input, now)?;
     if preview.errors > 0 {
         return Err(AppError::Invalid(

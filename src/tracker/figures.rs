@@ -9,7 +9,8 @@ use super::access::{readable, require, scope_of};
 use super::audit::{record, Caller};
 use super::demands::find_indicator;
 use super::input::{names, Fields, Shape};
-use crate::db::demands::{self, Figure, Indicator, NewFigure, Sources};
+use crate::db::demands::Indicator;
+use crate::db::figures::{self as figure_rows, Figure, NewFigure, Sources};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{self, DefinitionMatch, SourceKind};
 use crate::error::AppError;
@@ -253,9 +254,9 @@ pub(super) fn insert_figure(
     figure: &NewFigure,
     now: NaiveDateTime,
 ) -> Result<Figure, AppError> {
-    let id = demands::insert_figure(conn, figure)?;
-    let figure =
-        demands::find_figure(conn, id)?.ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
+    let id = figure_rows::insert_figure(conn, figure)?;
+    let figure = figure_rows::find_figure(conn, id)?
+        .ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
     record(
         conn,
         caller,
@@ -280,7 +281,7 @@ pub fn verify_figure(
     let user = actor.user_id;
     db::write(conn, |conn| {
         let absent = || AppError::NotFound(format!("figure {id}"));
-        let before = demands::find_figure(conn, id)?.ok_or_else(absent)?;
+        let before = figure_rows::find_figure(conn, id)?.ok_or_else(absent)?;
         // Checking a figure means reading its source: a figure from a request the caller may
         // not read is as unknown to them as one that does not exist.
         if let Some(request_id) = before.request_id {
@@ -298,8 +299,8 @@ pub fn verify_figure(
                 "A figure is verified by someone other than the person who entered it",
             ));
         }
-        demands::verify_figure(conn, id, user, now)?;
-        let after = demands::find_figure(conn, id)?
+        figure_rows::verify_figure(conn, id, user, now)?;
+        let after = figure_rows::find_figure(conn, id)?
             .ok_or_else(|| AppError::Internal(format!("figure {id} vanished")))?;
         record(
             conn,
@@ -318,7 +319,7 @@ pub fn verify_figure(
 /// Every figure, unverified first, for the members who enter and check them.
 pub fn all_figures(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Figure>, AppError> {
     let actor = require(caller, |_| true)?;
-    let mut figures = demands::figures(conn, None, Sources::Seen(scope_of(actor)))?;
+    let mut figures = figure_rows::figures(conn, None, Sources::Seen(scope_of(actor)))?;
     figures.sort_by_key(|f| (f.verified_at.is_some(), f.indicator_id.clone(), f.period_start));
     Ok(figures)
 }

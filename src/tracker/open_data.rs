@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::db::demands;
+use crate::db::figures;
 use crate::db::DbConnection;
 use crate::error::AppError;
 
@@ -82,7 +82,7 @@ pub const OPEN_COLUMNS: &[(&str, &str, &str)] = &[
 /// Public: verified figures only, none from drafts or subject access requests.
 pub fn open_data(conn: &mut DbConnection) -> Result<OpenData, AppError> {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let rows = demands::publishable(conn)?
+    let rows = figures::publishable(conn)?
         .into_iter()
         .map(|(f, wording, demand, authority)| {
             vec![

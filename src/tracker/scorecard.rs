@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::demands::{find_indicator, first_quarter};
-use crate::db::demands::{self, Demand, Figure, Indicator, Sources};
+use crate::db::demands::{self, Demand, Indicator};
+use crate::db::figures::{self as figure_rows, Figure, Sources};
 use crate::db::DbConnection;
 use crate::domain::demand::{DefinitionMatch, Granularity, Quarter};
 use crate::domain::exemptions;
@@ -98,7 +99,7 @@ pub fn scorecard(conn: &mut DbConnection, today: NaiveDate) -> Result<Scorecard,
     let quarters = Quarter::range(first_quarter(), Quarter::of(today));
     let all_demands = demands::demands(conn)?;
     let indicators = demands::indicators(conn)?;
-    let figures: Vec<FigureSpan> = demands::verified_spans(conn)?
+    let figures: Vec<FigureSpan> = figure_rows::verified_spans(conn)?
         .into_iter()
         .filter_map(|(figure_id, indicator_id, start, end, breakdown, matching)| {
             Some(FigureSpan {
@@ -209,7 +210,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
         .find(|d| d.id == indicator.demand_id);
     // Public: nothing from a draft or a subject access request, unverified figures included,
     // and not who in the coalition entered or checked a figure.
-    let mut figures = demands::figures(conn, Some(id), Sources::Public)?;
+    let mut figures = figure_rows::figures(conn, Some(id), Sources::Public)?;
     for figure in &mut figures {
         figure.entered_by = None;
         figure.verified_by = None;

@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 
 use super::created;
 use super::problems::{FieldWrong, NoSuchResource, Unreadable};
-use crate::db::demands::{Figure, Indicator};
+use crate::db::demands::Indicator;
+use crate::db::figures::Figure;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};

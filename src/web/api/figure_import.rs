@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 
 use super::created;
 use super::problems::{NoSuchResource, Unreadable};
-use crate::db::demands::Figure;
+use crate::db::figures::Figure;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::{json, Value};
 
 use super::page;
-use crate::db::demands::Figure;
+use crate::db::figures::Figure;
 use crate::domain::demand::Quarter;
 use crate::domain::scorecard::{Cell, QuarterState};
 use crate::error::AppError;

@@ -266,7 +266,7 @@ impl Fixtures {
                 )
             }
             Target::NewFigure => {
-                let figure = foi_tracker::db::demands::NewFigure {
+                let figure = foi_tracker::db::figures::NewFigure {
                     indicator_id: "D1.1".into(),
                     value: Some("410".into()),
                     suppressed: None,
@@ -289,7 +289,7 @@ impl Fixtures {
                     entered_by: None,
                     entered_at: foi_tracker::clock::now(),
                 };
-                i64::from(foi_tracker::db::demands::insert_figure(&mut app.connection(), &figure).unwrap())
+                i64::from(foi_tracker::db::figures::insert_figure(&mut app.connection(), &figure).unwrap())
             }
         })
     }
