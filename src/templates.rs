@@ -6,24 +6,21 @@ use chrono::NaiveDate;
 use handlebars::{handlebars_helper, Handlebars};
 use rust_embed::RustEmbed;
 
+use crate::domain::written;
+
 #[derive(RustEmbed)]
 #[folder = "templates/"]
 struct Templates;
 
 handlebars_helper!(long_date: |date: str| {
     NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|d| d.format("%a %-d %b %Y").to_string())
+        .map(written::day)
         .unwrap_or_else(|_| date.to_string())
 });
 
-/// "Tue 2 Jun 2026, 14:05": an instant as people write it (stored in UTC; pages say so).
-pub fn date_time(at: chrono::NaiveDateTime) -> String {
-    at.format("%a %-d %b %Y, %H:%M").to_string()
-}
-
 handlebars_helper!(date_time_helper: |at: str| {
     chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(date_time)
+        .map(written::moment)
         .unwrap_or_else(|_| at.to_string())
 });
 

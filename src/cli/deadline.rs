@@ -2,11 +2,10 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
-
 use super::{CliError, DeadlineArgs, Format};
 use crate::domain::calendar::Calendar;
 use crate::domain::timeline::{Deadline, DeadlineState, EventKind, Schedule};
+use crate::domain::written;
 use crate::error::AppError;
 use crate::tracker::calculator::calculate;
 
@@ -46,10 +45,6 @@ pub(super) fn deadline(args: DeadlineArgs, out: &mut impl Write) -> Result<(), C
     Ok(())
 }
 
-fn long(date: NaiveDate) -> String {
-    date.format("%A %-d %B %Y").to_string()
-}
-
 fn write_text(schedule: &Schedule, out: &mut impl Write) -> std::io::Result<()> {
     let regime = schedule.regime;
     if let Some(received) = schedule.received {
@@ -58,14 +53,14 @@ fn write_text(schedule: &Schedule, out: &mut impl Write) -> std::io::Result<()> 
             "{} request ({}), received {}",
             regime.short_name(),
             regime.name(),
-            long(received)
+            written::day_in_full(received)
         )?;
     }
     let overdue = if schedule.overdue { ", overdue" } else { "" };
     writeln!(
         out,
         "Status on {}: {}{overdue}",
-        long(schedule.today),
+        written::day_in_full(schedule.today),
         schedule.status.label().to_lowercase()
     )?;
     for deadline in &schedule.deadlines {
@@ -82,7 +77,7 @@ fn write_text(schedule: &Schedule, out: &mut impl Write) -> std::io::Result<()> 
 fn write_deadline(d: &Deadline, out: &mut impl Write) -> std::io::Result<()> {
     let latest = d
         .latest
-        .map(|l| format!(", at the latest {}", long(l)))
+        .map(|l| format!(", at the latest {}", written::day_in_full(l)))
         .unwrap_or_default();
     let mut state = d.state.to_string();
     if let Some(days) = d.working_days_late {
@@ -91,7 +86,12 @@ fn write_deadline(d: &Deadline, out: &mut impl Write) -> std::io::Result<()> {
     if let (Some(on), DeadlineState::Met) = (d.settled_on, d.state) {
         state.push_str(&format!(" on {}", on.format("%-d %B %Y")));
     }
-    writeln!(out, "{}: {}{latest} [{state}]", d.kind.label(), long(d.due))?;
+    writeln!(
+        out,
+        "{}: {}{latest} [{state}]",
+        d.kind.label(),
+        written::day_in_full(d.due)
+    )?;
     writeln!(out, "  {}", d.rule)?;
     if let Some(note) = &d.note {
         writeln!(out, "  {note}")?;

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use super::{app_error, settings, startup_error, CliError, RemindArgs};
+use crate::domain::written;
 use crate::startup;
 use crate::tracker::holidays::CalendarStore;
 
@@ -22,7 +23,7 @@ pub(super) fn remind(args: RemindArgs, out: &mut impl Write) -> Result<(), CliEr
         shutdown: &crate::jobs::shutdown::Shutdown::default(),
     };
     let report = sweeper.sweep(&mut conn, today, args.dry_run).map_err(app_error)?;
-    let day = today.format("%a %-d %b %Y");
+    let day = written::day(today);
     if report.locked_out {
         writeln!(
             out,

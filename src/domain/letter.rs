@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::regime::Regime;
 use super::timeline::EventKind;
+use super::written::date_in_full;
 
 closed_enum! {
     pub enum LetterKind {
@@ -108,12 +109,8 @@ pub struct Letter {
     pub due: Option<NaiveDate>,
 }
 
-fn long(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
-}
-
 fn maybe_long(date: Option<NaiveDate>) -> String {
-    date.map_or_else(|| "(date not recorded)".to_string(), long)
+    date.map_or_else(|| "(date not recorded)".to_string(), date_in_full)
 }
 
 /// Whether the record holds what `kind` needs; if not, why, in words for the person asking.
@@ -185,11 +182,11 @@ fn signature(facts: &LetterFacts) -> String {
 fn response_paragraph(facts: &LetterFacts, who: &str) -> String {
     match (&facts.response, facts.response_due) {
         (Some(r), _) if r.grounds.is_empty() => {
-            format!("{who} responded on {}: {}.", long(r.on), r.outcome.to_lowercase())
+            format!("{who} responded on {}: {}.", date_in_full(r.on), r.outcome.to_lowercase())
         }
         (Some(r), _) => format!(
             "{who} responded on {}: {}, citing {}.",
-            long(r.on),
+            date_in_full(r.on),
             r.outcome.to_lowercase(),
             r.grounds
                 .iter()
@@ -200,7 +197,7 @@ fn response_paragraph(facts: &LetterFacts, who: &str) -> String {
         (None, Some(due)) => format!(
             "A response was due from {} by {} and none has been received. The time for compliance set by {} has passed.",
             facts.authority,
-            long(due),
+            date_in_full(due),
             match facts.regime {
                 Regime::Foia => "section 10(1) of the Act",
                 Regime::Eir => "regulation 5(2)",
@@ -298,12 +295,12 @@ fn complaint(facts: &LetterFacts) -> (String, String, String) {
         lines.push(format!("The authority's reference: {reference}"));
     }
     if let Some(due) = facts.response_due {
-        lines.push(format!("Response due by: {}", long(due)));
+        lines.push(format!("Response due by: {}", date_in_full(due)));
     }
     match &facts.response {
         Some(r) => lines.push(format!(
             "Date of the response: {} ({})",
-            long(r.on),
+            date_in_full(r.on),
             r.outcome.to_lowercase()
         )),
         None => lines.push("Date of the response: none received".into()),
@@ -316,7 +313,7 @@ fn complaint(facts: &LetterFacts) -> (String, String, String) {
                 .reference
                 .as_ref()
                 .map_or_else(String::new, |r| format!(", reference {r}"));
-            format!("{}{reference}", long(on))
+            format!("{}{reference}", date_in_full(on))
         },
     );
     lines.push(format!(
@@ -324,8 +321,8 @@ fn complaint(facts: &LetterFacts) -> (String, String, String) {
         super::appeal::Stage::InternalReview.name(regime)
     ));
     let outcome = match (&facts.review_decided.on, facts.review_decided.outcome) {
-        (Some(on), Some(outcome)) => format!("{} ({})", long(*on), outcome.to_lowercase()),
-        (Some(on), None) => long(*on),
+        (Some(on), Some(outcome)) => format!("{} ({})", date_in_full(*on), outcome.to_lowercase()),
+        (Some(on), None) => date_in_full(*on),
         (None, _) if facts.review_requested.on.is_some() => "none received".into(),
         (None, _) => "not applicable".into(),
     };
@@ -399,7 +396,7 @@ fn appeal(facts: &LetterFacts) -> (String, String, String) {
         maybe_long(facts.received)
     ));
     if let Some(due) = facts.due {
-        lines.push(format!("Appeal due by: {} ({limit})", long(due)));
+        lines.push(format!("Appeal due by: {} ({limit})", date_in_full(due)));
     } else {
         lines.push(format!("Time limit: {limit}"));
     }

@@ -41,3 +41,4 @@ pub mod scorecard;
 pub mod spreadsheet;
 pub mod text;
 pub mod timeline;
+pub mod written;

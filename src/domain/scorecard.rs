@@ -43,12 +43,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::appeal::AppealOutcome;
 use super::demand::{DefinitionMatch, Granularity, Quarter};
 use super::response::Outcome;
+use super::written;
 
 closed_enum! {
     pub enum QuarterState {
@@ -263,10 +264,6 @@ fn gaps(start: NaiveDate, end: NaiveDate, spans: &[(NaiveDate, NaiveDate)]) -> V
     gaps
 }
 
-fn day(date: NaiveDate) -> String {
-    format!("{} {}", date.day(), date.format("%b %Y"))
-}
-
 /// What a quarter's figures release, or `None` when no counted figure touches it.
 fn released(
     quarter: Quarter,
@@ -313,7 +310,11 @@ fn released(
         ));
     } else {
         for (from, to) in gaps(start, end, &total_spans) {
-            said.push(format!("No figure for {} to {}", day(from), day(to)));
+            said.push(format!(
+                "No figure for {} to {}",
+                written::date(from),
+                written::date(to)
+            ));
         }
         if said.is_empty() {
             said.push(

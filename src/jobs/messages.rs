@@ -10,13 +10,14 @@ use crate::db::reminders::RequestFacts;
 use crate::domain::reminders::{next_step, Stage};
 use crate::domain::request::shareable_name;
 use crate::domain::timeline::DeadlineKind;
+use crate::domain::written;
 use crate::mail::{Email, Postman};
 
 /// One line that says what happened or is coming, e.g. "Ask for an internal review by Mon 7
 /// Dec 2026".
 fn headline(notice: &OutboxNotice, stage: Option<Stage>) -> String {
     let label = notice.kind.label();
-    let due = notice.due.format("%a %-d %b %Y");
+    let due = written::day(notice.due);
     match stage {
         Some(Stage::OnTheDay) => format!("Today: {label}"),
         Some(Stage::Missed { .. }) => format!("Missed: {label} by {due}"),
@@ -76,7 +77,7 @@ pub fn compose(
             "foi-tracker: {} deadline reminder{} for {}",
             notices.len(),
             if notices.len() == 1 { "" } else { "s" },
-            today.format("%a %-d %b %Y")
+            written::day(today)
         ),
         false => format!(
             "{}: {}",

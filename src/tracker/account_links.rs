@@ -14,6 +14,7 @@ use super::passwords::{
 use super::sessions::end_access;
 use crate::db::accounts::{self, User};
 use crate::db::{self, sessions, DbConnection};
+use crate::domain::written;
 use crate::error::AppError;
 
 pub const INVITATION_DAYS: i64 = 7;
@@ -68,9 +69,7 @@ pub fn email_link(
         Purpose::Invitation => "Your foi-tracker account",
         Purpose::PasswordReset => "Choose a new foi-tracker password",
     };
-    let expires = (now + purpose.lifetime())
-        .format("%-d %B %Y at %H:%M UTC")
-        .to_string();
+    let expires = written::moment_in_full(now + purpose.lifetime());
     let email = postman.compose(
         purpose.name(),
         &user.email,

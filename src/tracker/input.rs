@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR};
+use crate::domain::written;
 use crate::error::{AppError, FieldError};
 
 pub use crate::domain::text::{control_characters, is_direction_control, text_problem, Shape};
@@ -257,7 +258,7 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
             .checked_add_months(chrono::Months::new(1))
             .and_then(|next| next.pred_opt())
             .map_or(31, |last| chrono::Datelike::day(&last));
-        format!("must be a real date: {} has {days} days", first.format("%B %Y"))
+        format!("must be a real date: {} has {days} days", written::month(first))
     })
 }
 

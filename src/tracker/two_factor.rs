@@ -12,6 +12,7 @@ use super::sessions::{confirm_password, Throttle};
 use crate::db::accounts::{self, User};
 use crate::db::{self, sessions, DbConnection};
 use crate::domain::account::{Actor, Role};
+use crate::domain::written;
 use crate::error::AppError;
 
 /// The TOTP of a secret, as authenticator apps compute it: SHA-1, 6 digits, 30 s, one step
@@ -188,7 +189,7 @@ pub fn email_two_factor_reset(
         "Your foi-tracker two-factor sign-in was reset",
         postman.message_id(&format!("two_factor_reset/user/{}/{now}", user.id)),
         json!({
-            "name": user.name, "by": by, "when": now.format("%-d %B %Y at %H:%M UTC").to_string(),
+            "name": user.name, "by": by, "when": written::moment_in_full(now),
             "must_set_up": user.role == Role::Admin,
         }),
     )?;

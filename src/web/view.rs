@@ -1,19 +1,14 @@
 //! Shaping data for templates: labels and dates written out in Rust, so that a page renders
 //! plain values (handlebars costs about a microsecond per expression, helpers more).
 
-use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use crate::db::deadlines::Pending;
 use crate::db::requests::Request;
 use crate::domain::timeline::{DeadlineState, Schedule};
+use crate::domain::written;
 use crate::tracker::dashboard::Section;
 use crate::tracker::request_list::RequestSummary;
-
-/// "Tue 2 Jun 2026".
-pub fn long_date(date: NaiveDate) -> String {
-    date.format("%a %-d %b %Y").to_string()
-}
 
 pub fn pending(section: &Section<Pending>, empty: &str, all: Option<&str>) -> Value {
     let rows: Vec<Value> = section
@@ -22,7 +17,7 @@ pub fn pending(section: &Section<Pending>, empty: &str, all: Option<&str>) -> Va
         .map(|p| {
             json!({
                 "id": p.request_id, "title": p.title, "authority": p.authority, "owner": p.owner, "label": p.kind.label(),
-                "due": p.due, "due_long": long_date(p.due), "late": p.working_days_late,
+                "due": p.due, "due_long": written::day(p.due), "late": p.working_days_late,
             })
         })
         .collect();
@@ -56,13 +51,13 @@ pub fn next_deadlines(schedule: &Schedule) -> Vec<Value> {
         .filter(|d| d.state == DeadlineState::Missed && d.settled_by.is_none());
     missed
         .map(|d| {
-            json!({"label": d.kind.label(), "due": d.due, "due_long": long_date(d.due),
+            json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due),
                 "missed": true, "late": d.working_days_late})
         })
         .chain(
             schedule
                 .running()
-                .map(|d| json!({"label": d.kind.label(), "due": d.due, "due_long": long_date(d.due)})),
+                .map(|d| json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due)})),
         )
         .collect()
 }
@@ -73,7 +68,7 @@ pub fn summary(s: &RequestSummary) -> Value {
     json!({
         "id": s.request.id, "title": s.request.title, "authority": s.authority.0,
         "regime": s.request.regime.short_name(),
-        "sent": s.request.sent_on, "sent_long": s.request.sent_on.map(long_date),
+        "sent": s.request.sent_on, "sent_long": s.request.sent_on.map(written::day),
         "tags": s.tags, "status": s.schedule.status.label(), "overdue": s.schedule.overdue, "next": next,
     })
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::{errors, form_again, page};
 use crate::db::audit::AuditEntry;
+use crate::domain::written;
 use crate::error::AppError;
 use crate::templates::label_of;
 use crate::tracker::audit::Caller;
@@ -13,7 +14,6 @@ use crate::tracker::audit::{self, TrailQuery, TRAIL_PAGE};
 use crate::web::auth::Who;
 use crate::web::extract::{with_db, DatedQuery};
 use crate::web::state::AppState;
-use crate::web::view::long_date;
 
 fn shown(value: &Option<Value>) -> String {
     match value {
@@ -72,7 +72,7 @@ fn readable(field: &str, value: &Value) -> String {
         Value::Bool(yes) => if *yes { "yes" } else { "no" }.into(),
         Value::Number(n) => n.to_string(),
         Value::String(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => long_date(date),
+            Ok(date) => written::day(date),
             Err(_) => {
                 let set = match field {
                     "kind" => "event",

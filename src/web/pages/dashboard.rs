@@ -5,11 +5,12 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use super::{always, stored_page};
+use crate::domain::written;
 use crate::error::AppError;
 use crate::tracker;
 use crate::web::auth::Credentials;
 use crate::web::state::AppState;
-use crate::web::view::{self, long_date};
+use crate::web::view;
 
 pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Result<HttpResponse, AppError> {
     stored_page(&state, credentials, "/", always, |conn, calendars, caller, today| {
@@ -18,8 +19,8 @@ pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Resul
             "dashboard",
             json!({
                 "title": "Dashboard", "nav": "dashboard",
-                "today": d.today, "today_long": long_date(d.today),
-                "horizon": d.horizon, "horizon_long": long_date(d.horizon),
+                "today": d.today, "today_long": written::day(d.today),
+                "horizon": d.horizon, "horizon_long": written::day(d.horizon),
                 "mine": view::summaries(&d.mine, "You own no open request.", "/requests?owner=me&open=true&sort=due"),
                 "overdue": view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?mine=ours&overdue=true")),
                 "due_soon": view::pending(&d.due_soon, "No authority's deadline falls in the next five working days.", None),

@@ -7,12 +7,12 @@ use serde_json::json;
 use super::request_detail::{show_page, PageForms};
 use super::{done, errors, form_again, is_form_error, page, see_other};
 use crate::db::events::EventRecord;
+use crate::domain::written;
 use crate::error::AppError;
 use crate::tracker::{self, events::EventInput};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{id, with_db};
 use crate::web::state::AppState;
-use crate::web::view::long_date;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -148,7 +148,7 @@ fn describe(event: &EventRecord) -> String {
         Some(outcome) => format!("{} ({outcome})", event.kind.label()),
         None => event.kind.label().to_string(),
     };
-    format!("{what}, {}", long_date(event.occurred_on))
+    format!("{what}, {}", written::day(event.occurred_on))
 }
 
 /// `GET /requests/{id}/events/remove-last`: what removing the last event would do, and the

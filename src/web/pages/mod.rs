@@ -1,6 +1,7 @@
 //! The HTML pages: parse the form or query, call the use case, render. No JavaScript needed.
 
 pub mod account;
+pub mod account_two_factor;
 pub mod assets;
 pub mod audit;
 pub mod authorities;

@@ -8,6 +8,7 @@ use super::page;
 use crate::db::figures::Figure;
 use crate::domain::demand::Quarter;
 use crate::domain::scorecard::{Cell, QuarterState};
+use crate::domain::written;
 use crate::error::AppError;
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::auth::Who;
@@ -115,8 +116,8 @@ fn period(f: &Figure) -> String {
         }
         _ => format!(
             "{} to {}",
-            f.period_start.format("%-d %b %Y"),
-            f.period_end.format("%-d %b %Y")
+            written::date(f.period_start),
+            written::date(f.period_end)
         ),
     }
 }
@@ -184,7 +185,7 @@ fn quarter_rows(view: &IndicatorView) -> Vec<Value> {
                     let ask = view.asks.get(*n)?;
                     Some(json!({
                         "link": format!("#ask-{n}"),
-                        "text": format!("{}, asked for {} to {}", ask.authority, ask.from.format("%-d %b %Y"), ask.to.format("%-d %b %Y")),
+                        "text": format!("{}, asked for {} to {}", ask.authority, written::date(ask.from), written::date(ask.to)),
                     }))
                 }))
                 .collect();
