@@ -72,7 +72,7 @@ pub fn label_of(set: &str, value: &str) -> String {
 /// Every template under `templates/`, named by its path without `.hbs` ("requests/show").
 pub fn registry() -> Result<Handlebars<'static>, String> {
     let mut registry = Handlebars::new();
-    registry.set_strict_mode(false);
+    registry.set_strict_mode(true);
     // Re-indenting every line of a partial's output costs more than the rest of a render.
     registry.set_prevent_indent(true);
     registry.register_helper("long_date", Box::new(long_date));
@@ -152,6 +152,18 @@ pub fn date_input_part(value: &str, part: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_misspelt_key_on_a_page_is_an_error_not_a_blank() {
+        let mut pages = registry().unwrap();
+        pages.register_template_string("probe", "Due {{due_long}}").unwrap();
+        let data = serde_json::json!({"due_lnog": "Tue 2 Jun 2026"});
+        let error = pages.render("probe", &data).unwrap_err();
+        assert!(error.to_string().contains("due_long"), "{error}");
+        // What may be absent is asked for first, and then it renders nothing.
+        pages.register_template_string("probe", "{{#if note}}{{note}}{{/if}}.").unwrap();
+        assert_eq!(pages.render("probe", &serde_json::json!({})).unwrap(), ".");
+    }
 
     #[test]
     fn a_date_is_shown_in_its_boxes() {

@@ -104,7 +104,7 @@ pub async fn list(
         Ok((audit::trail(conn, &caller, &filters, false)?, actions))
     })
     .await;
-    let mut data = json!({"title": "Audit trail", "nav": "audit", "query": query});
+    let mut data = json!({"title": "Audit trail", "nav": "audit", "query": query, "actions": [], "csv": ""});
     match result {
         Ok(((entries, total, page_number), actions)) => {
             let pages = (total + TRAIL_PAGE - 1) / TRAIL_PAGE;

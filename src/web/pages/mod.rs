@@ -118,6 +118,16 @@ pub fn showing_secret(
     Ok(response)
 }
 
+/// A page's data with the layout's: the viewer, the token its forms send, the success
+/// message; and `nav`, null unless the page names its place in the menu, because the strict
+/// templates refuse a missing value.
+fn with_layout(data: &mut Value, layout: Value) {
+    if let (Value::Object(map), Value::Object(layout)) = (data, layout) {
+        map.extend(layout);
+        map.entry("nav").or_insert(Value::Null);
+    }
+}
+
 /// Every page carries the layout's view of the viewer and the token its forms must send; a
 /// browser without a session is given the cookie that token is checked against.
 fn respond(
@@ -128,9 +138,7 @@ fn respond(
     mut data: Value,
 ) -> Result<HttpResponse, AppError> {
     let fresh = who.needs_csrf_cookie().then(new_secret);
-    if let (Value::Object(map), Value::Object(layout)) = (&mut data, who.layout(fresh.as_deref())) {
-        map.extend(layout);
-    }
+    with_layout(&mut data, who.layout(fresh.as_deref()));
     let mut response = render(&state.templates, status, name, &data)?;
     if let Some(value) = fresh {
         let _ = response.add_cookie(&signed_cookie(state, CSRF_COOKIE, value));
@@ -185,9 +193,7 @@ where
         let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
         let mut layout = who.layout(None);
         layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
-        if let (Value::Object(map), Value::Object(layout)) = (&mut data, layout) {
-            map.extend(layout);
-        }
+        with_layout(&mut data, layout);
         let html = state
             .templates
             .render(name, &data)

@@ -33,7 +33,7 @@ pub async fn list(
     .await;
     let mut data = json!({
         "title": "Reminders", "nav": "outbox", "mail": state.postman.mailer.kind(),
-        "statuses": STATUSES, "status": status,
+        "statuses": STATUSES, "status": status, "summary": [],
         "retries": who.actor().is_some_and(|a| a.role != crate::domain::account::Role::Auditor),
     });
     match result {

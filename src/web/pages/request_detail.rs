@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::events::EventForm;
 use super::stored_page;
 use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
@@ -122,7 +123,12 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     let awaited = detail.schedule.awaited();
     let event = if forms.event.is_null() {
         let kind = forms.kind.unwrap_or(awaited);
-        json!({"kind": kind, "occurred_on": detail.schedule.today})
+        // Every field of the form, empty but for what is expected next and today.
+        json!(EventForm {
+            kind: kind.to_string(),
+            occurred_on: detail.schedule.today.to_string(),
+            ..EventForm::default()
+        })
     } else {
         forms.event
     };
