@@ -156,12 +156,16 @@ mod tests {
     #[test]
     fn a_misspelt_key_on_a_page_is_an_error_not_a_blank() {
         let mut pages = registry().unwrap();
-        pages.register_template_string("probe", "Due {{due_long}}").unwrap();
+        pages
+            .register_template_string("probe", "Due {{due_long}}")
+            .unwrap();
         let data = serde_json::json!({"due_lnog": "Tue 2 Jun 2026"});
         let error = pages.render("probe", &data).unwrap_err();
         assert!(error.to_string().contains("due_long"), "{error}");
         // What may be absent is asked for first, and then it renders nothing.
-        pages.register_template_string("probe", "{{#if note}}{{note}}{{/if}}.").unwrap();
+        pages
+            .register_template_string("probe", "{{#if note}}{{note}}{{/if}}.")
+            .unwrap();
         assert_eq!(pages.render("probe", &serde_json::json!({})).unwrap(), ".");
     }
 

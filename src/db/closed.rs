@@ -17,7 +17,7 @@ use crate::domain::demand::{DefinitionMatch, Granularity, SourceKind};
 use crate::domain::history::{Dataset, Grouping, Timeliness};
 use crate::domain::letter::LetterKind;
 use crate::domain::regime::Regime;
-use crate::domain::reminders::{Delivery, NoticeKind};
+use crate::domain::reminders::{Delivery, NoticeKind, OutboxStatus};
 use crate::domain::request::SentVia;
 use crate::domain::response::Outcome;
 use crate::domain::scorecard::QuarterState;
@@ -89,6 +89,7 @@ stored_as_text!(
     Nation,
     NoticeKind,
     Outcome,
+    OutboxStatus,
     Party,
     QuarterState,
     Regime,

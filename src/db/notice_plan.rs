@@ -7,10 +7,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 
-use super::outbox::{CANCELLED, FAILED, PENDING};
 use super::schema::{deadlines, outbox};
 use super::DbConnection;
 use crate::domain::reminders::Delivery;
+use crate::domain::reminders::OutboxStatus;
 use crate::domain::timeline::DeadlineKind;
 
 /// A notice found owed, as it enters the outbox (as `pending`).
@@ -94,18 +94,18 @@ pub fn readdress(conn: &mut DbConnection, unsent: &Unsent, notice: &NewNotice) -
         outbox::batch.eq(&notice.batch),
         outbox::pause_overridden.eq(notice.pause_overridden),
     );
-    match unsent.status.as_str() {
-        CANCELLED => diesel::update(row.filter(outbox::status.eq(CANCELLED)))
+    match unsent.status {
+        OutboxStatus::Cancelled => diesel::update(row.filter(outbox::status.eq(OutboxStatus::Cancelled)))
             .set((
                 addressing,
-                outbox::status.eq(PENDING),
+                outbox::status.eq(OutboxStatus::Pending),
                 outbox::attempts.eq(0),
                 outbox::last_error.eq(None::<String>),
                 outbox::next_attempt_at.eq(notice.next_attempt_at),
                 outbox::planned_at.eq(notice.planned_at),
             ))
             .execute(conn),
-        _ => diesel::update(row.filter(outbox::status.eq_any([PENDING, FAILED])))
+        _ => diesel::update(row.filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed])))
             .set(addressing)
             .execute(conn),
     }
@@ -130,7 +130,7 @@ pub fn known_keys(conn: &mut DbConnection, keys: &[String]) -> QueryResult<BTree
 pub struct Unsent {
     pub id: i32,
     pub key: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub delivery: Delivery,
     pub batch: Option<String>,
     pub pause_overridden: bool,
@@ -149,7 +149,11 @@ impl Unsent {
 /// Every notice not sent, of one request or all.
 pub fn unsent(conn: &mut DbConnection, request_id: Option<i32>) -> QueryResult<Vec<Unsent>> {
     let mut query = outbox::table
-        .filter(outbox::status.eq_any([PENDING, FAILED, CANCELLED]))
+        .filter(outbox::status.eq_any([
+            OutboxStatus::Pending,
+            OutboxStatus::Failed,
+            OutboxStatus::Cancelled,
+        ]))
         .select((
             outbox::id,
             outbox::key,
@@ -172,9 +176,12 @@ pub fn cancel(conn: &mut DbConnection, ids: &[i32], reason: &str) -> QueryResult
         cancelled += diesel::update(
             outbox::table
                 .filter(outbox::id.eq_any(chunk))
-                .filter(outbox::status.eq_any([PENDING, FAILED])),
+                .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed])),
         )
-        .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
+        .set((
+            outbox::status.eq(OutboxStatus::Cancelled),
+            outbox::last_error.eq(reason),
+        ))
         .execute(conn)?;
     }
     Ok(cancelled)
@@ -187,9 +194,12 @@ pub fn cancel_repeat_notices(conn: &mut DbConnection, request_id: i32, reason: &
         outbox::table
             .filter(outbox::request_id.eq(request_id))
             .filter(outbox::deadline_kind.eq(DeadlineKind::SendRepeat.to_string()))
-            .filter(outbox::status.eq_any([PENDING, FAILED])),
+            .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed])),
     )
-    .set((outbox::status.eq(CANCELLED), outbox::last_error.eq(reason)))
+    .set((
+        outbox::status.eq(OutboxStatus::Cancelled),
+        outbox::last_error.eq(reason),
+    ))
     .execute(conn)
 }
 
@@ -205,11 +215,14 @@ pub fn cancel_stale(conn: &mut DbConnection, request_id: Option<i32>) -> QueryRe
     );
     // A drafted repeat's notices have no row in the index: planning alone decides them.
     let stale = outbox::table
-        .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed]))
         .filter(outbox::deadline_kind.ne(DeadlineKind::SendRepeat.to_string()))
         .filter(not(still_open));
     let reason = "no longer owed: the deadline was met or moved";
-    let set = (outbox::status.eq(CANCELLED), outbox::last_error.eq(reason));
+    let set = (
+        outbox::status.eq(OutboxStatus::Cancelled),
+        outbox::last_error.eq(reason),
+    );
     match request_id {
         Some(id) => diesel::update(stale.filter(outbox::request_id.eq(id)))
             .set(set)

@@ -10,16 +10,8 @@ use serde::Serialize;
 use super::requests::{seen_by, Scope};
 use super::schema::{outbox, requests, users};
 use super::DbConnection;
-use crate::domain::reminders::Delivery;
+use crate::domain::reminders::{Delivery, OutboxStatus};
 use crate::domain::timeline::{DeadlineKind, Party};
-
-/// The statuses a notice can have in the outbox. `failed` is retried with back-off for as
-/// long as it is owed; `cancelled` is a notice no longer owed (the deadline moved or was met,
-/// a later stage overtook it, or its recipient no longer wants it).
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
-pub const CANCELLED: &str = "cancelled";
 
 /// A notice in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +30,7 @@ pub struct OutboxNotice {
     pub stage: String,
     pub scheduled: NaiveDate,
     pub pause_overridden: bool,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub next_attempt_at: NaiveDateTime,
@@ -61,7 +53,7 @@ struct OutboxRow {
     stage: String,
     scheduled: NaiveDate,
     pause_overridden: bool,
-    status: String,
+    status: OutboxStatus,
     attempts: i32,
     last_error: Option<String>,
     next_attempt_at: NaiveDateTime,
@@ -110,7 +102,7 @@ fn notices(rows: Vec<(OutboxRow, String)>) -> QueryResult<Vec<OutboxNotice>> {
 pub fn sendable(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<Vec<OutboxNotice>> {
     let rows = outbox::table
         .inner_join(users::table)
-        .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed]))
         .filter(outbox::next_attempt_at.le(now))
         .filter(users::active.eq(true))
         .order(outbox::id)
@@ -125,7 +117,7 @@ pub fn list(
     conn: &mut DbConnection,
     organisation_id: Option<i32>,
     scope: Scope,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     limit: i64,
 ) -> QueryResult<Vec<OutboxNotice>> {
     let mut query = outbox::table
@@ -142,7 +134,7 @@ pub fn list(
         query = query.filter(seen_by(organisation));
     }
     if let Some(status) = status {
-        query = query.filter(outbox::status.eq(status.to_string()));
+        query = query.filter(outbox::status.eq(status));
     }
     notices(query.load(conn)?)
 }
@@ -155,7 +147,7 @@ pub fn failed_ids(
 ) -> QueryResult<Vec<i32>> {
     let mut query = outbox::table
         .inner_join(requests::table)
-        .filter(outbox::status.eq(FAILED))
+        .filter(outbox::status.eq(OutboxStatus::Failed))
         .select(outbox::id)
         .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
     if let Some(organisation_id) = organisation_id {
@@ -172,7 +164,7 @@ pub fn counts(
     conn: &mut DbConnection,
     organisation_id: Option<i32>,
     scope: Scope,
-) -> QueryResult<HashMap<String, i64>> {
+) -> QueryResult<HashMap<OutboxStatus, i64>> {
     let mut query = outbox::table
         .inner_join(requests::table)
         .group_by(outbox::status)
@@ -184,7 +176,7 @@ pub fn counts(
     if let Scope::SeenBy(organisation) = scope {
         query = query.filter(seen_by(organisation));
     }
-    Ok(query.load::<(String, i64)>(conn)?.into_iter().collect())
+    Ok(query.load::<(OutboxStatus, i64)>(conn)?.into_iter().collect())
 }
 
 /// Records a message as sent, whatever happened to its notices meanwhile: it was sent.
@@ -196,7 +188,7 @@ pub fn mark_sent(
 ) -> QueryResult<()> {
     diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
-            outbox::status.eq(SENT),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::attempts.eq(outbox::attempts + 1),
             outbox::message_id.eq(message_id),
             outbox::sent_at.eq(now),
@@ -215,10 +207,10 @@ pub fn mark_failed(
     diesel::update(
         outbox::table
             .filter(outbox::id.eq_any(ids))
-            .filter(outbox::status.eq_any([PENDING, FAILED])),
+            .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed])),
     )
     .set((
-        outbox::status.eq(FAILED),
+        outbox::status.eq(OutboxStatus::Failed),
         outbox::attempts.eq(outbox::attempts + 1),
         outbox::last_error.eq(error),
         outbox::next_attempt_at.eq(next_attempt_at),
@@ -234,7 +226,7 @@ pub fn retry(conn: &mut DbConnection, ids: &[i32], now: NaiveDateTime) -> QueryR
         retried += diesel::update(
             outbox::table
                 .filter(outbox::id.eq_any(chunk))
-                .filter(outbox::status.eq(FAILED)),
+                .filter(outbox::status.eq(OutboxStatus::Failed)),
         )
         .set(outbox::next_attempt_at.eq(now))
         .execute(conn)?;

@@ -4,9 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::outbox::{FAILED, PENDING};
 use super::schema::{outbox, reminder_sweeps};
 use super::DbConnection;
+use crate::domain::reminders::OutboxStatus;
 
 /// A sweep as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable)]
@@ -74,19 +74,19 @@ pub struct Backlog {
 }
 
 pub fn backlog(conn: &mut DbConnection) -> QueryResult<Backlog> {
-    let counts: Vec<(String, i64)> = outbox::table
-        .filter(outbox::status.eq_any([PENDING, FAILED]))
+    let counts: Vec<(OutboxStatus, i64)> = outbox::table
+        .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed]))
         .group_by(outbox::status)
         .select((outbox::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let count = |status| counts.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n);
     let oldest_planned = outbox::table
-        .filter(outbox::status.eq_any([PENDING, FAILED]))
+        .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed]))
         .select(diesel::dsl::min(outbox::planned_at))
         .first(conn)?;
     Ok(Backlog {
-        pending: count(PENDING),
-        failed: count(FAILED),
+        pending: count(OutboxStatus::Pending),
+        failed: count(OutboxStatus::Failed),
         oldest_planned,
     })
 }

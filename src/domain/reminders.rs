@@ -149,6 +149,19 @@ impl NoticeKind {
 }
 
 closed_enum! {
+    /// Where a notice stands in the outbox, in the order the outbox page lists them. A failed
+    /// notice is retried with back-off for as long as it is owed; a cancelled one is no longer
+    /// owed (the deadline moved or was met, a later stage overtook it, or its recipient no
+    /// longer wants it).
+    pub enum OutboxStatus {
+        Pending,
+        Failed,
+        Sent,
+        Cancelled,
+    }
+}
+
+closed_enum! {
     /// How a recipient takes their notices.
     pub enum Delivery {
         /// Each notice in its own message, at the sweep that finds it owed.

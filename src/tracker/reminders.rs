@@ -13,12 +13,13 @@ use super::audit::{record, Caller};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::notice_plan::{self, NewNotice};
-use crate::db::outbox::{self, OutboxNotice, CANCELLED, FAILED, PENDING, SENT};
+use crate::db::outbox::{self, OutboxNotice};
 use crate::db::reminders::{self as store, OpenDeadline};
 use crate::db::sweeps::{self, Sweep};
 use crate::db::{self, reminder_preferences, DbConnection};
 use crate::domain::calendar::Calendar;
 use crate::domain::recipients::{address, Preferences};
+use crate::domain::reminders::OutboxStatus;
 use crate::domain::reminders::{plan, DeadlineFacts, Delivery, NoticeKind, Stage};
 use crate::domain::repeat;
 use crate::domain::timeline::DeadlineKind;
@@ -28,7 +29,7 @@ use crate::error::AppError;
 const LIST_LIMIT: i64 = 200;
 
 /// The statuses a filter may name.
-pub const STATUSES: [&str; 4] = [PENDING, FAILED, SENT, CANCELLED];
+pub const STATUSES: &[OutboxStatus] = <OutboxStatus as strum::VariantArray>::VARIANTS;
 
 /// A notice as the outbox page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -44,8 +45,8 @@ pub struct OutboxLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxPage {
     pub lines: Vec<OutboxLine>,
-    pub counts: HashMap<String, i64>,
-    pub status: Option<String>,
+    pub counts: HashMap<OutboxStatus, i64>,
+    pub status: Option<OutboxStatus>,
     pub last_sweep: Option<Sweep>,
     pub limit: i64,
 }
@@ -53,18 +54,16 @@ pub struct OutboxPage {
 /// The newest notices of the caller's outbox, of one status or all.
 pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> Result<OutboxPage, AppError> {
     let actor = require(caller, may_see_outbox)?;
-    let status = status.filter(|s| !s.is_empty());
-    if let Some(status) = status {
-        if !STATUSES.contains(&status) {
-            return Err(AppError::invalid(
+    let status = match status.filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => Some(text.parse::<OutboxStatus>().map_err(|_| {
+            let expected = names::<OutboxStatus>().join(", ");
+            AppError::invalid(
                 "status",
-                format!(
-                    "Unknown status \"{status}\" (expected one of {})",
-                    STATUSES.join(", ")
-                ),
-            ));
-        }
-    }
+                format!("Unknown status \"{text}\" (expected one of {expected})"),
+            )
+        })?),
+    };
     let organisation = outbox_organisation(actor);
     let notices = outbox::list(conn, organisation, access::scope_of(actor), status, LIST_LIMIT)?;
     let ids: Vec<i32> = notices.iter().map(|n| n.request_id).collect();
@@ -88,7 +87,7 @@ pub fn list(conn: &mut DbConnection, caller: &Caller, status: Option<&str>) -> R
     Ok(OutboxPage {
         lines,
         counts: outbox::counts(conn, organisation, access::scope_of(actor))?,
-        status: status.map(str::to_string),
+        status,
         last_sweep: sweeps::last_sweep(conn)?,
         limit: LIST_LIMIT,
     })
@@ -297,14 +296,14 @@ pub(crate) fn write_owed(
     let by_key: HashMap<&str, &NewNotice> = owed.iter().map(|n| (n.key.as_str(), n)).collect();
     let mut stale = Vec::new();
     for unsent in notice_plan::unsent(conn, request_id)? {
-        match (unsent.status.as_str(), by_key.get(unsent.key.as_str())) {
-            (CANCELLED, Some(notice)) => {
+        match (unsent.status, by_key.get(unsent.key.as_str())) {
+            (OutboxStatus::Cancelled, Some(notice)) => {
                 notice_plan::readdress(conn, &unsent, notice)?;
             }
             (_, Some(notice)) if !unsent.addressed_as(notice) => {
                 notice_plan::readdress(conn, &unsent, notice)?;
             }
-            (PENDING | FAILED, None) => stale.push(unsent.id),
+            (OutboxStatus::Pending | OutboxStatus::Failed, None) => stale.push(unsent.id),
             _ => {}
         }
     }

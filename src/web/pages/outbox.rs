@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::events::Empty;
 use super::{errors, form_again, page, see_other};
+use crate::domain::reminders::OutboxStatus;
 use crate::error::AppError;
 use crate::tracker::reminders::{self as outbox, STATUSES};
 use crate::web::auth::{Posted, Who};
@@ -43,7 +44,7 @@ pub async fn list(
                 line.notice.last_error = line.notice.last_error.as_deref().map(|e| mailer.without_paths(e));
             }
             data["page"] = json!(found);
-            let count = |s: &str| found.counts.get(s).copied().unwrap_or(0);
+            let count = |s: &OutboxStatus| found.counts.get(s).copied().unwrap_or(0);
             data["summary"] = json!(STATUSES
                 .iter()
                 .map(|s| json!({"status": s, "count": count(s)}))
