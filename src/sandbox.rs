@@ -8,7 +8,7 @@
 //! `foi-tracker parse-email`), which reads the file on stdin and writes its answer as JSON.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -53,10 +53,17 @@ pub fn use_program(path: impl Into<PathBuf>) {
 }
 
 fn program() -> Result<PathBuf, SandboxError> {
-    match PROGRAM.get() {
-        Some(path) => Ok(path.clone()),
-        None => std::env::current_exe().map_err(|e| SandboxError::Failed(e.to_string())),
+    if let Some(path) = PROGRAM.get() {
+        return Ok(path.clone());
     }
+    // The running image itself, even when its file has been replaced or removed since the
+    // server started (an upgrade in place): the path it was started from may now name nothing,
+    // or a newer binary whose children would not be this server's.
+    let own = Path::new("/proc/self/exe");
+    if own.exists() {
+        return Ok(own.to_path_buf());
+    }
+    std::env::current_exe().map_err(|e| SandboxError::Failed(e.to_string()))
 }
 
 /// A counting semaphore over the children running.

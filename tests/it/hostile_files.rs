@@ -20,7 +20,12 @@ const MEMORY_BOUND_MIB: u64 = 200;
 
 /// The binary with the environment of a fresh install in `dir`.
 fn foi(dir: &Path) -> Command {
-    let mut command = Command::new(BINARY);
+    foi_at(Path::new(BINARY), dir)
+}
+
+/// `foi` run from the binary at `binary`.
+fn foi_at(binary: &Path, dir: &Path) -> Command {
+    let mut command = Command::new(binary);
     command
         .env("FOI_CONFIG", dir.join("absent.toml"))
         .env(
@@ -87,13 +92,17 @@ impl Drop for Server {
 
 impl Server {
     async fn start(dir: &Path) -> Server {
+        Server::start_at(Path::new(BINARY), dir).await
+    }
+
+    async fn start_at(binary: &Path, dir: &Path) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let process = foi(dir)
+        let process = foi_at(binary, dir)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::null())
             .stderr(log)
@@ -306,4 +315,37 @@ async fn crafted_spreadsheets_are_refused_without_troubling_the_server() {
         peak / 1024
     );
     assert!(peak < MEMORY_BOUND_MIB * 1024, "{} MiB", peak / 1024);
+}
+
+/// An upgrade in place replaces the binary under a running server: until it restarts, the
+/// server must go on reading files with parsers of its own version, not fail to start them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_are_read_after_the_binary_is_replaced_under_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let installed = dir.path().join("foi-tracker");
+    std::fs::copy(BINARY, &installed).unwrap();
+    foi_at(&installed, dir.path()).arg("migrate").output().unwrap();
+    let token = user_with_token(dir.path(), "researcher@coalition.example", "Coalition NGO");
+    let server = Server::start_at(&installed, dir.path()).await;
+    std::fs::remove_file(&installed).unwrap();
+    let researcher = User::new(&server, token);
+    let (status, request) = researcher.new_request("Returned victims").await;
+    assert_eq!(status, StatusCode::CREATED, "{request}");
+    let request = request["id"].as_i64().unwrap();
+    let document = researcher
+        .upload(request, "returns.xlsx", support::hostile::small_xlsx())
+        .await;
+    let (status, body) = researcher.preview(document).await;
+    // Read: a preview, or a layout problem named on its field; never a parser that could
+    // not start, nor a refusal of the file itself.
+    assert!(
+        status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status}: {body}"
+    );
+    for error in body["errors"].as_array().into_iter().flatten() {
+        assert!(
+            !["document", "sheet"].contains(&error["field"].as_str().unwrap_or_default()),
+            "{body}"
+        );
+    }
 }
