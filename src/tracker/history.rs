@@ -2,7 +2,7 @@
 //! requests behind every figure and exports of the records themselves. One loader serves the
 //! page, the drill-down, the exports and the API, so they always agree.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -112,11 +112,12 @@ impl HistoryQuery {
 pub struct HistoryView {
     #[serde(flatten)]
     pub history: History,
+    // Ordered maps, so that the same history is the same JSON, byte for byte, at every call.
     /// Each authority's name, by id (JSON object keys are strings).
     #[schema(value_type = HashMap<String, String>)]
-    pub authorities: HashMap<i32, String>,
+    pub authorities: BTreeMap<i32, String>,
     /// Each exemption cited: its citation and title, by catalogue id.
-    pub exemptions: HashMap<String, (String, String)>,
+    pub exemptions: BTreeMap<String, (String, String)>,
 }
 
 pub fn summary(
