@@ -1,4 +1,5 @@
-//! Pure rules: no database, no HTTP, no clock, no I/O.
+//! Pure rules: no database, no HTTP, no clock, no I/O. The closed sets name their SQL type
+//! (text) through diesel's derives so that `db::closed` can store them; nothing here queries.
 
 /// A closed set of values: a Rust enum stored and serialised as snake_case text.
 macro_rules! closed_enum {
