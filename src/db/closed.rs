@@ -26,23 +26,25 @@ use crate::domain::timeline::{DeadlineKind, DeadlineState, EventKind, Party, Sta
 /// The backend of [`super::DbConnection`], either of the two.
 type Either = <super::DbConnection as diesel::Connection>::Backend;
 
-/// A stored name read back; the CHECK constraints make a failure here a corrupt database.
-fn parse<T: std::str::FromStr>(text: &str) -> deserialize::Result<T> {
+/// A closed-set value read back from its stored name; the CHECK constraints make a failure
+/// here a corrupt database. Also for names stored inside a text of several (a user's kinds
+/// of reminder).
+pub(super) fn closed<T: std::str::FromStr>(text: &str) -> diesel::QueryResult<T> {
     text.parse()
-        .map_err(|_| format!("unexpected value {text:?}").into())
+        .map_err(|_| diesel::result::Error::DeserializationError(format!("unexpected value {text:?}").into()))
 }
 
 macro_rules! stored_as_text {
     ($($name:ty),+ $(,)?) => {$(
         impl FromSql<Text, Sqlite> for $name {
             fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(&<String as FromSql<Text, Sqlite>>::from_sql(value)?)
+                Ok(closed(&<String as FromSql<Text, Sqlite>>::from_sql(value)?)?)
             }
         }
 
         impl FromSql<Text, Pg> for $name {
             fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-                parse(&<String as FromSql<Text, Pg>>::from_sql(value)?)
+                Ok(closed(&<String as FromSql<Text, Pg>>::from_sql(value)?)?)
             }
         }
 

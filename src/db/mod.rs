@@ -38,9 +38,3 @@ pub mod sweeps;
 
 // Text in lower case, on both backends: for orders and searches that ignore case.
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-/// A closed-set value read back from a text column (CHECK constraints keep them valid).
-fn closed<T: std::str::FromStr>(text: &str) -> diesel::QueryResult<T> {
-    text.parse()
-        .map_err(|_| diesel::result::Error::DeserializationError(format!("unexpected value {text:?}").into()))
-}

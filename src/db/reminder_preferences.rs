@@ -5,8 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::closed::closed;
 use super::schema::{reminder_preferences, users};
-use super::{closed, DbConnection};
+use super::DbConnection;
 use crate::domain::account::Role;
 use crate::domain::recipients::{Preferences, Recipient};
 use crate::domain::reminders::{Delivery, NoticeKind};
