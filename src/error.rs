@@ -40,6 +40,13 @@ pub enum AppError {
     /// "request 12", "authority 3" (404).
     #[error("{0} was not found")]
     NotFound(String),
+    /// The path exists, but does not answer this method (405); `allow` lists those it does.
+    #[error("{path} answers {allow}, not {method}")]
+    WrongMethod {
+        method: String,
+        path: String,
+        allow: String,
+    },
     /// The change clashes with what is stored (409), e.g. a name already taken.
     #[error("{message}")]
     Conflict { field: Option<String>, message: String },

@@ -101,8 +101,15 @@ pub fn update_indicator(
         .execute(conn)
 }
 
-/// (indicator, period start, period end) asked by a request.
-pub type Link = (String, NaiveDate, NaiveDate);
+/// An indicator a request asks for, over a period: what `LinkInput` sets, read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, utoipa::ToSchema)]
+pub struct Link {
+    pub indicator_id: String,
+    /// The first day of the period asked for.
+    pub from: NaiveDate,
+    /// Its last day.
+    pub to: NaiveDate,
+}
 
 pub fn links_of(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Link>> {
     request_indicators::table
@@ -120,13 +127,13 @@ pub fn links_of(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Lin
 pub fn set_links(conn: &mut DbConnection, request_id: i32, links: &[Link]) -> QueryResult<()> {
     diesel::delete(request_indicators::table.filter(request_indicators::request_id.eq(request_id)))
         .execute(conn)?;
-    for (indicator, start, end) in links {
+    for link in links {
         diesel::insert_into(request_indicators::table)
             .values((
                 request_indicators::request_id.eq(request_id),
-                request_indicators::indicator_id.eq(indicator),
-                request_indicators::period_start.eq(start),
-                request_indicators::period_end.eq(end),
+                request_indicators::indicator_id.eq(&link.indicator_id),
+                request_indicators::period_start.eq(link.from),
+                request_indicators::period_end.eq(link.to),
             ))
             .execute(conn)?;
     }

@@ -18,17 +18,21 @@ use crate::error::{AppError, FieldError};
 pub struct AuthorityInput {
     /// The full name, unique, e.g. "Home Office".
     #[serde(default)]
+    #[schema(required = true)]
     pub name: String,
     /// A short name for lists, e.g. "HO".
     #[serde(default)]
+    #[schema(required = true)]
     pub short_name: String,
     pub foi_email: Option<String>,
     pub website: Option<String>,
     /// foia, eir, foisa, eisr or sar.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::regime::Regime)]
     pub default_regime: String,
     /// uk, england, wales, scotland or northern_ireland.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::authority::Nation)]
     pub nation: String,
 }
 

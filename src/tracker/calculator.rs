@@ -38,23 +38,29 @@ pub fn calculate(
 pub struct CalculatorInput {
     /// foia, eir, foisa, eisr or sar.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::regime::Regime)]
     pub regime: String,
     /// YYYY-MM-DD.
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub received: String,
     /// Later events in the order recorded.
     #[serde(default)]
     pub events: Vec<CalculatorEvent>,
+    #[schema(format = Date)]
     pub extended_to: Option<String>,
     /// Judge the deadlines as on this day (default: today in London).
+    #[schema(format = Date)]
     pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CalculatorEvent {
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::timeline::EventKind)]
     pub kind: String,
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub date: String,
 }
 

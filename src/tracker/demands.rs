@@ -79,18 +79,31 @@ pub fn catalogue(conn: &mut DbConnection) -> Result<Catalogue, AppError> {
 
 /// An indicator as an administrator writes it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct IndicatorInput {
     /// Like D1.9: the demand's id, a dot, a number.
+    #[serde(default)]
+    #[schema(required = true)]
     pub id: String,
     /// D1, D2 or D3.
+    #[serde(default)]
+    #[schema(required = true)]
     pub demand_id: String,
+    #[serde(default)]
+    #[schema(required = true)]
     pub wording: String,
+    #[serde(default)]
+    #[schema(required = true)]
     pub unit: String,
     /// quarter or year.
+    #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::demand::Granularity)]
     pub granularity: String,
+    #[serde(default)]
     pub breakdowns: String,
+    #[serde(default)]
+    #[schema(required = true)]
     pub definition: String,
+    #[serde(default)]
     pub official_source: String,
 }
 
@@ -199,12 +212,17 @@ pub fn save_indicator(
 
 /// One indicator a request asks for, over a period.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct LinkInput {
+    #[serde(default)]
+    #[schema(required = true)]
     pub indicator_id: String,
     /// YYYY-MM-DD: the first day of the period asked for.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub from: String,
     /// YYYY-MM-DD: its last day.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub to: String,
 }
 
@@ -233,10 +251,17 @@ pub fn link(
         if let (Some(from), Some(to)) = (from, to) {
             if to < from {
                 f.error(&field("to"), "To must not be before From");
-            } else if links.iter().any(|(i, s, _): &Link| i == indicator && *s == from) {
+            } else if links
+                .iter()
+                .any(|l: &Link| l.indicator_id == indicator && l.from == from)
+            {
                 f.error(&field("from"), format!("{indicator} from {from} is given twice"));
             } else {
-                links.push((indicator.to_string(), from, to));
+                links.push(Link {
+                    indicator_id: indicator.to_string(),
+                    from,
+                    to,
+                });
             }
         }
     }

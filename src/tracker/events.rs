@@ -46,11 +46,14 @@ fn snapshot(event: &EventRecord, regime: Regime) -> serde_json::Value {
 pub struct EventInput {
     /// received, acknowledged, clarification_requested, …, note.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::timeline::EventKind)]
     pub kind: String,
     /// YYYY-MM-DD, not after today.
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub occurred_on: String,
     /// For a FOIA public interest extension: the date the authority gave.
+    #[schema(format = Date)]
     pub extended_to: Option<String>,
     /// What happened, in a few words; for a response, its summary.
     pub details: Option<String>,
@@ -59,14 +62,17 @@ pub struct EventInput {
     /// For an internal review response: upheld, partly_overturned or overturned; for the
     /// regulator's decision: complaint_upheld, partly_upheld, not_upheld or informally_resolved;
     /// for the tribunal's: allowed, partly_allowed, dismissed or withdrawn.
+    #[schema(schema_with = super::input_schema::outcome_schema)]
     pub outcome: Option<String>,
     /// For a response, the grounds it cited, as catalogue ids (e.g. foia-s40-2), in order.
     #[serde(default)]
+    #[schema(schema_with = super::input_schema::grounds_schema)]
     pub grounds: Vec<String>,
     /// For a response, whether the authority says it weighed the public interest.
     #[serde(default)]
     pub public_interest_test: bool,
     /// For a response, a date the authority promised (a publication, a later answer).
+    #[schema(format = Date)]
     pub promised_on: Option<String>,
     /// For an appeal stage's event: the authority's review reference, the regulator's case
     /// reference (IC-…), or the tribunal's appeal number (EA/2023/0453).
@@ -215,6 +221,20 @@ pub fn list(
     let mut records = events::for_request(conn, request_id)?;
     add_warnings(&mut records, request.regime);
     Ok(records)
+}
+
+/// One event of a request, as `list` gives it (with its warnings, and read as `list` reads).
+pub fn one(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request_id: i32,
+    event_id: i32,
+    now: NaiveDateTime,
+) -> Result<EventRecord, AppError> {
+    list(conn, caller, request_id, now)?
+        .into_iter()
+        .find(|e| e.id == event_id)
+        .ok_or_else(|| AppError::NotFound(format!("event {event_id} of request {request_id}")))
 }
 
 /// Records an event after checking, with the engine, that it fits the request's timeline.

@@ -22,35 +22,57 @@ use crate::error::{AppError, FieldError};
 
 /// Where the figures are in the table, and what is true of all of them.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct ImportInput {
     /// The sheet's name; empty for the first (a CSV file has one).
+    #[serde(default)]
     pub sheet: String,
     /// The first row holding a figure, as the spreadsheet numbers it (from 1).
+    #[serde(default, deserialize_with = "super::input::number_or_text")]
+    #[schema(required = true, value_type = u32, minimum = 1)]
     pub first_row: String,
     /// The last; empty to read to the end of the sheet.
+    #[serde(default, deserialize_with = "super::input::number_or_text")]
+    #[schema(value_type = Option<u32>, minimum = 1)]
     pub last_row: String,
     /// Rows to leave out, such as totals: "12, 15-17".
+    #[serde(default)]
     pub skip_rows: String,
     /// The column of the values: C.
+    #[serde(default)]
+    #[schema(required = true)]
     pub value_column: String,
     /// The column naming each row's period (2024 Q1, 2024, 2023/24); empty when every figure
     /// covers the period given by `period_start` and `period_end`.
+    #[serde(default)]
     pub period_column: String,
+    #[serde(default)]
+    #[schema(format = Date)]
     pub period_start: String,
+    #[serde(default)]
+    #[schema(format = Date)]
     pub period_end: String,
     /// Columns whose cells are each row's breakdown: "B = nationality; D = sex". A blank cell,
     /// or "Total" or "All", leaves that dimension out.
+    #[serde(default)]
     pub breakdown_columns: String,
     /// A breakdown every figure shares: "sex = female".
+    #[serde(default)]
     pub breakdown: String,
+    #[serde(default)]
+    #[schema(required = true)]
     pub indicator_id: String,
     /// Empty for the indicator's own unit.
+    #[serde(default)]
     pub unit: String,
     /// The source's definition, in its words.
+    #[serde(default)]
+    #[schema(required = true)]
     pub definition: String,
     /// matches, comparable or different.
+    #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::demand::DefinitionMatch)]
     pub definition_match: String,
+    #[serde(default)]
     pub caveats: String,
 }
 

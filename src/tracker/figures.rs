@@ -17,37 +17,59 @@ use crate::error::AppError;
 
 /// A released figure as a researcher enters it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct FigureInput {
+    #[serde(default)]
+    #[schema(required = true)]
     pub indicator_id: String,
     /// The number, exactly as released ("1,256" is read as 1256); or leave empty and give
     /// `suppressed`.
+    #[serde(default)]
     pub value: String,
     /// What the source gave instead of a number, e.g. "fewer than 5".
+    #[serde(default)]
     pub suppressed: String,
+    #[serde(default)]
     pub unit: String,
     /// YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub period_start: String,
     /// YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub period_end: String,
     /// "sex = female; nationality = Albanian"; empty for a total.
+    #[serde(default)]
     pub breakdown: String,
     /// The source's own definition, in its words.
+    #[serde(default)]
+    #[schema(required = true)]
     pub definition: String,
     /// matches, comparable or different.
+    #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::demand::DefinitionMatch)]
     pub definition_match: String,
+    #[serde(default)]
     pub caveats: String,
     /// request or publication.
+    #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::demand::SourceKind)]
     pub source_kind: String,
     pub request_id: Option<i32>,
     pub event_id: Option<i32>,
     pub document_id: Option<i32>,
     /// Where in the document: page, table, cell.
+    #[serde(default)]
     pub location: String,
+    #[serde(default)]
     pub publication_title: String,
+    #[serde(default)]
     pub publisher: String,
     /// YYYY-MM-DD.
+    #[serde(default)]
+    #[schema(format = Date)]
     pub published_on: String,
+    #[serde(default)]
     pub url: String,
 }
 
@@ -280,16 +302,8 @@ pub fn verify_figure(
     let actor = require(caller, |a| a.files_requests())?;
     let user = actor.user_id;
     db::write(conn, |conn| {
-        let absent = || AppError::NotFound(format!("figure {id}"));
-        let before = figure_rows::find_figure(conn, id)?.ok_or_else(absent)?;
-        // Checking a figure means reading its source: a figure from a request the caller may
-        // not read is as unknown to them as one that does not exist.
-        if let Some(request_id) = before.request_id {
-            readable(conn, caller, request_id).map_err(|e| match e {
-                AppError::NotFound(_) => absent(),
-                other => other,
-            })?;
-        }
+        // Checking a figure means reading its source.
+        let before = seen_figure(conn, caller, id)?;
         if before.verified_at.is_some() {
             return Err(AppError::conflict(None, "This figure is verified already"));
         }
@@ -314,6 +328,25 @@ pub fn verify_figure(
         )?;
         Ok(after)
     })
+}
+
+/// One figure, for a member who may read its source: a figure from a request the caller may
+/// not read is as unknown to them as one that does not exist.
+pub fn figure(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Figure, AppError> {
+    require(caller, |_| true)?;
+    seen_figure(conn, caller, id)
+}
+
+fn seen_figure(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Figure, AppError> {
+    let absent = || AppError::NotFound(format!("figure {id}"));
+    let figure = figure_rows::find_figure(conn, id)?.ok_or_else(absent)?;
+    if let Some(request_id) = figure.request_id {
+        readable(conn, caller, request_id).map_err(|e| match e {
+            AppError::NotFound(_) => absent(),
+            other => other,
+        })?;
+    }
+    Ok(figure)
 }
 
 /// Every figure, unverified first, for the members who enter and check them.

@@ -3,6 +3,8 @@
 
 use std::str::FromStr;
 
+use serde::Deserialize;
+
 use chrono::NaiveDate;
 
 use crate::domain::calendar::{FIRST_YEAR, LAST_YEAR};
@@ -259,6 +261,22 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, String> {
             .and_then(|next| next.pred_opt())
             .map_or(31, |last| chrono::Datelike::day(&last));
         format!("must be a real date: {} has {days} days", written::month(first))
+    })
+}
+
+/// A whole number sent as a JSON number (as the API documents it) or as text (as a form
+/// sends it), kept as text for `Fields` to check; null is empty.
+pub fn number_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        Number(u64),
+        Text(String),
+    }
+    Ok(match Option::<Given>::deserialize(deserializer)? {
+        Some(Given::Number(n)) => n.to_string(),
+        Some(Given::Text(text)) => text,
+        None => String::new(),
     })
 }
 

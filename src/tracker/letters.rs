@@ -40,15 +40,20 @@ pub struct LetterOption {
 pub struct LetterInput {
     /// internal_review, regulator_complaint or tribunal_appeal.
     #[serde(default)]
+    #[schema(required = true, value_type = crate::domain::letter::LetterKind)]
     pub kind: String,
     /// YYYY-MM-DD, not after today.
     #[serde(default)]
+    #[schema(required = true, format = Date)]
     pub sent_on: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub to: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub subject: String,
     #[serde(default)]
+    #[schema(required = true)]
     pub body: String,
 }
 

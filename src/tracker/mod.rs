@@ -24,6 +24,7 @@ pub mod history;
 pub mod history_records;
 pub mod holidays;
 pub mod input;
+pub mod input_schema;
 pub mod letters;
 pub mod open_data;
 pub mod passwords;

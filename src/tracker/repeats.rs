@@ -25,7 +25,7 @@ pub fn set(
         writable(conn, caller, id)?;
         let periods: Vec<(NaiveDate, NaiveDate)> = demands::links_of(conn, id)?
             .into_iter()
-            .map(|(_, s, e)| (s, e))
+            .map(|l| (l.from, l.to))
             .collect();
         if repeats && repeat::covered(&periods).is_none() {
             return Err(AppError::invalid(
@@ -89,7 +89,7 @@ pub fn draft_due(
     let mut drafted = Vec::new();
     for id in db::repeats::series_ends(conn)? {
         let links = demands::links_of(conn, id)?;
-        let periods: Vec<(NaiveDate, NaiveDate)> = links.iter().map(|(_, s, e)| (*s, *e)).collect();
+        let periods: Vec<(NaiveDate, NaiveDate)> = links.iter().map(|l| (l.from, l.to)).collect();
         let Some(covered) = repeat::covered(&periods) else {
             continue;
         };
@@ -131,10 +131,10 @@ pub fn draft_due(
         };
         let links: Vec<super::demands::LinkInput> = links
             .iter()
-            .map(|(indicator, start, end)| {
-                let (start, end) = repeat::next_period(*start, *end);
+            .map(|link| {
+                let (start, end) = repeat::next_period(link.from, link.to);
                 super::demands::LinkInput {
-                    indicator_id: indicator.clone(),
+                    indicator_id: link.indicator_id.clone(),
                     from: start.to_string(),
                     to: end.to_string(),
                 }

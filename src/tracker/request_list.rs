@@ -17,7 +17,16 @@ use crate::domain::request::{normalise_tag, MAX_TAG_LENGTH};
 use crate::domain::timeline::{Schedule, Status};
 use crate::error::AppError;
 
+/// Requests on a page when `per_page` is left out, and the most it may ask for.
 pub const PAGE_SIZE: i64 = 25;
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// Which page of the list, and how many requests on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
 
 /// The list's filters as the query string gives them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
@@ -43,6 +52,8 @@ pub struct ListQuery {
     pub sort: Option<String>,
     /// From 1.
     pub page: Option<String>,
+    /// Requests on a page, from 1 to 100 (25 when left out).
+    pub per_page: Option<String>,
 }
 
 /// The values `sort` takes, each with its order.
@@ -54,8 +65,8 @@ pub const SORTS: &[(&str, Sort)] = &[
 ];
 
 impl ListQuery {
-    /// The filters, the order and the page number, or the fields at fault.
-    pub fn validate(&self) -> Result<(RequestFilter, Order, i64), AppError> {
+    /// The filters, the order and the page, or the fields at fault.
+    pub fn validate(&self) -> Result<(RequestFilter, Order, Paging), AppError> {
         let mut f = Fields::new();
         let blank = |v: &Option<String>| {
             v.as_deref()
@@ -90,6 +101,15 @@ impl ListQuery {
         });
         if page.is_none() {
             f.error("page", "page must be a whole number from 1");
+        }
+        let per_page = blank(&self.per_page).map_or(Some(PAGE_SIZE), |p| {
+            p.parse::<i64>().ok().filter(|p| (1..=MAX_PER_PAGE).contains(p))
+        });
+        if per_page.is_none() {
+            f.error(
+                "per_page",
+                format!("per_page must be a whole number from 1 to {MAX_PER_PAGE}"),
+            );
         }
         let owned = match blank(&self.owner).as_deref() {
             None => false,
@@ -141,7 +161,10 @@ impl ListQuery {
                 sealed_sar: false,
             },
             order.unwrap_or_default(),
-            page.unwrap_or(1),
+            Paging {
+                page: page.unwrap_or(1),
+                per_page: per_page.unwrap_or(PAGE_SIZE),
+            },
         ))
     }
 }
@@ -160,6 +183,7 @@ pub struct RequestPage {
     pub items: Vec<RequestSummary>,
     pub total: i64,
     pub page: i64,
+    pub per_page: i64,
     pub pages: i64,
 }
 
@@ -199,11 +223,11 @@ fn summaries(
     whole: bool,
 ) -> Result<RequestPage, AppError> {
     let actor = require(caller, |_| true)?;
-    let (mut filter, order, page) = query.validate()?;
+    let (mut filter, order, paging) = query.validate()?;
     let (page, limit) = if whole {
         (1, EXPORT_LIMIT)
     } else {
-        (page, PAGE_SIZE)
+        (paging.page, paging.per_page)
     };
     filter.scope = scope_of(actor);
     filter.sealed_sar = actor.view_is_audited(Regime::Sar);
@@ -247,7 +271,8 @@ fn summaries(
         items,
         total,
         page,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        per_page: limit,
+        pages: ((total + limit - 1) / limit).max(1),
     })
 }
 

@@ -26,19 +26,26 @@ pub const MAX_BODY: usize = 100_000;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RequestInput {
     #[serde(default)]
+    #[schema(required = true)]
     pub title: String,
     /// The text sent to the authority.
     #[serde(default)]
+    #[schema(required = true)]
     pub body: String,
+    #[schema(required = true)]
     pub authority_id: Option<i32>,
     /// foia, eir, foisa, eisr or sar; the authority's default when left out.
+    #[schema(value_type = Option<crate::domain::regime::Regime>)]
     pub regime: Option<String>,
     /// email (the default), web_form, post, whatdotheyknow or other.
+    #[schema(value_type = Option<crate::domain::request::SentVia>)]
     pub sent_via: Option<String>,
     /// YYYY-MM-DD; with no date sent or received the request is a draft.
+    #[schema(format = Date)]
     pub sent_on: Option<String>,
     /// YYYY-MM-DD, the day the authority received it (default: the day sent). Only when
     /// creating; afterwards the date of receipt is the `received` event.
+    #[schema(format = Date)]
     pub received_on: Option<String>,
     /// The authority's reference.
     pub reference: Option<String>,

@@ -16,6 +16,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::WrongMethod { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -26,12 +27,46 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let status = self.status();
         Problem {
-            kind: "about:blank",
+            kind: problem_type(self),
             title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail: self.to_string(),
             errors: self.field_errors(),
         }
+    }
+}
+
+/// Each class of error, by the name its problem `type` ends in, and what it means to a client.
+/// `/api/v1/problems` lists them; the type of a problem is `/api/v1/problems#<name>`.
+pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
+    ("invalid", "422", "The body was read, but fields are wrong: `errors` names each, with why. Correct them and send again."),
+    ("unreadable", "400", "The request could not be read at all: not JSON, a malformed query string or id, or a body that is not what the operation takes."),
+    ("unauthenticated", "401", "No valid session or token: sign in, or send `Authorization: Bearer <token>`."),
+    ("forbidden", "403", "Signed in, but the role or organisation may not do this."),
+    ("not-found", "404", "Nothing at this path, or nothing this caller may see: the two are not told apart."),
+    ("wrong-method", "405", "The path exists but does not answer this method; the `Allow` header lists those it does."),
+    ("conflict", "409", "The change clashes with what is stored, such as a name already taken or a step the request's state does not allow."),
+    ("too-large", "413", "The body or file is larger than the limit the detail states."),
+    ("throttled", "429", "Too many failed attempts: wait before trying again."),
+    ("internal", "500", "A fault on the server's side. It has been logged; the detail says nothing more."),
+    ("unavailable", "503", "The database is busy: try again after the seconds in `Retry-After`."),
+];
+
+/// The problem type naming `error`'s class (RFC 9457 §3.1.1: a URI reference, here relative
+/// to the server, whose page explains the class).
+fn problem_type(error: &AppError) -> &'static str {
+    match error {
+        AppError::Invalid(_) => "/api/v1/problems#invalid",
+        AppError::BadRequest { .. } => "/api/v1/problems#unreadable",
+        AppError::Unauthorized => "/api/v1/problems#unauthenticated",
+        AppError::Forbidden(_) => "/api/v1/problems#forbidden",
+        AppError::NotFound(_) => "/api/v1/problems#not-found",
+        AppError::WrongMethod { .. } => "/api/v1/problems#wrong-method",
+        AppError::Conflict { .. } => "/api/v1/problems#conflict",
+        AppError::TooLarge(_) => "/api/v1/problems#too-large",
+        AppError::Throttled(_) => "/api/v1/problems#throttled",
+        AppError::Internal(_) => "/api/v1/problems#internal",
+        AppError::Unavailable(_) => "/api/v1/problems#unavailable",
     }
 }
 
@@ -47,6 +82,7 @@ pub const RETRY_AFTER_SECONDS: &str = "5";
 /// The body of every API error (RFC 9457), with the fields at fault.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// The class of error, one of those `/api/v1/problems` explains: `/api/v1/problems#invalid`.
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub title: String,
@@ -72,6 +108,9 @@ impl ResponseError for AppError {
         let mut response = HttpResponse::build(status);
         if let AppError::Unavailable(_) = self {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
+        if let AppError::WrongMethod { allow, .. } = self {
+            response.insert_header((header::ALLOW, allow.as_str()));
         }
         let body = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -106,6 +145,9 @@ impl ResponseError for ApiError {
         }
         if let AppError::Unavailable(_) = self.0 {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
+        if let AppError::WrongMethod { allow, .. } = &self.0 {
+            response.insert_header((header::ALLOW, allow.as_str()));
         }
         response
             .insert_header((header::CONTENT_TYPE, "application/problem+json"))

@@ -207,19 +207,91 @@ fn text_fault(value: &Value, path: &mut String) -> Option<(String, String)> {
     }
 }
 
-/// `value` read as `T`: a value of the wrong type is a 422 naming the field.
+/// `value` read as `T`: a field the schema does not name, or a value of the wrong type, is a
+/// 422 naming the field. Unknown fields are refused rather than ignored, so that a misspelt
+/// one (`sent_om`) is not silently read as absent.
 fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        ApiError(match (path != ".").then_some(path) {
-            Some(field) => AppError::invalid(field, inner.to_string()),
-            None => AppError::BadRequest {
-                field: None,
-                message: inner.to_string(),
-            },
-        })
-    })
+    let mut unknown = Vec::new();
+    let read: Result<T, _> = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        value,
+        &mut |path: serde_ignored::Path| unknown.push(path.to_string()),
+    ));
+    match read {
+        Ok(_) if !unknown.is_empty() => Err(ApiError(AppError::Invalid(
+            unknown
+                .into_iter()
+                .map(|field| {
+                    let message =
+                        format!("{field} is not a field of this operation: see /api/v1/openapi.json");
+                    FieldError::new(field, message)
+                })
+                .collect(),
+        ))),
+        Ok(read) => Ok(read),
+        Err(e) => {
+            let path = Some(e.path().to_string()).filter(|p| p != ".");
+            let serde = e.into_inner().to_string();
+            // A required field left out belongs to the object it is missing from.
+            let missing = serde
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| match &path {
+                    Some(path) => format!("{path}.{name}"),
+                    None => name.to_string(),
+                });
+            Err(ApiError(match (missing, path) {
+                (Some(field), _) => AppError::invalid(field.clone(), format!("{field} is required")),
+                (None, Some(field)) => {
+                    AppError::invalid(field.clone(), format!("{field} {}", plain_words(&serde)))
+                }
+                (None, None) => AppError::BadRequest {
+                    field: None,
+                    message: format!("the body {}", plain_words(&serde)),
+                },
+            }))
+        }
+    }
+}
+
+/// serde's words for a value of the wrong shape, said for people: "must be a whole number, not
+/// a string". Names of Rust types (`i32`, `u64`) never reach the caller.
+fn plain_words(serde: &str) -> String {
+    if let Some(rest) = serde.strip_prefix("unknown variant ") {
+        let (given, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = expected.trim_start_matches("one of ");
+        return format!("must be one of {expected}, not {given}");
+    }
+    if serde.starts_with("data did not match any variant") {
+        return "is not of the type this field takes: see /api/v1/openapi.json".into();
+    }
+    if let Some(rest) = serde.strip_prefix("invalid type: ") {
+        let (given, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("must be {}, not {given}", expected_words(expected));
+    }
+    if let Some(rest) = serde.strip_prefix("invalid value: ") {
+        let (given, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("must be {}, not {given}", expected_words(expected));
+    }
+    if serde.starts_with("input contains invalid characters") || serde.starts_with("premature end of input") {
+        return "must be a date, YYYY-MM-DD".into();
+    }
+    format!("could not be read: {serde}")
+}
+
+fn expected_words(expected: &str) -> String {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => {
+            "a whole number".into()
+        }
+        "f32" | "f64" => "a number".into(),
+        "a boolean" => "true or false".into(),
+        "a string" | "a borrowed string" => "a string".into(),
+        e if e.starts_with("struct ") || e.starts_with("a map") => "an object".into(),
+        e if e.starts_with("a sequence") || e.starts_with("a tuple") => "an array".into(),
+        e if e.starts_with("integer") => "a whole number".into(),
+        "" => "another value".into(),
+        other => other.to_string(),
+    }
 }
 
 /// Maps a body read failure: too large is 413, anything else 400.

@@ -65,8 +65,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.default_service(web::to(not_found));
 }
 
+/// What no route answers: a path served under other methods is a 405 listing them, anything
+/// else a 404.
 async fn not_found(request: HttpRequest) -> HttpResponse {
-    let error = AppError::NotFound(format!("the page {}", request.path()));
+    let allowed = routes::allowed_methods(request.path());
+    let error = if allowed.is_empty() {
+        AppError::NotFound(format!("the page {}", request.path()))
+    } else {
+        AppError::WrongMethod {
+            method: request.method().to_string(),
+            path: request.path().to_string(),
+            allow: allowed.join(", "),
+        }
+    };
     if request.path().starts_with("/api/") {
         ApiError(error).error_response()
     } else {

@@ -1,8 +1,41 @@
 //! Every route, in one table: the router is built from it, and tests enumerate it.
 
+use std::sync::LazyLock;
+
+use actix_web::dev::ResourceDef;
 use actix_web::web;
 
 use super::{api, pages};
+
+/// The methods `path` answers, as an `Allow` header lists them (a GET route answers HEAD: see
+/// `layers::head_as_get`); empty when no route matches it.
+pub fn allowed_methods(path: &str) -> Vec<&'static str> {
+    static PATTERNS: LazyLock<Vec<(ResourceDef, &'static str)>> = LazyLock::new(|| {
+        ROUTES
+            .iter()
+            .map(|(method, path)| (ResourceDef::new(*path), *method))
+            .collect()
+    });
+    let mut methods: Vec<&'static str> = Vec::new();
+    for (pattern, method) in PATTERNS.iter() {
+        if pattern.is_match(path) {
+            let names: &[&'static str] = match *method {
+                "get" => &["GET", "HEAD"],
+                "post" => &["POST"],
+                "put" => &["PUT"],
+                "patch" => &["PATCH"],
+                "delete" => &["DELETE"],
+                other => unreachable!("ROUTES names only HTTP methods, not {other}"),
+            };
+            for name in names {
+                if !methods.contains(name) {
+                    methods.push(name);
+                }
+            }
+        }
+    }
+    methods
+}
 
 macro_rules! routes {
     ($($method:ident $path:literal => $handler:path,)*) => {
@@ -114,6 +147,7 @@ routes! {
     get "/api/v1/requests/{id}/events" => api::events::list,
     post "/api/v1/requests/{id}/events" => api::events::add,
     delete "/api/v1/requests/{id}/events/last" => api::events::remove_last,
+    get "/api/v1/requests/{id}/events/{event_id}" => api::events::read,
     get "/api/v1/requests/{id}/letters" => api::letters::list,
     post "/api/v1/requests/{id}/letters" => api::letters::send,
     get "/api/v1/documents/{id}" => api::documents::download,
@@ -135,7 +169,11 @@ routes! {
     put "/api/v1/requests/{id}/indicators" => api::demands::link,
     post "/api/v1/requests/{id}/repeat" => api::repeats::set,
     post "/api/v1/requests/{id}/skip" => api::repeats::skip,
+    get "/api/v1/figures" => api::demands::list_figures,
     post "/api/v1/figures" => api::demands::add_figure,
+    get "/api/v1/figures/{id}" => api::demands::read_figure,
     post "/api/v1/figures/{id}/verify" => api::demands::verify_figure,
     get "/api/v1/scorecard" => api::demands::scorecard,
+    get "/api/v1/problems" => api::openapi::problems,
+    get "/api/v1/exemptions" => api::exemptions::list,
 }

@@ -174,4 +174,76 @@ on_both_backends! {
         let response = anonymous.get(app.url("/static/app.css")).send().await.unwrap();
         assert_eq!(response.headers()["cache-control"], "public, max-age=3600");
     }
+
+    async fn a_field_the_operation_does_not_name_is_refused_by_its_name(app) {
+        let home_office = app.authority("Home Office").await;
+        let before = app.snapshot();
+        // A misspelt `sent_on` would otherwise make a draft without a word.
+        let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_om": "2026-05-01"});
+        let (status, fields, answer) = problem(app.post_json("/api/v1/requests", &body).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(fields, ["sent_om"], "{answer}");
+        assert_eq!(answer["type"], "/api/v1/problems#invalid", "{answer}");
+        assert_eq!(app.snapshot(), before, "nothing written");
+        // Nested too, and in an event's body.
+        let (id, _) = sent_request(&app).await;
+        let before = app.snapshot();
+        let event = json!({"kind": "acknowledged", "occurred_on": "2026-05-02", "acknowleged": true});
+        let (status, fields, answer) = problem(app.post_json(&format!("/api/v1/requests/{id}/events"), &event).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(fields, ["acknowleged"], "{answer}");
+        assert_eq!(app.snapshot(), before);
+    }
+
+    async fn a_value_of_the_wrong_type_is_named_in_plain_words(app) {
+        let before = app.snapshot();
+        let body = json!({"title": "Detention", "body": "B", "authority_id": "the Home Office"});
+        let (status, fields, answer) = problem(app.post_json("/api/v1/requests", &body).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(fields, ["authority_id"], "{answer}");
+        let message = answer["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("must be a whole number"), "{message}");
+        assert!(!message.contains("i32") && !message.contains("column"), "no parser internals: {message}");
+        assert_eq!(app.snapshot(), before);
+    }
+
+    async fn a_wrong_method_is_405_with_the_methods_allowed(app) {
+        let before = app.snapshot();
+        let response = app.request(Method::DELETE, "/api/v1/authorities").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
+        let (_, _, answer) = problem(response).await;
+        assert_eq!(answer["type"], "/api/v1/problems#wrong-method", "{answer}");
+        assert!(answer["detail"].as_str().unwrap().contains("GET, HEAD, POST"), "{answer}");
+        // A path with an id, and a page.
+        let response = app.request(Method::POST, "/api/v1/requests/1").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()["allow"], "GET, HEAD, PUT");
+        let response = app.request(Method::PUT, "/figures").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert_eq!(app.snapshot(), before);
+        // A path nothing serves is still 404.
+        let response = app.request(Method::DELETE, "/api/v1/nothing").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let (_, _, answer) = problem(response).await;
+        assert_eq!(answer["type"], "/api/v1/problems#not-found", "{answer}");
+    }
+
+    async fn every_problem_type_is_explained_where_it_points(app) {
+        let anonymous = browser();
+        let page = anonymous.get(app.url("/api/v1/problems")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let page = page.text().await.unwrap();
+        let unauthenticated = anonymous.get(app.url("/api/v1/requests")).send().await.unwrap();
+        let (status, _, answer) = problem(unauthenticated).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        for kind in ["invalid", "unreadable", "unauthenticated", "forbidden", "not-found", "wrong-method", "conflict", "too-large", "throttled", "internal", "unavailable"] {
+            assert!(page.contains(&format!("id=\"{kind}\"")), "{kind} explained");
+        }
+        let anchor = answer["type"].as_str().unwrap().strip_prefix("/api/v1/problems#").unwrap();
+        assert_eq!(anchor, "unauthenticated");
+        assert!(page.contains("send <code>Authorization: Bearer &lt;token&gt;</code>"), "{page}");
+    }
 }

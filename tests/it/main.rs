@@ -6,6 +6,7 @@ mod support;
 mod common;
 
 mod accounts;
+mod api_contract;
 mod appeals;
 mod audit_trail;
 mod authorisation;

@@ -45,7 +45,7 @@ on_both_backends! {
         assert_eq!(next["status"], "draft");
         assert_eq!(next["authority"]["id"], home_office);
         assert_eq!(next["tags"], json!(["quarterly"]));
-        assert_eq!(next["indicators"], json!([["D1.1", "2026-04-01", "2026-06-30"]]));
+        assert_eq!(next["indicators"], json!([{"indicator_id": "D1.1", "from": "2026-04-01", "to": "2026-06-30"}]));
         assert!(draft_on(&app, "2026-07-02").is_empty(), "drafted once");
 
         // Skipped, the series goes on from it: Q3 is drafted when Q3 ends.

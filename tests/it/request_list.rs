@@ -250,3 +250,44 @@ async fn a_change_is_confirmed_once_on_the_next_page() {
         .unwrap();
     assert!(!forged.contains(r#"role="status""#) && !forged.contains("You have won"));
 }
+
+on_both_backends! {
+    async fn the_api_pages_as_asked_with_links_to_each_page(app) {
+        let home_office = app.authority("Home Office").await;
+        let mut made = Vec::new();
+        for n in 0..7 {
+            let body = json!({"title": format!("Request {n}"), "body": "B", "authority_id": home_office, "sent_on": "2026-06-01"});
+            made.push(app.create_request(body).await["id"].as_i64().unwrap());
+        }
+        let response = app.get("/api/v1/requests?per_page=3&sort=title").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let links = response.headers()["link"].to_str().unwrap().to_string();
+        let first: serde_json::Value = response.json().await.unwrap();
+        assert_eq!((first["total"].as_i64(), first["per_page"].as_i64(), first["pages"].as_i64()), (Some(7), Some(3), Some(3)));
+        assert_eq!(first["items"].as_array().unwrap().len(), 3);
+        assert!(links.contains(r#"</api/v1/requests?sort=title&page=2&per_page=3>; rel="next""#), "{links}");
+        assert!(links.contains(r#"</api/v1/requests?sort=title&page=3&per_page=3>; rel="last""#), "{links}");
+        assert!(!links.contains(r#"rel="prev""#), "{links}");
+        // Following the links reaches every request once.
+        let mut seen: Vec<i64> = Vec::new();
+        let mut next = Some("/api/v1/requests?per_page=3&sort=title".to_string());
+        while let Some(at) = next {
+            let response = app.get(&at).await;
+            let links = response.headers()["link"].to_str().unwrap().to_string();
+            let page: serde_json::Value = response.json().await.unwrap();
+            seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()));
+            next = links
+                .split(", ")
+                .find(|l| l.ends_with(r#"rel="next""#))
+                .map(|l| l.trim_start_matches('<').split('>').next().unwrap().to_string());
+        }
+        seen.sort();
+        assert_eq!(seen, made);
+        // Out of bounds, each named.
+        for (query, field) in [("per_page=0", "per_page"), ("per_page=101", "per_page"), ("per_page=many", "per_page"), ("page=0", "page")] {
+            let (status, fields, answer) = support::problem(app.get(&format!("/api/v1/requests?{query}")).await).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {answer}");
+            assert_eq!(fields, [field], "{answer}");
+        }
+    }
+}

@@ -42,7 +42,7 @@ pub async fn save_indicator(
     })
     .await?;
     Ok(match new {
-        true => created("/api/v1/indicators".into(), &indicator),
+        true => created(format!("/api/v1/indicators/{}", indicator.id), &indicator),
         false => HttpResponse::Ok().json(indicator),
     })
 }
@@ -50,7 +50,7 @@ pub async fn save_indicator(
 #[utoipa::path(operation_id = "set_request_indicators", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
     request_body = Vec<LinkInput>,
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "What the request now asks for: [indicator, from, to]", body = Vec<Object>), Unreadable, NoSuchResource, FieldWrong))]
+    responses((status = 200, description = "What the request now asks for", body = Vec<crate::db::demands::Link>), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn link(
     state: web::Data<AppState>,
     caller: Caller,
@@ -79,6 +79,26 @@ pub async fn add_figure(
     })
     .await?;
     Ok(created(format!("/api/v1/figures/{}", figure.id), &figure))
+}
+
+#[utoipa::path(operation_id = "list_figures", get, path = "/api/v1/figures", tag = "demands",
+    responses((status = 200, description = "Every figure the caller may see, unverified first", body = Vec<Figure>)))]
+pub async fn list_figures(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let figures = with_db(&state, move |conn, _, _| figures::all_figures(conn, &caller)).await?;
+    Ok(HttpResponse::Ok().json(figures))
+}
+
+#[utoipa::path(operation_id = "read_figure", get, path = "/api/v1/figures/{id}", tag = "demands",
+    params(("id" = i32, Path, description = "The figure's id")),
+    responses((status = 200, description = "The figure", body = Figure), Unreadable, NoSuchResource))]
+pub async fn read_figure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let figure = with_db(&state, move |conn, _, _| figures::figure(conn, &caller, id)).await?;
+    Ok(HttpResponse::Ok().json(figure))
 }
 
 #[utoipa::path(operation_id = "verify_figure", post, path = "/api/v1/figures/{id}/verify", tag = "demands",

@@ -25,6 +25,12 @@ pub struct FileUpload {
     event_id: Option<i32>,
 }
 
+/// A stored file's bytes, as a download sends them.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileBytes(Vec<u8>);
+
 /// The upload, read only once the caller is known to be allowed to add to request `id`.
 async fn read(
     state: &web::Data<AppState>,
@@ -72,7 +78,7 @@ pub async fn import_email(
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
-    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = Vec<u8>), Unreadable, NoSuchResource))]
+    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = FileBytes), Unreadable, NoSuchResource))]
 pub async fn download(
     state: web::Data<AppState>,
     caller: Caller,

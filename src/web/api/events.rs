@@ -36,6 +36,23 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(events))
 }
 
+#[utoipa::path(operation_id = "read_event", get, path = "/api/v1/requests/{id}/events/{event_id}", tag = "events",
+    params(("id" = i32, Path, description = "The request's id"), ("event_id" = i32, Path, description = "The event's id")),
+    responses((status = 200, description = "OK", body = EventRecord), Unreadable, NoSuchResource))]
+pub async fn read(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (request, event) = path.into_inner();
+    let (request, event) = (id(&request)?, id(&event)?);
+    let record = with_db(&state, move |conn, _, _| {
+        tracker::events::one(conn, &caller, request, event, crate::clock::now())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(record))
+}
+
 #[utoipa::path(operation_id = "add_event", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "Created", body = EventChange), Unreadable, NoSuchResource, BodyTooLarge,
@@ -53,7 +70,7 @@ pub async fn add(
     })
     .await?;
     Ok(created(
-        format!("/api/v1/requests/{id}/events"),
+        format!("/api/v1/requests/{id}/events/{}", event.id),
         &EventChange { event, schedule },
     ))
 }

@@ -31,6 +31,7 @@ pub async fn list(
 #[utoipa::path(operation_id = "send_letter", post, path = "/api/v1/requests/{id}/letters", tag = "letters", request_body = LetterInput,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter), Unreadable, NoSuchResource, BodyTooLarge,
+        (status = 409, description = "The record does not allow this letter now: the list of letters says why", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "A field is wrong, or the letter's event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
 pub async fn send(
     state: web::Data<AppState>,

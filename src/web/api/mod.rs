@@ -6,6 +6,7 @@ pub mod calculator;
 pub mod demands;
 pub mod documents;
 pub mod events;
+pub mod exemptions;
 pub mod figure_import;
 pub mod history;
 pub mod letters;
@@ -17,6 +18,20 @@ pub mod requests;
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Serialize;
+
+/// The `Link` header of a list's page (RFC 8288): its first, previous, next and last pages,
+/// each the address `at` gives for a page number.
+pub fn page_links(page: i64, pages: i64, at: impl Fn(i64) -> String) -> String {
+    let mut links = vec![format!("<{}>; rel=\"first\"", at(1))];
+    if page > 1 {
+        links.push(format!("<{}>; rel=\"prev\"", at((page - 1).min(pages))));
+    }
+    if page < pages {
+        links.push(format!("<{}>; rel=\"next\"", at(page + 1)));
+    }
+    links.push(format!("<{}>; rel=\"last\"", at(pages)));
+    links.join(", ")
+}
 
 /// 201 Created with the new resource's address.
 pub fn created(location: String, body: &impl Serialize) -> HttpResponse {

@@ -5,11 +5,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::web::error_response::Problem;
+use crate::web::error_response::{Problem, PROBLEM_TYPES};
 use crate::web::extract::CREATE_ONLY;
 
 use super::{
-    authorities, calculator, demands, documents, events, figure_import, history, letters, repeats, requests,
+    authorities, calculator, demands, documents, events, exemptions, figure_import, history, letters,
+    repeats, requests,
 };
 
 #[derive(OpenApi)]
@@ -27,6 +28,7 @@ use super::{
         events::list,
         events::add,
         events::remove_last,
+        events::read,
         documents::download,
         documents::upload,
         documents::import_email,
@@ -39,7 +41,9 @@ use super::{
         demands::save_indicator,
         demands::indicator,
         demands::link,
+        demands::list_figures,
         demands::add_figure,
+        demands::read_figure,
         demands::verify_figure,
         demands::scorecard,
         figure_import::preview,
@@ -51,12 +55,14 @@ use super::{
         authorities::read,
         authorities::update,
         calculator::calculate,
+        exemptions::list,
         document,
+        problems,
     ),
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
     components(schemas(Problem)),
-    modifiers(&Bearer, &Replacements),
+    modifiers(&Bearer, &NoOtherFields, &Replacements),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -66,15 +72,31 @@ use super::{
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),
         (name = "deadlines", description = "The deadline calculator"),
+        (name = "exemptions", description = "The grounds a response may cite, by law"),
         (name = "meta", description = "This document")
     )
 )]
 pub struct ApiDoc;
 
+/// An answer whose body is a `Problem`, added to operations by the modifiers below.
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
 /// Operations open to anyone; every other one needs a personal token.
 const PUBLIC: &[(&str, &str)] = &[
     ("post", "/api/v1/deadline"),
     ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/problems"),
+    ("get", "/api/v1/exemptions"),
     ("get", "/api/v1/scorecard"),
     ("get", "/api/v1/indicators"),
     ("get", "/api/v1/indicators/{indicator}"),
@@ -99,17 +121,6 @@ impl Modify for Bearer {
                         .build(),
                 ),
             );
-        let problem = |description: &str| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
-                .build()
-        };
         for (path, item) in openapi.paths.paths.iter_mut() {
             let operations = [
                 ("get", &mut item.get),
@@ -128,7 +139,8 @@ impl Modify for Bearer {
                         .into(),
                 );
                 if PUBLIC.contains(&(method, path.as_str())) {
-                    operation.security = Some(vec![SecurityRequirement::default()]);
+                    // No requirement at all: the answer is the same with or without a token.
+                    operation.security = Some(Vec::new());
                     continue;
                 }
                 operation.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
@@ -142,6 +154,85 @@ impl Modify for Bearer {
                     problem("The token's user may not do this (role or organisation)").into(),
                 );
             }
+        }
+    }
+}
+
+/// Every schema a request body is made of admits no property it does not name
+/// (`additionalProperties: false`), as `extract::ApiJson` refuses them: a generated client then
+/// rejects a misspelt field before sending it.
+struct NoOtherFields;
+
+impl Modify for NoOtherFields {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
+        use utoipa::openapi::RefOr;
+        fn refs(schema: &RefOr<Schema>, found: &mut Vec<String>) {
+            match schema {
+                RefOr::Ref(reference) => {
+                    if let Some(name) = reference.ref_location.rsplit('/').next() {
+                        found.push(name.to_string());
+                    }
+                }
+                RefOr::T(Schema::Array(array)) => {
+                    if let ArrayItems::RefOrSchema(items) = &array.items {
+                        refs(items, found);
+                    }
+                }
+                RefOr::T(Schema::Object(object)) => object.properties.values().for_each(|p| refs(p, found)),
+                RefOr::T(Schema::OneOf(one_of)) => one_of.items.iter().for_each(|i| refs(i, found)),
+                RefOr::T(Schema::AllOf(all_of)) => all_of.items.iter().for_each(|i| refs(i, found)),
+                RefOr::T(Schema::AnyOf(any_of)) => any_of.items.iter().for_each(|i| refs(i, found)),
+                _ => {}
+            }
+        }
+        let mut pending = Vec::new();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.post, &mut item.put, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                let Some(RefOr::T(body)) = &operation.request_body else {
+                    continue;
+                };
+                // What reading any JSON body may answer, whatever the operation does with it.
+                if body.content.keys().any(|kind| kind.contains("json")) {
+                    let responses = &mut operation.responses.responses;
+                    for (status, description) in [
+                        ("400", "The body could not be read: not JSON, or not one value"),
+                        ("413", "The body is larger than 1 MiB"),
+                        (
+                            "422",
+                            "A field is wrong, missing, or not one this operation takes; each is named",
+                        ),
+                    ] {
+                        responses
+                            .entry(status.into())
+                            .or_insert_with(|| problem(description).into());
+                    }
+                }
+                // JSON bodies only: a multipart upload's parts are read by name, not refused.
+                for (kind, content) in &body.content {
+                    if let (true, RefOr::T(content)) = (kind.contains("json"), content) {
+                        if let Some(schema) = &content.schema {
+                            refs(schema, &mut pending);
+                        }
+                    }
+                }
+            }
+        }
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut closed = Vec::new();
+        while let Some(name) = pending.pop() {
+            if closed.contains(&name) {
+                continue;
+            }
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(&name) {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+                let object = RefOr::T(Schema::Object(object.clone()));
+                refs(&object, &mut pending);
+            }
+            closed.push(name);
         }
     }
 }
@@ -202,4 +293,44 @@ impl Modify for Replacements {
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+#[utoipa::path(operation_id = "problem_types", get, path = "/api/v1/problems", tag = "meta",
+    responses((status = 200, description = "What each problem `type` means: the page a problem's type points at", content_type = "text/html")))]
+pub async fn problems() -> HttpResponse {
+    let rows: String = PROBLEM_TYPES
+        .iter()
+        .map(|(name, status, meaning)| {
+            format!(
+                "<tr id=\"{name}\"><th scope=\"row\"><code>/api/v1/problems#{name}</code></th><td>{status}</td><td>{}</td></tr>",
+                code_spans(meaning)
+            )
+        })
+        .collect();
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Problem types · foi-tracker API</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
+         <body><main class=\"page\"><h1>Problem types</h1>\
+         <p>Every error of the API is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> names the class of error:</p>\
+         <div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">type</th><th scope=\"col\">status</th><th scope=\"col\">meaning</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div>\
+         <p>See <a href=\"/api/v1/openapi.json\">the OpenAPI document</a> for the statuses each operation answers.</p></main></body></html>"
+    ))
+}
+
+/// `text` as HTML, each `a` in backquotes as <code>a</code>, as the descriptions in the document
+/// are written.
+fn code_spans(text: &str) -> String {
+    text.split('`')
+        .map(handlebars::html_escape)
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part
+            }
+        })
+        .collect()
 }

@@ -14,6 +14,7 @@ use crate::web::state::AppState;
 pub struct RepeatInput {
     /// True to ask again every quarter, false to stop.
     #[serde(default)]
+    #[schema(required = true)]
     pub repeats: bool,
 }
 

@@ -59,9 +59,8 @@ pub struct RequestJson {
     /// `/api/v1/documents/{id}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::db::documents::Document>>,
-    /// The indicators it asks for, as [indicator, from, to] (on a single request only).
+    /// The indicators it asks for, over which periods (on a single request only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Vec<String>>>)]
     pub indicators: Option<Vec<crate::db::demands::Link>>,
     #[serde(serialize_with = "crate::domain::instant::utc")]
     pub created_at: NaiveDateTime,
@@ -130,23 +129,36 @@ fn detail_json(detail: RequestDetail) -> RequestJson {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestList {
     pub items: Vec<RequestJson>,
+    /// Requests matching the filters, on every page.
     pub total: i64,
     pub page: i64,
+    pub per_page: i64,
     pub pages: i64,
 }
 
 #[utoipa::path(operation_id = "list_requests", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
-    responses((status = 200, description = "OK", body = RequestList), Unreadable, FieldsWrong))]
+    responses((status = 200, description = "One page of the requests, newest first unless `sort` says otherwise", body = RequestList,
+        headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
+        Unreadable, FieldsWrong))]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query: ListQuery = query_string(&request, "the query string")?;
+    let asked = query.clone();
     let page = with_db(&state, move |conn, calendar, today| {
         request_list::list(conn, calendar, &caller, today, &query)
     })
     .await?;
+    let links = super::page_links(page.page, page.pages, |number| {
+        let mut query = asked.clone();
+        query.page = Some(number.to_string());
+        format!(
+            "/api/v1/requests?{}",
+            serde_urlencoded::to_string(&query).unwrap_or_default()
+        )
+    });
     let items = page
         .items
         .into_iter()
@@ -159,12 +171,15 @@ pub async fn list(
             json_of(&s.request, authority, s.tags, s.schedule, None, None)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(RequestList {
-        items,
-        total: page.total,
-        page: page.page,
-        pages: page.pages,
-    }))
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::LINK, links))
+        .json(RequestList {
+            items,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+            pages: page.pages,
+        }))
 }
 
 #[utoipa::path(operation_id = "create_request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,

@@ -172,7 +172,7 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
         "accepted_documents": crate::domain::document::accepted(),
         "send": send, "send_errors": forms.send_errors, "message": forms.message,
         "indicators_text": forms.indicators.unwrap_or_else(|| {
-            detail.indicators.iter().map(|(i, from, to)| format!("{i} {from} {to}")).collect::<Vec<_>>().join("\n")
+            detail.indicators.iter().map(|l| format!("{} {} {}", l.indicator_id, l.from, l.to)).collect::<Vec<_>>().join("\n")
         }),
         "indicator_errors": forms.indicator_errors,
     })

@@ -230,12 +230,16 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ],
         ("post", "/admin/organisations/{id}") => vec![case(NewOrganisation, Body::NewName, admins(OK))],
         ("get", "/audit" | "/audit.csv") => plain(audit_readers(OK)),
-        ("get", "/api/v1/openapi.json") => plain(everyone(OK)),
+        ("get", "/api/v1/openapi.json" | "/api/v1/problems" | "/api/v1/exemptions") => plain(everyone(OK)),
         ("get", "/api/v1/requests") => plain(signed_in(OK)),
         ("post", "/api/v1/requests") => vec![case(Nothing, Body::RequestJson(Kind::Foia), filers(CREATED))],
         ("get", "/api/v1/requests/{id}" | "/api/v1/requests/{id}/events") => {
             each_kind(|k| case(Request(k), Body::None, reads(k, OK)))
         }
+        ("get", "/api/v1/requests/{id}/events/{event_id}") => each_kind(|k| {
+            let found = if k == Kind::Draft { NOT_FOUND } else { OK };
+            case(Request(k), Body::None, reads(k, found))
+        }),
         ("put", "/api/v1/requests/{id}") => {
             each_kind(|k| case(NewRequest(k), Body::RequestJson(k), writes(k, OK)))
         }
@@ -311,7 +315,9 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/api/v1/requests/{id}/skip") => {
             each_kind(|k| case(NewRequest(k), Body::None, writes(k, CONFLICT)))
         }
+        ("get", "/api/v1/figures") => plain(signed_in(OK)),
         ("post", "/api/v1/figures") => vec![case(Nothing, Body::Json(FIGURE_JSON), filers(CREATED))],
+        ("get", "/api/v1/figures/{id}") => vec![case(NewFigure, Body::None, signed_in(OK))],
         ("post", "/api/v1/figures/{id}/verify") => vec![case(NewFigure, Body::None, filers(OK))],
         ("get", "/history" | "/history/requests" | "/api/v1/history" | "/api/v1/history/requests") => {
             plain(signed_in(OK))

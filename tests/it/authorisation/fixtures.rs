@@ -328,7 +328,18 @@ impl Fixtures {
                 .unwrap(),
             ),
         };
+        // The request's first event, where it has one (a draft has none).
+        let event = match (path.contains("{event_id}"), id) {
+            (true, Some(request)) => {
+                foi_tracker::db::events::for_request(&mut app.connection(), request as i32)
+                    .unwrap()
+                    .first()
+                    .map_or(999_999, |e| e.id)
+            }
+            _ => 999_999,
+        };
         path.replace("{id}", &id.map(|i| i.to_string()).unwrap_or_default())
+            .replace("{event_id}", &event.to_string())
             .replace("{file}", "app.css")
             .replace("{token}", &token)
     }

@@ -1,0 +1,109 @@
+//! The API as a generated client meets it: every `Location` of a created resource can be read
+//! back, and the grounds an event cites come from a catalogue the API serves.
+
+use crate::support::{self, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// The resource a 201 names, read back as its creator reads it.
+async fn read_back(
+    app: &TestApp,
+    session: &support::Session,
+    response: reqwest::Response,
+) -> (String, Value, Value) {
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let location = support::location(&response);
+    let created: Value = response.json().await.unwrap();
+    let read = session.get(&location).await;
+    assert_eq!(read.status(), StatusCode::OK, "GET {location}");
+    let _ = app;
+    let read: Value = read.json().await.unwrap();
+    (location, created, read)
+}
+
+on_both_backends! {
+    async fn every_location_of_a_created_resource_can_be_read(app) {
+        let home_office = app.authority("Home Office").await;
+        let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
+        let (location, created, read) = read_back(&app, &app, app.post_json("/api/v1/requests", &body).await).await;
+        assert_eq!(location, format!("/api/v1/requests/{}", created["id"]));
+        assert_eq!(read["title"], "Detention");
+        let request = created["id"].as_i64().unwrap();
+
+        let event = json!({"kind": "acknowledged", "occurred_on": "2026-05-02"});
+        let (location, created, read) =
+            read_back(&app, &app, app.post_json(&format!("/api/v1/requests/{request}/events"), &event).await).await;
+        assert_eq!(location, format!("/api/v1/requests/{request}/events/{}", created["event"]["id"]));
+        assert_eq!(read, created["event"], "the event as recorded");
+
+        let figure = json!({"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31",
+            "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication",
+            "publication_title": "Hidden Futures", "publisher": "Coalition"});
+        let (location, created, read) = read_back(&app, &app, app.post_json("/api/v1/figures", &figure).await).await;
+        assert_eq!(location, format!("/api/v1/figures/{}", created["id"]));
+        assert_eq!(read, created);
+        let created_figure = created["id"].clone();
+        let all = app.get_json("/api/v1/figures").await;
+        assert!(all.as_array().unwrap().iter().any(|f| f["id"] == created["id"]), "{all}");
+
+        let admin = app.admin().await;
+        let indicator = json!({"id": "D3.9", "demand_id": "D3", "wording": "People re-trafficked after return", "unit": "people",
+            "granularity": "year", "breakdowns": "", "definition": "Re-trafficked within a year of return", "official_source": ""});
+        let (location, created, read) = read_back(&app, &admin, admin.post_json("/api/v1/indicators", &indicator).await).await;
+        assert_eq!(location, "/api/v1/indicators/D3.9");
+        assert_eq!(read["indicator"]["wording"], created["wording"]);
+
+        let (location, created, read) = {
+            let response = app.api_upload(&format!("/api/v1/requests/{request}/documents"), "reply.txt", b"The figures you asked for".to_vec()).await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+            let location = support::location(&response);
+            let created: Value = response.json().await.unwrap();
+            let read = app.get(&location).await;
+            assert_eq!(read.status(), StatusCode::OK);
+            (location, created, read.bytes().await.unwrap())
+        };
+        assert_eq!(location, format!("/api/v1/documents/{}", created["id"]));
+        assert_eq!(&read[..], b"The figures you asked for");
+
+        // Someone who may not read a request (another organisation's subject access request)
+        // does not learn that its events exist.
+        let sar = json!({"title": "My file", "body": "B", "authority_id": home_office, "regime": "sar", "sent_on": "2026-05-01"});
+        let sar = app.create_request(sar).await["id"].as_i64().unwrap();
+        let event = format!("/api/v1/requests/{sar}/events/{}", read_back_event_id(&app, sar).await);
+        assert_eq!(app.get(&event).await.status(), StatusCode::OK);
+        let outsider = app.member("outsider@elsewhere.example", "researcher", "Elsewhere NGO").await;
+        assert_eq!(outsider.get(&event).await.status(), StatusCode::NOT_FOUND);
+        let anonymous = support::browser();
+        let figure = anonymous.get(app.url(&format!("/api/v1/figures/{}", created_figure))).send().await.unwrap();
+        assert_eq!(figure.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get(&format!("/api/v1/requests/{request}/events/999999")).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn the_grounds_an_event_cites_are_the_catalogue_the_api_serves(app) {
+        let anonymous = support::browser();
+        let all: Value = anonymous.get(app.url("/api/v1/exemptions")).send().await.unwrap().json().await.unwrap();
+        let foia: Value = anonymous.get(app.url("/api/v1/exemptions?regime=foia")).send().await.unwrap().json().await.unwrap();
+        let (all, foia) = (all.as_array().unwrap(), foia.as_array().unwrap());
+        assert!(foia.len() < all.len() && foia.iter().all(|e| e["regime"] == "foia"));
+        let s40 = foia.iter().find(|e| e["id"] == "foia-s40-2").expect("FOIA s.40(2) listed");
+        assert_eq!(s40["citation"], "FOIA s.40(2)");
+        assert!(s40["kind"].is_string() && s40["test"].is_string(), "{s40}");
+        assert!(foia.iter().any(|e| e["kind"] == "neither_confirm_nor_deny"), "the NCND provisions are listed");
+        // The document's enum of grounds is that catalogue, id for id.
+        let document = app.get_json("/api/v1/openapi.json").await;
+        let listed: Vec<&Value> = document["components"]["schemas"]["EventInput"]["properties"]["grounds"]["items"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(listed, all.iter().map(|e| &e["id"]).collect::<Vec<_>>());
+        let response = anonymous.get(app.url("/api/v1/exemptions?regime=gdpr")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
+}
+
+async fn read_back_event_id(app: &TestApp, request: i64) -> i64 {
+    app.get_json(&format!("/api/v1/requests/{request}/events")).await[0]["id"]
+        .as_i64()
+        .unwrap()
+}
