@@ -47,6 +47,9 @@ pub enum AppError {
         path: String,
         allow: String,
     },
+    /// The record changed since the client read it, so its change is not applied (412).
+    #[error("{0}")]
+    Stale(String),
     /// The change clashes with what is stored (409), e.g. a name already taken.
     #[error("{message}")]
     Conflict { field: Option<String>, message: String },

@@ -19,6 +19,9 @@ pub struct Authority {
     pub website: Option<String>,
     pub default_regime: Regime,
     pub nation: Nation,
+    /// Its last change, for `domain::version`; not part of what it says.
+    #[serde(skip)]
+    pub updated_at: NaiveDateTime,
 }
 
 /// What a user sets on an authority.

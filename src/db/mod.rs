@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod figures;
 pub mod history;
 pub mod holidays;
+pub mod idempotency;
 pub mod notice_plan;
 pub mod outbox;
 pub mod recovery_codes;

@@ -172,6 +172,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (id) {
+        id -> Integer,
+        user_id -> Integer,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sign_in_failures (id) {
         id -> Integer,
         at -> Timestamp,
@@ -289,6 +302,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(calendar_feeds -> users (user_id));
 diesel::joinable!(request_tags -> requests (request_id));
 diesel::joinable!(events -> requests (request_id));
@@ -398,6 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_tokens,
     api_tokens,
     recovery_codes,
+    idempotency_keys,
     sign_in_failures,
     audit_entries,
     calendar_feeds,

@@ -42,4 +42,5 @@ pub mod scorecard;
 pub mod spreadsheet;
 pub mod text;
 pub mod timeline;
+pub mod version;
 pub mod written;

@@ -11,6 +11,7 @@ use crate::db::{self, is_unique_violation, DbConnection};
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 use crate::domain::text::quoted;
+use crate::domain::version::{self, Expected};
 use crate::error::{AppError, FieldError};
 
 /// An authority as a form or an API client sends it.
@@ -145,12 +146,18 @@ pub fn update(
     caller: &Caller,
     id: i32,
     input: &AuthorityInput,
+    expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<Authority, AppError> {
     require_admin(caller)?;
     let values = input.validate()?;
     db::write(conn, |conn| {
         let before = get(conn, id)?;
+        if !expected.allows(&version::of(before.updated_at)) {
+            return Err(AppError::Stale(format!(
+                "authority {id} has changed since you read it: read it again, then make your change on what is there now"
+            )));
+        }
         if authorities::find_by_name(conn, &values.name)?.is_some_and(|other| other.id != id) {
             return Err(taken(&values.name));
         }

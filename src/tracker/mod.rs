@@ -23,6 +23,7 @@ pub mod figures;
 pub mod history;
 pub mod history_records;
 pub mod holidays;
+pub mod idempotency;
 pub mod input;
 pub mod input_schema;
 pub mod letters;

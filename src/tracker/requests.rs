@@ -17,6 +17,7 @@ use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
 use crate::domain::timeline::{Event, EventKind, Status};
+use crate::domain::version::{self, Expected};
 use crate::error::AppError;
 
 pub const MAX_TITLE: usize = 200;
@@ -252,6 +253,7 @@ pub fn create(
 
 /// Edits a request's own facts. Its events stay as recorded, so a sent request keeps a date
 /// sent no later than its receipt; a draft given a date sent is sent.
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
@@ -259,11 +261,17 @@ pub fn update(
     today: NaiveDate,
     id: i32,
     input: &RequestInput,
+    expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let existing = writable(conn, caller, id)?;
+        if !expected.allows(&version::of(existing.updated_at)) {
+            return Err(AppError::Stale(format!(
+                "request {id} has changed since you read it: read it again, then make your change on what is there now"
+            )));
+        }
         let before = snapshot(&existing, &tags_of(conn, id)?);
         let valid = validate(conn, input, today, existing.organisation_id)?;
         let records = events::for_request(conn, id)?;

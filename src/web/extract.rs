@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::auth::Who;
 use crate::db::DbConnection;
+use crate::domain::version::{self, Expected};
 use crate::error::{AppError, FieldError};
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::input::{text_problem, Shape};
@@ -54,6 +55,23 @@ pub fn id(raw: &str) -> Result<i32, AppError> {
             field: Some("id".into()),
             message: format!("\"{raw}\" is not an id: ids are whole numbers"),
         })
+}
+
+/// The versions a change may apply to, from `If-Match`; without it, any.
+pub fn if_match(request: &HttpRequest) -> Expected {
+    request
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Expected::Any, Expected::parse)
+}
+
+/// The `ETag` of a record last changed at `updated_at`, for a client to send back in `If-Match`.
+pub fn etag(updated_at: chrono::NaiveDateTime) -> (actix_web::http::header::HeaderName, String) {
+    (
+        actix_web::http::header::ETAG,
+        format!("\"{}\"", version::of(updated_at)),
+    )
 }
 
 /// A JSON body of at most 1 MiB. Not JSON, or anything after the value, is a 400; a string

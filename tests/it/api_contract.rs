@@ -100,6 +100,70 @@ on_both_backends! {
         let response = anonymous.get(app.url("/api/v1/exemptions?regime=gdpr")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
+
+    async fn an_id_is_never_given_twice(app) {
+        let home_office = app.authority("Home Office").await;
+        let body = json!({"title": "T", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
+        let request = app.create_request(body).await["id"].as_i64().unwrap();
+        let events = format!("/api/v1/requests/{request}/events");
+        let added: Value = app.post_json(&events, &json!({"kind": "acknowledged", "occurred_on": "2026-05-02"})).await.json().await.unwrap();
+        let removed = added["event"]["id"].as_i64().unwrap();
+        let response = app.delete(&format!("{events}/last")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        // The removed event was the newest row of its table: a plain SQLite rowid would hand
+        // its id to the next event.
+        let again: Value = app.post_json(&events, &json!({"kind": "acknowledged", "occurred_on": "2026-05-03"})).await.json().await.unwrap();
+        let new = again["event"]["id"].as_i64().unwrap();
+        assert!(new > removed, "{new} after {removed}");
+        assert_eq!(app.get(&format!("{events}/{removed}")).await.status(), StatusCode::NOT_FOUND);
+    }
+
+    async fn a_call_sent_again_with_its_idempotency_key_creates_nothing_more(app) {
+        let home_office = app.authority("Home Office").await;
+        let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
+        let send = |key: &'static str, body: Value| {
+            let app = &app;
+            async move {
+                app.request(reqwest::Method::POST, "/api/v1/requests").header("idempotency-key", key).json(&body).send().await.unwrap()
+            }
+        };
+        let first = send("3f1c7a52-0b6e-4c8e-9a55-5d2b0e3f6a11", body.clone()).await;
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let location = support::location(&first);
+        assert!(first.headers().get("idempotent-replayed").is_none());
+        let first: Value = first.json().await.unwrap();
+        let total = app.get_json("/api/v1/requests").await["total"].clone();
+        // The answer was lost, say: the client sends the same call again.
+        let again = send("3f1c7a52-0b6e-4c8e-9a55-5d2b0e3f6a11", body.clone()).await;
+        assert_eq!(again.status(), StatusCode::CREATED);
+        assert_eq!(support::location(&again), location);
+        assert_eq!(again.headers()["idempotent-replayed"], "true");
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["id"], first["id"]);
+        assert_eq!(app.get_json("/api/v1/requests").await["total"], total, "one request, not two");
+        // The same key for another call is a mistake, said as such; nothing is written.
+        let before = app.snapshot();
+        let mut other = body.clone();
+        other["title"] = json!("Returns");
+        let (status, fields, answer) = support::problem(send("3f1c7a52-0b6e-4c8e-9a55-5d2b0e3f6a11", other).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["Idempotency-Key".to_string()]), "{answer}");
+        assert_eq!(app.snapshot(), before);
+        // Another key is another request.
+        assert_eq!(send("another-key", body.clone()).await.status(), StatusCode::CREATED);
+        assert_ne!(app.get_json("/api/v1/requests").await["total"], total);
+        // An event likewise: recorded once.
+        let id = first["id"].as_i64().unwrap();
+        let events = format!("/api/v1/requests/{id}/events");
+        let event = json!({"kind": "acknowledged", "occurred_on": "2026-05-02"});
+        for _ in 0..2 {
+            let response = app.request(reqwest::Method::POST, &events).header("idempotency-key", "ack-1").json(&event).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        assert_eq!(app.get_json(&events).await.as_array().unwrap().iter().filter(|e| e["kind"] == "acknowledged").count(), 1);
+        // A key that is not one line of text is refused before anything is done.
+        let response = app.request(reqwest::Method::POST, &events).header("idempotency-key", "x".repeat(300)).json(&event).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    }
 }
 
 async fn read_back_event_id(app: &TestApp, request: i64) -> i64 {

@@ -246,4 +246,53 @@ on_both_backends! {
         assert_eq!(anchor, "unauthenticated");
         assert!(page.contains("send <code>Authorization: Bearer &lt;token&gt;</code>"), "{page}");
     }
+
+    async fn a_change_made_on_a_stale_version_is_refused_with_412(app) {
+        let (id, whole) = sent_request(&app).await;
+        let path = format!("/api/v1/requests/{id}");
+        let read = app.get(&path).await;
+        let first = read.headers()["etag"].to_str().unwrap().to_string();
+        assert!(first.starts_with('"') && first.ends_with('"'), "a strong tag: {first}");
+        // The first coordinator's change applies, and the request has a new version.
+        let mut mine = whole.clone();
+        mine["title"] = json!("Detention, mine");
+        let response = app.request(Method::PUT, &path).header("if-match", &first).json(&mine).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let second = response.headers()["etag"].to_str().unwrap().to_string();
+        assert_ne!(second, first);
+        assert_eq!(app.get(&path).await.headers()["etag"].to_str().unwrap(), second);
+        // The second, made on what they read before it, is refused and changes nothing.
+        let before = app.snapshot();
+        let mut theirs = whole.clone();
+        theirs["title"] = json!("Detention, theirs");
+        let response = app.request(Method::PUT, &path).header("if-match", &first).json(&theirs).send().await.unwrap();
+        let (status, _, answer) = problem(response).await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{answer}");
+        assert_eq!(answer["type"], "/api/v1/problems#stale");
+        assert_eq!(app.snapshot(), before, "nothing written");
+        assert_eq!(app.get_json(&path).await["title"], "Detention, mine");
+        // A weak tag never matches; `*`, or no condition, applies to whatever is there.
+        let weak = format!("W/{second}");
+        let response = app.request(Method::PUT, &path).header("if-match", weak).json(&theirs).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+        let response = app.request(Method::PUT, &path).header("if-match", "*").json(&theirs).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(app.put_json(&path, &whole).await.status(), StatusCode::OK);
+
+        // An authority likewise.
+        let admin = app.admin().await;
+        let authority = app.authority("Home Office").await;
+        let path = format!("/api/v1/authorities/{authority}");
+        let read = admin.get(&path).await;
+        let tag = read.headers()["etag"].to_str().unwrap().to_string();
+        let mut body: Value = read.json().await.unwrap();
+        body.as_object_mut().unwrap().remove("id");
+        body["short_name"] = json!("HOME");
+        let response = admin.request(Method::PUT, &path).header("if-match", &tag).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        body["short_name"] = json!("HO2");
+        let response = admin.request(Method::PUT, &path).header("if-match", &tag).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(admin.get_json(&path).await["short_name"], "HOME");
+    }
 }

@@ -1,14 +1,15 @@
 //! `/api/v1/authorities`: list, create, read, update.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::created;
-use super::problems::{BodyTooLarge, FieldsWrong, NameTaken, NoSuchResource, Unreadable};
+use super::problems::{BodyTooLarge, FieldsWrong, NameTaken, NoSuchResource, Stale, Unreadable};
+use super::{answer, idempotency};
 use crate::db::authorities::Authority;
 use crate::tracker::audit::Caller;
+use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::extract::{etag, id, if_match, missing_properties, with_db, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
@@ -23,22 +24,27 @@ pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResp
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     body: ApiJson<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let authority = with_db(&state, move |conn, _, _| {
-        authorities::create(conn, &caller, &input, crate::clock::now())
+    let (key, print) = idempotency(&request, &input);
+    let created = with_db(&state, move |conn, _, _| {
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let authority = authorities::create(conn, &caller, &input, now)?;
+            Answer::created(format!("/api/v1/authorities/{}", authority.id), &authority)
+        })
     })
     .await?;
-    Ok(created(
-        format!("/api/v1/authorities/{}", authority.id),
-        &authority,
-    ))
+    Ok(answer(created))
 }
 
 #[utoipa::path(operation_id = "read_authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",
     params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, description = "OK", body = Authority), Unreadable, NoSuchResource))]
+    responses((status = 200, description = "OK", body = Authority,
+        headers(("ETag" = String, description = "The authority's version: send it back in `If-Match` to change it only if nobody has since"))),
+        Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,
@@ -46,25 +52,34 @@ pub async fn read(
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
-    Ok(HttpResponse::Ok().json(authority))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(authority.updated_at))
+        .json(authority))
 }
 
 #[utoipa::path(operation_id = "update_authority", put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
-    params(("id" = i32, Path, description = "The authority's id")),
-    responses((status = 200, description = "OK", body = Authority), Unreadable, NoSuchResource, NameTaken, BodyTooLarge, FieldsWrong))]
+    params(("id" = i32, Path, description = "The authority's id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change was made on: if the authority has changed since, nothing is written (412)")),
+    responses((status = 200, description = "OK", body = Authority,
+        headers(("ETag" = String, description = "The authority's new version"))),
+        Unreadable, NoSuchResource, NameTaken, BodyTooLarge, FieldsWrong, Stale))]
 pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: Replacement<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let expected = if_match(&request);
     let authority = with_db(&state, move |conn, _, _| {
-        authorities::update(conn, &caller, id, &input, crate::clock::now())
+        authorities::update(conn, &caller, id, &input, &expected, crate::clock::now())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(authority))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(authority.updated_at))
+        .json(authority))
 }
 
 impl Whole for AuthorityInput {

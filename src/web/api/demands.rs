@@ -1,15 +1,16 @@
 //! `/api/v1/indicators`, `/api/v1/figures` and `/api/v1/scorecard`: the demand catalogue,
 //! what each request asks for, released figures and their verification, and the scorecard.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::created;
 use super::problems::{FieldWrong, NoSuchResource, Unreadable};
+use super::{answer, created, idempotency};
 use crate::db::demands::Indicator;
 use crate::db::figures::Figure;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
+use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
@@ -71,14 +72,20 @@ pub async fn link(
 pub async fn add_figure(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     body: ApiJson<FigureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
+    let (key, print) = idempotency(&request, &input);
     let figure = with_db(&state, move |conn, _, _| {
-        figures::add_figure(conn, &caller, &input, crate::clock::now())
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let figure = figures::add_figure(conn, &caller, &input, now)?;
+            Answer::created(format!("/api/v1/figures/{}", figure.id), &figure)
+        })
     })
     .await?;
-    Ok(created(format!("/api/v1/figures/{}", figure.id), &figure))
+    Ok(answer(figure))
 }
 
 #[utoipa::path(operation_id = "list_figures", get, path = "/api/v1/figures", tag = "demands",

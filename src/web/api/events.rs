@@ -1,13 +1,14 @@
 //! `/api/v1/requests/{id}/events`: list, add, and remove the last one recorded.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use super::created;
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
+use super::{answer, idempotency};
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
 use crate::tracker::audit::Caller;
+use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::{self, events::EventInput};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, ApiJson};
@@ -60,19 +61,23 @@ pub async fn read(
 pub async fn add(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: ApiJson<EventInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let (event, schedule) = with_db(&state, move |conn, calendar, today| {
-        tracker::events::add(conn, calendar, &caller, today, id, &input, crate::clock::now())
+    let (key, print) = idempotency(&request, &input);
+    let added = with_db(&state, move |conn, calendar, today| {
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let (event, schedule) = tracker::events::add(conn, calendar, &caller, today, id, &input, now)?;
+            let location = format!("/api/v1/requests/{id}/events/{}", event.id);
+            Answer::created(location, &EventChange { event, schedule })
+        })
     })
     .await?;
-    Ok(created(
-        format!("/api/v1/requests/{id}/events/{}", event.id),
-        &EventChange { event, schedule },
-    ))
+    Ok(answer(added))
 }
 
 #[utoipa::path(operation_id = "remove_last_event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",

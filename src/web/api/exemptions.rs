@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::problems::Unreadable;
+use super::problems::{FilterWrong, Unreadable};
 use crate::domain::exemptions::{self, Exemption};
 use crate::domain::regime::Regime;
 use crate::web::error_response::ApiError;
@@ -18,7 +18,7 @@ pub struct ExemptionsQuery {
 
 #[utoipa::path(operation_id = "list_exemptions", get, path = "/api/v1/exemptions", tag = "exemptions",
     params(ExemptionsQuery),
-    responses((status = 200, description = "Every ground of the law (or of every law) in statutory order: its id, citation, title, whether it is an exemption or a neither-confirm-nor-deny provision, and its test (absolute or qualified)", body = Vec<Exemption>), Unreadable))]
+    responses((status = 200, description = "Every ground of the law (or of every law) in statutory order: its id, citation, title, whether it is an exemption or a neither-confirm-nor-deny provision, and its test (absolute or qualified)", body = Vec<Exemption>), Unreadable, FilterWrong))]
 pub async fn list(query: web::Query<ExemptionsQuery>) -> Result<HttpResponse, ApiError> {
     let regime = query.into_inner().regime;
     let grounds: Vec<&Exemption> = exemptions::all()

@@ -1,11 +1,12 @@
 //! `/api/v1/requests/{id}/letters`: the letters drafted from a request's record, and recording
 //! one as sent.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::created;
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
+use super::{answer, idempotency};
 use crate::tracker::audit::Caller;
+use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
 use crate::web::error_response::{ApiError, Problem};
@@ -36,14 +37,20 @@ pub async fn list(
 pub async fn send(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: ApiJson<LetterInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let (key, print) = idempotency(&request, &input);
     let sent = with_db(&state, move |conn, calendars, today| {
-        letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now())
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let sent = letters::send(conn, calendars, &caller, today, id, &input, now)?;
+            Answer::created(format!("/api/v1/documents/{}", sent.document.id), &sent)
+        })
     })
     .await?;
-    Ok(created(format!("/api/v1/documents/{}", sent.document.id), &sent))
+    Ok(answer(sent))
 }

@@ -16,8 +16,36 @@ pub mod repeats;
 pub mod requests;
 
 use actix_web::http::header;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
+
+use crate::tracker::idempotency::{self, Answer};
+
+/// A call that may create something, as `idempotency::once` needs it: its `Idempotency-Key`
+/// if it carries one, and its fingerprint (its method, path and body as read).
+pub fn idempotency(request: &HttpRequest, body: &impl Serialize) -> (Option<String>, String) {
+    let key = request
+        .headers()
+        .get("idempotency-key")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    let print = idempotency::fingerprint(request.method().as_str(), request.path(), &body);
+    (key, print)
+}
+
+/// An answer of `idempotency::once`, as it was first given.
+pub fn answer(answer: Answer) -> HttpResponse {
+    let status =
+        actix_web::http::StatusCode::from_u16(answer.status).unwrap_or(actix_web::http::StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    if let Some(location) = answer.location {
+        response.insert_header((header::LOCATION, location));
+    }
+    if answer.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    response.content_type("application/json").body(answer.body)
+}
 
 /// The `Link` header of a list's page (RFC 8288): its first, previous, next and last pages,
 /// each the address `at` gives for a page number.

@@ -62,7 +62,7 @@ use super::{
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
     components(schemas(Problem)),
-    modifiers(&Bearer, &NoOtherFields, &Replacements),
+    modifiers(&Bearer, &NoOtherFields, &Creations, &Replacements),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -233,6 +233,54 @@ impl Modify for NoOtherFields {
                 refs(&object, &mut pending);
             }
             closed.push(name);
+        }
+    }
+}
+
+/// The calls that create something and honour `Idempotency-Key` (`tracker::idempotency`).
+const IDEMPOTENT: &[&str] = &[
+    "/api/v1/requests",
+    "/api/v1/requests/{id}/events",
+    "/api/v1/requests/{id}/letters",
+    "/api/v1/figures",
+    "/api/v1/authorities",
+];
+
+/// Every 201 says where the new resource is (`Location`); the calls that create something
+/// once per key take `Idempotency-Key`.
+struct Creations;
+
+impl Modify for Creations {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::{RefOr, Required};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let Some(post) = item.post.as_mut() else { continue };
+            if let Some(RefOr::T(created)) = post.responses.responses.get_mut("201") {
+                created.headers.insert(
+                    "Location".into(),
+                    RefOr::T(
+                        HeaderBuilder::new()
+                            .description(Some("Where the new resource can be read"))
+                            .build(),
+                    ),
+                );
+            }
+            if IDEMPOTENT.contains(&path.as_str()) {
+                let key = ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(
+                        "A key of your own (a UUID) for this call: sent again with the same key and body \
+                         within a day, the call creates nothing more and answers as it first did \
+                         (with `Idempotent-Replayed: true`); the same key with another body is refused (422).",
+                    ))
+                    .schema(Some(utoipa::openapi::schema::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String).max_length(Some(255))))
+                    .build();
+                post.parameters.get_or_insert_with(Vec::new).push(RefOr::T(key));
+            }
         }
     }
 }

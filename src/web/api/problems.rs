@@ -28,6 +28,10 @@ problem!(
     NameTaken, 409, "The name is taken"
 );
 problem!(
+    /// Records changed with `If-Match`.
+    Stale, 412, "The record has changed since the version in If-Match: nothing was written"
+);
+problem!(
     /// JSON bodies, read up to `BODY_LIMIT`.
     BodyTooLarge, 413, "The body is larger than 1 MiB"
 );

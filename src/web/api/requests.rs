@@ -4,18 +4,21 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use super::created;
-use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
+use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Stale, Unreadable};
+use super::{answer, idempotency};
 use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
 use crate::tracker::audit::Caller;
+use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{id, missing_properties, query_string, with_db, ApiJson, Replacement, Whole};
+use crate::web::extract::{
+    etag, id, if_match, missing_properties, query_string, with_db, ApiJson, Replacement, Whole,
+};
 use crate::web::state::AppState;
 
 /// The authority a request goes to.
@@ -187,22 +190,28 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let detail = with_db(&state, move |conn, calendar, today| {
+    let (key, print) = idempotency(&request, &input);
+    let created = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
-        let id = requests::create(conn, calendar, &caller, today, &input, now)?;
-        request_detail::show(conn, calendar, &caller, today, id, now)
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let id = requests::create(conn, calendar, &caller, today, &input, now)?;
+            let detail = request_detail::show(conn, calendar, &caller, today, id, now)?;
+            Answer::created(format!("/api/v1/requests/{id}"), &detail_json(detail))
+        })
     })
     .await?;
-    let location = format!("/api/v1/requests/{}", detail.request.id);
-    Ok(created(location, &detail_json(detail)))
+    Ok(answer(created))
 }
 
 #[utoipa::path(operation_id = "read_request", get, path = "/api/v1/requests/{id}", tag = "requests",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource))]
+    responses((status = 200, description = "OK", body = RequestJson,
+        headers(("ETag" = String, description = "The request's version: send it back in `If-Match` to change it only if nobody has since"))),
+        Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,
@@ -213,27 +222,36 @@ pub async fn read(
         request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
     .await?;
-    Ok(HttpResponse::Ok().json(detail_json(detail)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(detail.request.updated_at))
+        .json(detail_json(detail)))
 }
 
 #[utoipa::path(operation_id = "update_request", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
-    params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "OK", body = RequestJson), Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong))]
+    params(("id" = i32, Path, description = "The request's id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change was made on: if the request has changed since, nothing is written (412)")),
+    responses((status = 200, description = "OK", body = RequestJson,
+        headers(("ETag" = String, description = "The request's new version"))),
+        Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong, Stale))]
 pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: Replacement<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
+    let expected = if_match(&request);
     let detail = with_db(&state, move |conn, calendar, today| {
         let now = crate::clock::now();
-        requests::update(conn, calendar, &caller, today, id, &input, now)?;
+        requests::update(conn, calendar, &caller, today, id, &input, &expected, now)?;
         request_detail::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(detail_json(detail)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(detail.request.updated_at))
+        .json(detail_json(detail)))
 }
 
 impl Whole for RequestInput {

@@ -8,6 +8,7 @@ use super::{done, form_again, form_again_or_error, import_file, options, page, I
 use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::access::require;
 use crate::tracker::{authorities, authorities::AuthorityInput};
@@ -107,7 +108,7 @@ pub async fn update(
     let input = form.clone();
     let caller = who.caller();
     match with_db(&state, move |conn, _, _| {
-        authorities::update(conn, &caller, id, &input, crate::clock::now())
+        authorities::update(conn, &caller, id, &input, &Expected::Any, crate::clock::now())
     })
     .await
     {

@@ -12,6 +12,7 @@ use crate::db::authorities::Authority;
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::request_detail::{self, RequestDetail};
@@ -215,7 +216,16 @@ pub async fn update(
     input.received_on = None;
     let caller = who.caller();
     let result = with_db(&state, move |conn, calendars, today| {
-        requests::update(conn, calendars, &caller, today, id, &input, crate::clock::now())
+        requests::update(
+            conn,
+            calendars,
+            &caller,
+            today,
+            id,
+            &input,
+            &Expected::Any,
+            crate::clock::now(),
+        )
     })
     .await;
     match result {
