@@ -116,8 +116,15 @@ pub struct HistoryView {
     /// Each authority's name, by id (JSON object keys are strings).
     #[schema(value_type = HashMap<String, String>)]
     pub authorities: BTreeMap<i32, String>,
-    /// Each exemption cited: its citation and title, by catalogue id.
-    pub exemptions: BTreeMap<String, (String, String)>,
+    /// Each exemption cited, by catalogue id.
+    pub exemptions: BTreeMap<String, Citation>,
+}
+
+/// A ground as people cite it: "FOIA s.31(1)(a)", "Law enforcement".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Citation {
+    pub citation: String,
+    pub title: String,
 }
 
 pub fn summary(
@@ -136,7 +143,13 @@ pub fn summary(
         .exemptions
         .keys()
         .filter_map(|id| exemptions::find(id))
-        .map(|g| (g.id.to_string(), (g.citation.to_string(), g.title.to_string())))
+        .map(|g| {
+            let citation = Citation {
+                citation: g.citation.to_string(),
+                title: g.title.to_string(),
+            };
+            (g.id.to_string(), citation)
+        })
         .collect();
     Ok(HistoryView {
         history,

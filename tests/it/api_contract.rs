@@ -164,6 +164,19 @@ on_both_backends! {
         let response = app.request(reqwest::Method::POST, &events).header("idempotency-key", "x".repeat(300)).json(&event).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
+
+    async fn the_history_names_each_cited_ground_as_an_object(app) {
+        let home_office = app.authority("Home Office").await;
+        let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
+        let id = app.create_request(body).await["id"].as_i64().unwrap();
+        let refusal = json!({"kind": "response", "occurred_on": "2026-05-20", "outcome": "refused", "grounds": ["foia-s40-2"]});
+        let response = app.post_json(&format!("/api/v1/requests/{id}/events"), &refusal).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let history = app.get_json("/api/v1/history").await;
+        // An object with named fields, which every generated client reads (a tuple schema was not).
+        assert_eq!(history["exemptions"]["foia-s40-2"]["citation"], "FOIA s.40(2)", "{history}");
+        assert!(history["exemptions"]["foia-s40-2"]["title"].as_str().unwrap().contains("ersonal"), "{history}");
+    }
 }
 
 async fn read_back_event_id(app: &TestApp, request: i64) -> i64 {

@@ -350,7 +350,7 @@ pub async fn problems() -> HttpResponse {
         .iter()
         .map(|(name, status, meaning)| {
             format!(
-                "<tr id=\"{name}\"><th scope=\"row\"><code>/api/v1/problems#{name}</code></th><td>{status}</td><td>{}</td></tr>",
+                "<dt id=\"{name}\"><code>#{name}</code> <span class=\"meta\">{status}</span></dt><dd>{}</dd>",
                 code_spans(meaning)
             )
         })
@@ -360,9 +360,8 @@ pub async fn problems() -> HttpResponse {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Problem types · foi-tracker API</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
          <body><main class=\"page\"><h1>Problem types</h1>\
-         <p>Every error of the API is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> names the class of error:</p>\
-         <div class=\"table-wrap\"><table><thead><tr><th scope=\"col\">type</th><th scope=\"col\">status</th><th scope=\"col\">meaning</th></tr></thead>\
-         <tbody>{rows}</tbody></table></div>\
+         <p>Every error of the API is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> names the class of error, as <code>/api/v1/problems#</code> and one of these names:</p>\
+         <dl class=\"problem-types\">{rows}</dl>\
          <p>See <a href=\"/api/v1/openapi.json\">the OpenAPI document</a> for the statuses each operation answers.</p></main></body></html>"
     ))
 }

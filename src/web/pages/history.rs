@@ -188,7 +188,7 @@ fn history_page(view: &HistoryView, query: &HistoryQuery) -> Value {
     let citation = |id: &str| {
         view.exemptions
             .get(id)
-            .cloned()
+            .map(|c| (c.citation.clone(), c.title.clone()))
             .unwrap_or_else(|| (id.to_string(), String::new()))
     };
     let exemption_rows: Vec<Value> = cited
