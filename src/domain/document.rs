@@ -122,6 +122,14 @@ const KINDS: &[Kind] = &[
     },
 ];
 
+/// Every type a stored document is served as, without parameters: what a download may be.
+pub fn served_types() -> Vec<&'static str> {
+    KINDS
+        .iter()
+        .map(|k| k.content_type.split(';').next().unwrap_or(k.content_type))
+        .collect()
+}
+
 /// The extensions accepted, for messages and the form's hint.
 pub fn accepted() -> String {
     KINDS

@@ -62,11 +62,11 @@ pub struct EventInput {
     /// For an internal review response: upheld, partly_overturned or overturned; for the
     /// regulator's decision: complaint_upheld, partly_upheld, not_upheld or informally_resolved;
     /// for the tribunal's: allowed, partly_allowed, dismissed or withdrawn.
-    #[schema(schema_with = super::input_schema::outcome_schema)]
+    #[schema(value_type = Option<super::input_schema::EventOutcome>)]
     pub outcome: Option<String>,
     /// For a response, the grounds it cited, as catalogue ids (e.g. foia-s40-2), in order.
     #[serde(default)]
-    #[schema(schema_with = super::input_schema::grounds_schema)]
+    #[schema(value_type = Vec<super::input_schema::GroundId>)]
     pub grounds: Vec<String>,
     /// For a response, whether the authority says it weighed the public interest.
     #[serde(default)]

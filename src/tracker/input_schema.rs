@@ -1,48 +1,65 @@
 //! The OpenAPI schemas of input fields that the server reads as text (so that a form and the
 //! API share one input type, and `Fields` names what is wrong) but that take only some words:
-//! a generated client then checks them before sending.
+//! named enums, so that a generated client checks the word before sending it and names the type.
+
+use std::borrow::Cow;
+
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
+use utoipa::openapi::{RefOr, Type};
 
 use super::input::names;
+use crate::domain::appeal::AppealOutcome;
+use crate::domain::response::Outcome;
 
-/// The OpenAPI schema of an event's `outcome`: a response's outcome or an appeal stage's, or
-/// null. One enum, so that a generated client checks the word; which words an event's kind
-/// allows is checked by the server.
-pub fn outcome_schema() -> utoipa::openapi::schema::Object {
-    use crate::domain::appeal::AppealOutcome;
-    use crate::domain::response::Outcome;
-    let mut words: Vec<serde_json::Value> = names::<Outcome>().into_iter().map(Into::into).collect();
-    words.extend(names::<AppealOutcome>().into_iter().map(Into::into));
-    words.push(serde_json::Value::Null);
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-            utoipa::openapi::Type::String,
-            utoipa::openapi::Type::Null,
-        ]))
+/// A string schema that takes only `words`.
+fn one_of(words: Vec<&'static str>, description: &str) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
         .enum_values(Some(words))
-        .description(Some(
+        .description(Some(description))
+        .into()
+}
+
+/// An event's `outcome`: a response's or an appeal stage's, in one set of words, so that a
+/// generated client checks the word; which words an event's kind allows is checked by the
+/// server.
+pub struct EventOutcome;
+
+impl utoipa::PartialSchema for EventOutcome {
+    fn schema() -> RefOr<Schema> {
+        let mut words = names::<Outcome>();
+        words.extend(names::<AppealOutcome>());
+        one_of(
+            words,
             "For a response, how it answered (granted … withdrawn_by_authority); for an internal \
              review response, upheld, partly_overturned or overturned; for the regulator's decision, \
              complaint_upheld, partly_upheld, not_upheld or informally_resolved; for the tribunal's, \
              allowed, partly_allowed, dismissed or withdrawn.",
-        ))
-        .build()
+        )
+    }
 }
 
-/// The OpenAPI schema of a response's `grounds`: catalogue ids (`GET /api/v1/exemptions`
-/// lists them), in the order the response cites them.
-pub fn grounds_schema() -> utoipa::openapi::schema::Array {
-    let ids: Vec<serde_json::Value> = crate::domain::exemptions::all()
-        .iter()
-        .map(|e| e.id.into())
-        .collect();
-    utoipa::openapi::schema::ArrayBuilder::new()
-        .items(
-            utoipa::openapi::schema::ObjectBuilder::new()
-                .schema_type(utoipa::openapi::Type::String)
-                .enum_values(Some(ids)),
+impl utoipa::ToSchema for EventOutcome {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("EventOutcome")
+    }
+}
+
+/// A ground a response cites: a catalogue id (`GET /api/v1/exemptions` lists them).
+pub struct GroundId;
+
+impl utoipa::PartialSchema for GroundId {
+    fn schema() -> RefOr<Schema> {
+        let ids = crate::domain::exemptions::all().iter().map(|e| e.id).collect();
+        one_of(
+            ids,
+            "A ground of the catalogue, e.g. foia-s40-2 (GET /api/v1/exemptions).",
         )
-        .description(Some(
-            "For a response, the grounds it cited, as catalogue ids (e.g. foia-s40-2), in order.",
-        ))
-        .build()
+    }
+}
+
+impl utoipa::ToSchema for GroundId {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("GroundId")
+    }
 }

@@ -91,7 +91,7 @@ on_both_backends! {
         assert!(foia.iter().any(|e| e["kind"] == "neither_confirm_nor_deny"), "the NCND provisions are listed");
         // The document's enum of grounds is that catalogue, id for id.
         let document = app.get_json("/api/v1/openapi.json").await;
-        let listed: Vec<&Value> = document["components"]["schemas"]["EventInput"]["properties"]["grounds"]["items"]["enum"]
+        let listed: Vec<&Value> = document["components"]["schemas"]["GroundId"]["enum"]
             .as_array()
             .unwrap()
             .iter()

@@ -154,11 +154,16 @@ async fn every_json_body_is_typed_for_a_generated_client() {
         .as_array()
         .unwrap()
         .contains(&"acknowledged".into()));
-    assert!(event["outcome"]["enum"]
+    assert_eq!(
+        event["outcome"]["oneOf"][0]["$ref"],
+        "#/components/schemas/EventOutcome"
+    );
+    assert!(schemas["EventOutcome"]["enum"]
         .as_array()
         .unwrap()
         .contains(&"partly_overturned".into()));
-    assert!(event["grounds"]["items"]["enum"]
+    assert_eq!(event["grounds"]["items"]["$ref"], "#/components/schemas/GroundId");
+    assert!(schemas["GroundId"]["enum"]
         .as_array()
         .unwrap()
         .contains(&"foia-s40-2".into()));

@@ -78,7 +78,8 @@ pub async fn import_email(
 
 #[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
-    responses((status = 200, description = "The file, with the type it was stored as", content_type = "*/*", body = FileBytes), Unreadable, NoSuchResource))]
+    responses((status = 200, description = "The file, with the type it was stored as (each listed)",
+        content_type = "application/pdf", body = FileBytes), Unreadable, NoSuchResource))]
 pub async fn download(
     state: web::Data<AppState>,
     caller: Caller,

@@ -62,7 +62,7 @@ use super::{
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
     components(schemas(Problem)),
-    modifiers(&Bearer, &NoOtherFields, &Creations, &Replacements),
+    modifiers(&Bearer, &NoOtherFields, &Creations, &Downloads, &Replacements),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -234,6 +234,34 @@ impl Modify for NoOtherFields {
             }
             closed.push(name);
         }
+    }
+}
+
+/// A download answers with the type its document was stored as: every one of them is listed,
+/// so that a generated client knows each answer is a file.
+struct Downloads;
+
+impl Modify for Downloads {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        let Some(get) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/documents/{id}")
+            .and_then(|i| i.get.as_mut())
+        else {
+            return;
+        };
+        let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") else {
+            return;
+        };
+        let Some(file) = ok.content.values().next().cloned() else {
+            return;
+        };
+        ok.content = crate::domain::document::served_types()
+            .into_iter()
+            .map(|kind| (kind.to_string(), file.clone()))
+            .collect();
     }
 }
 
