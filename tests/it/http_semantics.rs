@@ -193,6 +193,11 @@ on_both_backends! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
         assert_eq!(fields, ["acknowleged"], "{answer}");
         assert_eq!(app.snapshot(), before);
+        // A required field left out is named too, not read as false.
+        let (status, fields, answer) = problem(app.post_json(&format!("/api/v1/requests/{id}/repeat"), &json!({})).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(fields, ["repeats"], "{answer}");
+        assert!(answer["errors"][0]["message"].as_str().unwrap().contains("required"), "{answer}");
     }
 
     async fn a_value_of_the_wrong_type_is_named_in_plain_words(app) {

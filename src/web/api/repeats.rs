@@ -12,9 +12,8 @@ use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RepeatInput {
-    /// True to ask again every quarter, false to stop.
-    #[serde(default)]
-    #[schema(required = true)]
+    /// True to ask again every quarter, false to stop. Required: a body that leaves it out is
+    /// refused, not read as "stop".
     pub repeats: bool,
 }
 
