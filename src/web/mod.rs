@@ -9,6 +9,7 @@ pub mod done;
 pub mod error_response;
 pub mod extract;
 pub mod headers;
+pub mod json_body;
 pub mod layers;
 pub mod pages;
 pub mod return_to;

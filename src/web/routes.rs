@@ -174,6 +174,6 @@ routes! {
     get "/api/v1/figures/{id}" => api::demands::read_figure,
     post "/api/v1/figures/{id}/verify" => api::demands::verify_figure,
     get "/api/v1/scorecard" => api::demands::scorecard,
-    get "/api/v1/problems" => api::openapi::problems,
+    get "/api/v1/problems" => api::problem_types::problems,
     get "/api/v1/exemptions" => api::exemptions::list,
 }

@@ -9,7 +9,8 @@ use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{etag, id, if_match, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::extract::{etag, id, if_match, with_db};
+use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",

@@ -6,7 +6,8 @@ use super::problems::{BodyTooLarge, FieldsWrong, Unreadable};
 use crate::domain::timeline::Schedule;
 use crate::tracker::calculator::CalculatorInput;
 use crate::web::error_response::ApiError;
-use crate::web::extract::{with_db, ApiJson};
+use crate::web::extract::with_db;
+use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "calculate_deadlines", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,

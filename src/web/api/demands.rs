@@ -13,7 +13,8 @@ use crate::tracker::figures::{self, FigureInput};
 use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, missing_properties, with_db, ApiJson, Replacement, Whole};
+use crate::web::extract::{id, with_db};
+use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_indicators", get, path = "/api/v1/indicators", tag = "demands",

@@ -11,7 +11,8 @@ use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::{self, events::EventInput};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, with_db};
+use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
 /// An event recorded or removed, and the request's schedule after it.

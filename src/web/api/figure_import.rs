@@ -12,7 +12,8 @@ use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, with_db};
+use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",

@@ -10,7 +10,8 @@ use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, with_db};
+use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_letters", get, path = "/api/v1/requests/{id}/letters", tag = "letters",

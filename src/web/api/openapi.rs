@@ -5,12 +5,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::web::error_response::{Problem, PROBLEM_TYPES};
-use crate::web::extract::CREATE_ONLY;
+use crate::web::error_response::Problem;
+use crate::web::json_body::CREATE_ONLY;
 
 use super::{
     authorities, calculator, demands, documents, events, exemptions, figure_import, history, letters,
-    repeats, requests,
+    problem_types, repeats, requests,
 };
 
 #[derive(OpenApi)]
@@ -57,7 +57,7 @@ use super::{
         calculator::calculate,
         exemptions::list,
         document,
-        problems,
+        problem_types::problems,
     ),
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
@@ -159,7 +159,7 @@ impl Modify for Bearer {
 }
 
 /// Every schema a request body is made of admits no property it does not name
-/// (`additionalProperties: false`), as `extract::ApiJson` refuses them: a generated client then
+/// (`additionalProperties: false`), as `json_body::ApiJson` refuses them: a generated client then
 /// rejects a misspelt field before sending it.
 struct NoOtherFields;
 
@@ -369,43 +369,4 @@ impl Modify for Replacements {
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
-}
-
-#[utoipa::path(operation_id = "problem_types", get, path = "/api/v1/problems", tag = "meta",
-    responses((status = 200, description = "What each problem `type` means: the page a problem's type points at", content_type = "text/html")))]
-pub async fn problems() -> HttpResponse {
-    let rows: String = PROBLEM_TYPES
-        .iter()
-        .map(|(name, status, meaning)| {
-            format!(
-                "<dt id=\"{name}\"><code>#{name}</code> <span class=\"meta\">{status}</span></dt><dd>{}</dd>",
-                code_spans(meaning)
-            )
-        })
-        .collect();
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Problem types · foi-tracker API</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
-         <body><main class=\"page\"><h1>Problem types</h1>\
-         <p>Every error of the API is <code>application/problem+json</code> (RFC 9457). Its <code>type</code> names the class of error, as <code>/api/v1/problems#</code> and one of these names:</p>\
-         <dl class=\"problem-types\">{rows}</dl>\
-         <p>See <a href=\"/api/v1/openapi.json\">the OpenAPI document</a> for the statuses each operation answers.</p></main></body></html>"
-    ))
-}
-
-/// `text` as HTML, each `a` in backquotes as <code>a</code>, as the descriptions in the document
-/// are written.
-fn code_spans(text: &str) -> String {
-    text.split('`')
-        .map(handlebars::html_escape)
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 1 {
-                format!("<code>{part}</code>")
-            } else {
-                part
-            }
-        })
-        .collect()
 }

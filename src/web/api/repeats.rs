@@ -7,7 +7,8 @@ use super::problems::{NoSuchResource, Unreadable};
 use crate::tracker::audit::Caller;
 use crate::tracker::repeats;
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db, ApiJson};
+use crate::web::extract::{id, with_db};
+use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]

@@ -16,9 +16,8 @@ use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{
-    etag, id, if_match, missing_properties, query_string, with_db, ApiJson, Replacement, Whole,
-};
+use crate::web::extract::{etag, id, if_match, query_string, with_db};
+use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 /// The authority a request goes to.
