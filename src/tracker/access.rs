@@ -19,9 +19,25 @@ use crate::db::{self, DbConnection};
 use crate::domain::account::{is_private, Access, Actor, Role};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
+use crate::domain::version::{self, Expected};
 use crate::error::AppError;
 
 /// The caller's actor when `allowed` says yes: not signed in is 401, not allowed 403.
+/// Refuses a change made on a version of `what` other than the one stored (last changed at
+/// `updated_at`), so that nobody overwrites a change they have not seen.
+pub fn unchanged_since_read(
+    expected: &Expected,
+    updated_at: NaiveDateTime,
+    what: &str,
+) -> Result<(), AppError> {
+    if expected.allows(&version::of(updated_at)) {
+        return Ok(());
+    }
+    Err(AppError::Stale(format!(
+        "{what} has changed since you read it: read it again, then make your change on what is there now"
+    )))
+}
+
 pub fn require(caller: &Caller, allowed: impl FnOnce(&Actor) -> bool) -> Result<&Actor, AppError> {
     let actor = caller.actor.as_ref().ok_or(AppError::Unauthorized)?;
     if allowed(actor) {

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::access::require_admin;
+use super::access::{require_admin, unchanged_since_read};
 use super::audit::{record, Caller};
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority, AuthorityValues};
@@ -11,7 +11,7 @@ use crate::db::{self, is_unique_violation, DbConnection};
 use crate::domain::authority::Nation;
 use crate::domain::regime::Regime;
 use crate::domain::text::quoted;
-use crate::domain::version::{self, Expected};
+use crate::domain::version::Expected;
 use crate::error::{AppError, FieldError};
 
 /// An authority as a form or an API client sends it.
@@ -153,11 +153,7 @@ pub fn update(
     let values = input.validate()?;
     db::write(conn, |conn| {
         let before = get(conn, id)?;
-        if !expected.allows(&version::of(before.updated_at)) {
-            return Err(AppError::Stale(format!(
-                "authority {id} has changed since you read it: read it again, then make your change on what is there now"
-            )));
-        }
+        unchanged_since_read(expected, before.updated_at, &format!("authority {id}"))?;
         if authorities::find_by_name(conn, &values.name)?.is_some_and(|other| other.id != id) {
             return Err(taken(&values.name));
         }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::access::{require, writable};
+use super::access::{require, unchanged_since_read, writable};
 use super::audit::{of_request_kind, record, Caller};
 use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
@@ -17,7 +17,7 @@ use crate::domain::account::Actor;
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
 use crate::domain::timeline::{Event, EventKind, Status};
-use crate::domain::version::{self, Expected};
+use crate::domain::version::Expected;
 use crate::error::AppError;
 
 pub const MAX_TITLE: usize = 200;
@@ -267,11 +267,7 @@ pub fn update(
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let existing = writable(conn, caller, id)?;
-        if !expected.allows(&version::of(existing.updated_at)) {
-            return Err(AppError::Stale(format!(
-                "request {id} has changed since you read it: read it again, then make your change on what is there now"
-            )));
-        }
+        unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
         let before = snapshot(&existing, &tags_of(conn, id)?);
         let valid = validate(conn, input, today, existing.organisation_id)?;
         let records = events::for_request(conn, id)?;

@@ -6,17 +6,12 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// The resource a 201 names, read back as its creator reads it.
-async fn read_back(
-    app: &TestApp,
-    session: &support::Session,
-    response: reqwest::Response,
-) -> (String, Value, Value) {
+async fn read_back(session: &support::Session, response: reqwest::Response) -> (String, Value, Value) {
     assert_eq!(response.status(), StatusCode::CREATED);
     let location = support::location(&response);
     let created: Value = response.json().await.unwrap();
     let read = session.get(&location).await;
     assert_eq!(read.status(), StatusCode::OK, "GET {location}");
-    let _ = app;
     let read: Value = read.json().await.unwrap();
     (location, created, read)
 }
@@ -25,21 +20,21 @@ on_both_backends! {
     async fn every_location_of_a_created_resource_can_be_read(app) {
         let home_office = app.authority("Home Office").await;
         let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
-        let (location, created, read) = read_back(&app, &app, app.post_json("/api/v1/requests", &body).await).await;
+        let (location, created, read) = read_back(&app, app.post_json("/api/v1/requests", &body).await).await;
         assert_eq!(location, format!("/api/v1/requests/{}", created["id"]));
         assert_eq!(read["title"], "Detention");
         let request = created["id"].as_i64().unwrap();
 
         let event = json!({"kind": "acknowledged", "occurred_on": "2026-05-02"});
         let (location, created, read) =
-            read_back(&app, &app, app.post_json(&format!("/api/v1/requests/{request}/events"), &event).await).await;
+            read_back(&app, app.post_json(&format!("/api/v1/requests/{request}/events"), &event).await).await;
         assert_eq!(location, format!("/api/v1/requests/{request}/events/{}", created["event"]["id"]));
         assert_eq!(read, created["event"], "the event as recorded");
 
         let figure = json!({"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31",
             "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication",
             "publication_title": "Hidden Futures", "publisher": "Coalition"});
-        let (location, created, read) = read_back(&app, &app, app.post_json("/api/v1/figures", &figure).await).await;
+        let (location, created, read) = read_back(&app, app.post_json("/api/v1/figures", &figure).await).await;
         assert_eq!(location, format!("/api/v1/figures/{}", created["id"]));
         assert_eq!(read, created);
         let created_figure = created["id"].clone();
@@ -49,7 +44,7 @@ on_both_backends! {
         let admin = app.admin().await;
         let indicator = json!({"id": "D3.9", "demand_id": "D3", "wording": "People re-trafficked after return", "unit": "people",
             "granularity": "year", "breakdowns": "", "definition": "Re-trafficked within a year of return", "official_source": ""});
-        let (location, created, read) = read_back(&app, &admin, admin.post_json("/api/v1/indicators", &indicator).await).await;
+        let (location, created, read) = read_back(&admin, admin.post_json("/api/v1/indicators", &indicator).await).await;
         assert_eq!(location, "/api/v1/indicators/D3.9");
         assert_eq!(read["indicator"]["wording"], created["wording"]);
 
