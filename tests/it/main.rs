@@ -46,6 +46,7 @@ mod reminders;
 mod repeats;
 mod request_list;
 mod request_log;
+mod response_conformance;
 mod response_rules;
 mod responses;
 mod scorecard;

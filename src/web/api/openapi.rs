@@ -132,6 +132,11 @@ impl Modify for Bearer {
                 let Some(operation) = operation else {
                     continue;
                 };
+                // Any operation may fail on the server's side: the change is then not made.
+                operation.responses.responses.insert(
+                    "500".into(),
+                    problem("The server failed and made no change; its log holds the cause").into(),
+                );
                 // Any operation may find the database held by another writer past its wait.
                 operation.responses.responses.insert(
                     "503".into(),

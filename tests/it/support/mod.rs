@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contract;
 pub mod hostile;
 pub mod python;
 pub mod smtp;
@@ -79,6 +80,8 @@ pub struct TestApp {
     pub mail_dir: std::path::PathBuf,
     /// `http://ADDRESS` of the metrics' own server, when the settings name one.
     pub metrics_address: Option<String>,
+    /// Checks, when the app is dropped, every API answer against the OpenAPI document.
+    _contract: contract::Contract,
     _mail: tempfile::TempDir,
     _db: TestDb,
 }
@@ -258,8 +261,15 @@ impl TestApp {
         if settings.mail_dir == Settings::default().mail_dir {
             settings.mail_dir = mail.path().join("mail").display().to_string();
         }
+        // The tests talk to the server through the relay that holds its answers to the
+        // document, and the server's links name the relay.
+        let contract = contract::Contract::bind();
+        if settings.public_url.is_none() {
+            settings.public_url = Some(contract.address.clone());
+        }
         let app = Application::build(settings.clone()).expect("the app starts");
-        let address = format!("http://{}", app.address());
+        contract.forward_to(app.address().to_string());
+        let address = contract.address.clone();
         let metrics_address = app.metrics_address().map(|a| format!("http://{a}"));
         tokio::spawn(app.run());
         let mut partial = TestApp {
@@ -276,6 +286,7 @@ impl TestApp {
             database_url,
             mail_dir: settings.mail_dir.clone().into(),
             metrics_address,
+            _contract: contract,
             settings,
             _mail: mail,
             _db: db,
@@ -286,6 +297,11 @@ impl TestApp {
             false => partial.member(email, "coordinator", ORGANISATION).await,
         };
         partial
+    }
+
+    /// The relay that holds this app's API answers to the OpenAPI document.
+    pub fn contract(&self) -> &contract::Contract {
+        &self._contract
     }
 
     /// A direct connection to the app's database.
