@@ -56,6 +56,24 @@ pub struct RequestInput {
     pub tags: Vec<String>,
 }
 
+impl RequestInput {
+    /// A stored request in the shape a change is sent in: what a merge patch applies to.
+    fn of(request: &Request, tags: Vec<String>) -> RequestInput {
+        RequestInput {
+            title: request.title.clone(),
+            body: request.body.clone(),
+            authority_id: Some(request.authority_id),
+            regime: Some(request.regime.to_string()),
+            sent_via: Some(request.sent_via.to_string()),
+            sent_on: request.sent_on.map(|d| d.to_string()),
+            received_on: None,
+            reference: request.reference.clone(),
+            owner_id: request.owner_id,
+            tags,
+        }
+    }
+}
+
 struct Valid {
     values: RequestValues,
     regime: Regime,
@@ -249,6 +267,27 @@ pub fn create(
         )?;
         Ok(id)
     })
+}
+
+/// Changes the fields `apply` changes and keeps the others (`PATCH` as an RFC 7396 merge
+/// patch): `apply` is given the request as it stands. The change applies to the version read
+/// here, so a change someone makes meanwhile is refused as stale (412), never overwritten.
+#[allow(clippy::too_many_arguments)]
+pub fn patch(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    id: i32,
+    apply: impl FnOnce(RequestInput) -> Result<RequestInput, AppError>,
+    expected: &Expected,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let existing = writable(conn, caller, id)?;
+    unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
+    let input = apply(RequestInput::of(&existing, tags_of(conn, id)?))?;
+    let read = Expected::OneOf(vec![crate::domain::version::of(existing.updated_at)]);
+    update(conn, calendars, caller, today, id, &input, &read, now)
 }
 
 /// Edits a request's own facts. Its events stay as recorded, so a sent request keeps a date

@@ -1,11 +1,12 @@
 //! JSON bodies as the API reads them: one value and nothing after it, every string within the
 //! text rule, no field the operation does not name, a wrong type named in plain words, and a
-//! `PUT` that must send every field.
+//! `PUT` that must send every field, a `PATCH` that is a merge patch.
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use super::auth::Who;
@@ -44,13 +45,8 @@ impl<T: DeserializeOwned + Whole + 'static> FromRequest for Replacement<T> {
     type Future = LocalBoxFuture<'static, Result<Replacement<T>, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let who = Who::from_request(req, payload);
-        let body = json_value(req, payload);
+        let body = signed_in_body(req, payload);
         Box::pin(async move {
-            // Who is not signed in is told so first, whatever the body lacks.
-            if who.await.ok().and_then(|who| who.actor()).is_none() {
-                return Err(ApiError(AppError::Unauthorized));
-            }
             let value = body.await?;
             let missing = T::missing(&value);
             if !missing.is_empty() {
@@ -69,6 +65,70 @@ impl<T: DeserializeOwned + Whole + 'static> FromRequest for Replacement<T> {
             typed(value).map(Replacement)
         })
     }
+}
+
+/// The body of a `PATCH`: a JSON merge patch (RFC 7396, `application/merge-patch+json`), an
+/// object whose fields replace the resource's, `null` clearing one, the fields left out kept.
+/// It is applied with [`merged`] to the resource as it stands.
+pub struct MergePatch(pub Value);
+
+impl FromRequest for MergePatch {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<MergePatch, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = signed_in_body(req, payload);
+        Box::pin(async move {
+            match body.await? {
+                // A patch that is not an object would replace the whole resource with itself.
+                patch @ Value::Object(_) => Ok(MergePatch(patch)),
+                _ => Err(ApiError(AppError::invalid(
+                    "body",
+                    "A merge patch is an object of the fields to change",
+                ))),
+            }
+        })
+    }
+}
+
+/// `current` with `patch` merged in, read back as `T` with the same checks as any body: a
+/// field `T` does not have, or a value of the wrong type, is refused by name.
+pub fn merged<T: Serialize + DeserializeOwned + utoipa::ToSchema>(
+    current: &T,
+    patch: &Value,
+) -> Result<T, AppError> {
+    // A `null` for a field `T` does not have would vanish in the merge: named here instead.
+    if let utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(schema)) = T::schema() {
+        let unknown: Vec<FieldError> = patch
+            .as_object()
+            .into_iter()
+            .flat_map(|object| object.keys())
+            .filter(|key| !schema.properties.contains_key(key.as_str()))
+            .map(|field| FieldError::new(field.clone(), not_a_field(field)))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(AppError::Invalid(unknown));
+        }
+    }
+    let mut value = serde_json::to_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
+    json_patch::merge(&mut value, patch);
+    typed(value).map_err(|ApiError(error)| error)
+}
+
+/// The JSON body of a signed-in caller; who is not signed in is told so first, whatever the
+/// body lacks.
+fn signed_in_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<Value, ApiError>> {
+    let who = Who::from_request(req, payload);
+    let body = json_value(req, payload);
+    Box::pin(async move {
+        if who.await.ok().and_then(|who| who.actor()).is_none() {
+            return Err(ApiError(AppError::Unauthorized));
+        }
+        body.await
+    })
 }
 
 /// Properties of a create schema that a `PUT` need not send: they are read only when creating
@@ -165,6 +225,10 @@ fn text_fault(value: &Value, path: &mut String) -> Option<(String, String)> {
     }
 }
 
+fn not_a_field(field: &str) -> String {
+    format!("{field} is not a field of this operation: see /api/v1/openapi.json")
+}
+
 /// `value` read as `T`: a field the schema does not name, or a value of the wrong type, is a
 /// 422 naming the field. Unknown fields are refused rather than ignored, so that a misspelt
 /// one (`sent_om`) is not silently read as absent.
@@ -179,8 +243,7 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
             unknown
                 .into_iter()
                 .map(|field| {
-                    let message =
-                        format!("{field} is not a field of this operation: see /api/v1/openapi.json");
+                    let message = not_a_field(&field);
                     FieldError::new(field, message)
                 })
                 .collect(),

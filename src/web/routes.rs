@@ -144,6 +144,7 @@ routes! {
     post "/api/v1/requests" => api::requests::create,
     get "/api/v1/requests/{id}" => api::requests::read,
     put "/api/v1/requests/{id}" => api::requests::update,
+    patch "/api/v1/requests/{id}" => api::requests::patch,
     get "/api/v1/requests/{id}/events" => api::events::list,
     post "/api/v1/requests/{id}/events" => api::events::add,
     delete "/api/v1/requests/{id}/events/last" => api::events::remove_last,

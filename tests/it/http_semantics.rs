@@ -1,6 +1,7 @@
 //! HTTP as its RFCs say: a JSON body is one value and nothing after it; PUT replaces the whole
 //! resource, so a field left out is refused rather than cleared; HEAD answers as GET without
-//! the body; nothing but the public static files may be stored by a browser or a cache.
+//! the body; PATCH is a JSON merge patch; nothing but the public static files may be stored by
+//! a browser or a cache.
 
 use crate::support::{browser, problem, TestApp};
 use reqwest::{Method, StatusCode};
@@ -223,7 +224,7 @@ on_both_backends! {
         // A path with an id, and a page.
         let response = app.request(Method::POST, "/api/v1/requests/1").send().await.unwrap();
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(response.headers()["allow"], "GET, HEAD, PUT");
+        assert_eq!(response.headers()["allow"], "GET, HEAD, PUT, PATCH");
         let response = app.request(Method::PUT, "/figures").send().await.unwrap();
         assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
@@ -299,5 +300,60 @@ on_both_backends! {
         let response = admin.request(Method::PUT, &path).header("if-match", &tag).json(&body).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
         assert_eq!(admin.get_json(&path).await["short_name"], "HOME");
+    }
+
+    async fn patch_changes_only_the_fields_it_sends(app) {
+        let (id, _) = sent_request(&app).await;
+        let path = format!("/api/v1/requests/{id}");
+        let merge = |body: &str| {
+            app.request(Method::PATCH, &path)
+                .header("content-type", "application/merge-patch+json")
+                .body(body.to_string())
+        };
+        let read = app.get(&path).await;
+        let first = read.headers()["etag"].to_str().unwrap().to_string();
+        let before: Value = read.json().await.unwrap();
+
+        // One field changed, one cleared; the rest as they were.
+        let response = merge(r#"{"reference": "FOI 52658", "tags": ["detention"]}"#).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let tag = response.headers()["etag"].to_str().unwrap().to_string();
+        assert_ne!(tag, first, "a new version");
+        let after: Value = response.json().await.unwrap();
+        assert_eq!(after["reference"], "FOI 52658");
+        assert_eq!(after["tags"], json!(["detention"]));
+        for kept in ["title", "body", "authority", "regime", "sent_via", "sent_on", "owner_id", "status", "schedule"] {
+            assert_eq!(after[kept], before[kept], "{kept} kept");
+        }
+        let response = merge(r#"{"reference": null}"#).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(app.get_json(&path).await["reference"], Value::Null, "null clears it");
+
+        // Refused, each by name, and nothing written.
+        let before = app.snapshot();
+        for (body, field) in [
+            (r#"{"sent_om": "2026-05-02"}"#, "sent_om"),
+            (r#"{"sent_om": null}"#, "sent_om"),
+            (r#"{"title": null}"#, "title"),
+            (r#"{"authority_id": "Home Office"}"#, "authority_id"),
+            (r#"{"sent_on": "2026-06-31"}"#, "sent_on"),
+            ("[]", "body"),
+        ] {
+            let (status, fields, answer) = problem(merge(body).send().await.unwrap()).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {answer}");
+            assert!(fields.contains(&field.to_string()), "{body} names {field}: {answer}");
+        }
+        // Made on a version read before the last change: 412.
+        let (status, _, answer) =
+            problem(merge(r#"{"title": "Stale"}"#).header("if-match", &first).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{answer}");
+        assert_eq!(app.snapshot(), before, "nothing written");
+
+        // With the current version it applies.
+        let current = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
+        let response = merge(r#"{"title": "Detention of victims"}"#).header("if-match", &current).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(app.get_json(&path).await["title"], "Detention of victims");
+        assert_eq!(app.get_json("/api/v1/openapi.json").await["paths"]["/api/v1/requests/{id}"]["patch"]["requestBody"]["content"]["application/merge-patch+json"]["schema"]["$ref"], "#/components/schemas/RequestInputPatch");
     }
 }

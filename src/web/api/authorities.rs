@@ -13,14 +13,14 @@ use crate::web::extract::{etag, id, if_match, with_db};
 use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "list_authorities", get, path = "/api/v1/authorities", tag = "authorities",
+#[utoipa::path(operation_id = "list_authorities", summary = "List authorities", get, path = "/api/v1/authorities", tag = "authorities",
     responses((status = 200, description = "OK", body = Vec<Authority>)))]
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let list = with_db(&state, move |conn, _, _| authorities::list(conn, &caller)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
-#[utoipa::path(operation_id = "create_authority", post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
+#[utoipa::path(operation_id = "create_authority", summary = "Add an authority", post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,
     responses((status = 201, description = "Created", body = Authority), Unreadable, NameTaken, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -41,7 +41,7 @@ pub async fn create(
     Ok(answer(created))
 }
 
-#[utoipa::path(operation_id = "read_authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",
+#[utoipa::path(operation_id = "read_authority", summary = "Read an authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",
     params(("id" = i32, Path, description = "The authority's id")),
     responses((status = 200, description = "OK", body = Authority,
         headers(("ETag" = String, description = "The authority's version: send it back in `If-Match` to change it only if nobody has since"))),
@@ -58,7 +58,7 @@ pub async fn read(
         .json(authority))
 }
 
-#[utoipa::path(operation_id = "update_authority", put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
+#[utoipa::path(operation_id = "update_authority", summary = "Replace an authority's fields", put, path = "/api/v1/authorities/{id}", tag = "authorities", request_body = AuthorityInput,
     params(("id" = i32, Path, description = "The authority's id"),
         ("If-Match" = Option<String>, Header, description = "The `ETag` the change was made on: if the authority has changed since, nothing is written (412)")),
     responses((status = 200, description = "OK", body = Authority,

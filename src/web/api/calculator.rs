@@ -10,7 +10,7 @@ use crate::web::extract::with_db;
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "calculate_deadlines", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
+#[utoipa::path(operation_id = "calculate_deadlines", summary = "Calculate statutory deadlines without saving anything", post, path = "/api/v1/deadline", tag = "deadlines", request_body = CalculatorInput,
     responses((status = 200, description = "The status and every deadline", body = Schedule), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn calculate(
     state: web::Data<AppState>,

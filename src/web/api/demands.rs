@@ -17,14 +17,14 @@ use crate::web::extract::{id, with_db};
 use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "list_indicators", get, path = "/api/v1/indicators", tag = "demands",
+#[utoipa::path(operation_id = "list_indicators", summary = "List the petition's data demands and indicators", get, path = "/api/v1/indicators", tag = "demands",
     responses((status = 200, description = "The petition's demands and their indicators", body = Catalogue)))]
 pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let catalogue = with_db(&state, move |conn, _, _| demands::catalogue(conn)).await?;
     Ok(HttpResponse::Ok().json(catalogue))
 }
 
-#[utoipa::path(operation_id = "save_indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
+#[utoipa::path(operation_id = "save_indicator", summary = "Add or change an indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
     responses((status = 200, description = "Changed", body = Indicator),
         (status = 201, description = "Added", body = Indicator), Unreadable, FieldWrong))]
 pub async fn save_indicator(
@@ -49,7 +49,7 @@ pub async fn save_indicator(
     })
 }
 
-#[utoipa::path(operation_id = "set_request_indicators", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
+#[utoipa::path(operation_id = "set_request_indicators", summary = "Set the indicators and periods a request asks for", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
     request_body = Vec<LinkInput>,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "What the request now asks for", body = Vec<crate::db::demands::Link>), Unreadable, NoSuchResource, FieldWrong))]
@@ -68,7 +68,7 @@ pub async fn link(
     Ok(HttpResponse::Ok().json(links))
 }
 
-#[utoipa::path(operation_id = "add_figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
+#[utoipa::path(operation_id = "add_figure", summary = "Record a released figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
     responses((status = 201, description = "Recorded, unverified", body = Figure), Unreadable, NoSuchResource, FieldWrong))]
 pub async fn add_figure(
     state: web::Data<AppState>,
@@ -89,14 +89,14 @@ pub async fn add_figure(
     Ok(answer(figure))
 }
 
-#[utoipa::path(operation_id = "list_figures", get, path = "/api/v1/figures", tag = "demands",
+#[utoipa::path(operation_id = "list_figures", summary = "List released figures", get, path = "/api/v1/figures", tag = "demands",
     responses((status = 200, description = "Every figure the caller may see, unverified first", body = Vec<Figure>)))]
 pub async fn list_figures(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let figures = with_db(&state, move |conn, _, _| figures::all_figures(conn, &caller)).await?;
     Ok(HttpResponse::Ok().json(figures))
 }
 
-#[utoipa::path(operation_id = "read_figure", get, path = "/api/v1/figures/{id}", tag = "demands",
+#[utoipa::path(operation_id = "read_figure", summary = "Read a released figure", get, path = "/api/v1/figures/{id}", tag = "demands",
     params(("id" = i32, Path, description = "The figure's id")),
     responses((status = 200, description = "The figure", body = Figure), Unreadable, NoSuchResource))]
 pub async fn read_figure(
@@ -109,7 +109,7 @@ pub async fn read_figure(
     Ok(HttpResponse::Ok().json(figure))
 }
 
-#[utoipa::path(operation_id = "verify_figure", post, path = "/api/v1/figures/{id}/verify", tag = "demands",
+#[utoipa::path(operation_id = "verify_figure", summary = "Verify a figure another member entered", post, path = "/api/v1/figures/{id}/verify", tag = "demands",
     params(("id" = i32, Path, description = "The figure's id")),
     responses((status = 200, description = "Verified", body = Figure), Unreadable, NoSuchResource,
         (status = 409, description = "Verified already, or entered by the caller", body = Problem, content_type = "application/problem+json")))]
@@ -126,7 +126,7 @@ pub async fn verify_figure(
     Ok(HttpResponse::Ok().json(figure))
 }
 
-#[utoipa::path(operation_id = "read_indicator", get, path = "/api/v1/indicators/{indicator}", tag = "demands",
+#[utoipa::path(operation_id = "read_indicator", summary = "Read an indicator with its figures by period", get, path = "/api/v1/indicators/{indicator}", tag = "demands",
     params(("indicator" = String, Path, description = "The indicator's id, e.g. D1.1")),
     responses((status = 200, description = "The indicator, its quarters, its figures (verified, related, unverified) and the requests that asked for it", body = IndicatorView),
         (status = 404, description = "No such indicator", body = Problem, content_type = "application/problem+json")))]
@@ -142,7 +142,7 @@ pub async fn indicator(
     Ok(HttpResponse::Ok().json(view))
 }
 
-#[utoipa::path(operation_id = "scorecard", get, path = "/api/v1/scorecard", tag = "demands",
+#[utoipa::path(operation_id = "scorecard", summary = "Read the public scorecard", get, path = "/api/v1/scorecard", tag = "demands",
     responses((status = 200, description = "Every indicator's state, quarter by quarter, from 2016 Q1", body = Scorecard)))]
 pub async fn scorecard(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let card = with_db(&state, move |conn, _, today| scorecard::scorecard(conn, today)).await?;

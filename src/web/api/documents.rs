@@ -42,7 +42,7 @@ async fn read(
     Ok(Upload::read(multipart, "file", state.settings.max_upload_bytes + FORM_OVERHEAD).await?)
 }
 
-#[utoipa::path(operation_id = "upload_document", post, path = "/api/v1/requests/{id}/documents", tag = "documents",
+#[utoipa::path(operation_id = "upload_document", summary = "Upload a document to a request", post, path = "/api/v1/requests/{id}/documents", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "Stored (once per content)", body = Document), Unreadable, NoSuchResource, FileTooLarge,
@@ -59,7 +59,7 @@ pub async fn upload(
     Ok(created(format!("/api/v1/documents/{}", document.id), &document))
 }
 
-#[utoipa::path(operation_id = "import_email", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
+#[utoipa::path(operation_id = "import_email", summary = "Import an authority's email into a request", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
     request_body(content = FileUpload, content_type = "multipart/form-data"),
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "The reply recorded as a response, with the message and its attachments as documents", body = ImportedEmail), Unreadable, NoSuchResource, FileTooLarge,
@@ -76,7 +76,7 @@ pub async fn import_email(
     Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
 }
 
-#[utoipa::path(operation_id = "download_document", get, path = "/api/v1/documents/{id}", tag = "documents",
+#[utoipa::path(operation_id = "download_document", summary = "Download a document", get, path = "/api/v1/documents/{id}", tag = "documents",
     params(("id" = i32, Path, description = "The document's id, from its request's `documents`")),
     responses((status = 200, description = "The file, with the type it was stored as (each listed)",
         content_type = "application/pdf", body = FileBytes), Unreadable, NoSuchResource))]

@@ -22,7 +22,7 @@ pub struct EventChange {
     pub schedule: Schedule,
 }
 
-#[utoipa::path(operation_id = "list_events", get, path = "/api/v1/requests/{id}/events", tag = "events",
+#[utoipa::path(operation_id = "list_events", summary = "List a request's events", get, path = "/api/v1/requests/{id}/events", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "OK", body = Vec<EventRecord>), Unreadable, NoSuchResource))]
 pub async fn list(
@@ -38,7 +38,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(events))
 }
 
-#[utoipa::path(operation_id = "read_event", get, path = "/api/v1/requests/{id}/events/{event_id}", tag = "events",
+#[utoipa::path(operation_id = "read_event", summary = "Read one event of a request", get, path = "/api/v1/requests/{id}/events/{event_id}", tag = "events",
     params(("id" = i32, Path, description = "The request's id"), ("event_id" = i32, Path, description = "The event's id")),
     responses((status = 200, description = "OK", body = EventRecord), Unreadable, NoSuchResource))]
 pub async fn read(
@@ -55,7 +55,7 @@ pub async fn read(
     Ok(HttpResponse::Ok().json(record))
 }
 
-#[utoipa::path(operation_id = "add_event", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
+#[utoipa::path(operation_id = "add_event", summary = "Record an event of a request", post, path = "/api/v1/requests/{id}/events", tag = "events", request_body = EventInput,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "Created", body = EventChange), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 422, description = "A field is wrong, or the event does not fit the timeline", body = Problem, content_type = "application/problem+json")))]
@@ -81,7 +81,7 @@ pub async fn add(
     Ok(answer(added))
 }
 
-#[utoipa::path(operation_id = "remove_last_event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
+#[utoipa::path(operation_id = "remove_last_event", summary = "Remove a request's last event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "The event removed and the schedule without it", body = EventChange), Unreadable, NoSuchResource,
         (status = 409, description = "No event to remove, or the timeline would not hold together without it", body = Problem, content_type = "application/problem+json")))]

@@ -16,7 +16,7 @@ pub struct ExemptionsQuery {
     pub regime: Option<Regime>,
 }
 
-#[utoipa::path(operation_id = "list_exemptions", get, path = "/api/v1/exemptions", tag = "exemptions",
+#[utoipa::path(operation_id = "list_exemptions", summary = "List the grounds an authority may cite", get, path = "/api/v1/exemptions", tag = "exemptions",
     params(ExemptionsQuery),
     responses((status = 200, description = "Every ground of the law (or of every law) in statutory order: its id, citation, title, whether it is an exemption or a neither-confirm-nor-deny provision, and its test (absolute or qualified)", body = Vec<Exemption>), Unreadable, FilterWrong))]
 pub async fn list(query: web::Query<ExemptionsQuery>) -> Result<HttpResponse, ApiError> {

@@ -16,7 +16,7 @@ use crate::web::extract::{id, with_db};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "preview_figure_import", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
+#[utoipa::path(operation_id = "preview_figure_import", summary = "Preview the figures a spreadsheet's table would give", post, path = "/api/v1/documents/{id}/import/preview", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
     responses((status = 200, description = "Every figure the import would create, and each row's problems; nothing is written", body = ImportPreview), Unreadable, NoSuchResource,
@@ -32,7 +32,7 @@ pub async fn preview(
     Ok(HttpResponse::Ok().json(preview))
 }
 
-#[utoipa::path(operation_id = "import_figures", post, path = "/api/v1/documents/{id}/import", tag = "demands",
+#[utoipa::path(operation_id = "import_figures", summary = "Import figures from a spreadsheet's table", post, path = "/api/v1/documents/{id}/import", tag = "demands",
     request_body = ImportInput,
     params(("id" = i32, Path, description = "The document's id")),
     responses((status = 201, description = "Every figure of the table, recorded unverified", body = Vec<Figure>), Unreadable, NoSuchResource,

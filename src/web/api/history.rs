@@ -12,7 +12,7 @@ use crate::web::extract::with_db;
 use crate::web::pages::history::{ask, render, ExportQuery};
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "refusal_history", get, path = "/api/v1/history", tag = "history",
+#[utoipa::path(operation_id = "refusal_history", summary = "Summarise the refusal history", get, path = "/api/v1/history", tag = "history",
     params(HistoryQuery),
     responses((status = 200, description = "Per authority and period, and in all: timeliness, working days, outcomes, exemptions, overturn rates", body = HistoryView), Unreadable, FilterWrong))]
 pub async fn summary(
@@ -24,7 +24,7 @@ pub async fn summary(
     Ok(HttpResponse::Ok().json(view))
 }
 
-#[utoipa::path(operation_id = "history_requests", get, path = "/api/v1/history/requests", tag = "history",
+#[utoipa::path(operation_id = "history_requests", summary = "List the requests behind a figure of the refusal history", get, path = "/api/v1/history/requests", tag = "history",
     params(HistoryQuery),
     responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>), Unreadable, FilterWrong))]
 pub async fn requests(
@@ -36,7 +36,7 @@ pub async fn requests(
     Ok(HttpResponse::Ok().json(found))
 }
 
-#[utoipa::path(operation_id = "history_export", get, path = "/api/v1/history/export", tag = "history",
+#[utoipa::path(operation_id = "history_export", summary = "Export the refusal history, one row per request", get, path = "/api/v1/history/export", tag = "history",
     params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals"),
         ("format" = Option<String>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "The records with the documented columns: as JSON, one object per row; with format=csv, as CSV with a header row, as the page's export gives it",

@@ -14,7 +14,7 @@ use crate::web::extract::{id, with_db};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
-#[utoipa::path(operation_id = "list_letters", get, path = "/api/v1/requests/{id}/letters", tag = "letters",
+#[utoipa::path(operation_id = "list_letters", summary = "List the letters a request's record allows, drafted", get, path = "/api/v1/requests/{id}/letters", tag = "letters",
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "Every letter, drafted where the record allows it, with why not where it does not", body = Vec<LetterOption>), Unreadable, NoSuchResource))]
 pub async fn list(
@@ -30,7 +30,7 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(options))
 }
 
-#[utoipa::path(operation_id = "send_letter", post, path = "/api/v1/requests/{id}/letters", tag = "letters", request_body = LetterInput,
+#[utoipa::path(operation_id = "send_letter", summary = "Record a drafted letter as sent, with the event it starts", post, path = "/api/v1/requests/{id}/letters", tag = "letters", request_body = LetterInput,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 201, description = "The letter recorded as sent: the event it starts, with the letter as its document", body = SentLetter), Unreadable, NoSuchResource, BodyTooLarge,
         (status = 409, description = "The record does not allow this letter now: the list of letters says why", body = Problem, content_type = "application/problem+json"),

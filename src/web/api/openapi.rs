@@ -25,6 +25,7 @@ use super::{
         requests::create,
         requests::read,
         requests::update,
+        requests::patch,
         events::list,
         events::add,
         events::remove_last,
@@ -125,6 +126,7 @@ impl Modify for Bearer {
             let operations = [
                 ("get", &mut item.get),
                 ("put", &mut item.put),
+                ("patch", &mut item.patch),
                 ("post", &mut item.post),
                 ("delete", &mut item.delete),
             ];
@@ -319,7 +321,9 @@ impl Modify for Creations {
 }
 
 /// A `PUT` replaces the whole resource: its body's schema is the create schema with every
-/// property required (`XReplacement`), as `extract::Replacement` enforces.
+/// property required (`XReplacement`), as `json_body::Replacement` enforces. A `PATCH` changes
+/// some: its body's schema is the create schema with none required (`XPatch`), as
+/// `json_body::merged` reads it.
 struct Replacements;
 
 impl Modify for Replacements {
@@ -327,50 +331,55 @@ impl Modify for Replacements {
         use utoipa::openapi::schema::{ArrayItems, Schema};
         use utoipa::openapi::RefOr;
         let components = openapi.components.get_or_insert_with(Default::default);
-        // The replacement of the schema `reference` names, added once; its new reference.
-        let mut replace = |reference: &mut utoipa::openapi::Ref| {
+        // The variant of the schema `reference` names, added once; its new reference.
+        let mut vary = |reference: &mut utoipa::openapi::Ref, whole: bool| {
             let Some(name) = reference.ref_location.rsplit('/').next().map(str::to_string) else {
                 return;
             };
             let Some(RefOr::T(Schema::Object(object))) = components.schemas.get(&name).cloned() else {
                 return;
             };
-            let mut whole = object;
-            whole.required = whole
-                .properties
-                .keys()
-                .filter(|property| !CREATE_ONLY.contains(&(name.as_str(), property.as_str())))
-                .cloned()
-                .collect();
-            let replacement = format!("{name}Replacement");
+            let mut variant = object;
+            variant.required = match whole {
+                true => variant
+                    .properties
+                    .keys()
+                    .filter(|property| !CREATE_ONLY.contains(&(name.as_str(), property.as_str())))
+                    .cloned()
+                    .collect(),
+                false => Vec::new(),
+            };
+            let variant_name = format!("{name}{}", if whole { "Replacement" } else { "Patch" });
             components
                 .schemas
-                .insert(replacement.clone(), RefOr::T(Schema::Object(whole)));
-            *reference = Ref::from_schema_name(replacement);
+                .insert(variant_name.clone(), RefOr::T(Schema::Object(variant)));
+            *reference = Ref::from_schema_name(variant_name);
         };
         for item in openapi.paths.paths.values_mut() {
-            let Some(RefOr::T(body)) = item.put.as_mut().and_then(|put| put.request_body.as_mut()) else {
-                continue;
-            };
-            for content in body.content.values_mut() {
-                let RefOr::T(content) = content else { continue };
-                match content.schema.as_mut() {
-                    Some(RefOr::Ref(reference)) => replace(reference),
-                    Some(RefOr::T(Schema::Array(array))) => {
-                        if let ArrayItems::RefOrSchema(items) = &mut array.items {
-                            if let RefOr::Ref(reference) = items.as_mut() {
-                                replace(reference)
+            for (operation, whole) in [(&mut item.put, true), (&mut item.patch, false)] {
+                let Some(RefOr::T(body)) = operation.as_mut().and_then(|o| o.request_body.as_mut()) else {
+                    continue;
+                };
+                for content in body.content.values_mut() {
+                    let RefOr::T(content) = content else { continue };
+                    match content.schema.as_mut() {
+                        Some(RefOr::Ref(reference)) => vary(reference, whole),
+                        Some(RefOr::T(Schema::Array(array))) => {
+                            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                                if let RefOr::Ref(reference) = items.as_mut() {
+                                    vary(reference, whole)
+                                }
                             }
                         }
+                        _ => {}
                     }
-                    _ => {}
                 }
             }
         }
     }
 }
 
-#[utoipa::path(operation_id = "openapi_document", get, path = "/api/v1/openapi.json", tag = "meta",
+#[utoipa::path(operation_id = "openapi_document", summary = "Read this OpenAPI document", get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())

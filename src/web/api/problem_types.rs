@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 
 use crate::web::error_response::PROBLEM_TYPES;
 
-#[utoipa::path(operation_id = "problem_types", get, path = "/api/v1/problems", tag = "meta",
+#[utoipa::path(operation_id = "problem_types", summary = "Explain each problem type", get, path = "/api/v1/problems", tag = "meta",
     responses((status = 200, description = "What each problem `type` means: the page a problem's type points at", content_type = "text/html")))]
 pub async fn problems() -> HttpResponse {
     let rows: String = PROBLEM_TYPES

@@ -18,7 +18,7 @@ pub struct RepeatInput {
     pub repeats: bool,
 }
 
-#[utoipa::path(operation_id = "set_repeat", post, path = "/api/v1/requests/{id}/repeat", tag = "demands", request_body = RepeatInput,
+#[utoipa::path(operation_id = "set_repeat", summary = "Set whether a request is repeated every quarter", post, path = "/api/v1/requests/{id}/repeat", tag = "demands", request_body = RepeatInput,
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 204, description = "Set: its successor is drafted once the next quarter has ended"), Unreadable, NoSuchResource,
         (status = 422, description = "The request names no indicator and quarter to repeat", body = Problem, content_type = "application/problem+json")))]
@@ -37,7 +37,7 @@ pub async fn set(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(operation_id = "skip_repeat", post, path = "/api/v1/requests/{id}/skip", tag = "demands",
+#[utoipa::path(operation_id = "skip_repeat", summary = "Skip the next quarter's repeat of a request", post, path = "/api/v1/requests/{id}/skip", tag = "demands",
     params(("id" = i32, Path, description = "The drafted repeat's id")),
     responses((status = 204, description = "Skipped: not sent; the next quarter is drafted from it"), Unreadable, NoSuchResource,
         (status = 409, description = "Not a drafted repeat, sent, or skipped already", body = Problem, content_type = "application/problem+json")))]

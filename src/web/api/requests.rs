@@ -17,7 +17,7 @@ use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
 use crate::web::error_response::ApiError;
 use crate::web::extract::{etag, id, if_match, query_string, with_db};
-use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
+use crate::web::json_body::{merged, missing_properties, ApiJson, MergePatch, Replacement, Whole};
 use crate::web::state::AppState;
 
 /// The authority a request goes to.
@@ -138,7 +138,7 @@ pub struct RequestList {
     pub pages: i64,
 }
 
-#[utoipa::path(operation_id = "list_requests", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
+#[utoipa::path(operation_id = "list_requests", summary = "List requests, filtered and paged", get, path = "/api/v1/requests", tag = "requests", params(ListQuery),
     responses((status = 200, description = "One page of the requests, newest first unless `sort` says otherwise", body = RequestList,
         headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
         Unreadable, FieldsWrong))]
@@ -184,7 +184,7 @@ pub async fn list(
         }))
 }
 
-#[utoipa::path(operation_id = "create_request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
+#[utoipa::path(operation_id = "create_request", summary = "Log a request", post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
     responses((status = 201, description = "Created", body = RequestJson), Unreadable, BodyTooLarge, FieldsWrong))]
 pub async fn create(
     state: web::Data<AppState>,
@@ -206,7 +206,7 @@ pub async fn create(
     Ok(answer(created))
 }
 
-#[utoipa::path(operation_id = "read_request", get, path = "/api/v1/requests/{id}", tag = "requests",
+#[utoipa::path(operation_id = "read_request", summary = "Read a request with its status and deadlines", get, path = "/api/v1/requests/{id}", tag = "requests",
     params(("id" = i32, Path, description = "The request's id")),
     responses((status = 200, description = "OK", body = RequestJson,
         headers(("ETag" = String, description = "The request's version: send it back in `If-Match` to change it only if nobody has since"))),
@@ -221,12 +221,10 @@ pub async fn read(
         request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(etag(detail.request.updated_at))
-        .json(detail_json(detail)))
+    Ok(with_version(detail))
 }
 
-#[utoipa::path(operation_id = "update_request", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
+#[utoipa::path(operation_id = "update_request", summary = "Replace a request's fields", put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
     params(("id" = i32, Path, description = "The request's id"),
         ("If-Match" = Option<String>, Header, description = "The `ETag` the change was made on: if the request has changed since, nothing is written (412)")),
     responses((status = 200, description = "OK", body = RequestJson,
@@ -248,9 +246,42 @@ pub async fn update(
         request_detail::show(conn, calendar, &caller, today, id, now)
     })
     .await?;
-    Ok(HttpResponse::Ok()
+    Ok(with_version(detail))
+}
+
+#[utoipa::path(operation_id = "patch_request", summary = "Change some of a request's fields", patch, path = "/api/v1/requests/{id}", tag = "requests",
+    request_body(content = RequestInput, content_type = "application/merge-patch+json",
+        description = "The fields to change (RFC 7396): those left out are kept, `null` clears an optional one"),
+    params(("id" = i32, Path, description = "The request's id"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` the change was made on: if the request has changed since, nothing is written (412)")),
+    responses((status = 200, description = "The request as changed", body = RequestJson,
+        headers(("ETag" = String, description = "The request's new version"))),
+        Unreadable, NoSuchResource, BodyTooLarge, FieldsWrong, Stale))]
+pub async fn patch(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: MergePatch,
+) -> Result<HttpResponse, ApiError> {
+    let id = id(&path)?;
+    let patch = body.0;
+    let expected = if_match(&request);
+    let detail = with_db(&state, move |conn, calendar, today| {
+        let now = crate::clock::now();
+        let apply = |current: RequestInput| merged(&current, &patch);
+        requests::patch(conn, calendar, &caller, today, id, apply, &expected, now)?;
+        request_detail::show(conn, calendar, &caller, today, id, now)
+    })
+    .await?;
+    Ok(with_version(detail))
+}
+
+/// A request as read or changed, with its version for the next `If-Match`.
+fn with_version(detail: RequestDetail) -> HttpResponse {
+    HttpResponse::Ok()
         .insert_header(etag(detail.request.updated_at))
-        .json(detail_json(detail)))
+        .json(detail_json(detail))
 }
 
 impl Whole for RequestInput {

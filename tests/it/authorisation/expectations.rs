@@ -243,6 +243,13 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("put", "/api/v1/requests/{id}") => {
             each_kind(|k| case(NewRequest(k), Body::RequestJson(k), writes(k, OK)))
         }
+        ("patch", "/api/v1/requests/{id}") => each_kind(|k| {
+            case(
+                NewRequest(k),
+                Body::Json(r#"{"reference": "FOI 1"}"#),
+                writes(k, OK),
+            )
+        }),
         ("post", "/api/v1/requests/{id}/events") => {
             each_kind(|k| case(NewRequest(k), Body::EventJson(k), writes(k, CREATED)))
         }
