@@ -176,3 +176,58 @@ async fn every_json_body_is_typed_for_a_generated_client() {
         "integer"
     );
 }
+
+/// Every operation that takes or gives JSON shows an example of it, recorded from the server
+/// (`clients/record_examples.py`), and each example is valid against the schema it illustrates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_is_valid_against_its_schema() {
+    use crate::support::contract::schema_errors;
+    let app = TestApp::start(Backend::Sqlite, TODAY).await.unwrap();
+    let document = app.get_json("/api/v1/openapi.json").await;
+    let mut shown = 0;
+    let mut faults = Vec::new();
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            if path.ends_with("openapi.json") {
+                continue;
+            }
+            let mut places = Vec::new();
+            for (kind, content) in operation["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                if kind.contains("json") {
+                    places.push((format!("{method} {path} body"), content));
+                }
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if let (true, Some(content)) = (
+                    status.starts_with('2'),
+                    response["content"].get("application/json"),
+                ) {
+                    places.push((format!("{method} {path} {status}"), content));
+                }
+            }
+            for (place, content) in places {
+                match content.get("example") {
+                    None => faults.push(format!("{place}: no example")),
+                    Some(example) => {
+                        shown += 1;
+                        for fault in schema_errors(&format!("example {place}"), &content["schema"], example) {
+                            faults.push(format!("{place}: {fault}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+    assert!(shown >= 45, "examples checked: {shown}");
+
+    // The check fails on an example that breaks its schema.
+    let create = &document["paths"]["/api/v1/requests"]["post"]["requestBody"]["content"]["application/json"];
+    let mut broken = create["example"].clone();
+    broken["sent_on"] = serde_json::json!("1 May 2026");
+    assert!(!schema_errors("broken example", &create["schema"], &broken).is_empty());
+}

@@ -36,7 +36,7 @@ pub async fn requests(
     Ok(HttpResponse::Ok().json(found))
 }
 
-#[utoipa::path(operation_id = "history_export", summary = "Export the refusal history, one row per request", get, path = "/api/v1/history/export", tag = "history",
+#[utoipa::path(operation_id = "history_export", summary = "Export the refusal history's records: requests, events, responses or appeals", get, path = "/api/v1/history/export", tag = "history",
     params(HistoryQuery, ("dataset" = String, Query, description = "requests, events, responses or appeals"),
         ("format" = Option<String>, Query, description = "json (the default) or csv")),
     responses((status = 200, description = "The records with the documented columns: as JSON, one object per row; with format=csv, as CSV with a header row, as the page's export gives it",

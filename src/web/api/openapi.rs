@@ -63,7 +63,7 @@ use super::{
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
     components(schemas(Problem)),
-    modifiers(&Bearer, &NoOtherFields, &Creations, &Downloads, &Replacements),
+    modifiers(&Bearer, &NoOtherFields, &Creations, &Downloads, &Replacements, &Examples),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -372,6 +372,54 @@ impl Modify for Replacements {
                             }
                         }
                         _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each operation's example: what a call sent and what the server answered, recorded from the
+/// server itself by `clients/record_examples.py` (lists cut to two items), and held to the
+/// document by a test.
+struct Examples;
+
+impl Modify for Examples {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        let recorded: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(include_str!("examples.json")).unwrap_or_default();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.post,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let Some(example) = operation.operation_id.as_ref().and_then(|id| recorded.get(id)) else {
+                    continue;
+                };
+                if let (Some(RefOr::T(body)), Some(sent)) =
+                    (&mut operation.request_body, example.get("request"))
+                {
+                    for (kind, content) in body.content.iter_mut() {
+                        if let (true, RefOr::T(content)) = (kind.contains("json"), content) {
+                            content.example = Some(sent.clone());
+                        }
+                    }
+                }
+                let Some(answered) = example.get("response") else {
+                    continue;
+                };
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    if let (true, RefOr::T(response)) = (status.starts_with('2'), response) {
+                        if let Some(RefOr::T(content)) = response.content.get_mut("application/json") {
+                            content.example = Some(answered.clone());
+                        }
                     }
                 }
             }

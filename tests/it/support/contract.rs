@@ -418,14 +418,11 @@ pub fn check(exchange: &Exchange) -> Result<(), String> {
     }
     let value: Value = serde_json::from_slice(&exchange.body)
         .map_err(|e| said(format!("a {content_type} body that is not JSON ({e})")))?;
-    let key = format!("{template} {method} {status} {documented}");
-    let errors = with_validator(&key, schema, |validator| {
-        validator
-            .iter_errors(&value)
-            .take(5)
-            .map(|e| format!("at {} {e}", e.instance_path()))
-            .collect::<Vec<_>>()
-    });
+    let errors = schema_errors(
+        &format!("{template} {method} {status} {documented}"),
+        schema,
+        &value,
+    );
     match errors.is_empty() {
         true => Ok(()),
         false => {
@@ -437,6 +434,18 @@ pub fn check(exchange: &Exchange) -> Result<(), String> {
             )))
         }
     }
+}
+
+/// Where `value` breaks `schema`, a schema of the document at the place `key` names (its first
+/// five faults).
+pub fn schema_errors(key: &str, schema: &Value, value: &Value) -> Vec<String> {
+    with_validator(key, schema, |validator| {
+        validator
+            .iter_errors(value)
+            .take(5)
+            .map(|e| format!("at {} {e}", e.instance_path()))
+            .collect()
+    })
 }
 
 fn media_matches(documented: &str, served: &str) -> bool {
