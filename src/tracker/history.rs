@@ -222,7 +222,7 @@ pub fn behind(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     pub dataset: Dataset,
-    pub columns: &'static [&'static str],
+    pub columns: &'static [(&'static str, crate::domain::history::Column)],
     pub rows: Vec<Vec<String>>,
 }
 

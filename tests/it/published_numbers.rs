@@ -691,10 +691,11 @@ on_both_backends! {
         for b in &built {
             let law = &LAWS[b.law];
             let facts = counted(b.case, law);
-            let row = exported.iter().find(|r| r["request_id"] == b.id.to_string().as_str()).unwrap();
-            let days = facts.first.map(|(on, _)| working_days(law.regime, life(b.case, law).0, on).to_string()).unwrap_or_default();
-            let outcome = facts.first.map(|(_, o)| o).unwrap_or_default();
-            if row["timeliness"] != facts.timeliness || row["working_days_to_respond"] != days.as_str() || row["first_outcome"] != outcome {
+            // Typed as the document says: numbers as numbers, nothing as null.
+            let row = exported.iter().find(|r| r["request_id"] == json!(b.id)).unwrap();
+            let days = json!(facts.first.map(|(on, _)| working_days(law.regime, life(b.case, law).0, on)));
+            let outcome = json!(facts.first.map(|(_, o)| o));
+            if row["timeliness"] != facts.timeliness || row["working_days_to_respond"] != days || row["first_outcome"] != outcome {
                 wrong.push(format!(
                     "{:?} at {}: {} {} {}, expected {} {days} {outcome}",
                     b.case, law.authority, row["timeliness"], row["working_days_to_respond"], row["first_outcome"], facts.timeliness

@@ -640,6 +640,23 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::OK);
         let as_json: Value = response.json().await.unwrap();
         assert_eq!(as_json.as_array().unwrap().len(), 30);
+        // Each JSON value has its type, and holds what the CSV cell holds.
+        let (header, rows) = csv_of(get("/api/v1/history/export?dataset=responses&format=csv".into()).await);
+        let typed = app.get_json("/api/v1/history/export?dataset=responses").await;
+        assert_eq!(typed.as_array().unwrap().len(), rows.len());
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        for (json_row, csv_row) in typed.as_array().unwrap().iter().zip(&rows) {
+            assert_eq!(json_row["event_id"].as_i64().unwrap().to_string(), csv_row[column("event_id")]);
+            assert_eq!(json_row["request_id"].as_i64().unwrap().to_string(), csv_row[column("request_id")]);
+            let grounds: Vec<&str> = json_row["grounds"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+            assert_eq!(grounds.join(";"), csv_row[column("grounds")]);
+            assert_eq!(json_row["public_interest_test"].as_bool().unwrap().to_string(), csv_row[column("public_interest_test")]);
+            match csv_row[column("promised_on")].as_str() {
+                "" => assert_eq!(json_row["promised_on"], Value::Null),
+                day => assert_eq!(json_row["promised_on"], day),
+            }
+        }
+        assert!(typed.as_array().unwrap().iter().any(|r| r["grounds"].as_array().unwrap().len() > 1), "{typed}");
 
         let (status, fields, _) = problem(app.get("/api/v1/history/export?dataset=everything").await).await;
         assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["dataset".to_string()]));

@@ -63,7 +63,7 @@ use super::{
     // Named here because the shared answers in `problems` and the 401, 403 and 503 that
     // `Bearer` adds refer to it without registering it: only a `body = Problem` tuple does.
     components(schemas(Problem)),
-    modifiers(&Bearer, &NoOtherFields, &Creations, &Downloads, &Replacements, &Examples),
+    modifiers(&Bearer, &NoOtherFields, &Creations, &Downloads, &Replacements, &ExportRows, &Examples),
     tags(
         (name = "requests", description = "Requests and their deadlines"),
         (name = "events", description = "What happened to a request"),
@@ -375,6 +375,72 @@ impl Modify for Replacements {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The history export's JSON rows: one schema per dataset, each column typed as
+/// `domain::history::Column` says the export writes it.
+struct ExportRows;
+
+impl Modify for ExportRows {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use crate::domain::history::{Column, Dataset};
+        use strum::VariantArray;
+        use utoipa::openapi::schema::{
+            ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, SchemaType, Type,
+        };
+        use utoipa::openapi::RefOr;
+        let typed = |kinds: Vec<Type>| SchemaType::Array(kinds);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut rows = OneOfBuilder::new();
+        for dataset in Dataset::VARIANTS {
+            let mut row = ObjectBuilder::new().description(Some(format!("A row of the {dataset} export")));
+            for (name, column) in dataset.columns() {
+                let property = match column {
+                    Column::Id => ObjectBuilder::new().schema_type(Type::Integer).into(),
+                    Column::Number => ObjectBuilder::new()
+                        .schema_type(typed(vec![Type::Integer, Type::Null]))
+                        .into(),
+                    Column::Date => ObjectBuilder::new()
+                        .schema_type(typed(vec![Type::String, Type::Null]))
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                        .into(),
+                    Column::Flag => ObjectBuilder::new().schema_type(Type::Boolean).into(),
+                    Column::Text => ObjectBuilder::new().schema_type(Type::String).into(),
+                    Column::Optional => ObjectBuilder::new()
+                        .schema_type(typed(vec![Type::String, Type::Null]))
+                        .into(),
+                    Column::List => ArrayBuilder::new()
+                        .items(ObjectBuilder::new().schema_type(Type::String))
+                        .into(),
+                };
+                let property: utoipa::openapi::schema::Schema = property;
+                row = row.property(*name, property).required(*name);
+            }
+            // HistoryExportRequestsRow, …: the dataset's name capitalised.
+            let dataset_name = dataset.to_string();
+            let schema_name = format!(
+                "HistoryExport{}{}Row",
+                dataset_name[..1].to_uppercase(),
+                &dataset_name[1..]
+            );
+            components
+                .schemas
+                .insert(schema_name.clone(), RefOr::T(row.build().into()));
+            rows = rows.item(Ref::from_schema_name(schema_name));
+        }
+        let Some(RefOr::T(ok)) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/history/export")
+            .and_then(|item| item.get.as_mut())
+            .and_then(|get| get.responses.responses.get_mut("200"))
+        else {
+            return;
+        };
+        if let Some(RefOr::T(json)) = ok.content.get_mut("application/json") {
+            json.schema = Some(ArrayBuilder::new().items(rows).into());
         }
     }
 }

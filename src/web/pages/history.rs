@@ -337,7 +337,7 @@ pub fn render(export: &Export, format: &str) -> Result<HttpResponse, AppError> {
                         .columns
                         .iter()
                         .zip(row)
-                        .map(|(c, v)| (c.to_string(), json!(v)))
+                        .map(|((name, column), cell)| (name.to_string(), column.json(cell)))
                         .collect()
                 })
                 .collect();
@@ -350,7 +350,7 @@ pub fn render(export: &Export, format: &str) -> Result<HttpResponse, AppError> {
         }
         "" | "csv" => super::csv_attachment(
             &format!("{name}.csv"),
-            export.columns,
+            &export.columns.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
             export.rows.iter().cloned(),
         ),
         _ => Err(AppError::invalid("format", "Format must be csv or json")),
