@@ -28,6 +28,7 @@ pub mod input;
 pub mod input_schema;
 pub mod letters;
 pub mod open_data;
+pub mod paging;
 pub mod passwords;
 pub mod recovery_codes;
 pub mod reminders;

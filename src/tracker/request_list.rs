@@ -8,6 +8,7 @@ use super::audit::Caller;
 use super::deadline_index::{catch_up, schedule_of};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
+use super::paging::Paging;
 use crate::db::events;
 use crate::db::request_list::{self, Order, RequestFilter, Sort};
 use crate::db::requests::{self, Request, Scope};
@@ -17,16 +18,8 @@ use crate::domain::request::{normalise_tag, MAX_TAG_LENGTH};
 use crate::domain::timeline::{Schedule, Status};
 use crate::error::AppError;
 
-/// Requests on a page when `per_page` is left out, and the most it may ask for.
+/// Requests on a page when `per_page` is left out.
 pub const PAGE_SIZE: i64 = 25;
-pub const MAX_PER_PAGE: i64 = 100;
-
-/// Which page of the list, and how many requests on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Paging {
-    pub page: i64,
-    pub per_page: i64,
-}
 
 /// The list's filters as the query string gives them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
@@ -96,21 +89,7 @@ impl ListQuery {
             .optional_text("tag", "Tag", self.tag.as_deref(), MAX_TAG_LENGTH)
             .map(|t| normalise_tag(&t).unwrap_or(t));
         let text = f.optional_text("q", "Search", self.q.as_deref(), 200);
-        let page = blank(&self.page).map_or(Some(1), |p| {
-            p.parse::<i64>().ok().filter(|p| (1..=100_000).contains(p))
-        });
-        if page.is_none() {
-            f.error("page", "page must be a whole number from 1");
-        }
-        let per_page = blank(&self.per_page).map_or(Some(PAGE_SIZE), |p| {
-            p.parse::<i64>().ok().filter(|p| (1..=MAX_PER_PAGE).contains(p))
-        });
-        if per_page.is_none() {
-            f.error(
-                "per_page",
-                format!("per_page must be a whole number from 1 to {MAX_PER_PAGE}"),
-            );
-        }
+        let paging = Paging::read(self.page.as_deref(), self.per_page.as_deref(), PAGE_SIZE, &mut f);
         let owned = match blank(&self.owner).as_deref() {
             None => false,
             Some("me") => true,
@@ -161,10 +140,7 @@ impl ListQuery {
                 sealed_sar: false,
             },
             order.unwrap_or_default(),
-            Paging {
-                page: page.unwrap_or(1),
-                per_page: per_page.unwrap_or(PAGE_SIZE),
-            },
+            paging,
         ))
     }
 }
@@ -272,7 +248,11 @@ fn summaries(
         total,
         page,
         per_page: limit,
-        pages: ((total + limit - 1) / limit).max(1),
+        pages: Paging {
+            page,
+            per_page: limit,
+        }
+        .pages(total),
     })
 }
 

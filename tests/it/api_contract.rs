@@ -179,3 +179,69 @@ async fn read_back_event_id(app: &TestApp, request: i64) -> i64 {
         .as_i64()
         .unwrap()
 }
+
+/// Every page of a list, followed from the first by its `Link: rel="next"`, as a client pages.
+async fn every_page(session: &support::Session, first: &str) -> (Vec<Value>, usize) {
+    let (mut items, mut pages, mut next) = (Vec::new(), 0, Some(first.to_string()));
+    while let Some(address) = next.take() {
+        let response = session.get(&address).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {address}");
+        let links = response.headers()["link"].to_str().unwrap().to_string();
+        assert!(
+            links.contains("rel=\"first\"") && links.contains("rel=\"last\""),
+            "{links}"
+        );
+        next = links
+            .split(", ")
+            .find(|l| l.ends_with("rel=\"next\""))
+            .map(|l| l[1..l.find('>').unwrap()].to_string());
+        items.extend(response.json::<Vec<Value>>().await.unwrap());
+        pages += 1;
+    }
+    (items, pages)
+}
+
+on_both_backends! {
+    async fn every_list_that_can_grow_is_paged_with_links(app) {
+        let admin = app.admin().await;
+        for name in ["Dyfed-Powys Police", "Gwent Police", "North Wales Police"] {
+            let body = json!({"name": name, "short_name": name, "default_regime": "foia", "nation": "uk"});
+            assert_eq!(admin.post_json("/api/v1/authorities", &body).await.status(), StatusCode::CREATED);
+        }
+        let whole: Vec<Value> = app.get_json("/api/v1/authorities").await.as_array().unwrap().clone();
+        assert!(whole.len() >= 4, "{whole:?}");
+        let (paged, pages) = every_page(&app, "/api/v1/authorities?per_page=2").await;
+        assert_eq!(paged, whole, "the pages together are the list, in its order");
+        assert_eq!(pages, whole.len().div_ceil(2));
+
+        let home_office = app.authority("Home Office").await;
+        for (n, year) in [2019, 2020, 2021].into_iter().enumerate() {
+            let figure = json!({"indicator_id": "D1.1", "value": (100 + n).to_string(), "period_start": format!("{year}-01-01"),
+                "period_end": format!("{year}-12-31"), "definition": "Potential victims detained", "definition_match": "matches",
+                "source_kind": "publication", "publication_title": "Annual report", "publisher": "Home Office"});
+            assert_eq!(app.post_json("/api/v1/figures", &figure).await.status(), StatusCode::CREATED);
+        }
+        let (figures, pages) = every_page(&app, "/api/v1/figures?per_page=1").await;
+        assert_eq!(figures, app.get_json("/api/v1/figures").await.as_array().unwrap().clone());
+        assert_eq!((figures.len(), pages), (3, 3));
+
+        for day in ["2026-03-02", "2026-03-03", "2026-03-04"] {
+            app.create_request(json!({"title": format!("Asked on {day}"), "body": "B", "authority_id": home_office, "sent_on": day})).await;
+        }
+        let first = "/api/v1/history/requests?measure=all&per_page=2";
+        let response = app.get(first).await;
+        let links = response.headers()["link"].to_str().unwrap().to_string();
+        assert!(links.contains("</api/v1/history/requests?measure=all&page=2&per_page=2>; rel=\"next\""), "the filter is kept: {links}");
+        let (behind, pages) = every_page(&app, first).await;
+        assert_eq!((behind.len(), pages), (3, 2));
+
+        for path in ["/api/v1/authorities", "/api/v1/figures", "/api/v1/history/requests?measure=all&"] {
+            let joiner = if path.ends_with('&') { "" } else { "?" };
+            for wrong in ["per_page=0", "per_page=101", "page=0"] {
+                let (status, fields, answer) = support::problem(app.get(&format!("{path}{joiner}{wrong}")).await).await;
+                assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {wrong}: {answer}");
+                assert_eq!(fields, vec![wrong.split('=').next().unwrap().to_string()], "{answer}");
+            }
+        }
+    }
+}

@@ -3,10 +3,11 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{BodyTooLarge, FieldsWrong, NameTaken, NoSuchResource, Stale, Unreadable};
-use super::{answer, idempotency};
+use super::{answer, idempotency, paged_list};
 use crate::db::authorities::Authority;
 use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::paging::PageQuery;
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::error_response::ApiError;
 use crate::web::extract::{etag, id, if_match, with_db};
@@ -14,10 +15,16 @@ use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
 #[utoipa::path(operation_id = "list_authorities", summary = "List authorities", get, path = "/api/v1/authorities", tag = "authorities",
-    responses((status = 200, description = "OK", body = Vec<Authority>)))]
-pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let list = with_db(&state, move |conn, _, _| authorities::list(conn, &caller)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    params(PageQuery),
+    responses((status = 200, description = "One page of the authorities, by name", body = Vec<Authority>,
+        headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
+        FieldsWrong))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    paged_list(&state, caller, &request, authorities::list).await
 }
 
 #[utoipa::path(operation_id = "create_authority", summary = "Add an authority", post, path = "/api/v1/authorities", tag = "authorities", request_body = AuthorityInput,

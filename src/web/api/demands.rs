@@ -3,14 +3,15 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::problems::{FieldWrong, NoSuchResource, Unreadable};
-use super::{answer, created, idempotency};
+use super::problems::{FieldWrong, FieldsWrong, NoSuchResource, Unreadable};
+use super::{answer, created, idempotency, paged_list};
 use crate::db::demands::Indicator;
 use crate::db::figures::Figure;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
 use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::paging::PageQuery;
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db};
@@ -90,10 +91,16 @@ pub async fn add_figure(
 }
 
 #[utoipa::path(operation_id = "list_figures", summary = "List released figures", get, path = "/api/v1/figures", tag = "demands",
-    responses((status = 200, description = "Every figure the caller may see, unverified first", body = Vec<Figure>)))]
-pub async fn list_figures(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let figures = with_db(&state, move |conn, _, _| figures::all_figures(conn, &caller)).await?;
-    Ok(HttpResponse::Ok().json(figures))
+    params(PageQuery),
+    responses((status = 200, description = "One page of the figures the caller may see, unverified first", body = Vec<Figure>,
+        headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
+        FieldsWrong))]
+pub async fn list_figures(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    paged_list(&state, caller, &request, figures::all_figures).await
 }
 
 #[utoipa::path(operation_id = "read_figure", summary = "Read a released figure", get, path = "/api/v1/figures/{id}", tag = "demands",

@@ -1,14 +1,16 @@
 //! `/api/v1/history`: the refusal history, the requests behind a figure, and exports of the
 //! records as JSON or CSV, for any filter.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
+use super::page_answer;
 use super::problems::{FilterWrong, Unreadable};
 use crate::tracker::audit::Caller;
 use crate::tracker::history;
 use crate::tracker::history::{Behind, HistoryQuery, HistoryView};
+use crate::tracker::paging::{Page, PageQuery, Paging};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::with_db;
+use crate::web::extract::{query_string, with_db};
 use crate::web::pages::history::{ask, render, ExportQuery};
 use crate::web::state::AppState;
 
@@ -25,15 +27,24 @@ pub async fn summary(
 }
 
 #[utoipa::path(operation_id = "history_requests", summary = "List the requests behind a figure of the refusal history", get, path = "/api/v1/history/requests", tag = "history",
-    params(HistoryQuery),
-    responses((status = 200, description = "The requests a figure counted", body = Vec<Behind>), Unreadable, FilterWrong))]
+    params(HistoryQuery, PageQuery),
+    responses((status = 200, description = "One page of the requests a figure counted", body = Vec<Behind>,
+        headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
+        Unreadable, FilterWrong))]
 pub async fn requests(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<HistoryQuery>,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let found = ask(&state, caller, query.into_inner(), history::behind).await?;
-    Ok(HttpResponse::Ok().json(found))
+    let query = query.into_inner();
+    let found = ask(&state, caller, query.clone(), history::behind).await?;
+    let paging = Paging::of(&query_string(&request, "the query string")?)?;
+    Ok(page_answer(
+        &Page::of(found, paging),
+        "/api/v1/history/requests",
+        &query,
+    ))
 }
 
 #[utoipa::path(operation_id = "history_export", summary = "Export the refusal history's records: requests, events, responses or appeals", get, path = "/api/v1/history/export", tag = "history",

@@ -17,10 +17,17 @@ pub mod repeats;
 pub mod requests;
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{self, Answer};
+use crate::tracker::paging::{Page, PageQuery, Paging};
+use crate::web::error_response::ApiError;
+use crate::web::extract::{query_string, with_db};
+use crate::web::state::AppState;
 
 /// A call that may create something, as `idempotency::once` needs it: its `Idempotency-Key`
 /// if it carries one, and its fingerprint (its method, path and body as read).
@@ -67,4 +74,42 @@ pub fn created(location: String, body: &impl Serialize) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))
         .json(body)
+}
+
+/// A page of a list as the API answers it: its items as a JSON array, with `Link` to the
+/// first, previous, next and last pages of the same query (`query`, without the page's own
+/// parameters, at `path`).
+pub fn page_answer<T: Serialize>(page: &Page<T>, path: &str, query: &impl Serialize) -> HttpResponse {
+    // The query's own parameters, those left empty aside.
+    let asked = serde_urlencoded::to_string(query).unwrap_or_default();
+    let asked = asked
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("&");
+    let links = page_links(page.page, page.pages, |number| {
+        let paging = format!("page={number}&per_page={}", page.per_page);
+        match asked.is_empty() {
+            true => format!("{path}?{paging}"),
+            false => format!("{path}?{asked}&{paging}"),
+        }
+    });
+    HttpResponse::Ok()
+        .insert_header((header::LINK, links))
+        .json(&page.items)
+}
+
+/// The whole list `read` gives the caller, answered a page at a time as `request`'s query asks.
+pub async fn paged_list<T: Serialize + Send + 'static>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    request: &HttpRequest,
+    read: fn(&mut DbConnection, &Caller) -> Result<Vec<T>, AppError>,
+) -> Result<HttpResponse, ApiError> {
+    let query: PageQuery = query_string(request, "the query string")?;
+    let page = with_db(state, move |conn, _, _| {
+        Ok(Page::of(read(conn, &caller)?, Paging::of(&query)?))
+    })
+    .await?;
+    Ok(page_answer(&page, request.path(), &()))
 }
