@@ -158,6 +158,41 @@ on_both_backends! {
         // A key that is not one line of text is refused before anything is done.
         let response = app.request(reqwest::Method::POST, &events).header("idempotency-key", "x".repeat(300)).json(&event).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+        // A reply imported from its email file, and a table's figures, likewise once.
+        let reply = "From: foi@homeoffice.gov.uk\r\nTo: researcher@coalition.example\r\nDate: Thu, 28 May 2026 10:00:00 +0100\r\nSubject: FOI\r\n\r\nPlease find our response.\r\n";
+        let import = |key: &'static str, content: &'static str| {
+            let app = &app;
+            async move {
+                let part = reqwest::multipart::Part::bytes(content.as_bytes().to_vec()).file_name("reply.eml");
+                app.request(reqwest::Method::POST, &format!("/api/v1/requests/{id}/import-email"))
+                    .header("idempotency-key", key)
+                    .multipart(reqwest::multipart::Form::new().part("file", part))
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = import("reply-1", reply).await;
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let location = support::location(&first);
+        let again = import("reply-1", reply).await;
+        assert_eq!((again.status(), support::location(&again)), (StatusCode::CREATED, location.clone()));
+        assert_eq!(app.get_json(&events).await.as_array().unwrap().iter().filter(|e| e["kind"] == "response").count(), 1);
+        assert_eq!(app.get(&location).await.status(), StatusCode::OK, "the reply's event can be read at {location}");
+        let other = import("reply-1", "From: a@b.example\r\nSubject: x\r\n\r\nAnother.\r\n").await;
+        assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY, "another file under the same key");
+
+        let table = app.api_upload(&format!("/api/v1/requests/{id}/documents"), "detained.csv", b"Nationality,Detained\nAlbania,412\nVietnam,203\n".to_vec()).await;
+        let document = table.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let read = json!({"first_row": 2, "value_column": "B", "breakdown_columns": "A = nationality", "indicator_id": "D1.1",
+            "period_start": "2025-01-01", "period_end": "2025-12-31", "definition": "Potential victims detained", "definition_match": "matches"});
+        for _ in 0..2 {
+            let response = app.request(reqwest::Method::POST, &format!("/api/v1/documents/{document}/import"))
+                .header("idempotency-key", "table-1").json(&read).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        assert_eq!(app.get_json("/api/v1/figures").await.as_array().unwrap().len(), 2, "two figures, not four");
     }
 
     async fn the_history_names_each_cited_ground_as_an_object(app) {

@@ -2,16 +2,17 @@
 //! authority's reply as an email, to a request.
 
 use actix_multipart::Multipart;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::created;
 use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
+use super::{answer, created, idempotency};
 use crate::db::documents::Document;
 use crate::tracker::audit::Caller;
+use crate::tracker::idempotency::{fingerprint, once, Answer};
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, Upload};
-use crate::web::pages::documents::{hand_over, import_reply, may_add, FORM_OVERHEAD};
+use crate::web::pages::documents::{hand_over, may_add, read_reply, record_reply, FORM_OVERHEAD};
 use crate::web::state::AppState;
 
 /// A file sent as multipart/form-data: the part named `file`, and optionally `event_id`.
@@ -67,13 +68,39 @@ pub async fn upload(
 pub async fn import_email(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let upload = read(&state, &caller, id, multipart).await?;
-    let imported = import_reply(&state, &caller, id, upload).await?;
-    Ok(created(format!("/api/v1/requests/{id}/events"), &imported))
+    // The file's digest stands for the body: the same file sent again with the key is the
+    // same call.
+    let digest = fingerprint(
+        "file",
+        upload.file_name.as_deref().unwrap_or_default(),
+        &upload.file,
+    );
+    let (key, print) = idempotency(&request, &digest);
+    let (upload, read) = read_reply(&state, upload).await?;
+    let imported = with_db(&state, move |conn, calendars, today| {
+        once(
+            conn,
+            &caller,
+            key.as_deref(),
+            &print,
+            crate::clock::now(),
+            |conn| {
+                let imported = record_reply(conn, calendars, &caller, today, id, &upload, &read)?;
+                Answer::created(
+                    format!("/api/v1/requests/{id}/events/{}", imported.event.id),
+                    &imported,
+                )
+            },
+        )
+    })
+    .await?;
+    Ok(answer(imported))
 }
 
 #[utoipa::path(operation_id = "download_document", summary = "Download a document", get, path = "/api/v1/documents/{id}", tag = "documents",

@@ -1,16 +1,17 @@
 //! `/api/v1/documents/{id}/import`: figures from a response's table, previewed, then imported
 //! all at once or not at all.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
-use super::created;
 use super::problems::{NoSuchResource, Unreadable};
+use super::{answer, idempotency};
 use crate::db::figures::Figure;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
+use crate::tracker::idempotency::{once, Answer};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db};
 use crate::web::json_body::ApiJson;
@@ -40,12 +41,23 @@ pub async fn preview(
 pub async fn import(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: ApiJson<ImportInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
-    let figures = on_table(&state, &caller, id, body.0, figure_import::import).await?;
-    Ok(created("/api/v1/scorecard".into(), &figures))
+    let input = body.0;
+    let (key, print) = idempotency(&request, &input);
+    let table = table(&state, &caller, id, &input.sheet).await?;
+    let imported = with_db(&state, move |conn, _, _| {
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let figures = figure_import::import(conn, &caller, &table, &input, now)?;
+            Answer::created("/api/v1/figures".into(), &figures)
+        })
+    })
+    .await?;
+    Ok(answer(imported))
 }
 
 /// What `use_case` makes of document `id`'s table, read for the caller as `input` asks: the

@@ -279,6 +279,8 @@ const IDEMPOTENT: &[&str] = &[
     "/api/v1/requests/{id}/letters",
     "/api/v1/figures",
     "/api/v1/authorities",
+    "/api/v1/documents/{id}/import",
+    "/api/v1/requests/{id}/import-email",
 ];
 
 /// Every 201 says where the new resource is (`Location`); the calls that create something

@@ -3,15 +3,18 @@
 use actix_multipart::Multipart;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
 use serde_json::json;
 
 use super::events::page_again;
 use super::request_detail::PageForms;
 use super::{done, errors};
 use crate::db::documents::Document;
+use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
-use crate::tracker::{self, documents::ImportedEmail, documents::UploadedFile};
+use crate::tracker::holidays::CalendarStore;
+use crate::tracker::{self, documents::ImportedEmail, documents::ReadEmail, documents::UploadedFile};
 use crate::web::auth::Who;
 use crate::web::extract::{id, with_db, Upload};
 use crate::web::state::AppState;
@@ -97,6 +100,20 @@ pub async fn import_reply(
     id: i32,
     upload: Upload,
 ) -> Result<ImportedEmail, AppError> {
+    let (upload, read) = read_reply(state, upload).await?;
+    let caller = caller.clone();
+    with_db(state, move |conn, calendars, today| {
+        record_reply(conn, calendars, &caller, today, id, &upload, &read)
+    })
+    .await
+}
+
+/// An uploaded reply read in the sandbox, with no database connection held; the upload is
+/// handed back with what was read.
+pub async fn read_reply(
+    state: &web::Data<AppState>,
+    upload: Upload,
+) -> Result<(Upload, ReadEmail), AppError> {
     let limit = state.settings.max_upload_bytes;
     let (upload, read) = web::block(move || {
         let file = UploadedFile {
@@ -108,26 +125,34 @@ pub async fn import_reply(
         (upload, read)
     })
     .await?;
-    let read = read?;
-    let caller = caller.clone();
-    with_db(state, move |conn, calendars, today| {
-        let file = UploadedFile {
-            file_name: upload.file_name.as_deref(),
-            content: &upload.file,
-            event_id: None,
-        };
-        tracker::documents::import_email(
-            conn,
-            calendars,
-            &caller,
-            today,
-            id,
-            &file,
-            &read,
-            crate::clock::now(),
-        )
-    })
-    .await
+    Ok((upload, read?))
+}
+
+/// A reply as read, recorded on request `id`: its response event and its documents.
+pub fn record_reply(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    id: i32,
+    upload: &Upload,
+    read: &ReadEmail,
+) -> Result<ImportedEmail, AppError> {
+    let file = UploadedFile {
+        file_name: upload.file_name.as_deref(),
+        content: &upload.file,
+        event_id: None,
+    };
+    tracker::documents::import_email(
+        conn,
+        calendars,
+        caller,
+        today,
+        id,
+        &file,
+        read,
+        crate::clock::now(),
+    )
 }
 
 /// Refuses, before the body is read, a caller who may not add documents to request `id`.
