@@ -126,6 +126,14 @@ pub fn update(
         .execute(conn)
 }
 
+/// Marks request `id` changed at `now`, when something it holds (what it asks for) changed,
+/// so that its version moves on.
+pub fn touch(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set(requests::updated_at.eq(now))
+        .execute(conn)
+}
+
 pub fn set_sent_on(
     conn: &mut DbConnection,
     id: i32,

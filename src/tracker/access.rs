@@ -22,7 +22,6 @@ use crate::domain::timeline::Status;
 use crate::domain::version::{self, Expected};
 use crate::error::AppError;
 
-/// The caller's actor when `allowed` says yes: not signed in is 401, not allowed 403.
 /// Refuses a change made on a version of `what` other than the one stored (last changed at
 /// `updated_at`), so that nobody overwrites a change they have not seen.
 pub fn unchanged_since_read(
@@ -38,6 +37,7 @@ pub fn unchanged_since_read(
     )))
 }
 
+/// The caller's actor when `allowed` says yes: not signed in is 401, not allowed 403.
 pub fn require(caller: &Caller, allowed: impl FnOnce(&Actor) -> bool) -> Result<&Actor, AppError> {
     let actor = caller.actor.as_ref().ok_or(AppError::Unauthorized)?;
     if allowed(actor) {

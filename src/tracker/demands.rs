@@ -5,12 +5,13 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::access::{require, writable};
+use super::access::{require, unchanged_since_read, writable};
 use super::audit::{record, Caller};
 use super::input::{names, text_problem, Fields, Shape};
 use crate::db::demands::{self, Demand, Indicator, IndicatorValues, Link};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{Granularity, Quarter};
+use crate::domain::version::Expected;
 use crate::error::AppError;
 
 const SEED: &str = include_str!("../../data/indicators.csv");
@@ -123,6 +124,7 @@ pub fn save_indicator(
     caller: &Caller,
     input: &IndicatorInput,
     saving: Saving,
+    expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<(Indicator, bool), AppError> {
     require(caller, |a| a.is_admin())?;
@@ -190,6 +192,16 @@ pub fn save_indicator(
             _ => {}
         }
         match &before {
+            Some(before) => unchanged_since_read(expected, before.updated_at, &format!("indicator {id}"))?,
+            // A version of something that is not there cannot be the one read (RFC 9110 §13.1.1).
+            None if *expected != Expected::Any => {
+                return Err(AppError::Stale(format!(
+                    "indicator {id} does not exist, so it cannot be the version you read"
+                )))
+            }
+            None => {}
+        }
+        match &before {
             Some(_) => demands::update_indicator(conn, &id, &values, now)?,
             None => demands::insert_indicator(conn, &id, &values, now)?,
         };
@@ -232,6 +244,7 @@ pub fn link(
     caller: &Caller,
     request_id: i32,
     input: &[LinkInput],
+    expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<Vec<Link>, AppError> {
     let known: Vec<String> = demands::indicators(conn)?.into_iter().map(|i| i.id).collect();
@@ -267,9 +280,12 @@ pub fn link(
     }
     f.finish(())?;
     db::write(conn, |conn| {
-        writable(conn, caller, request_id)?;
+        let request = writable(conn, caller, request_id)?;
+        // What a request asks for is part of it: its version covers it.
+        unchanged_since_read(expected, request.updated_at, &format!("request {request_id}"))?;
         let before = demands::links_of(conn, request_id)?;
         demands::set_links(conn, request_id, &links)?;
+        crate::db::requests::touch(conn, request_id, now)?;
         // A drafted repeat's send-by date follows the quarter it asks for.
         crate::db::notice_plan::cancel_repeat_notices(conn, request_id, "the periods asked for changed")?;
         let after = demands::links_of(conn, request_id)?;

@@ -12,6 +12,7 @@ use super::passwords;
 use super::requests::{self, RequestInput};
 use crate::db::{self, authorities, requests as stored, DbConnection};
 use crate::domain::calendar::{Calendar, CalendarKind};
+use crate::domain::version::Expected;
 use crate::error::AppError;
 
 struct Demo {
@@ -519,7 +520,7 @@ pub fn load(
             })
             .collect();
         if !links.is_empty() {
-            super::demands::link(conn, &caller, id, &links, now)?;
+            super::demands::link(conn, &caller, id, &links, &Expected::Any, now)?;
         }
         ids.push(id);
     }

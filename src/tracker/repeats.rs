@@ -11,6 +11,7 @@ use super::holidays::CalendarStore;
 use super::requests::{self, RequestInput};
 use crate::db::{self, demands, DbConnection};
 use crate::domain::repeat;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 
 /// Sets a request to repeat every quarter, or stops it; audited.
@@ -144,7 +145,7 @@ pub fn draft_due(
             let new = requests::create(conn, calendars, &caller, today, &input, now)?;
             db::repeats::set_repeat_of(conn, new, id)?;
             db::repeats::set_repeats(conn, new, true, now)?;
-            super::demands::link(conn, &caller, new, &links, now)?;
+            super::demands::link(conn, &caller, new, &links, &Expected::Any, now)?;
             record(
                 conn,
                 &caller,

@@ -300,6 +300,43 @@ on_both_backends! {
         let response = admin.request(Method::PUT, &path).header("if-match", &tag).json(&body).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
         assert_eq!(admin.get_json(&path).await["short_name"], "HOME");
+
+        // An indicator: its read gives its version; a change on an older one, or on one that
+        // does not exist, is refused.
+        let read = app.get("/api/v1/indicators/D1.1").await;
+        let tag = read.headers()["etag"].to_str().unwrap().to_string();
+        let indicator = read.json::<Value>().await.unwrap()["indicator"].clone();
+        let mut body = json!({});
+        for field in ["id", "demand_id", "wording", "unit", "granularity", "breakdowns", "definition", "official_source"] {
+            body[field] = indicator[field].clone();
+        }
+        body["unit"] = json!("people detained");
+        let response = admin.request(Method::POST, "/api/v1/indicators").header("if-match", &tag).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let changed = response.headers()["etag"].to_str().unwrap().to_string();
+        assert_ne!(changed, tag);
+        assert_eq!(app.get("/api/v1/indicators/D1.1").await.headers()["etag"].to_str().unwrap(), changed);
+        body["unit"] = json!("people");
+        let response = admin.request(Method::POST, "/api/v1/indicators").header("if-match", &tag).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(app.get_json("/api/v1/indicators/D1.1").await["indicator"]["unit"], "people detained");
+        body["id"] = json!("D1.77");
+        let response = admin.request(Method::POST, "/api/v1/indicators").header("if-match", &tag).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED, "no version of D1.77 was read");
+        assert_eq!(app.get("/api/v1/indicators/D1.77").await.status(), StatusCode::NOT_FOUND);
+
+        // What a request asks for is part of the request: its version covers it.
+        let path = format!("/api/v1/requests/{id}");
+        let tag = app.get(&path).await.headers()["etag"].to_str().unwrap().to_string();
+        let asks = json!([{"indicator_id": "D1.1", "from": "2025-01-01", "to": "2025-12-31"}]);
+        let response = app.request(Method::PUT, &format!("{path}/indicators")).header("if-match", &tag).json(&asks).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let changed = response.headers()["etag"].to_str().unwrap().to_string();
+        assert_ne!(changed, tag, "the request's version moved on");
+        assert_eq!(app.get(&path).await.headers()["etag"].to_str().unwrap(), changed);
+        let response = app.request(Method::PUT, &format!("{path}/indicators")).header("if-match", &tag).json(&json!([])).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(app.get_json(&path).await["indicators"].as_array().unwrap().len(), 1, "nothing written");
     }
 
     async fn patch_changes_only_the_fields_it_sends(app) {

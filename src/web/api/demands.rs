@@ -1,12 +1,14 @@
 //! `/api/v1/indicators`, `/api/v1/figures` and `/api/v1/scorecard`: the demand catalogue,
 //! what each request asks for, released figures and their verification, and the scorecard.
 
+use actix_web::http::header::LOCATION;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::problems::{FieldWrong, FieldsWrong, NoSuchResource, Unreadable};
-use super::{answer, created, idempotency, paged_list};
+use super::problems::{FieldWrong, FieldsWrong, NoSuchResource, Stale, Unreadable};
+use super::{answer, idempotency, paged_list};
 use crate::db::demands::Indicator;
 use crate::db::figures::Figure;
+use crate::tracker::access::writable;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
@@ -14,7 +16,7 @@ use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::paging::PageQuery;
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{etag, id, if_match, with_db};
 use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -26,47 +28,59 @@ pub async fn catalogue(state: web::Data<AppState>) -> Result<HttpResponse, ApiEr
 }
 
 #[utoipa::path(operation_id = "save_indicator", summary = "Add or change an indicator", post, path = "/api/v1/indicators", tag = "demands", request_body = IndicatorInput,
-    responses((status = 200, description = "Changed", body = Indicator),
-        (status = 201, description = "Added", body = Indicator), Unreadable, FieldWrong))]
+    params(("If-Match" = Option<String>, Header, description = "The `ETag` of the indicator the change was made on: if it has changed since, or does not exist, nothing is written (412)")),
+    responses((status = 200, description = "Changed", body = Indicator,
+            headers(("ETag" = String, description = "The indicator's new version"))),
+        (status = 201, description = "Added", body = Indicator,
+            headers(("ETag" = String, description = "The indicator's version"))),
+        Unreadable, FieldWrong, Stale))]
 pub async fn save_indicator(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     body: ApiJson<IndicatorInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
+    let expected = if_match(&request);
     let (indicator, new) = with_db(&state, move |conn, _, _| {
-        demands::save_indicator(
-            conn,
-            &caller,
-            &input,
-            demands::Saving::AddOrChange,
-            crate::clock::now(),
-        )
+        let saving = demands::Saving::AddOrChange;
+        demands::save_indicator(conn, &caller, &input, saving, &expected, crate::clock::now())
     })
     .await?;
-    Ok(match new {
-        true => created(format!("/api/v1/indicators/{}", indicator.id), &indicator),
-        false => HttpResponse::Ok().json(indicator),
-    })
+    let mut answer = match new {
+        true => HttpResponse::Created(),
+        false => HttpResponse::Ok(),
+    };
+    if new {
+        answer.insert_header((LOCATION, format!("/api/v1/indicators/{}", indicator.id)));
+    }
+    Ok(answer.insert_header(etag(indicator.updated_at)).json(indicator))
 }
 
 #[utoipa::path(operation_id = "set_request_indicators", summary = "Set the indicators and periods a request asks for", put, path = "/api/v1/requests/{id}/indicators", tag = "demands",
     request_body = Vec<LinkInput>,
-    params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "What the request now asks for", body = Vec<crate::db::demands::Link>), Unreadable, NoSuchResource, FieldWrong))]
+    params(("id" = i32, Path, description = "The request's id"),
+        ("If-Match" = Option<String>, Header, description = "The request's `ETag` the change was made on: if the request has changed since, nothing is written (412)")),
+    responses((status = 200, description = "What the request now asks for", body = Vec<crate::db::demands::Link>,
+        headers(("ETag" = String, description = "The request's new version"))),
+        Unreadable, NoSuchResource, FieldWrong, Stale))]
 pub async fn link(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     body: Replacement<Vec<LinkInput>>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let input = body.0;
-    let links = with_db(&state, move |conn, _, _| {
-        demands::link(conn, &caller, id, &input, crate::clock::now())
+    let expected = if_match(&request);
+    let (links, version) = with_db(&state, move |conn, _, _| {
+        let links = demands::link(conn, &caller, id, &input, &expected, crate::clock::now())?;
+        // The request's version as stored, as its own read gives it.
+        Ok((links, writable(conn, &caller, id)?.updated_at))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(links))
+    Ok(HttpResponse::Ok().insert_header(etag(version)).json(links))
 }
 
 #[utoipa::path(operation_id = "add_figure", summary = "Record a released figure", post, path = "/api/v1/figures", tag = "demands", request_body = FigureInput,
@@ -135,7 +149,8 @@ pub async fn verify_figure(
 
 #[utoipa::path(operation_id = "read_indicator", summary = "Read an indicator with its figures by period", get, path = "/api/v1/indicators/{indicator}", tag = "demands",
     params(("indicator" = String, Path, description = "The indicator's id, e.g. D1.1")),
-    responses((status = 200, description = "The indicator, its quarters, its figures (verified, related, unverified) and the requests that asked for it", body = IndicatorView),
+    responses((status = 200, description = "The indicator, its quarters, its figures (verified, related, unverified) and the requests that asked for it", body = IndicatorView,
+            headers(("ETag" = String, description = "The indicator's version (its definition, not its figures): send it back in `If-Match` to change it only if nobody has since"))),
         (status = 404, description = "No such indicator", body = Problem, content_type = "application/problem+json")))]
 pub async fn indicator(
     state: web::Data<AppState>,
@@ -146,7 +161,9 @@ pub async fn indicator(
         scorecard::indicator(conn, today, &id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(view.indicator.updated_at))
+        .json(view))
 }
 
 #[utoipa::path(operation_id = "scorecard", summary = "Read the public scorecard", get, path = "/api/v1/scorecard", tag = "demands",

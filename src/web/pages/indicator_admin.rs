@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use super::{form_again_or_error, options, page, see_other};
 use crate::domain::account::Actor;
 use crate::domain::demand::Granularity;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::access::require;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, Saving};
@@ -149,7 +150,7 @@ async fn save(
     let caller = who.caller();
     let input = form.clone();
     let result = with_db(state, move |conn, _, _| {
-        demands::save_indicator(conn, &caller, &input, saving, crate::clock::now())
+        demands::save_indicator(conn, &caller, &input, saving, &Expected::Any, crate::clock::now())
     })
     .await;
     match result {

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::events::{conflict_again, page_again, Empty};
 use super::request_detail::PageForms;
 use super::see_other;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::{self, demands};
 use crate::web::auth::Posted;
@@ -46,7 +47,7 @@ pub async fn link(
         .collect();
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
-        demands::link(conn, &caller, id, &lines, crate::clock::now())
+        demands::link(conn, &caller, id, &lines, &Expected::Any, crate::clock::now())
     })
     .await;
     match result {
