@@ -183,8 +183,20 @@ on_both_backends! {
         let other = import("reply-1", "From: a@b.example\r\nSubject: x\r\n\r\nAnother.\r\n").await;
         assert_eq!(other.status(), StatusCode::UNPROCESSABLE_ENTITY, "another file under the same key");
 
-        let table = app.api_upload(&format!("/api/v1/requests/{id}/documents"), "detained.csv", b"Nationality,Detained\nAlbania,412\nVietnam,203\n".to_vec()).await;
+        let upload = || {
+            let part = reqwest::multipart::Part::bytes(b"Nationality,Detained\nAlbania,412\nVietnam,203\n".to_vec()).file_name("detained.csv");
+            app.request(reqwest::Method::POST, &format!("/api/v1/requests/{id}/documents"))
+                .header("idempotency-key", "table-upload-1")
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+        };
+        let documents_before = app.get_json(&format!("/api/v1/requests/{id}")).await["documents"].as_array().unwrap().len();
+        let table = upload().send().await.unwrap();
+        assert_eq!(table.status(), StatusCode::CREATED);
         let document = table.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let again = upload().send().await.unwrap();
+        assert_eq!(again.json::<Value>().await.unwrap()["id"].as_i64().unwrap(), document);
+        let documents_after = app.get_json(&format!("/api/v1/requests/{id}")).await["documents"].as_array().unwrap().len();
+        assert_eq!(documents_after, documents_before + 1, "one document, not two");
         let read = json!({"first_row": 2, "value_column": "B", "breakdown_columns": "A = nationality", "indicator_id": "D1.1",
             "period_start": "2025-01-01", "period_end": "2025-12-31", "definition": "Potential victims detained", "definition_match": "matches"});
         for _ in 0..2 {

@@ -5,14 +5,14 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
-use super::{answer, created, idempotency};
+use super::{answer, idempotency};
 use crate::db::documents::Document;
 use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{fingerprint, once, Answer};
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, Upload};
-use crate::web::pages::documents::{hand_over, may_add, read_reply, record_reply, FORM_OVERHEAD};
+use crate::web::pages::documents::{may_add, read_reply, record_reply, store_upload, FORM_OVERHEAD};
 use crate::web::state::AppState;
 
 /// A file sent as multipart/form-data: the part named `file`, and optionally `event_id`.
@@ -51,13 +51,30 @@ async fn read(
 pub async fn upload(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let upload = read(&state, &caller, id, multipart).await?;
-    let document = hand_over(&state, &caller, id, upload).await?;
-    Ok(created(format!("/api/v1/documents/{}", document.id), &document))
+    let (key, print) = idempotency(&request, &call_of(&upload));
+    let limit = state.settings.max_upload_bytes;
+    let stored = with_db(&state, move |conn, _, _| {
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let document = store_upload(conn, &caller, id, &upload, limit)?;
+            Answer::created(format!("/api/v1/documents/{}", document.id), &document)
+        })
+    })
+    .await?;
+    Ok(answer(stored))
+}
+
+/// What an upload's `Idempotency-Key` covers: the file's digest and the form's fields, so that
+/// the same file sent again with the key is the same call, and another file is not.
+fn call_of(upload: &Upload) -> (String, &[(String, String)]) {
+    let name = upload.file_name.as_deref().unwrap_or_default();
+    (fingerprint("file", name, &upload.file), &upload.fields)
 }
 
 #[utoipa::path(operation_id = "import_email", summary = "Import an authority's email into a request", post, path = "/api/v1/requests/{id}/import-email", tag = "documents",
@@ -74,30 +91,15 @@ pub async fn import_email(
 ) -> Result<HttpResponse, ApiError> {
     let id = id(&path)?;
     let upload = read(&state, &caller, id, multipart).await?;
-    // The file's digest stands for the body: the same file sent again with the key is the
-    // same call.
-    let digest = fingerprint(
-        "file",
-        upload.file_name.as_deref().unwrap_or_default(),
-        &upload.file,
-    );
-    let (key, print) = idempotency(&request, &digest);
+    let (key, print) = idempotency(&request, &call_of(&upload));
     let (upload, read) = read_reply(&state, upload).await?;
     let imported = with_db(&state, move |conn, calendars, today| {
-        once(
-            conn,
-            &caller,
-            key.as_deref(),
-            &print,
-            crate::clock::now(),
-            |conn| {
-                let imported = record_reply(conn, calendars, &caller, today, id, &upload, &read)?;
-                Answer::created(
-                    format!("/api/v1/requests/{id}/events/{}", imported.event.id),
-                    &imported,
-                )
-            },
-        )
+        let now = crate::clock::now();
+        once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            let imported = record_reply(conn, calendars, &caller, today, id, &upload, &read)?;
+            let event = format!("/api/v1/requests/{id}/events/{}", imported.event.id);
+            Answer::created(event, &imported)
+        })
     })
     .await?;
     Ok(answer(imported))

@@ -280,6 +280,7 @@ const IDEMPOTENT: &[&str] = &[
     "/api/v1/figures",
     "/api/v1/authorities",
     "/api/v1/documents/{id}/import",
+    "/api/v1/requests/{id}/documents",
     "/api/v1/requests/{id}/import-email",
 ];
 

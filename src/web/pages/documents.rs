@@ -177,23 +177,34 @@ pub async fn hand_over(
     let limit = state.settings.max_upload_bytes;
     let caller = caller.clone();
     with_db(state, move |conn, _, _| {
-        let event_id = upload
-            .field("event_id")
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(|e| {
-                e.parse::<i32>()
-                    .map_err(|_| AppError::invalid("event_id", "Choose an event from the list"))
-            })
-            .transpose()?;
-        let file = UploadedFile {
-            file_name: upload.file_name.as_deref(),
-            content: &upload.file,
-            event_id,
-        };
-        tracker::documents::upload(conn, &caller, id, &file, limit, crate::clock::now())
+        store_upload(conn, &caller, id, &upload, limit)
     })
     .await
+}
+
+/// An upload stored as a document of request `id`, with the event its form names, if any.
+pub fn store_upload(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    upload: &Upload,
+    limit: usize,
+) -> Result<Document, AppError> {
+    let event_id = upload
+        .field("event_id")
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            e.parse::<i32>()
+                .map_err(|_| AppError::invalid("event_id", "Choose an event from the list"))
+        })
+        .transpose()?;
+    let file = UploadedFile {
+        file_name: upload.file_name.as_deref(),
+        content: &upload.file,
+        event_id,
+    };
+    tracker::documents::upload(conn, caller, id, &file, limit, crate::clock::now())
 }
 
 /// The file itself, as an attachment of the type it was stored as.
