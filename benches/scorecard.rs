@@ -15,6 +15,7 @@ use foi_tracker::db::figures::NewFigure;
 use foi_tracker::db::schema::figures;
 use foi_tracker::db::{Backend, DbConnection};
 use foi_tracker::domain::demand::Quarter;
+use foi_tracker::domain::demand::{DefinitionMatch, SourceKind};
 use foi_tracker::tracker::scorecard::scorecard;
 
 const FIGURES: usize = 20_000;
@@ -63,9 +64,13 @@ fn seed_figures(conn: &mut DbConnection) {
                     String::new()
                 },
                 definition: "Bench definition".into(),
-                definition_match: if i % 10 == 0 { "different" } else { "matches" }.into(),
+                definition_match: if i % 10 == 0 {
+                    DefinitionMatch::Different
+                } else {
+                    DefinitionMatch::Matches
+                },
                 caveats: String::new(),
-                source_kind: "publication".into(),
+                source_kind: SourceKind::Publication,
                 request_id: None,
                 event_id: None,
                 document_id: None,

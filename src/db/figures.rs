@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::requests::{seen_by, Scope};
 use super::schema::{figures, indicators, requests};
 use super::{last_insert_id, DbConnection};
+use crate::domain::demand::{DefinitionMatch, SourceKind};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
 
@@ -26,11 +27,9 @@ pub struct Figure {
     /// "dimension=value" pairs joined by "; "; empty for a total.
     pub breakdown: String,
     pub definition: String,
-    /// matches, comparable or different.
-    pub definition_match: String,
+    pub definition_match: DefinitionMatch,
     pub caveats: String,
-    /// request or publication.
-    pub source_kind: String,
+    pub source_kind: SourceKind,
     pub request_id: Option<i32>,
     pub event_id: Option<i32>,
     pub document_id: Option<i32>,
@@ -59,9 +58,9 @@ pub struct NewFigure {
     pub period_end: NaiveDate,
     pub breakdown: String,
     pub definition: String,
-    pub definition_match: String,
+    pub definition_match: DefinitionMatch,
     pub caveats: String,
-    pub source_kind: String,
+    pub source_kind: SourceKind,
     pub request_id: Option<i32>,
     pub event_id: Option<i32>,
     pub document_id: Option<i32>,

@@ -237,15 +237,13 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let spans: Vec<FigureSpan> = figures
         .iter()
         .filter(|f| f.verified_at.is_some())
-        .filter_map(|f| {
-            Some(FigureSpan {
-                figure_id: f.id,
-                indicator_id: f.indicator_id.clone(),
-                start: f.period_start,
-                end: f.period_end,
-                breakdown: f.breakdown.clone(),
-                definition_match: f.definition_match.parse().ok()?,
-            })
+        .map(|f| FigureSpan {
+            figure_id: f.id,
+            indicator_id: f.indicator_id.clone(),
+            start: f.period_start,
+            end: f.period_end,
+            breakdown: f.breakdown.clone(),
+            definition_match: f.definition_match,
         })
         .collect();
     let scored: Vec<Ask> = asks
@@ -274,7 +272,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let (mut series, mut breakdowns, mut related, mut unverified) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for f in figures {
-        let different = f.definition_match == DefinitionMatch::Different.to_string();
+        let different = f.definition_match == DefinitionMatch::Different;
         match (f.verified_at.is_some(), different, f.breakdown.is_empty()) {
             (false, ..) => unverified.push(f),
             (true, true, _) => related.push(f),

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::page;
 use crate::db::figures::Figure;
+use crate::domain::demand::DefinitionMatch;
 use crate::domain::demand::Quarter;
 use crate::domain::scorecard::{Cell, QuarterState};
 use crate::domain::written;
@@ -232,7 +233,7 @@ fn indicator_page(view: &IndicatorView) -> Value {
     let notes: Vec<Value> = view
         .series
         .iter()
-        .filter(|f| !f.caveats.is_empty() || f.definition_match != "matches")
+        .filter(|f| !f.caveats.is_empty() || f.definition_match != DefinitionMatch::Matches)
         .map(|f| json!({"period": period(f), "match": f.definition_match, "definition": f.definition, "caveats": f.caveats}))
         .collect();
     let figures: Vec<Value> = view
