@@ -231,6 +231,16 @@ pub(super) fn check_figure(
 /// event and document cited.
 fn check_source(conn: &mut DbConnection, caller: &Caller, input: &FigureInput) -> Result<(), AppError> {
     let Some(request_id) = input.request_id else {
+        // An event or a document is cited through its request, whose rules decide who may
+        // cite it: without one, it could be anyone's.
+        for (field, given) in [("event_id", input.event_id), ("document_id", input.document_id)] {
+            if given.is_some() {
+                return Err(AppError::invalid(
+                    field,
+                    "Name the request (request_id) whose event or document this is",
+                ));
+            }
+        }
         return Ok(());
     };
     let (request, _) = readable(conn, caller, request_id)?;

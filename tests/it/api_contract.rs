@@ -292,3 +292,30 @@ on_both_backends! {
         }
     }
 }
+
+on_both_backends! {
+    async fn a_figure_cites_an_event_or_a_document_only_through_its_request(app) {
+        let home_office = app.authority("Home Office").await;
+        let body = json!({"title": "Detention", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"});
+        let id = app.create_request(body).await["id"].as_i64().unwrap();
+        let uploaded = app.api_upload(&format!("/api/v1/requests/{id}/documents"), "reply.pdf", b"%PDF-1.4\n% reply\n".to_vec()).await;
+        let document = uploaded.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let figure = json!({"indicator_id": "D1.1", "value": "914", "period_start": "2018-01-01", "period_end": "2018-12-31",
+            "definition": "Potential victims detained", "definition_match": "comparable", "source_kind": "publication",
+            "publication_title": "Hidden Futures", "publisher": "Coalition"});
+        let before = app.snapshot();
+        for (field, value) in [("document_id", json!(document)), ("event_id", json!(0)), ("document_id", json!(999_999))] {
+            let mut cited = figure.clone();
+            cited[field] = value;
+            let (status, fields, answer) = support::problem(app.post_json("/api/v1/figures", &cited).await).await;
+            assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_string()]), "{answer}");
+        }
+        assert_eq!(app.snapshot(), before, "nothing written");
+        // Through its request, the document is cited.
+        let mut cited = figure.clone();
+        cited["request_id"] = json!(id);
+        cited["document_id"] = json!(document);
+        cited["source_kind"] = json!("request");
+        assert_eq!(app.post_json("/api/v1/figures", &cited).await.status(), StatusCode::CREATED);
+    }
+}
