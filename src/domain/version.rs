@@ -16,6 +16,8 @@ pub enum Expected {
     /// No condition: the change applies to whatever is there.
     #[default]
     Any,
+    /// `*`: whatever version is there, so long as the record exists.
+    Exists,
     OneOf(Vec<String>),
 }
 
@@ -24,7 +26,7 @@ impl Expected {
     /// matches, since `If-Match` compares strongly.
     pub fn parse(header: &str) -> Expected {
         if header.trim() == "*" {
-            return Expected::Any;
+            return Expected::Exists;
         }
         Expected::OneOf(
             header
@@ -38,7 +40,7 @@ impl Expected {
 
     pub fn allows(&self, current: &str) -> bool {
         match self {
-            Expected::Any => true,
+            Expected::Any | Expected::Exists => true,
             Expected::OneOf(versions) => versions.iter().any(|v| v == current),
         }
     }

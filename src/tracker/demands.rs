@@ -238,7 +238,8 @@ pub struct LinkInput {
     pub to: String,
 }
 
-/// Sets the indicators and periods a request asks for; audited.
+/// Sets the indicators and periods a request asks for; audited. Gives them back with the
+/// request's new version.
 pub fn link(
     conn: &mut DbConnection,
     caller: &Caller,
@@ -246,7 +247,7 @@ pub fn link(
     input: &[LinkInput],
     expected: &Expected,
     now: NaiveDateTime,
-) -> Result<Vec<Link>, AppError> {
+) -> Result<(Vec<Link>, NaiveDateTime), AppError> {
     let known: Vec<String> = demands::indicators(conn)?.into_iter().map(|i| i.id).collect();
     let mut f = Fields::new();
     let mut links = Vec::new();
@@ -299,7 +300,9 @@ pub fn link(
             Some(json!(after)),
             now,
         )?;
-        Ok(after)
+        // The request's version as this transaction left it, for the caller's next If-Match.
+        let version = writable(conn, caller, request_id)?.updated_at;
+        Ok((after, version))
     })
 }
 

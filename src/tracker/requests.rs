@@ -270,8 +270,7 @@ pub fn create(
 }
 
 /// Changes the fields `apply` changes and keeps the others (`PATCH` as an RFC 7396 merge
-/// patch): `apply` is given the request as it stands. The change applies to the version read
-/// here, so a change someone makes meanwhile is refused as stale (412), never overwritten.
+/// patch): `apply` is given the request as it stands, inside the transaction that writes it.
 #[allow(clippy::too_many_arguments)]
 pub fn patch(
     conn: &mut DbConnection,
@@ -283,11 +282,13 @@ pub fn patch(
     expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let existing = writable(conn, caller, id)?;
-    unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
-    let input = apply(RequestInput::of(&existing, tags_of(conn, id)?))?;
-    let read = Expected::OneOf(vec![crate::domain::version::of(existing.updated_at)]);
-    update(conn, calendars, caller, today, id, &input, &read, now)
+    // Read, merged and written in one transaction: nothing changes between.
+    db::write(conn, |conn| {
+        let existing = writable(conn, caller, id)?;
+        unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
+        let input = apply(RequestInput::of(&existing, tags_of(conn, id)?))?;
+        update_within(conn, calendars, caller, today, id, &input, &Expected::Any, now)
+    })
 }
 
 /// Edits a request's own facts. Its events stay as recorded, so a sent request keeps a date
@@ -304,69 +305,84 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
-        let calendar = calendars.current(conn)?;
-        let existing = writable(conn, caller, id)?;
-        unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
-        let before = snapshot(&existing, &tags_of(conn, id)?);
-        let valid = validate(conn, input, today, existing.organisation_id)?;
-        let records = events::for_request(conn, id)?;
-        let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
-        let received = records
-            .iter()
-            .find(|e| e.kind == EventKind::Received)
-            .map(|e| e.occurred_on);
-        match (received, valid.values.sent_on) {
-            (Some(_), None) => {
-                return Err(AppError::invalid("sent_on", "A sent request keeps its date sent"));
-            }
-            (Some(received), Some(sent)) if sent > received => {
-                return Err(AppError::invalid(
-                    "sent_on",
-                    format!("Date sent cannot be after the date received ({received})"),
-                ));
-            }
-            (Some(received), _)
-                if input.received_on.as_deref().is_some_and(|r| !r.trim().is_empty())
-                    && valid.received_on != Some(received) =>
-            {
-                return Err(AppError::invalid(
-                    "received_on",
-                    "The date received is on the timeline: remove the received event and record it again",
-                ));
-            }
-            (None, Some(_)) => {
-                let event = Event::new(EventKind::Received, valid.received_on.unwrap_or(today));
-                events::insert(conn, id, &event, "", now)?;
-                events.push(event);
-            }
-            _ => {}
-        }
-        requests::update(conn, id, &valid.values, now)?;
-        requests::set_tags(conn, id, &valid.tags)?;
-        reindex(conn, &calendar, today, id, valid.regime, &events).map_err(|e| match e {
-            AppError::Invalid(errors) => AppError::invalid(
-                "regime",
-                format!(
-                    "The events recorded do not fit {}: {}",
-                    valid.regime.short_name(),
-                    errors.first().map(|e| e.message.as_str()).unwrap_or_default()
-                ),
-            ),
-            other => other,
-        })?;
-        let after = snapshot(&get(conn, id)?, &valid.tags);
-        record(
-            conn,
-            caller,
-            "update",
-            "request",
-            Some(id),
-            Some(before),
-            Some(after),
-            now,
-        )?;
-        Ok(())
+        update_within(conn, calendars, caller, today, id, input, expected, now)
     })
+}
+
+/// [`update`] inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+fn update_within(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    id: i32,
+    input: &RequestInput,
+    expected: &Expected,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let calendar = calendars.current(conn)?;
+    let existing = writable(conn, caller, id)?;
+    unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
+    let before = snapshot(&existing, &tags_of(conn, id)?);
+    let valid = validate(conn, input, today, existing.organisation_id)?;
+    let records = events::for_request(conn, id)?;
+    let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
+    let received = records
+        .iter()
+        .find(|e| e.kind == EventKind::Received)
+        .map(|e| e.occurred_on);
+    match (received, valid.values.sent_on) {
+        (Some(_), None) => {
+            return Err(AppError::invalid("sent_on", "A sent request keeps its date sent"));
+        }
+        (Some(received), Some(sent)) if sent > received => {
+            return Err(AppError::invalid(
+                "sent_on",
+                format!("Date sent cannot be after the date received ({received})"),
+            ));
+        }
+        (Some(received), _)
+            if input.received_on.as_deref().is_some_and(|r| !r.trim().is_empty())
+                && valid.received_on != Some(received) =>
+        {
+            return Err(AppError::invalid(
+                "received_on",
+                "The date received is on the timeline: remove the received event and record it again",
+            ));
+        }
+        (None, Some(_)) => {
+            let event = Event::new(EventKind::Received, valid.received_on.unwrap_or(today));
+            events::insert(conn, id, &event, "", now)?;
+            events.push(event);
+        }
+        _ => {}
+    }
+    requests::update(conn, id, &valid.values, now)?;
+    requests::set_tags(conn, id, &valid.tags)?;
+    reindex(conn, &calendar, today, id, valid.regime, &events).map_err(|e| match e {
+        AppError::Invalid(errors) => AppError::invalid(
+            "regime",
+            format!(
+                "The events recorded do not fit {}: {}",
+                valid.regime.short_name(),
+                errors.first().map(|e| e.message.as_str()).unwrap_or_default()
+            ),
+        ),
+        other => other,
+    })?;
+    let after = snapshot(&get(conn, id)?, &valid.tags);
+    record(
+        conn,
+        caller,
+        "update",
+        "request",
+        Some(id),
+        Some(before),
+        Some(after),
+        now,
+    )?;
+    Ok(())
 }
 
 /// Sends a draft: records the date sent and the `received` event that starts its clock.

@@ -323,6 +323,8 @@ on_both_backends! {
         body["id"] = json!("D1.77");
         let response = admin.request(Method::POST, "/api/v1/indicators").header("if-match", &tag).json(&body).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED, "no version of D1.77 was read");
+        let response = admin.request(Method::POST, "/api/v1/indicators").header("if-match", "*").json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::PRECONDITION_FAILED, "`*` asks for one that exists");
         assert_eq!(app.get("/api/v1/indicators/D1.77").await.status(), StatusCode::NOT_FOUND);
 
         // What a request asks for is part of the request: its version covers it.

@@ -18,7 +18,7 @@ use crate::web::state::AppState;
     params(PageQuery),
     responses((status = 200, description = "One page of the authorities, by name", body = Vec<Authority>,
         headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
-        FieldsWrong))]
+        Unreadable, FieldsWrong))]
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,

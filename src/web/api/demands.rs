@@ -8,7 +8,6 @@ use super::problems::{FieldWrong, FieldsWrong, NoSuchResource, Stale, Unreadable
 use super::{answer, idempotency, paged_list};
 use crate::db::demands::Indicator;
 use crate::db::figures::Figure;
-use crate::tracker::access::writable;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
@@ -75,9 +74,7 @@ pub async fn link(
     let input = body.0;
     let expected = if_match(&request);
     let (links, version) = with_db(&state, move |conn, _, _| {
-        let links = demands::link(conn, &caller, id, &input, &expected, crate::clock::now())?;
-        // The request's version as stored, as its own read gives it.
-        Ok((links, writable(conn, &caller, id)?.updated_at))
+        demands::link(conn, &caller, id, &input, &expected, crate::clock::now())
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header(etag(version)).json(links))
@@ -108,7 +105,7 @@ pub async fn add_figure(
     params(PageQuery),
     responses((status = 200, description = "One page of the figures the caller may see, unverified first", body = Vec<Figure>,
         headers(("Link" = String, description = "The first, previous, next and last pages, as `<address>; rel=\"next\"` (RFC 8288)"))),
-        FieldsWrong))]
+        Unreadable, FieldsWrong))]
 pub async fn list_figures(
     state: web::Data<AppState>,
     caller: Caller,

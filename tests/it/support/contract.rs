@@ -191,10 +191,15 @@ fn exchanges(sent: &[u8], answered: &[u8]) -> Vec<Exchange> {
             break;
         };
         s += used;
-        let Some((_, used)) = body(&sent[s..], &headers, false, true) else {
-            break;
+        // A body not all sent may still have been answered early (a 401 or 413 before the
+        // upload ends): that answer is checked, and the connection read no further.
+        let sent_whole = match body(&sent[s..], &headers, false, true) {
+            Some((_, used)) => {
+                s += used;
+                true
+            }
+            None => false,
         };
-        s += used;
         // Skip interim answers (100 Continue).
         let answer = loop {
             let Some((status, headers, used)) = response_head(&answered[a..]) else {
@@ -218,6 +223,9 @@ fn exchanges(sent: &[u8], answered: &[u8]) -> Vec<Exchange> {
             headers,
             body: content,
         });
+        if !sent_whole {
+            break;
+        }
     }
     found
 }
@@ -307,7 +315,7 @@ fn chunked(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
             let rest = bytes[at..].windows(4).position(|w| w == b"\r\n\r\n")?;
             return Some((content, at + rest + 4));
         }
-        if bytes.len() < at + size + 2 {
+        if bytes.len() < at.checked_add(size)?.checked_add(2)? {
             return None;
         }
         content.extend_from_slice(&bytes[at..at + size]);
