@@ -126,7 +126,8 @@ try:
     example("add_event", "POST", f"/api/v1/requests/{request}/events", {
         "kind": "response", "occurred_on": "2026-05-20", "outcome": "refused", "grounds": ["foia-s40-2"],
         "details": "Refused: the figures would identify individuals."})
-    mistaken = call("POST", f"/api/v1/requests/{request}/events", {"kind": "acknowledged", "occurred_on": "2026-05-21"})
+    # A second event, so that removing the last one leaves the refusal.
+    call("POST", f"/api/v1/requests/{request}/events", {"kind": "acknowledged", "occurred_on": "2026-05-21"})
     example("remove_last_event", "DELETE", f"/api/v1/requests/{request}/events/last")
     events = example("list_events", "GET", f"/api/v1/requests/{request}/events")
     example("read_event", "GET", f"/api/v1/requests/{request}/events/{events[-1]['id']}")
@@ -174,7 +175,6 @@ try:
     example("history_requests", "GET", "/api/v1/history/requests?measure=exemption:foia-s40-2")
     example("history_export", "GET", "/api/v1/history/export?dataset=requests")
     example("scorecard", "GET", "/api/v1/scorecard")
-    _ = mistaken
 finally:
     server.terminate()
     server.wait()
