@@ -45,7 +45,7 @@ pub fn insert(
             .values((
                 response_grounds::event_id.eq(event_id),
                 response_grounds::position.eq(position as i32),
-                response_grounds::ground.eq(ground.id),
+                response_grounds::ground.eq(&ground.id),
             ))
             .execute(conn)?;
     }

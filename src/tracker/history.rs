@@ -310,7 +310,7 @@ pub fn export(
                     let cited = loaded.grounds.get(event_id).cloned().unwrap_or_default();
                     let citations: Vec<&str> = cited
                         .iter()
-                        .map(|g| exemptions::find(g).map_or(g.as_str(), |e| e.citation))
+                        .map(|g| exemptions::find(g).map_or(g.as_str(), |e| e.citation.as_str()))
                         .collect();
                     vec![
                         event_id.to_string(),

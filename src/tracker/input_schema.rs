@@ -50,7 +50,10 @@ pub struct GroundId;
 
 impl utoipa::PartialSchema for GroundId {
     fn schema() -> RefOr<Schema> {
-        let ids = crate::domain::exemptions::all().iter().map(|e| e.id).collect();
+        let ids = crate::domain::exemptions::all()
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect();
         one_of(
             ids,
             "A ground of the catalogue, e.g. foia-s40-2 (GET /api/v1/exemptions).",

@@ -15,7 +15,7 @@ fn run(
     pit: bool,
 ) -> Result<Vec<&'static str>, Vec<(&'static str, String)>> {
     check(regime, outcome, &ids(grounds), pit)
-        .map(|grounds| grounds.iter().map(|g| g.citation).collect())
+        .map(|grounds| grounds.iter().map(|g| g.citation.as_str()).collect())
         .map_err(|problems| problems.into_iter().map(|p| (p.field, p.message)).collect())
 }
 

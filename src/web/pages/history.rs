@@ -42,7 +42,7 @@ fn measure_label(measure: &str) -> String {
         "outcome" => format!("outcome: {}", of.parse::<Outcome>().map_or(of, |o| o.label())),
         "exemption" => format!(
             "citing {}",
-            crate::domain::exemptions::find(of).map_or(of, |e| e.citation)
+            crate::domain::exemptions::find(of).map_or(of, |e| e.citation.as_str())
         ),
         "overturned" => format!("refusal overturned at {}", stage()),
         "decided" => format!("refusal decided at {}", stage()),

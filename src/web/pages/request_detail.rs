@@ -72,7 +72,7 @@ fn ground_groups(regime: Regime, chosen: impl Fn(&str) -> bool) -> Vec<Value> {
         .filter_map(|(key, legend)| {
             let grounds: Vec<Value> = exemptions::for_regime(regime)
                 .filter(|e| group_of(e) == *key)
-                .map(|g| json!({"value": g.id, "citation": g.citation, "title": g.title, "selected": chosen(g.id)}))
+                .map(|g| json!({"value": g.id, "citation": g.citation, "title": g.title, "selected": chosen(&g.id)}))
                 .collect();
             (!grounds.is_empty()).then(|| json!({"key": key, "legend": legend, "count": grounds.len(), "grounds": grounds}))
         })
