@@ -12,10 +12,23 @@ use crate::domain::demand::{DefinitionMatch, SourceKind};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
 
+/// A released figure as stored: what was entered, and who verified it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = figures)]
 pub struct Figure {
     pub id: i32,
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub entry: FigureEntry,
+    pub verified_by: Option<i32>,
+    #[serde(serialize_with = "crate::domain::instant::utc_or_null")]
+    pub verified_at: Option<NaiveDateTime>,
+}
+
+/// A figure as entered: the number, the period and definition it has, and its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, Insertable, utoipa::ToSchema)]
+#[diesel(table_name = figures)]
+pub struct FigureEntry {
     pub indicator_id: String,
     /// The exact number, as written; `None` when suppressed.
     pub value: Option<String>,
@@ -42,38 +55,9 @@ pub struct Figure {
     pub entered_by: Option<i32>,
     #[serde(serialize_with = "crate::domain::instant::utc")]
     pub entered_at: NaiveDateTime,
-    pub verified_by: Option<i32>,
-    #[serde(serialize_with = "crate::domain::instant::utc_or_null")]
-    pub verified_at: Option<NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
-#[diesel(table_name = figures)]
-pub struct NewFigure {
-    pub indicator_id: String,
-    pub value: Option<String>,
-    pub suppressed: Option<String>,
-    pub unit: String,
-    pub period_start: NaiveDate,
-    pub period_end: NaiveDate,
-    pub breakdown: String,
-    pub definition: String,
-    pub definition_match: DefinitionMatch,
-    pub caveats: String,
-    pub source_kind: SourceKind,
-    pub request_id: Option<i32>,
-    pub event_id: Option<i32>,
-    pub document_id: Option<i32>,
-    pub location: Option<String>,
-    pub publication_title: Option<String>,
-    pub publisher: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    pub url: Option<String>,
-    pub entered_by: Option<i32>,
-    pub entered_at: NaiveDateTime,
-}
-
-pub fn insert_figure(conn: &mut DbConnection, figure: &NewFigure) -> QueryResult<i32> {
+pub fn insert_figure(conn: &mut DbConnection, figure: &FigureEntry) -> QueryResult<i32> {
     diesel::insert_into(figures::table).values(figure).execute(conn)?;
     last_insert_id(conn)
 }

@@ -14,7 +14,7 @@ use super::audit::Caller;
 use super::figure_layout::Layout;
 use super::figures::{check_figure, insert_figure, no_personal_data};
 use crate::db::documents::{self, Document};
-use crate::db::figures::{self as figures_db, NewFigure, Sources};
+use crate::db::figures::{self as figures_db, FigureEntry, Sources};
 use crate::db::requests::Scope;
 use crate::db::{self, DbConnection};
 use crate::domain::spreadsheet::{self, Sheet};
@@ -230,16 +230,21 @@ fn imported(conn: &mut DbConnection, indicator: &str, document: i32) -> Result<H
     let every = Sources::Seen(Scope::Everything);
     Ok(figures_db::figures(conn, Some(indicator), every)?
         .into_iter()
-        .filter(|f| f.document_id == Some(document))
-        .map(|f| ((f.period_start, f.period_end, f.breakdown), f.id))
+        .filter(|f| f.entry.document_id == Some(document))
+        .map(|f| {
+            (
+                (f.entry.period_start, f.entry.period_end, f.entry.breakdown),
+                f.id,
+            )
+        })
         .collect())
 }
 
-fn key(figure: &NewFigure) -> Key {
+fn key(figure: &FigureEntry) -> Key {
     (figure.period_start, figure.period_end, figure.breakdown.clone())
 }
 
-type Plan = (ImportPreview, Vec<NewFigure>);
+type Plan = (ImportPreview, Vec<FigureEntry>);
 
 fn plan(
     conn: &mut DbConnection,

@@ -10,7 +10,7 @@ use super::audit::{record, Caller};
 use super::demands::find_indicator;
 use super::input::{names, Fields, Shape};
 use crate::db::demands::Indicator;
-use crate::db::figures::{self as figure_rows, Figure, NewFigure, Sources};
+use crate::db::figures::{self as figure_rows, Figure, FigureEntry, Sources};
 use crate::db::{self, DbConnection};
 use crate::domain::demand::{self, DefinitionMatch, SourceKind};
 use crate::error::AppError;
@@ -100,7 +100,7 @@ pub(super) fn check_figure(
     indicator: Option<&Indicator>,
     entered_by: i32,
     now: NaiveDateTime,
-) -> Result<NewFigure, AppError> {
+) -> Result<FigureEntry, AppError> {
     let mut f = Fields::new();
     f.free_text("indicator_id", "Indicator", &input.indicator_id, 20, Shape::Line);
     if indicator.is_none() && !f.has_error("indicator_id") {
@@ -202,7 +202,7 @@ pub(super) fn check_figure(
             "Give the period the figure covers",
         ));
     };
-    Ok(NewFigure {
+    Ok(FigureEntry {
         indicator_id: input.indicator_id.trim().to_string(),
         value,
         suppressed,
@@ -283,7 +283,7 @@ pub(super) fn no_personal_data(request: &crate::db::requests::Request, field: &s
 pub(super) fn insert_figure(
     conn: &mut DbConnection,
     caller: &Caller,
-    figure: &NewFigure,
+    figure: &FigureEntry,
     now: NaiveDateTime,
 ) -> Result<Figure, AppError> {
     let id = figure_rows::insert_figure(conn, figure)?;
@@ -317,7 +317,7 @@ pub fn verify_figure(
         if before.verified_at.is_some() {
             return Err(AppError::conflict(None, "This figure is verified already"));
         }
-        if before.entered_by == Some(user) {
+        if before.entry.entered_by == Some(user) {
             return Err(AppError::conflict(
                 None,
                 "A figure is verified by someone other than the person who entered it",
@@ -350,7 +350,7 @@ pub fn figure(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Figur
 fn seen_figure(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Figure, AppError> {
     let absent = || AppError::NotFound(format!("figure {id}"));
     let figure = figure_rows::find_figure(conn, id)?.ok_or_else(absent)?;
-    if let Some(request_id) = figure.request_id {
+    if let Some(request_id) = figure.entry.request_id {
         readable(conn, caller, request_id).map_err(|e| match e {
             AppError::NotFound(_) => absent(),
             other => other,
@@ -363,6 +363,12 @@ fn seen_figure(conn: &mut DbConnection, caller: &Caller, id: i32) -> Result<Figu
 pub fn all_figures(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<Figure>, AppError> {
     let actor = require(caller, |_| true)?;
     let mut figures = figure_rows::figures(conn, None, Sources::Seen(scope_of(actor)))?;
-    figures.sort_by_key(|f| (f.verified_at.is_some(), f.indicator_id.clone(), f.period_start));
+    figures.sort_by_key(|f| {
+        (
+            f.verified_at.is_some(),
+            f.entry.indicator_id.clone(),
+            f.entry.period_start,
+        )
+    });
     Ok(figures)
 }

@@ -212,7 +212,7 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     // and not who in the coalition entered or checked a figure.
     let mut figures = figure_rows::figures(conn, Some(id), Sources::Public)?;
     for figure in &mut figures {
-        figure.entered_by = None;
+        figure.entry.entered_by = None;
         figure.verified_by = None;
     }
     let asked = demands::asks_for(conn, id)?;
@@ -239,11 +239,11 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
         .filter(|f| f.verified_at.is_some())
         .map(|f| FigureSpan {
             figure_id: f.id,
-            indicator_id: f.indicator_id.clone(),
-            start: f.period_start,
-            end: f.period_end,
-            breakdown: f.breakdown.clone(),
-            definition_match: f.definition_match,
+            indicator_id: f.entry.indicator_id.clone(),
+            start: f.entry.period_start,
+            end: f.entry.period_end,
+            breakdown: f.entry.breakdown.clone(),
+            definition_match: f.entry.definition_match,
         })
         .collect();
     let scored: Vec<Ask> = asks
@@ -272,8 +272,8 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let (mut series, mut breakdowns, mut related, mut unverified) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for f in figures {
-        let different = f.definition_match == DefinitionMatch::Different;
-        match (f.verified_at.is_some(), different, f.breakdown.is_empty()) {
+        let different = f.entry.definition_match == DefinitionMatch::Different;
+        match (f.verified_at.is_some(), different, f.entry.breakdown.is_empty()) {
             (false, ..) => unverified.push(f),
             (true, true, _) => related.push(f),
             (true, false, true) => series.push(f),

@@ -34,7 +34,7 @@ pub async fn figures(
         .map(|f| {
             json!({
                 "f": f, "verified": f.verified_at.is_some(),
-                "may_verify": checks && f.verified_at.is_none() && f.entered_by != me,
+                "may_verify": checks && f.verified_at.is_none() && f.entry.entered_by != me,
             })
         })
         .collect();

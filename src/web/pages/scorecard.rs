@@ -92,7 +92,7 @@ fn scorecard_page(card: &Scorecard) -> Value {
 
 /// A figure as people read it: "1,256 people" or "fewer than 5".
 fn shown(f: &Figure) -> String {
-    match (&f.value, &f.suppressed) {
+    match (&f.entry.value, &f.entry.suppressed) {
         (Some(value), _) => {
             // Whole numbers in thousands, as people write them: 1,256.
             let value = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -100,7 +100,7 @@ fn shown(f: &Figure) -> String {
             } else {
                 value.clone()
             };
-            format!("{value} {}", f.unit)
+            format!("{value} {}", f.entry.unit)
         }
         (None, Some(suppressed)) => suppressed.clone(),
         (None, None) => String::new(),
@@ -108,8 +108,8 @@ fn shown(f: &Figure) -> String {
 }
 
 fn period(f: &Figure) -> String {
-    let (start, end) = (Quarter::of(f.period_start), Quarter::of(f.period_end));
-    let whole_quarters = f.period_start == start.start() && f.period_end == end.end();
+    let (start, end) = (Quarter::of(f.entry.period_start), Quarter::of(f.entry.period_end));
+    let whole_quarters = f.entry.period_start == start.start() && f.entry.period_end == end.end();
     match (whole_quarters, start == end) {
         (true, true) => start.label(),
         (true, false) if start.number == 1 && end.number == 4 && start.year == end.year => {
@@ -117,19 +117,19 @@ fn period(f: &Figure) -> String {
         }
         _ => format!(
             "{} to {}",
-            written::date(f.period_start),
-            written::date(f.period_end)
+            written::date(f.entry.period_start),
+            written::date(f.entry.period_end)
         ),
     }
 }
 
 fn source(f: &Figure) -> String {
-    match (&f.publication_title, f.request_id) {
-        (Some(title), _) => match &f.publisher {
+    match (&f.entry.publication_title, f.entry.request_id) {
+        (Some(title), _) => match &f.entry.publisher {
             Some(publisher) => format!("{title} ({publisher})"),
             None => title.clone(),
         },
-        (None, Some(request)) => match &f.location {
+        (None, Some(request)) => match &f.entry.location {
             Some(location) => format!("Response to request {request}, {location}"),
             None => format!("Response to request {request}"),
         },
@@ -175,7 +175,7 @@ fn quarter_rows(view: &IndicatorView) -> Vec<Value> {
                 .iter()
                 .filter_map(|id| figures.iter().find(|f| f.id == *id))
                 .map(|f| {
-                    let what = [shown(f), period(f), f.breakdown.clone()]
+                    let what = [shown(f), period(f), f.entry.breakdown.clone()]
                         .into_iter()
                         .filter(|part| !part.is_empty())
                         .collect::<Vec<_>>()
@@ -203,8 +203,8 @@ fn quarter_rows(view: &IndicatorView) -> Vec<Value> {
 fn indicator_page(view: &IndicatorView) -> Value {
     let row = |f: &Figure| {
         json!({
-            "id": f.id, "period": period(f), "breakdown": f.breakdown, "shown": shown(f), "definition": f.definition,
-            "caveats": f.caveats, "match": f.definition_match, "source": source(f), "url": f.url,
+            "id": f.id, "period": period(f), "breakdown": f.entry.breakdown, "shown": shown(f), "definition": f.entry.definition,
+            "caveats": f.entry.caveats, "match": f.entry.definition_match, "source": source(f), "url": f.entry.url,
             "verified": f.verified_at.is_some(),
         })
     };
@@ -217,11 +217,11 @@ fn indicator_page(view: &IndicatorView) -> Value {
             .series
             .iter()
             .filter_map(|f| {
-                let written = f.value.as_deref()?;
+                let written = f.entry.value.as_deref()?;
                 let value: f64 = written.replace(',', "").parse().ok()?;
                 Some(Span {
-                    start: f.period_start,
-                    end: f.period_end,
+                    start: f.entry.period_start,
+                    end: f.entry.period_end,
                     value,
                     shown: if written.contains('.') { written.to_string() } else { charts::grouped(value) },
                     label: period(f),
@@ -233,8 +233,8 @@ fn indicator_page(view: &IndicatorView) -> Value {
     let notes: Vec<Value> = view
         .series
         .iter()
-        .filter(|f| !f.caveats.is_empty() || f.definition_match != DefinitionMatch::Matches)
-        .map(|f| json!({"period": period(f), "match": f.definition_match, "definition": f.definition, "caveats": f.caveats}))
+        .filter(|f| !f.entry.caveats.is_empty() || f.entry.definition_match != DefinitionMatch::Matches)
+        .map(|f| json!({"period": period(f), "match": f.entry.definition_match, "definition": f.entry.definition, "caveats": f.entry.caveats}))
         .collect();
     let figures: Vec<Value> = view
         .series

@@ -266,7 +266,7 @@ impl Fixtures {
                 )
             }
             Target::NewFigure => {
-                let figure = foi_tracker::db::figures::NewFigure {
+                let figure = foi_tracker::db::figures::FigureEntry {
                     indicator_id: "D1.1".into(),
                     value: Some("410".into()),
                     suppressed: None,
