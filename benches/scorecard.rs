@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use foi_tracker::config::Settings;
-use foi_tracker::db::figures::NewFigure;
+use foi_tracker::db::figures::FigureEntry;
 use foi_tracker::db::schema::figures;
 use foi_tracker::db::{Backend, DbConnection};
 use foi_tracker::domain::demand::Quarter;
@@ -41,7 +41,7 @@ fn seed_figures(conn: &mut DbConnection) {
         Quarter::of(today()),
     );
     let now = foi_tracker::clock::now();
-    let rows: Vec<NewFigure> = (0..FIGURES)
+    let rows: Vec<FigureEntry> = (0..FIGURES)
         .map(|i| {
             let q = quarters[i % quarters.len()];
             let (start, end) = match i % 3 {
@@ -51,7 +51,7 @@ fn seed_figures(conn: &mut DbConnection) {
                 ),
                 _ => (q.start(), q.end()),
             };
-            NewFigure {
+            FigureEntry {
                 indicator_id: indicators[(i / 7) % indicators.len()].clone(),
                 value: Some((i % 997).to_string()),
                 suppressed: None,

@@ -53,6 +53,20 @@ pub fn id(raw: &str) -> Result<i32, AppError> {
         })
 }
 
+/// The `{id}` of a route's path, parsed as `id` parses it. Handlers take it last, so that who
+/// is calling, and the body, are checked first, as they were when the id was read inside.
+pub struct PathId(pub i32);
+
+impl FromRequest for PathId {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<PathId, actix_web::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let raw = request.match_info().get("id").unwrap_or_default();
+        std::future::ready(id(raw).map(PathId).map_err(|e| super::respond(request, e)))
+    }
+}
+
 /// The versions a change may apply to, from `If-Match`; without it, any.
 pub fn if_match(request: &HttpRequest) -> Expected {
     request

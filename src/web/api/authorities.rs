@@ -10,7 +10,7 @@ use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::paging::PageQuery;
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{etag, id, if_match, with_db};
+use crate::web::extract::{etag, if_match, with_db, PathId};
 use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -56,9 +56,8 @@ pub async fn create(
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(authority.updated_at))
@@ -75,10 +74,9 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: Replacement<AuthorityInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let expected = if_match(&request);
     let authority = with_db(&state, move |conn, _, _| {

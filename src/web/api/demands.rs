@@ -15,7 +15,7 @@ use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::paging::PageQuery;
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{etag, id, if_match, with_db};
+use crate::web::extract::{etag, if_match, with_db, PathId};
 use crate::web::json_body::{missing_properties, ApiJson, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -67,10 +67,9 @@ pub async fn link(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: Replacement<Vec<LinkInput>>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let expected = if_match(&request);
     let (links, version) = with_db(&state, move |conn, _, _| {
@@ -120,9 +119,8 @@ pub async fn list_figures(
 pub async fn read_figure(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let figure = with_db(&state, move |conn, _, _| figures::figure(conn, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(figure))
 }
@@ -134,9 +132,8 @@ pub async fn read_figure(
 pub async fn verify_figure(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let figure = with_db(&state, move |conn, _, _| {
         figures::verify_figure(conn, &caller, id, crate::clock::now())
     })

@@ -11,7 +11,7 @@ use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{fingerprint, once, Answer};
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db, Upload};
+use crate::web::extract::{with_db, PathId, Upload};
 use crate::web::pages::documents::{may_add, read_reply, record_reply, store_upload, FORM_OVERHEAD};
 use crate::web::state::AppState;
 
@@ -52,10 +52,9 @@ pub async fn upload(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     multipart: Multipart,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let upload = read(&state, &caller, id, multipart).await?;
     let (key, print) = idempotency(&request, &call_of(&upload));
     let limit = state.settings.max_upload_bytes;
@@ -86,10 +85,9 @@ pub async fn import_email(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     multipart: Multipart,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let upload = read(&state, &caller, id, multipart).await?;
     let (key, print) = idempotency(&request, &call_of(&upload));
     let (upload, read) = read_reply(&state, upload).await?;
@@ -112,9 +110,8 @@ pub async fn import_email(
 pub async fn download(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let (document, bytes) = with_db(&state, move |conn, _, _| {
         tracker::documents::download(conn, &caller, id, crate::clock::now())
     })

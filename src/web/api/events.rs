@@ -11,7 +11,7 @@ use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::{self, events::EventInput};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{id, with_db, PathId};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
@@ -28,9 +28,8 @@ pub struct EventChange {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let events = with_db(&state, move |conn, _, _| {
         tracker::events::list(conn, &caller, id, crate::clock::now())
     })
@@ -63,10 +62,9 @@ pub async fn add(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: ApiJson<EventInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let (key, print) = idempotency(&request, &input);
     let added = with_db(&state, move |conn, calendar, today| {
@@ -88,9 +86,8 @@ pub async fn add(
 pub async fn remove_last(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let (event, schedule) = with_db(&state, move |conn, calendar, today| {
         tracker::events::remove_last(conn, calendar, &caller, today, id, crate::clock::now())
     })

@@ -13,7 +13,7 @@ use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
 use crate::tracker::idempotency::{once, Answer};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
@@ -25,10 +25,9 @@ use crate::web::state::AppState;
 pub async fn preview(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
     body: ApiJson<ImportInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let preview = on_table(&state, &caller, id, body.0, figure_import::preview).await?;
     Ok(HttpResponse::Ok().json(preview))
 }
@@ -42,10 +41,9 @@ pub async fn import(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: ApiJson<ImportInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let (key, print) = idempotency(&request, &input);
     let table = table(&state, &caller, id, &input.sheet).await?;

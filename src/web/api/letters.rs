@@ -10,7 +10,7 @@ use crate::tracker::idempotency::{once, Answer};
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
@@ -20,9 +20,8 @@ use crate::web::state::AppState;
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let (_, options) = with_db(&state, move |conn, calendars, today| {
         letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
     })
@@ -39,10 +38,9 @@ pub async fn send(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: ApiJson<LetterInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let (key, print) = idempotency(&request, &input);
     let sent = with_db(&state, move |conn, calendars, today| {

@@ -7,7 +7,7 @@ use super::problems::{NoSuchResource, Unreadable};
 use crate::tracker::audit::Caller;
 use crate::tracker::repeats;
 use crate::web::error_response::{ApiError, Problem};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
 use crate::web::state::AppState;
 
@@ -25,10 +25,9 @@ pub struct RepeatInput {
 pub async fn set(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
     body: ApiJson<RepeatInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let repeats = body.0.repeats;
     with_db(&state, move |conn, _, _| {
         repeats::set(conn, &caller, id, repeats, crate::clock::now())
@@ -44,9 +43,8 @@ pub async fn set(
 pub async fn skip(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     with_db(&state, move |conn, _, _| {
         repeats::skip(conn, &caller, id, crate::clock::now())
     })

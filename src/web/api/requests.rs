@@ -16,7 +16,7 @@ use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
 use crate::web::error_response::ApiError;
-use crate::web::extract::{etag, id, if_match, query_string, with_db};
+use crate::web::extract::{etag, if_match, query_string, with_db, PathId};
 use crate::web::json_body::{merged, missing_properties, ApiJson, MergePatch, Replacement, Whole};
 use crate::web::state::AppState;
 
@@ -214,9 +214,8 @@ pub async fn create(
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let detail = with_db(&state, move |conn, calendar, today| {
         request_detail::show(conn, calendar, &caller, today, id, crate::clock::now())
     })
@@ -234,10 +233,9 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: Replacement<RequestInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let input = body.0;
     let expected = if_match(&request);
     let detail = with_db(&state, move |conn, calendar, today| {
@@ -261,10 +259,9 @@ pub async fn patch(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    path: web::Path<String>,
     body: MergePatch,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id(&path)?;
     let patch = body.0;
     let expected = if_match(&request);
     let detail = with_db(&state, move |conn, calendar, today| {

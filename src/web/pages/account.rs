@@ -18,7 +18,7 @@ use crate::tracker::passwords;
 use crate::tracker::reminders::{self as outbox, PreferencesInput};
 use crate::tracker::{accounts, feeds, recovery_codes, sessions};
 use crate::web::auth::{removal, Posted, Who, SESSION_COOKIE};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 /// A secret the account page shows once, just after it was made.
@@ -248,10 +248,9 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<Empty>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
         api_tokens::revoke_token(conn, &caller, id, crate::clock::now())

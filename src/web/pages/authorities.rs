@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::tracker::access::require;
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
@@ -84,9 +84,8 @@ pub async fn create(
 pub async fn edit(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = who.caller();
     require(&caller, Actor::is_admin)?;
     let authority = with_db(&state, move |conn, _, _| authorities::read(conn, &caller, id)).await?;
@@ -100,10 +99,9 @@ pub async fn edit(
 
 pub async fn update(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<AuthorityInput>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let input = form.clone();
     let caller = who.caller();

@@ -16,7 +16,7 @@ use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::{self, documents::ImportedEmail, documents::ReadEmail, documents::UploadedFile};
 use crate::web::auth::Who;
-use crate::web::extract::{id, with_db, Upload};
+use crate::web::extract::{with_db, PathId, Upload};
 use crate::web::state::AppState;
 
 /// Room for the form's other fields and the multipart framing around the file.
@@ -25,20 +25,20 @@ pub const FORM_OVERHEAD: usize = 64 * 1024;
 pub async fn upload(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
     multipart: Multipart,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    receive(state, who, path, multipart, Kind::Document).await
+    receive(state, who, id, multipart, Kind::Document).await
 }
 
 /// An authority's reply saved as an `.eml` file, recorded as a response with its documents.
 pub async fn import_email(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
     multipart: Multipart,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    receive(state, who, path, multipart, Kind::Email).await
+    receive(state, who, id, multipart, Kind::Email).await
 }
 
 /// What an upload form sends.
@@ -53,11 +53,10 @@ enum Kind {
 async fn receive(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
+    id: i32,
     multipart: Multipart,
     kind: Kind,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = who.caller();
     // Who may add to this request is settled before a byte of the body is read.
     may_add(&state, &caller, id).await?;
@@ -211,9 +210,8 @@ pub fn store_upload(
 pub async fn download(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let (document, bytes) = with_db(&state, move |conn, _, _| {
         tracker::documents::download(conn, &caller, id, crate::clock::now())
     })

@@ -11,7 +11,7 @@ use crate::domain::written;
 use crate::error::AppError;
 use crate::tracker::{self, events::EventInput};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -85,10 +85,9 @@ pub(super) async fn conflict_again(
 
 pub async fn add(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<EventForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let input = form.input();
     let caller = who.caller();
@@ -155,10 +154,9 @@ fn describe(event: &EventRecord) -> String {
 /// button that does it.
 pub async fn confirm_remove_last(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     who: Who,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = who.caller();
     let (request, last) = with_db(&state, move |conn, _, _| {
         tracker::events::last_to_remove(conn, &caller, id)
@@ -177,10 +175,9 @@ pub async fn confirm_remove_last(
 
 pub async fn remove_last(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<Confirmed>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     if !Confirmed::check(&form.confirm, &who)? {
         return Ok(see_other(&format!("/requests/{id}/events/remove-last")));

@@ -13,7 +13,7 @@ use crate::tracker::demands;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview};
 use crate::web::api::figure_import::{on_table, table};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 /// How much of the sheet the page shows for pointing at cells; the preview covers every row.
@@ -38,10 +38,9 @@ pub struct ImportForm {
 pub async fn show(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
     query: web::Query<SheetQuery>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let input = ImportInput {
         sheet: query.into_inner().sheet,
         first_row: "2".into(),
@@ -53,10 +52,9 @@ pub async fn show(
 
 pub async fn submit(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<ImportForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let caller = who.caller();
     let input = form.input.clone();

@@ -9,7 +9,7 @@ use super::{form_again_or_error, page, see_other};
 use crate::error::AppError;
 use crate::tracker::{demands, figures};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 /// The figures, unverified first, each with a button to verify it.
@@ -184,10 +184,9 @@ pub async fn add_figure(
 
 pub async fn verify(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<Empty>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = posted.who.caller();
     with_db(&state, move |conn, _, _| {
         figures::verify_figure(conn, &caller, id, crate::clock::now())

@@ -11,7 +11,7 @@ use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::{self, demands};
 use crate::web::auth::Posted;
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -25,11 +25,10 @@ pub struct IndicatorsForm {
 /// line, when one is wrong.
 pub async fn link(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<IndicatorsForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
     use crate::tracker::demands::LinkInput;
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let lines: Vec<LinkInput> = form
         .lines
@@ -88,10 +87,9 @@ pub struct RepeatForm {
 /// names no quarter to repeat.
 pub async fn repeat(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<RepeatForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let repeats = !form.repeats.is_empty();
     let caller = who.caller();
@@ -122,10 +120,9 @@ pub async fn repeat(
 /// Skips a drafted quarterly repeat.
 pub async fn skip(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<Empty>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let who = posted.who;
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::tracker::letters::{self, LetterInput, LetterOption};
 use crate::tracker::request_detail::RequestDetail;
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -73,10 +73,9 @@ fn letters_page(
 pub async fn show(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
     query: web::Query<LetterQuery>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = who.caller();
     let (detail, options) = with_db(&state, move |conn, calendars, today| {
         letters::overview(conn, calendars, &caller, today, id, crate::clock::now())
@@ -92,10 +91,9 @@ pub async fn show(
 
 pub async fn send(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<LetterForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let preview = form.action == "preview";
     let input = form.input();

@@ -13,7 +13,7 @@ use crate::domain::timeline::{EventKind, Status};
 use crate::error::AppError;
 use crate::tracker::request_detail::{self, RequestDetail};
 use crate::web::auth::Credentials;
-use crate::web::extract::id;
+use crate::web::extract::PathId;
 use crate::web::state::AppState;
 
 /// What the request page shows around the request: the forms' values and errors.
@@ -189,10 +189,9 @@ pub struct KindQuery {
 pub async fn show(
     state: web::Data<AppState>,
     credentials: Credentials,
-    path: web::Path<String>,
     query: web::Query<KindQuery>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let kind: Option<EventKind> = query.kind.parse().ok();
     // An auditor's every view of a subject access request is audited: never from the cache.
     let auditor = |a: &Actor| a.role == crate::domain::account::Role::Auditor;

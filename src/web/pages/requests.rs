@@ -19,7 +19,7 @@ use crate::tracker::request_detail::{self, RequestDetail};
 use crate::tracker::requests::{self, RequestInput};
 use crate::tracker::{self, authorities};
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 /// The request form as the browser posts it: every field as typed, so that a mistake is
@@ -181,9 +181,8 @@ pub async fn create(
 pub async fn edit(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let caller = who.caller();
     let (detail, data) = with_db(&state, move |conn, calendars, today| {
         let detail = request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())?;
@@ -207,10 +206,9 @@ pub async fn edit(
 
 pub async fn update(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<RequestForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let mut input = form.input();
     input.received_on = None;
@@ -254,10 +252,9 @@ pub struct SendForm {
 
 pub async fn send(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<SendForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let (sent, received) = (form.sent_on.clone(), form.received_on.clone());
     let caller = who.caller();

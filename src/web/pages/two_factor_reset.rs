@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::tracker::accounts;
 use crate::tracker::two_factor;
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 fn reset_page(user: &User, errors: Map<String, Value>, notice: Option<String>) -> Value {
@@ -27,9 +27,8 @@ fn reset_page(user: &User, errors: Map<String, Value>, notice: Option<String>) -
 pub async fn form(
     state: web::Data<AppState>,
     who: Who,
-    path: web::Path<String>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     crate::tracker::access::require(&who.caller(), Actor::is_admin)?;
     let user = with_db(&state, move |conn, _, _| accounts::get_user(conn, id)).await?;
     page(
@@ -48,10 +47,9 @@ pub struct ResetForm {
 
 pub async fn reset(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<ResetForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let caller = who.caller();
     let throttle = crate::tracker::sessions::throttle(&state.settings);

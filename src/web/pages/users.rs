@@ -13,7 +13,7 @@ use crate::tracker::account_links;
 use crate::tracker::accounts::{self, UserInput};
 use crate::tracker::audit::Caller;
 use crate::web::auth::{Posted, Who};
-use crate::web::extract::{id, with_db};
+use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 /// Emails a link to the user it is for, off the async workers: SMTP blocks.
@@ -164,10 +164,9 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<UserForm>) -> Res
 
 pub async fn reset_link(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<Empty>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let who = posted.who;
     let caller = who.caller();
     let base_url = state.settings.base_url();
@@ -200,10 +199,9 @@ pub struct OrganisationForm {
 
 pub async fn rename_organisation(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<OrganisationForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     let caller = who.caller();
     let acting = caller.clone();
@@ -293,19 +291,17 @@ async fn deactivation_page(
 /// `GET /admin/users/{id}/deactivate`: the question before the act.
 pub async fn confirm_deactivate(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     who: Who,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     deactivation_page(&state, &who, id, None).await
 }
 
 pub async fn deactivate(
     state: web::Data<AppState>,
-    path: web::Path<String>,
     posted: Posted<DeactivateForm>,
+    PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    let id = id(&path)?;
     let Posted { form, who } = posted;
     if !Confirmed::check(&form.confirm, &who)? {
         return Ok(super::see_other(&format!("/admin/users/{id}/deactivate")));
