@@ -3,10 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{BodyTooLarge, FieldsWrong, NameTaken, NoSuchResource, Stale, Unreadable};
-use super::{answer, idempotency, paged_list};
+use super::{create_once, idempotency, paged_list};
 use crate::db::authorities::Authority;
 use crate::tracker::audit::Caller;
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::tracker::paging::PageQuery;
 use crate::tracker::{authorities, authorities::AuthorityInput};
 use crate::web::error_response::ApiError;
@@ -36,16 +36,12 @@ pub async fn create(
     body: ApiJson<AuthorityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
-    let created = with_db(&state, move |conn, _, _| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let authority = authorities::create(conn, &caller, &input, now)?;
-            Answer::created(format!("/api/v1/authorities/{}", authority.id), &authority)
-        })
+    let call = idempotency(&request, &input);
+    create_once(&state, caller, call, move |conn, caller, _, _, now| {
+        let authority = authorities::create(conn, caller, &input, now)?;
+        Answer::created(format!("/api/v1/authorities/{}", authority.id), &authority)
     })
-    .await?;
-    Ok(answer(created))
+    .await
 }
 
 #[utoipa::path(operation_id = "read_authority", summary = "Read an authority", get, path = "/api/v1/authorities/{id}", tag = "authorities",

@@ -5,13 +5,13 @@ use actix_web::http::header::LOCATION;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{FieldWrong, FieldsWrong, NoSuchResource, Stale, Unreadable};
-use super::{answer, idempotency, paged_list};
+use super::{create_once, idempotency, paged_list};
 use crate::db::demands::Indicator;
 use crate::db::figures::Figure;
 use crate::tracker::audit::Caller;
 use crate::tracker::demands::{self, Catalogue, IndicatorInput, LinkInput};
 use crate::tracker::figures::{self, FigureInput};
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::tracker::paging::PageQuery;
 use crate::tracker::scorecard::{self, IndicatorView, Scorecard};
 use crate::web::error_response::{ApiError, Problem};
@@ -88,16 +88,12 @@ pub async fn add_figure(
     body: ApiJson<FigureInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
-    let figure = with_db(&state, move |conn, _, _| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let figure = figures::add_figure(conn, &caller, &input, now)?;
-            Answer::created(format!("/api/v1/figures/{}", figure.id), &figure)
-        })
+    let call = idempotency(&request, &input);
+    create_once(&state, caller, call, move |conn, caller, _, _, now| {
+        let figure = figures::add_figure(conn, caller, &input, now)?;
+        Answer::created(format!("/api/v1/figures/{}", figure.id), &figure)
     })
-    .await?;
-    Ok(answer(figure))
+    .await
 }
 
 #[utoipa::path(operation_id = "list_figures", summary = "List released figures", get, path = "/api/v1/figures", tag = "demands",

@@ -5,10 +5,10 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{FileTooLarge, NoSuchResource, Unreadable};
-use super::{answer, idempotency};
+use super::{create_once, idempotency};
 use crate::db::documents::Document;
 use crate::tracker::audit::Caller;
-use crate::tracker::idempotency::{fingerprint, once, Answer};
+use crate::tracker::idempotency::{fingerprint, Answer};
 use crate::tracker::{self, documents::ImportedEmail};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{with_db, PathId, Upload};
@@ -56,17 +56,13 @@ pub async fn upload(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read(&state, &caller, id, multipart).await?;
-    let (key, print) = idempotency(&request, &call_of(&upload));
+    let call = idempotency(&request, &call_of(&upload));
     let limit = state.settings.max_upload_bytes;
-    let stored = with_db(&state, move |conn, _, _| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let document = store_upload(conn, &caller, id, &upload, limit)?;
-            Answer::created(format!("/api/v1/documents/{}", document.id), &document)
-        })
+    create_once(&state, caller, call, move |conn, caller, _, _, _| {
+        let document = store_upload(conn, caller, id, &upload, limit)?;
+        Answer::created(format!("/api/v1/documents/{}", document.id), &document)
     })
-    .await?;
-    Ok(answer(stored))
+    .await
 }
 
 /// What an upload's `Idempotency-Key` covers: the file's digest and the form's fields, so that
@@ -89,18 +85,14 @@ pub async fn import_email(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let upload = read(&state, &caller, id, multipart).await?;
-    let (key, print) = idempotency(&request, &call_of(&upload));
+    let call = idempotency(&request, &call_of(&upload));
     let (upload, read) = read_reply(&state, upload).await?;
-    let imported = with_db(&state, move |conn, calendars, today| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let imported = record_reply(conn, calendars, &caller, today, id, &upload, &read)?;
-            let event = format!("/api/v1/requests/{id}/events/{}", imported.event.id);
-            Answer::created(event, &imported)
-        })
+    create_once(&state, caller, call, move |conn, caller, calendars, today, _| {
+        let imported = record_reply(conn, calendars, caller, today, id, &upload, &read)?;
+        let event = format!("/api/v1/requests/{id}/events/{}", imported.event.id);
+        Answer::created(event, &imported)
     })
-    .await?;
-    Ok(answer(imported))
+    .await
 }
 
 #[utoipa::path(operation_id = "download_document", summary = "Download a document", get, path = "/api/v1/documents/{id}", tag = "documents",

@@ -4,11 +4,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
-use super::{answer, idempotency};
+use super::{create_once, idempotency};
 use crate::db::events::EventRecord;
 use crate::domain::timeline::Schedule;
 use crate::tracker::audit::Caller;
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::tracker::{self, events::EventInput};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{id, with_db, PathId};
@@ -66,17 +66,13 @@ pub async fn add(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
-    let added = with_db(&state, move |conn, calendar, today| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let (event, schedule) = tracker::events::add(conn, calendar, &caller, today, id, &input, now)?;
-            let location = format!("/api/v1/requests/{id}/events/{}", event.id);
-            Answer::created(location, &EventChange { event, schedule })
-        })
+    let call = idempotency(&request, &input);
+    create_once(&state, caller, call, move |conn, caller, calendar, today, now| {
+        let (event, schedule) = tracker::events::add(conn, calendar, caller, today, id, &input, now)?;
+        let location = format!("/api/v1/requests/{id}/events/{}", event.id);
+        Answer::created(location, &EventChange { event, schedule })
     })
-    .await?;
-    Ok(answer(added))
+    .await
 }
 
 #[utoipa::path(operation_id = "remove_last_event", summary = "Remove a request's last event", delete, path = "/api/v1/requests/{id}/events/last", tag = "events",

@@ -5,13 +5,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 
 use super::problems::{NoSuchResource, Unreadable};
-use super::{answer, idempotency};
+use super::{create_once, idempotency};
 use crate::db::figures::Figure;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::figure_import::{self, ImportInput, ImportPreview, Table};
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
@@ -45,17 +45,13 @@ pub async fn import(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
+    let call = idempotency(&request, &input);
     let table = table(&state, &caller, id, &input.sheet).await?;
-    let imported = with_db(&state, move |conn, _, _| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let figures = figure_import::import(conn, &caller, &table, &input, now)?;
-            Answer::created("/api/v1/figures".into(), &figures)
-        })
+    create_once(&state, caller, call, move |conn, caller, _, _, now| {
+        let figures = figure_import::import(conn, caller, &table, &input, now)?;
+        Answer::created("/api/v1/figures".into(), &figures)
     })
-    .await?;
-    Ok(answer(imported))
+    .await
 }
 
 /// What `use_case` makes of document `id`'s table, read for the caller as `input` asks: the

@@ -4,9 +4,9 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
-use super::{answer, idempotency};
+use super::{create_once, idempotency};
 use crate::tracker::audit::Caller;
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::tracker::letters;
 use crate::tracker::letters::{LetterInput, LetterOption, SentLetter};
 use crate::web::error_response::{ApiError, Problem};
@@ -42,14 +42,15 @@ pub async fn send(
     PathId(id): PathId,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
-    let sent = with_db(&state, move |conn, calendars, today| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let sent = letters::send(conn, calendars, &caller, today, id, &input, now)?;
+    let call = idempotency(&request, &input);
+    create_once(
+        &state,
+        caller,
+        call,
+        move |conn, caller, calendars, today, now| {
+            let sent = letters::send(conn, calendars, caller, today, id, &input, now)?;
             Answer::created(format!("/api/v1/documents/{}", sent.document.id), &sent)
-        })
-    })
-    .await?;
-    Ok(answer(sent))
+        },
+    )
+    .await
 }

@@ -18,11 +18,13 @@ pub mod requests;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
+use crate::tracker::holidays::CalendarStore;
 use crate::tracker::idempotency::{self, Answer};
 use crate::tracker::paging::{Page, PageQuery, Paging};
 use crate::web::error_response::ApiError;
@@ -39,6 +41,36 @@ pub fn idempotency(request: &HttpRequest, body: &impl Serialize) -> (Option<Stri
     let body = serde_json::to_vec(body).unwrap_or_default();
     let print = idempotency::fingerprint(request.method().as_str(), request.path(), &body);
     (key, print)
+}
+
+/// Creates something once per `Idempotency-Key`: runs `create` (given the connection, the
+/// caller, the calendars, today and now) unless the key's call was answered before, and
+/// answers as that call first was.
+pub async fn create_once<F>(
+    state: &web::Data<AppState>,
+    caller: Caller,
+    (key, print): (Option<String>, String),
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(
+            &mut DbConnection,
+            &Caller,
+            &CalendarStore,
+            NaiveDate,
+            NaiveDateTime,
+        ) -> Result<Answer, AppError>
+        + Send
+        + 'static,
+{
+    let answered = with_db(state, move |conn, calendars, today| {
+        let now = crate::clock::now();
+        idempotency::once(conn, &caller, key.as_deref(), &print, now, |conn| {
+            create(conn, &caller, calendars, today, now)
+        })
+    })
+    .await?;
+    Ok(answer(answered))
 }
 
 /// An answer of `idempotency::once`, as it was first given.

@@ -5,13 +5,13 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Stale, Unreadable};
-use super::{answer, idempotency};
+use super::{create_once, idempotency};
 use crate::db::authorities::Authority;
 use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::{Schedule, Status};
 use crate::tracker::audit::Caller;
-use crate::tracker::idempotency::{once, Answer};
+use crate::tracker::idempotency::Answer;
 use crate::tracker::request_detail::{self, Related, RequestDetail};
 use crate::tracker::request_list::{self, ListQuery};
 use crate::tracker::requests::{self, RequestInput};
@@ -193,17 +193,13 @@ pub async fn create(
     body: ApiJson<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
-    let (key, print) = idempotency(&request, &input);
-    let created = with_db(&state, move |conn, calendar, today| {
-        let now = crate::clock::now();
-        once(conn, &caller, key.as_deref(), &print, now, |conn| {
-            let id = requests::create(conn, calendar, &caller, today, &input, now)?;
-            let detail = request_detail::show(conn, calendar, &caller, today, id, now)?;
-            Answer::created(format!("/api/v1/requests/{id}"), &detail_json(detail))
-        })
+    let call = idempotency(&request, &input);
+    create_once(&state, caller, call, move |conn, caller, calendar, today, now| {
+        let id = requests::create(conn, calendar, caller, today, &input, now)?;
+        let detail = request_detail::show(conn, calendar, caller, today, id, now)?;
+        Answer::created(format!("/api/v1/requests/{id}"), &detail_json(detail))
     })
-    .await?;
-    Ok(answer(created))
+    .await
 }
 
 #[utoipa::path(operation_id = "read_request", summary = "Read a request with its status and deadlines", get, path = "/api/v1/requests/{id}", tag = "requests",
