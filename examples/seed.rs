@@ -15,7 +15,8 @@ use foi_tracker::tracker::audit::Caller;
 use foi_tracker::tracker::authorities;
 use foi_tracker::tracker::events::{self, EventInput};
 use foi_tracker::tracker::holidays::CalendarStore;
-use foi_tracker::tracker::requests::{self, RequestInput};
+use foi_tracker::tracker::request_input::RequestInput;
+use foi_tracker::tracker::requests;
 
 /// A deterministic generator, so that two runs seed the same register.
 struct Xorshift(u64);

@@ -13,19 +13,18 @@ use crate::domain::regime::Regime;
 #[diesel(table_name = authorities)]
 pub struct Authority {
     pub id: i32,
-    pub name: String,
-    pub short_name: String,
-    pub foi_email: Option<String>,
-    pub website: Option<String>,
-    pub default_regime: Regime,
-    pub nation: Nation,
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub values: AuthorityValues,
     /// Its last change, for `domain::version`; not part of what it says.
     #[serde(skip)]
     pub updated_at: NaiveDateTime,
 }
 
 /// What a user sets on an authority.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema, Queryable, Selectable, Insertable, AsChangeset,
+)]
 #[diesel(table_name = authorities, treat_none_as_null = true)]
 pub struct AuthorityValues {
     pub name: String,

@@ -18,15 +18,10 @@ type Backend = <DbConnection as diesel::Connection>::Backend;
 #[diesel(table_name = requests)]
 pub struct Request {
     pub id: i32,
-    pub title: String,
-    pub body: String,
-    pub authority_id: i32,
-    pub regime: Regime,
-    pub sent_via: SentVia,
-    pub sent_on: Option<NaiveDate>,
-    pub reference: Option<String>,
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub values: RequestValues,
     pub organisation_id: i32,
-    pub owner_id: Option<i32>,
     /// As the engine last wrote it; brought up to date on `reindex_on` before it is read.
     pub status: Status,
     pub reindex_on: Option<NaiveDate>,
@@ -35,7 +30,7 @@ pub struct Request {
 }
 
 /// What a user sets on a request.
-#[derive(Debug, Clone, PartialEq, Eq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = requests, treat_none_as_null = true)]
 pub struct RequestValues {
     pub title: String,

@@ -28,6 +28,7 @@ pub mod demand;
 pub mod document;
 pub mod email;
 pub mod exemptions;
+pub mod export;
 pub mod figure_import;
 pub mod history;
 pub mod instant;

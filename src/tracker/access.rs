@@ -68,7 +68,7 @@ pub(crate) fn scope_of(actor: &Actor) -> Scope {
 pub(crate) fn access_to(actor: &Actor, request: &Request) -> Access {
     actor.access(
         request.organisation_id,
-        request.regime,
+        request.values.regime,
         request.status == Status::Draft,
     )
 }
@@ -117,7 +117,7 @@ pub(crate) fn record_view(
     if caller
         .actor
         .as_ref()
-        .is_some_and(|a| a.view_is_audited(request.regime))
+        .is_some_and(|a| a.view_is_audited(request.values.regime))
     {
         db::transaction(conn, |conn| {
             record(conn, caller, "view", "request", Some(request.id), None, None, now)
@@ -224,13 +224,13 @@ pub(crate) fn may_retry_reminders(actor: &Actor) -> bool {
 /// How a request is named where its title might say too much: a subject access request by
 /// its reference only, since its title may name the person.
 pub(crate) fn request_name(request: &Request) -> String {
-    if request.regime == Regime::Sar {
-        match &request.reference {
+    if request.values.regime == Regime::Sar {
+        match &request.values.reference {
             Some(reference) => format!("Subject access request, reference {reference}"),
             None => format!("Subject access request #{}", request.id),
         }
     } else {
-        request.title.clone()
+        request.values.title.clone()
     }
 }
 

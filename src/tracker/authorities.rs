@@ -40,12 +40,12 @@ pub struct AuthorityInput {
 impl From<&Authority> for AuthorityInput {
     fn from(a: &Authority) -> AuthorityInput {
         AuthorityInput {
-            name: a.name.clone(),
-            short_name: a.short_name.clone(),
-            foi_email: a.foi_email.clone(),
-            website: a.website.clone(),
-            default_regime: a.default_regime.to_string(),
-            nation: a.nation.to_string(),
+            name: a.values.name.clone(),
+            short_name: a.values.short_name.clone(),
+            foi_email: a.values.foi_email.clone(),
+            website: a.values.website.clone(),
+            default_regime: a.values.default_regime.to_string(),
+            nation: a.values.nation.to_string(),
         }
     }
 }

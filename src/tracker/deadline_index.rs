@@ -100,7 +100,7 @@ pub(crate) fn reindex_all(
                 if let Some(old) = before.get(i).filter(|old| *old != due) {
                     moved.push(super::holidays::MovedDeadline {
                         request_id: request.id,
-                        title: request.title.clone(),
+                        title: request.values.title.clone(),
                         from: *old,
                         to: *due,
                     });
@@ -123,7 +123,7 @@ pub(crate) fn schedule_of(
     today: NaiveDate,
 ) -> Result<Schedule, AppError> {
     let events: Vec<Event> = events.iter().map(EventRecord::event).collect();
-    timeline::schedule(request.regime, &events, calendar, today).map_err(|e: TimelineError| {
+    timeline::schedule(request.values.regime, &events, calendar, today).map_err(|e: TimelineError| {
         AppError::Internal(format!("request {} does not compute: {e}", request.id))
     })
 }

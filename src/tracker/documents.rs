@@ -108,7 +108,7 @@ fn store(
         },
         now,
     )?;
-    let shown_name = match request.regime {
+    let shown_name = match request.values.regime {
         Regime::Sar => json!("(withheld: subject access request)"),
         _ => json!(file.name),
     };
@@ -152,7 +152,7 @@ pub fn download(
     now: NaiveDateTime,
 ) -> Result<(Document, Vec<u8>), AppError> {
     let (document, request) = readable_document(conn, caller, id)?;
-    if request.regime == Regime::Sar {
+    if request.values.regime == Regime::Sar {
         db::transaction(conn, |conn| {
             record(conn, caller, "download", "document", Some(id), None, None, now)
         })?;

@@ -219,7 +219,7 @@ pub fn list(
     let (request, _) = readable(conn, caller, request_id)?;
     super::access::record_view(conn, caller, &request, now)?;
     let mut records = events::for_request(conn, request_id)?;
-    add_warnings(&mut records, request.regime);
+    add_warnings(&mut records, request.values.regime);
     Ok(records)
 }
 
@@ -251,14 +251,21 @@ pub fn add(
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let request = writable(conn, caller, request_id)?;
-        let EventDetails { response, appeal } = input.details(event.kind, request.regime)?;
+        let EventDetails { response, appeal } = input.details(event.kind, request.values.regime)?;
         event.promised_on = response.as_ref().and_then(|r| r.promised_on);
         let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
             .iter()
             .map(EventRecord::event)
             .collect();
         timeline.push(event.clone());
-        let schedule = reindex(conn, &calendar, today, request_id, request.regime, &timeline)?;
+        let schedule = reindex(
+            conn,
+            &calendar,
+            today,
+            request_id,
+            request.values.regime,
+            &timeline,
+        )?;
         let id = events::insert(conn, request_id, &event, &details, now)?;
         if let Some(response) = &response {
             crate::db::responses::insert(conn, id, request_id, response, now)?;
@@ -266,16 +273,16 @@ pub fn add(
         if let Some(appeal) = &appeal {
             crate::db::appeals::insert(conn, id, request_id, appeal, now)?;
         }
-        if event.kind == EventKind::Received && request.sent_on.is_none() {
+        if event.kind == EventKind::Received && request.values.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
         }
         let mut records = events::for_request(conn, request_id)?;
-        add_warnings(&mut records, request.regime);
+        add_warnings(&mut records, request.values.regime);
         let record = records
             .into_iter()
             .find(|e| e.id == id)
             .ok_or_else(|| AppError::Internal(format!("event {id} vanished")))?;
-        let after = snapshot(&record, request.regime);
+        let after = snapshot(&record, request.values.regime);
         audit::record(conn, caller, "create", "event", Some(id), None, Some(after), now)?;
         Ok((record, schedule))
     })
@@ -310,16 +317,17 @@ pub fn remove_last(
             .filter(|e| e.id != last.id)
             .map(EventRecord::event)
             .collect();
-        let schedule =
-            reindex(conn, &calendar, today, request_id, request.regime, &rest).map_err(|e| match e {
+        let schedule = reindex(conn, &calendar, today, request_id, request.values.regime, &rest).map_err(
+            |e| match e {
                 AppError::Invalid(_) => AppError::conflict(
                     None,
                     format!("Removing this event would leave the timeline inconsistent: {e}"),
                 ),
                 other => other,
-            })?;
+            },
+        )?;
         events::delete(conn, last.id)?;
-        let before = snapshot(&last, request.regime);
+        let before = snapshot(&last, request.values.regime);
         audit::record(
             conn,
             caller,

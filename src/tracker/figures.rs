@@ -270,7 +270,7 @@ fn check_source(conn: &mut DbConnection, caller: &Caller, input: &FigureInput) -
 
 /// Figures are never taken from a subject access request: it holds personal data.
 pub(super) fn no_personal_data(request: &crate::db::requests::Request, field: &str) -> Result<(), AppError> {
-    if request.regime == crate::domain::regime::Regime::Sar {
+    if request.values.regime == crate::domain::regime::Regime::Sar {
         return Err(AppError::invalid(
             field,
             "A subject access request holds personal data, not published figures",

@@ -16,7 +16,8 @@ use crate::db::history::{EventRow, RequestRow};
 use crate::db::request_list::RequestFilter;
 use crate::db::DbConnection;
 use crate::domain::exemptions;
-use crate::domain::history::{self, Dataset, Grouping, History, Measure, RequestFacts, Timeliness};
+use crate::domain::export::{Column, Dataset};
+use crate::domain::history::{self, Grouping, History, Measure, RequestFacts, Timeliness};
 use crate::domain::regime::Regime;
 use crate::domain::response::Outcome;
 use crate::error::AppError;
@@ -222,7 +223,7 @@ pub fn behind(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Export {
     pub dataset: Dataset,
-    pub columns: &'static [(&'static str, crate::domain::history::Column)],
+    pub columns: &'static [(&'static str, Column)],
     pub rows: Vec<Vec<String>>,
 }
 

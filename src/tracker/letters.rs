@@ -140,12 +140,12 @@ fn facts(
         .map_or_else(|| caller.label.clone(), |a| a.name.clone());
     let wanted = deadline_of(kind);
     Ok(LetterFacts {
-        regime: detail.request.regime,
-        authority: detail.authority.name.clone(),
-        authority_email: detail.authority.foi_email.clone(),
-        title: detail.request.title.clone(),
-        body: detail.request.body.clone(),
-        their_reference: detail.request.reference.clone(),
+        regime: detail.request.values.regime,
+        authority: detail.authority.values.name.clone(),
+        authority_email: detail.authority.values.foi_email.clone(),
+        title: detail.request.values.title.clone(),
+        body: detail.request.values.body.clone(),
+        their_reference: detail.request.values.reference.clone(),
         received: schedule.received,
         response_due: schedule
             .deadlines
@@ -191,7 +191,7 @@ pub fn overview(
         };
         options.push(LetterOption {
             kind,
-            name: kind.name(detail.request.regime).to_string(),
+            name: kind.name(detail.request.values.regime).to_string(),
             next: draft.is_some() && facts.due.is_some(),
             due: facts.due,
             unavailable,

@@ -34,6 +34,7 @@ pub mod recovery_codes;
 pub mod reminders;
 pub mod repeats;
 pub mod request_detail;
+pub mod request_input;
 pub mod request_list;
 pub mod requests;
 pub mod scorecard;

@@ -8,7 +8,8 @@ use serde_json::json;
 use super::access::writable;
 use super::audit::{record, Caller};
 use super::holidays::CalendarStore;
-use super::requests::{self, RequestInput};
+use super::request_input::RequestInput;
+use super::requests;
 use crate::db::{self, demands, DbConnection};
 use crate::domain::repeat;
 use crate::domain::version::Expected;
@@ -55,7 +56,7 @@ pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTim
     db::write(conn, |conn| {
         let request = writable(conn, caller, id)?;
         let (_, repeat_of, skipped) = db::repeats::repeat_state(conn, id)?;
-        if repeat_of.is_none() || request.sent_on.is_some() || skipped.is_some() {
+        if repeat_of.is_none() || request.values.sent_on.is_some() || skipped.is_some() {
             return Err(AppError::conflict(
                 None,
                 "Only a drafted quarterly repeat that has not been sent or skipped can be skipped",
@@ -100,7 +101,7 @@ pub fn draft_due(
         let request =
             db::requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))?;
         // Filed as the owner, or else as a coordinator of the organisation, who review it.
-        let filer = match request.owner_id {
+        let filer = match request.values.owner_id {
             Some(owner) => db::accounts::find_user(conn, owner)?.filter(|u| u.active),
             None => None,
         };
@@ -121,11 +122,11 @@ pub fn draft_due(
         let next = covered.next();
         let tags = db::requests::tags(conn, &[id])?.remove(&id).unwrap_or_default();
         let input = RequestInput {
-            title: repeat::next_text(&request.title, covered, next),
-            body: repeat::next_text(&request.body, covered, next),
-            authority_id: Some(request.authority_id),
-            regime: Some(request.regime.to_string()),
-            sent_via: Some(request.sent_via.to_string()),
+            title: repeat::next_text(&request.values.title, covered, next),
+            body: repeat::next_text(&request.values.body, covered, next),
+            authority_id: Some(request.values.authority_id),
+            regime: Some(request.values.regime.to_string()),
+            sent_via: Some(request.values.sent_via.to_string()),
             owner_id: Some(filer.id),
             tags,
             ..RequestInput::default()

@@ -67,9 +67,9 @@ pub fn show(
     let calendar = calendar.as_ref();
     let (request, access) = readable(conn, caller, id)?;
     record_view(conn, caller, &request, now)?;
-    let authority = super::authorities::get(conn, request.authority_id)?;
+    let authority = super::authorities::get(conn, request.values.authority_id)?;
     let mut events = events::for_request(conn, id)?;
-    super::events::add_warnings(&mut events, request.regime);
+    super::events::add_warnings(&mut events, request.values.regime);
     let schedule = schedule_of(&request, &events, calendar, today)?;
     let tags = tags_of(conn, id)?;
     let related = if matches!(request.status, Status::Draft | Status::AwaitingResponse) {
@@ -77,14 +77,14 @@ pub fn show(
     } else {
         Vec::new()
     };
-    let owner = match request.owner_id {
+    let owner = match request.values.owner_id {
         Some(owner) => crate::db::accounts::find_user(conn, owner)?.map(|u| u.name),
         None => None,
     };
     let documents = crate::db::documents::of_request(conn, id)?;
     let indicators = crate::db::demands::links_of(conn, id)?;
     let (repeats, repeat_of, skipped) = crate::db::repeats::repeat_state(conn, id)?;
-    let aggregation = request.regime.aggregation();
+    let aggregation = request.values.regime.aggregation();
     Ok(RequestDetail {
         request,
         authority,
@@ -114,35 +114,35 @@ pub fn related(
     today: NaiveDate,
 ) -> Result<Vec<Related>, AppError> {
     let actor = require(caller, |_| true)?;
-    let Some(rule) = request.regime.aggregation() else {
+    let Some(rule) = request.values.regime.aggregation() else {
         return Ok(Vec::new());
     };
-    let until = request.sent_on.unwrap_or(today);
+    let until = request.values.sent_on.unwrap_or(today);
     let since = calendar
         .subtract_working_days(rule.calendar, until, rule.working_days)
         .unwrap_or(until);
     Ok(requests::to_authority_between(
         conn,
         request.organisation_id,
-        request.authority_id,
-        request.regime,
+        request.values.authority_id,
+        request.values.regime,
         since,
         until,
         Some(request.id),
     )?
     .into_iter()
-    .filter(|r| actor.access(r.organisation_id, r.regime, r.status == Status::Draft) != Access::None)
+    .filter(|r| actor.access(r.organisation_id, r.values.regime, r.status == Status::Draft) != Access::None)
     .map(|r| Related {
         id: r.id,
         status: r.status,
         // A list, like any other: an auditor sees a subject access request's title once they
         // open it, which is recorded.
-        title: if actor.view_is_audited(r.regime) {
+        title: if actor.view_is_audited(r.values.regime) {
             UNOPENED.into()
         } else {
-            r.title
+            r.values.title
         },
-        sent_on: r.sent_on,
+        sent_on: r.values.sent_on,
     })
     .collect())
 }

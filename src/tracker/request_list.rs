@@ -218,7 +218,7 @@ fn summaries(
     let calendar = calendar.as_ref();
     let (found, total) = request_list::list(conn, &filter, order, today, limit, (page - 1) * limit)?;
     let ids: Vec<i32> = found.iter().map(|r| r.id).collect();
-    let authority_ids: Vec<i32> = found.iter().map(|r| r.authority_id).collect();
+    let authority_ids: Vec<i32> = found.iter().map(|r| r.values.authority_id).collect();
     let names = requests::authority_names(conn, &authority_ids)?;
     let mut tags = requests::tags(conn, &ids)?;
     let mut events = events::for_requests(conn, &ids)?;
@@ -229,15 +229,18 @@ fn summaries(
             let mut tags = tags.remove(&request.id).unwrap_or_default();
             // An auditor's view of a subject access request is recorded when they open it; a
             // list shows none of its personal data.
-            if actor.view_is_audited(request.regime) {
-                request.title = UNOPENED.into();
-                request.body.clear();
-                request.reference = None;
+            if actor.view_is_audited(request.values.regime) {
+                request.values.title = UNOPENED.into();
+                request.values.body.clear();
+                request.values.reference = None;
                 tags.clear();
             }
             Ok(RequestSummary {
                 schedule: schedule_of(&request, &records, calendar, today)?,
-                authority: names.get(&request.authority_id).cloned().unwrap_or_default(),
+                authority: names
+                    .get(&request.values.authority_id)
+                    .cloned()
+                    .unwrap_or_default(),
                 tags,
                 request,
             })

@@ -1,190 +1,21 @@
 //! Requests: create, edit, send a draft, hand over.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::access::{require, unchanged_since_read, writable};
 use super::audit::{of_request_kind, record, Caller};
 use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
-use super::input::{names, Fields};
-use crate::db::authorities;
+use super::input::Fields;
+use super::request_input::{validate, RequestInput};
 use crate::db::events::{self, EventRecord};
-use crate::db::requests::{self, Request, RequestValues};
+use crate::db::requests::{self, Request};
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
-use crate::domain::regime::Regime;
-use crate::domain::request::{normalise_tag, SentVia, MAX_TAGS, MAX_TAG_LENGTH};
 use crate::domain::timeline::{Event, EventKind, Status};
 use crate::domain::version::Expected;
 use crate::error::AppError;
-
-pub const MAX_TITLE: usize = 200;
-pub const MAX_BODY: usize = 100_000;
-
-/// A request as a form or an API client sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RequestInput {
-    #[serde(default)]
-    #[schema(required = true)]
-    pub title: String,
-    /// The text sent to the authority.
-    #[serde(default)]
-    #[schema(required = true)]
-    pub body: String,
-    #[schema(required = true)]
-    pub authority_id: Option<i32>,
-    /// foia, eir, foisa, eisr or sar; the authority's default when left out.
-    #[schema(value_type = Option<crate::domain::regime::Regime>)]
-    pub regime: Option<String>,
-    /// email (the default), web_form, post, whatdotheyknow or other.
-    #[schema(value_type = Option<crate::domain::request::SentVia>)]
-    pub sent_via: Option<String>,
-    /// YYYY-MM-DD; with no date sent or received the request is a draft.
-    #[schema(format = Date)]
-    pub sent_on: Option<String>,
-    /// YYYY-MM-DD, the day the authority received it (default: the day sent). Only when
-    /// creating; afterwards the date of receipt is the `received` event.
-    #[schema(format = Date)]
-    pub received_on: Option<String>,
-    /// The authority's reference.
-    pub reference: Option<String>,
-    /// A user of the request's organisation who follows it (default: whoever creates it).
-    pub owner_id: Option<i32>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-}
-
-impl RequestInput {
-    /// A stored request in the shape a change is sent in: what a merge patch applies to.
-    fn of(request: &Request, tags: Vec<String>) -> RequestInput {
-        RequestInput {
-            title: request.title.clone(),
-            body: request.body.clone(),
-            authority_id: Some(request.authority_id),
-            regime: Some(request.regime.to_string()),
-            sent_via: Some(request.sent_via.to_string()),
-            sent_on: request.sent_on.map(|d| d.to_string()),
-            received_on: None,
-            reference: request.reference.clone(),
-            owner_id: request.owner_id,
-            tags,
-        }
-    }
-}
-
-struct Valid {
-    values: RequestValues,
-    regime: Regime,
-    tags: Vec<String>,
-    received_on: Option<NaiveDate>,
-}
-
-fn validate(
-    conn: &mut DbConnection,
-    input: &RequestInput,
-    today: NaiveDate,
-    organisation_id: i32,
-) -> Result<Valid, AppError> {
-    let mut f = Fields::new();
-    let title = f.text("title", "Title", &input.title, MAX_TITLE);
-    let body = f.lines("body", "The text sent", &input.body, MAX_BODY);
-    let authority = match input.authority_id {
-        None => {
-            f.error("authority_id", "Choose the authority the request goes to");
-            None
-        }
-        Some(id) => {
-            let found = authorities::find(conn, id)?;
-            if found.is_none() {
-                f.error("authority_id", format!("There is no authority {id}"));
-            }
-            found
-        }
-    };
-    let regime: Option<Regime> = match input.regime.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(regime) => f.closed("regime", "Regime", regime, &names::<Regime>()),
-        None => authority.as_ref().map(|a| a.default_regime),
-    };
-    let sent_via: Option<SentVia> = match input.sent_via.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(via) => f.closed("sent_via", "How it was sent", via, &names::<SentVia>()),
-        None => Some(SentVia::Email),
-    };
-    let sent_on = f.optional_date("sent_on", "Date sent", input.sent_on.as_deref(), Some(today));
-    let received_on = f.optional_date(
-        "received_on",
-        "Date received",
-        input.received_on.as_deref(),
-        Some(today),
-    );
-    if let (Some(sent), Some(received)) = (sent_on, received_on) {
-        if received < sent {
-            f.error(
-                "received_on",
-                format!("Date received cannot be before the date sent ({sent})"),
-            );
-        }
-    }
-    let reference = f.optional_text(
-        "reference",
-        "The authority's reference",
-        input.reference.as_deref(),
-        100,
-    );
-    if let Some(owner) = input.owner_id {
-        let member = crate::db::accounts::find_user(conn, owner)?
-            .is_some_and(|u| u.active && u.organisation_id == organisation_id);
-        if !member {
-            f.error(
-                "owner_id",
-                "The owner must be an active member of the request's organisation",
-            );
-        }
-    }
-    let tags = tags(&mut f, &input.tags);
-    let regime = regime.unwrap_or(Regime::Foia);
-    f.finish(Valid {
-        values: RequestValues {
-            title,
-            body,
-            authority_id: input.authority_id.unwrap_or_default(),
-            regime,
-            sent_via: sent_via.unwrap_or(SentVia::Email),
-            sent_on: sent_on.or(received_on),
-            reference,
-            owner_id: input.owner_id,
-        },
-        regime,
-        tags,
-        received_on: received_on.or(sent_on),
-    })
-}
-
-fn tags(f: &mut Fields, raw: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in raw.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        match normalise_tag(tag) {
-            Some(tag) if tag.chars().count() > MAX_TAG_LENGTH => f.error(
-                "tags",
-                format!("Tag \"{tag}\" is longer than {MAX_TAG_LENGTH} characters"),
-            ),
-            Some(tag) => {
-                if !tags.contains(&tag) {
-                    tags.push(tag)
-                }
-            }
-            None => f.error(
-                "tags",
-                format!("Tag \"{tag}\" may use only letters, digits, spaces and hyphens"),
-            ),
-        }
-    }
-    if tags.len() > MAX_TAGS {
-        f.error("tags", format!("A request can have at most {MAX_TAGS} tags"));
-    }
-    tags
-}
 
 pub fn get(conn: &mut DbConnection, id: i32) -> Result<Request, AppError> {
     requests::find(conn, id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))
@@ -198,12 +29,16 @@ pub(crate) fn tags_of(conn: &mut DbConnection, id: i32) -> Result<Vec<String>, A
 /// name only.
 pub(crate) fn snapshot(request: &Request, tags: &[String]) -> serde_json::Value {
     let value = json!({
-        "title": request.title, "body": request.body, "authority_id": request.authority_id,
-        "regime": request.regime, "sent_via": request.sent_via, "sent_on": request.sent_on,
-        "reference": request.reference, "organisation_id": request.organisation_id,
-        "owner_id": request.owner_id, "tags": tags,
+        "title": request.values.title, "body": request.values.body, "authority_id": request.values.authority_id,
+        "regime": request.values.regime, "sent_via": request.values.sent_via, "sent_on": request.values.sent_on,
+        "reference": request.values.reference, "organisation_id": request.organisation_id,
+        "owner_id": request.values.owner_id, "tags": tags,
     });
-    of_request_kind(request.regime, value, &["title", "body", "reference", "tags"])
+    of_request_kind(
+        request.values.regime,
+        value,
+        &["title", "body", "reference", "tags"],
+    )
 }
 
 /// Gives every request owned by one user to another, each change audited.
@@ -427,7 +262,7 @@ pub fn send(
             .collect();
         let event = Event::new(EventKind::Received, received);
         events.push(event.clone());
-        reindex(conn, &calendar, today, id, request.regime, &events)?;
+        reindex(conn, &calendar, today, id, request.values.regime, &events)?;
         events::insert(conn, id, &event, "", now)?;
         record(
             conn,
@@ -435,7 +270,7 @@ pub fn send(
             "send",
             "request",
             Some(id),
-            Some(json!({"sent_on": request.sent_on, "status": request.status})),
+            Some(json!({"sent_on": request.values.sent_on, "status": request.status})),
             Some(json!({"sent_on": sent, "received_on": received})),
             now,
         )?;

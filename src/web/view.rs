@@ -36,7 +36,7 @@ pub fn requests(section: &Section<Request>, empty: &str, all: &str) -> Value {
     let rows: Vec<Value> = section
         .rows
         .iter()
-        .map(|r| json!({"id": r.id, "title": r.title}))
+        .map(|r| json!({"id": r.id, "title": r.values.title}))
         .collect();
     let more = section.total > section.rows.len() as i64;
     json!({"total": section.total, "rows": rows, "empty": empty, "more": more, "all": all})
@@ -66,9 +66,9 @@ pub fn next_deadlines(schedule: &Schedule) -> Vec<Value> {
 pub fn summary(s: &RequestSummary) -> Value {
     let next = next_deadlines(&s.schedule);
     json!({
-        "id": s.request.id, "title": s.request.title, "authority": s.authority.0,
-        "regime": s.request.regime.short_name(),
-        "sent": s.request.sent_on, "sent_long": s.request.sent_on.map(written::day),
+        "id": s.request.id, "title": s.request.values.title, "authority": s.authority.0,
+        "regime": s.request.values.regime.short_name(),
+        "sent": s.request.values.sent_on, "sent_long": s.request.values.sent_on.map(written::day),
         "tags": s.tags, "status": s.schedule.status.label(), "overdue": s.schedule.overdue, "next": next,
     })
 }

@@ -11,6 +11,7 @@ pub mod figure_import;
 pub mod history;
 pub mod letters;
 pub mod openapi;
+pub mod openapi_bodies;
 pub mod problem_types;
 pub mod problems;
 pub mod repeats;

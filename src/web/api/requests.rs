@@ -13,8 +13,9 @@ use crate::domain::timeline::{Schedule, Status};
 use crate::tracker::audit::Caller;
 use crate::tracker::idempotency::Answer;
 use crate::tracker::request_detail::{self, Related, RequestDetail};
+use crate::tracker::request_input::RequestInput;
 use crate::tracker::request_list::{self, ListQuery};
-use crate::tracker::requests::{self, RequestInput};
+use crate::tracker::requests;
 use crate::web::error_response::ApiError;
 use crate::web::extract::{etag, if_match, query_string, with_db, PathId};
 use crate::web::json_body::{merged, missing_properties, ApiJson, MergePatch, Replacement, Whole};
@@ -80,15 +81,15 @@ fn json_of(
 ) -> RequestJson {
     RequestJson {
         id: request.id,
-        title: request.title.clone(),
-        body: request.body.clone(),
+        title: request.values.title.clone(),
+        body: request.values.body.clone(),
         authority,
-        regime: request.regime,
-        sent_via: request.sent_via,
-        sent_on: request.sent_on,
-        reference: request.reference.clone(),
+        regime: request.values.regime,
+        sent_via: request.values.sent_via,
+        sent_on: request.values.sent_on,
+        reference: request.values.reference.clone(),
         organisation_id: request.organisation_id,
-        owner_id: request.owner_id,
+        owner_id: request.values.owner_id,
         tags,
         status: schedule.status,
         overdue: schedule.overdue,
@@ -105,8 +106,8 @@ fn json_of(
 fn authority_ref(a: &Authority) -> AuthorityRef {
     AuthorityRef {
         id: a.id,
-        name: a.name.clone(),
-        short_name: a.short_name.clone(),
+        name: a.values.name.clone(),
+        short_name: a.values.short_name.clone(),
     }
 }
 
@@ -166,7 +167,7 @@ pub async fn list(
         .into_iter()
         .map(|s| {
             let authority = AuthorityRef {
-                id: s.request.authority_id,
+                id: s.request.values.authority_id,
                 name: s.authority.0.clone(),
                 short_name: s.authority.1.clone(),
             };

@@ -165,7 +165,7 @@ pub async fn confirm_remove_last(
     let back = format!("/requests/{id}#timeline");
     let data = json!({
         "title": "Remove the last event", "nav": "requests",
-        "question": format!("Remove the event ‘{}’ from the request ‘{}’?", describe(&last), request.title),
+        "question": format!("Remove the event ‘{}’ from the request ‘{}’?", describe(&last), request.values.title),
         "consequences": ["Its deadlines will be recomputed from the events that remain. The removal is recorded in the audit trail."],
         "action": format!("/requests/{id}/events/remove-last"), "button": "Yes, remove it",
         "back": back, "back_text": "No, back to the request",

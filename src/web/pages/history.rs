@@ -212,7 +212,7 @@ fn history_page(view: &HistoryView, query: &HistoryQuery) -> Value {
             .collect::<Vec<_>>(),
         None,
     );
-    let exports: Vec<Value> = <crate::domain::history::Dataset as strum::VariantArray>::VARIANTS
+    let exports: Vec<Value> = <crate::domain::export::Dataset as strum::VariantArray>::VARIANTS
         .iter()
         .map(|d| {
             let q = serde_urlencoded::to_string(query).unwrap_or_default();
@@ -248,7 +248,7 @@ async fn authority_choices(state: &web::Data<AppState>, who: &Who) -> Result<Vec
     .await?;
     Ok(list
         .iter()
-        .map(|a| json!({"value": a.id.to_string(), "text": a.name}))
+        .map(|a| json!({"value": a.id.to_string(), "text": a.values.name}))
         .collect())
 }
 

@@ -146,7 +146,7 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
             .as_array()
             .is_some_and(|grounds| grounds.iter().any(|g| g == value))
     };
-    let regime = detail.request.regime;
+    let regime = detail.request.values.regime;
     let fields = event_fields(kind, regime, &event["outcome"]);
     let grounds = ground_groups(regime, chosen);
     let send = if forms.send.is_null() {
@@ -156,7 +156,7 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
     };
     // A response's table can be imported as figures; a subject access request holds none.
     let mut d = json!(detail);
-    if detail.request.regime != crate::domain::regime::Regime::Sar {
+    if detail.request.values.regime != crate::domain::regime::Regime::Sar {
         for document in d["documents"].as_array_mut().into_iter().flatten() {
             let table = document["filename"]
                 .as_str()
@@ -165,7 +165,7 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
         }
     }
     json!({
-        "title": detail.request.title, "nav": "requests", "d": d,
+        "title": detail.request.values.title, "nav": "requests", "d": d,
         "event": event, "event_errors": forms.event_errors, "event_kinds": event_kinds,
         "kind_label": kind.label(), "awaited": awaited.label(), "fields": fields,
         "ground_groups": grounds, "document_errors": forms.document_errors,

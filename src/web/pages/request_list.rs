@@ -190,12 +190,16 @@ pub async fn export(
         };
         vec![
             s.request.id.to_string(),
-            s.request.title.clone(),
+            s.request.values.title.clone(),
             s.authority.0.clone(),
-            s.request.regime.short_name().to_string(),
+            s.request.values.regime.short_name().to_string(),
             s.schedule.status.label().to_string(),
             if s.schedule.overdue { "yes" } else { "no" }.to_string(),
-            s.request.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+            s.request
+                .values
+                .sent_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             text("label").unwrap_or_default(),
             text("due").unwrap_or_default(),
             text("late").unwrap_or_default(),

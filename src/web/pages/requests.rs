@@ -16,7 +16,8 @@ use crate::domain::version::Expected;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::request_detail::{self, RequestDetail};
-use crate::tracker::requests::{self, RequestInput};
+use crate::tracker::request_input::RequestInput;
+use crate::tracker::requests;
 use crate::tracker::{self, authorities};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{with_db, PathId};
@@ -59,15 +60,15 @@ impl RequestForm {
     fn of(detail: &RequestDetail) -> RequestForm {
         let r = &detail.request;
         RequestForm {
-            title: r.title.clone(),
-            body: r.body.clone(),
-            authority_id: r.authority_id.to_string(),
-            regime: r.regime.to_string(),
-            sent_via: r.sent_via.to_string(),
-            sent_on: r.sent_on.map(|d| d.to_string()).unwrap_or_default(),
+            title: r.values.title.clone(),
+            body: r.values.body.clone(),
+            authority_id: r.values.authority_id.to_string(),
+            regime: r.values.regime.to_string(),
+            sent_via: r.values.sent_via.to_string(),
+            sent_on: r.values.sent_on.map(|d| d.to_string()).unwrap_or_default(),
             received_on: String::new(),
-            reference: r.reference.clone().unwrap_or_default(),
-            owner_id: r.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+            reference: r.values.reference.clone().unwrap_or_default(),
+            owner_id: r.values.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             tags: detail.tags.join(", "),
         }
     }
@@ -76,7 +77,7 @@ impl RequestForm {
 pub(super) fn authority_choices(authorities: &[Authority], selected: &str) -> Vec<Value> {
     authorities
         .iter()
-        .map(|a| json!({"id": a.id, "name": a.name, "selected": a.id.to_string() == selected.trim()}))
+        .map(|a| json!({"id": a.id, "name": a.values.name, "selected": a.id.to_string() == selected.trim()}))
         .collect()
 }
 

@@ -193,6 +193,7 @@ fn owner_of(app: &TestApp, request: i32) -> Option<i32> {
     foi_tracker::db::requests::find(&mut app.connection(), request)
         .unwrap()
         .unwrap()
+        .values
         .owner_id
 }
 
