@@ -4,13 +4,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::requests::public;
 use super::schema::{
     appeals, deadlines, demands, events, indicators, request_indicators, requests, response_grounds,
     responses,
 };
 use super::DbConnection;
-use crate::domain::regime::Regime;
-use crate::domain::timeline::Status;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = demands)]
@@ -149,8 +148,7 @@ pub type AskRow = (i32, String, NaiveDate, NaiveDate, String);
 pub fn asks(conn: &mut DbConnection) -> QueryResult<Vec<AskRow>> {
     request_indicators::table
         .inner_join(requests::table)
-        .filter(requests::status.ne(Status::Draft.to_string()))
-        .filter(requests::regime.ne(Regime::Sar.to_string()))
+        .filter(public())
         .order((request_indicators::request_id, request_indicators::indicator_id))
         .select((
             request_indicators::request_id,
@@ -187,8 +185,7 @@ pub fn asks_for(conn: &mut DbConnection, indicator: &str) -> QueryResult<Vec<Ask
     request_indicators::table
         .inner_join(requests::table.inner_join(authorities::table))
         .filter(request_indicators::indicator_id.eq(indicator.to_string()))
-        .filter(requests::status.ne(Status::Draft.to_string()))
-        .filter(requests::regime.ne(Regime::Sar.to_string()))
+        .filter(public())
         .order((request_indicators::period_start, request_indicators::request_id))
         .select((
             request_indicators::request_id,

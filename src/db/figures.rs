@@ -5,12 +5,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::requests::{seen_by, Scope};
+use super::requests::{public, seen_by, Scope};
 use super::schema::{figures, indicators, requests};
 use super::{last_insert_id, DbConnection};
 use crate::domain::demand::{DefinitionMatch, SourceKind};
-use crate::domain::regime::Regime;
-use crate::domain::timeline::Status;
 
 /// A released figure as stored: what was entered, and who verified it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
@@ -102,13 +100,7 @@ pub fn figures(
         query = query.filter(figures::indicator_id.eq(indicator.to_string()));
     }
     match sources {
-        Sources::Public => {
-            query = query.filter(
-                figures::request_id.is_null().or(requests::status
-                    .ne(Status::Draft.to_string())
-                    .and(requests::regime.ne(Regime::Sar.to_string()))),
-            )
-        }
+        Sources::Public => query = query.filter(figures::request_id.is_null().or(public())),
         Sources::Seen(Scope::SeenBy(organisation)) => {
             query = query.filter(figures::request_id.is_null().or(seen_by(organisation)))
         }
@@ -135,11 +127,7 @@ pub fn publishable(conn: &mut DbConnection) -> QueryResult<Vec<Publishable>> {
         .inner_join(indicators::table)
         .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
         .filter(figures::verified_at.is_not_null())
-        .filter(
-            figures::request_id.is_null().or(requests::status
-                .ne(Status::Draft.to_string())
-                .and(requests::regime.ne(Regime::Sar.to_string()))),
-        )
+        .filter(figures::request_id.is_null().or(public()))
         .order((
             figures::indicator_id,
             figures::period_start,
@@ -182,11 +170,7 @@ pub fn verified_spans(conn: &mut DbConnection) -> QueryResult<Vec<SpanRow>> {
     figures::table
         .left_join(requests::table.on(figures::request_id.eq(requests::id.nullable())))
         .filter(figures::verified_at.is_not_null())
-        .filter(
-            figures::request_id.is_null().or(requests::status
-                .ne(Status::Draft.to_string())
-                .and(requests::regime.ne(Regime::Sar.to_string()))),
-        )
+        .filter(figures::request_id.is_null().or(public()))
         .select((
             figures::id,
             figures::indicator_id,

@@ -220,15 +220,19 @@ pub enum Scope {
     SeenBy(i32),
 }
 
-/// What a member of `organisation` may see: its own requests, and the others' that are
+/// The requests whose existence the public, and every other organisation, may know of:
 /// neither drafts nor subject access requests.
 #[diesel::dsl::auto_type]
-pub(crate) fn seen_by(organisation: i32) -> _ {
+pub(crate) fn public() -> _ {
     let draft: String = Status::Draft.to_string();
     let sar: String = Regime::Sar.to_string();
-    requests::organisation_id
-        .eq(organisation)
-        .or(requests::status.ne(draft).and(requests::regime.ne(sar)))
+    requests::status.ne(draft).and(requests::regime.ne(sar))
+}
+
+/// What a member of `organisation` may see: its own requests, and the others' public ones.
+#[diesel::dsl::auto_type]
+pub(crate) fn seen_by(organisation: i32) -> _ {
+    requests::organisation_id.eq(organisation).or(public())
 }
 
 /// The coalition's other requests under `regime` to an authority sent from `since` to
