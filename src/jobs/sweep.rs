@@ -24,7 +24,7 @@ use crate::domain::recipients::split_by_delivery;
 use crate::domain::reminders::Stage;
 use crate::error::AppError;
 use crate::mail::Postman;
-use crate::tracker::audit::{record, Caller};
+use crate::tracker::audit::{record, Caller, Change};
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::reminders::{owed, write_owed};
 
@@ -129,11 +129,7 @@ impl Sweeper<'_> {
             record(
                 conn,
                 &Caller::system("reminder sweep"),
-                "sweep",
-                "reminder_sweep",
-                Some(sweep_id),
-                None,
-                Some(json!({
+                Change::new("sweep", "reminder_sweep", sweep_id).after(json!({
                     "today": today,
                     "owed": report.owed,
                     "planned": report.planned,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-use super::audit::{record, Caller, WITHHELD};
+use super::audit::{record, Caller, Change, WITHHELD};
 use crate::db::audit::AuditEntry;
 use crate::db::documents::{self, Document};
 use crate::db::requests::{self, Request, Scope};
@@ -120,7 +120,7 @@ pub(crate) fn record_view(
         .is_some_and(|a| a.view_is_audited(request.values.regime))
     {
         db::transaction(conn, |conn| {
-            record(conn, caller, "view", "request", Some(request.id), None, None, now)
+            record(conn, caller, Change::new("view", "request", request.id), now)
         })?;
     }
     Ok(())

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::access::require_admin;
 use super::accounts::get_user;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use super::passwords::{
     check_password, hash_password, hash_secret, new_secret, password_set, password_state,
@@ -113,11 +113,8 @@ pub(crate) fn one_time_link(
     record(
         conn,
         caller,
-        &format!("create_{}", purpose.name()),
-        "user",
-        Some(user.id),
-        None,
-        Some(json!({"expires_at": now + purpose.lifetime()})),
+        Change::new(&format!("create_{}", purpose.name()), "user", user.id)
+            .after(json!({"expires_at": now + purpose.lifetime()})),
         now,
     )?;
     Ok(format!(
@@ -206,11 +203,9 @@ pub fn use_link(
         record(
             conn,
             &caller,
-            action,
-            "user",
-            Some(user.id),
-            Some(password_state(&user)),
-            Some(password_set(ended)),
+            Change::new(action, "user", user.id)
+                .before(password_state(&user))
+                .after(password_set(ended)),
             now,
         )?;
         Ok(user)

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::access::require_admin;
 use super::account_links::{one_time_link, Purpose};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::{names, Fields};
 use super::passwords::{check_password, hash_password};
 use super::sessions::end_access;
@@ -96,11 +96,7 @@ pub fn add_user(
         record(
             conn,
             caller,
-            "create",
-            "user",
-            Some(id),
-            None,
-            Some(audit_user(&user)),
+            Change::new("create", "user", id).after(audit_user(&user)),
             now,
         )?;
         let invitation = match user.has_password() {
@@ -132,11 +128,7 @@ fn organisation_named(
     record(
         conn,
         caller,
-        "create",
-        "organisation",
-        Some(id),
-        None,
-        Some(json!({"name": name})),
+        Change::new("create", "organisation", id).after(json!({"name": name})),
         now,
     )?;
     Ok(Organisation {
@@ -203,11 +195,9 @@ pub fn rename_organisation(
         record(
             conn,
             caller,
-            "rename",
-            "organisation",
-            Some(id),
-            Some(json!({"name": before.name})),
-            Some(json!({"name": name})),
+            Change::new("rename", "organisation", id)
+                .before(json!({"name": before.name}))
+                .after(json!({"name": name})),
             now,
         )?;
         Ok(Organisation { id, name })
@@ -264,11 +254,9 @@ pub fn deactivate(
         record(
             conn,
             caller,
-            "deactivate",
-            "user",
-            Some(user.id),
-            Some(audit_user(&user)),
-            Some(audit_user(&after)),
+            Change::new("deactivate", "user", user.id)
+                .before(audit_user(&user))
+                .after(audit_user(&after)),
             now,
         )?;
         Ok((after, handed_over))

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
 use super::access::require;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use super::passwords::{hash_secret, new_secret};
 use crate::db::accounts;
@@ -46,11 +46,7 @@ pub fn create_token(
         record(
             conn,
             caller,
-            "create",
-            "api_token",
-            Some(id),
-            None,
-            Some(json!({"user_id": user.id, "name": name})),
+            Change::new("create", "api_token", id).after(json!({"user_id": user.id, "name": name})),
             now,
         )?;
         let token = sessions::find_api_token_by_id(conn, id)?
@@ -82,11 +78,9 @@ pub fn revoke_token(
         record(
             conn,
             caller,
-            "revoke",
-            "api_token",
-            Some(token.id),
-            Some(json!({"revoked": false})),
-            Some(json!({"revoked": true})),
+            Change::new("revoke", "api_token", token.id)
+                .before(json!({"revoked": false}))
+                .after(json!({"revoked": true})),
             now,
         )?;
         Ok(())

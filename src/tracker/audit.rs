@@ -103,16 +103,48 @@ pub fn of_request_kind(regime: Regime, value: Value, personal: &[&str]) -> Value
     }
 }
 
-/// One entry, in the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-pub fn record(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    action: &str,
-    entity: &str,
+/// One change for the trail: what was done to which record, and the record before and after
+/// it, as far as the trail may show them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change<'a> {
+    action: &'a str,
+    entity: &'a str,
     entity_id: Option<i32>,
     before: Option<Value>,
     after: Option<Value>,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(action: &'a str, entity: &'a str, entity_id: impl Into<Option<i32>>) -> Self {
+        Change {
+            action,
+            entity,
+            entity_id: entity_id.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(self, value: impl Into<Option<Value>>) -> Self {
+        Change {
+            before: value.into(),
+            ..self
+        }
+    }
+
+    pub fn after(self, value: impl Into<Option<Value>>) -> Self {
+        Change {
+            after: value.into(),
+            ..self
+        }
+    }
+}
+
+/// One entry, in the caller's transaction.
+pub fn record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    change: Change,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     audit::insert(
@@ -121,11 +153,11 @@ pub fn record(
             user_id: caller.user_id(),
             actor: &caller.label,
             client: caller.client.as_deref(),
-            action,
-            entity,
-            entity_id,
-            before: before.as_ref(),
-            after: after.as_ref(),
+            action: change.action,
+            entity: change.entity,
+            entity_id: change.entity_id,
+            before: change.before.as_ref(),
+            after: change.after.as_ref(),
         },
         now,
     )?;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::access::{require_admin, unchanged_since_read};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::{names, Fields};
 use crate::db::authorities::{self, Authority, AuthorityValues};
 use crate::db::{self, is_unique_violation, DbConnection};
@@ -130,11 +130,7 @@ pub fn create(
         record(
             conn,
             caller,
-            "create",
-            "authority",
-            Some(id),
-            None,
-            Some(audit_value(&created)),
+            Change::new("create", "authority", id).after(audit_value(&created)),
             now,
         )?;
         Ok(created)
@@ -162,11 +158,9 @@ pub fn update(
         record(
             conn,
             caller,
-            "update",
-            "authority",
-            Some(id),
-            Some(audit_value(&before)),
-            Some(audit_value(&after)),
+            Change::new("update", "authority", id)
+                .before(audit_value(&before))
+                .after(audit_value(&after)),
             now,
         )?;
         Ok(after)
@@ -379,11 +373,7 @@ fn write_rows(
             record(
                 conn,
                 caller,
-                action,
-                "authority",
-                Some(id),
-                before,
-                Some(after),
+                Change::new(action, "authority", id).before(before).after(after),
                 now,
             )?;
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::access::{require, unchanged_since_read, writable};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::{names, text_problem, Fields, Shape};
 use crate::db::demands::{self, Demand, Indicator, IndicatorValues, Link};
 use crate::db::{self, DbConnection};
@@ -211,11 +211,9 @@ pub fn save_indicator(
         record(
             conn,
             caller,
-            action,
-            "indicator",
-            None,
-            before.map(|b| json!(b)),
-            Some(json!(after)),
+            Change::new(action, "indicator", None)
+                .before(before.map(|b| json!(b)))
+                .after(json!(after)),
             now,
         )?;
         Ok((after, action == "create"))
@@ -293,11 +291,9 @@ pub fn link(
         record(
             conn,
             caller,
-            "update",
-            "request_indicators",
-            Some(request_id),
-            Some(json!(before)),
-            Some(json!(after)),
+            Change::new("update", "request_indicators", request_id)
+                .before(json!(before))
+                .after(json!(after)),
             now,
         )?;
         // The request's version as this transaction left it, for the caller's next If-Match.

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::access::{readable, readable_document, writable};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use crate::db::documents::{self, Document, NewDocument};
 use crate::db::{self, events, DbConnection};
@@ -119,11 +119,7 @@ fn store(
     record(
         conn,
         caller,
-        "create",
-        "document",
-        Some(id),
-        None,
-        Some(after),
+        Change::new("create", "document", id).after(after),
         now,
     )?;
     documents::find(conn, id)?.ok_or_else(|| AppError::Internal(format!("document {id} vanished")))
@@ -154,7 +150,7 @@ pub fn download(
     let (document, request) = readable_document(conn, caller, id)?;
     if request.values.regime == Regime::Sar {
         db::transaction(conn, |conn| {
-            record(conn, caller, "download", "document", Some(id), None, None, now)
+            record(conn, caller, Change::new("download", "document", id), now)
         })?;
     }
     let bytes = documents::blob(conn, &document.blob_sha256)?

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::access::{readable, writable};
-use super::audit::{self, Caller};
+use super::audit::{self, Caller, Change};
 use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
@@ -283,7 +283,7 @@ pub fn add(
             .find(|e| e.id == id)
             .ok_or_else(|| AppError::Internal(format!("event {id} vanished")))?;
         let after = snapshot(&record, request.values.regime);
-        audit::record(conn, caller, "create", "event", Some(id), None, Some(after), now)?;
+        audit::record(conn, caller, Change::new("create", "event", id).after(after), now)?;
         Ok((record, schedule))
     })
 }
@@ -331,11 +331,7 @@ pub fn remove_last(
         audit::record(
             conn,
             caller,
-            "delete",
-            "event",
-            Some(last.id),
-            Some(before),
-            None,
+            Change::new("delete", "event", last.id).before(before),
             now,
         )?;
         Ok((last, schedule))

@@ -9,7 +9,7 @@ use icalendar::{Alarm, Calendar, Component, Event, EventLike, Trigger};
 use serde_json::json;
 
 use super::access::require;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::passwords::{hash_secret, new_secret};
 use crate::db::feeds::{self, FeedDeadline};
 use crate::db::{self, DbConnection};
@@ -32,11 +32,9 @@ pub fn create(
         record(
             conn,
             caller,
-            "create",
-            "calendar_feed",
-            Some(actor.user_id),
-            Some(json!({"live": revoked > 0})),
-            Some(json!({"live": true})),
+            Change::new("create", "calendar_feed", actor.user_id)
+                .before(json!({"live": revoked > 0}))
+                .after(json!({"live": true})),
             now,
         )
     })?;
@@ -55,11 +53,9 @@ pub fn revoke(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> R
             record(
                 conn,
                 caller,
-                "revoke",
-                "calendar_feed",
-                Some(actor.user_id),
-                Some(before),
-                Some(after),
+                Change::new("revoke", "calendar_feed", actor.user_id)
+                    .before(before)
+                    .after(after),
                 now,
             )?;
         }

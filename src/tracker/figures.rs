@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::access::{readable, require, scope_of};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::demands::find_indicator;
 use super::input::{names, Fields, Shape};
 use crate::db::demands::Indicator;
@@ -292,11 +292,7 @@ pub(super) fn insert_figure(
     record(
         conn,
         caller,
-        "create",
-        "figure",
-        Some(id),
-        None,
-        Some(json!(figure)),
+        Change::new("create", "figure", id).after(json!(figure)),
         now,
     )?;
     Ok(figure)
@@ -329,11 +325,9 @@ pub fn verify_figure(
         record(
             conn,
             caller,
-            "verify",
-            "figure",
-            Some(id),
-            Some(json!(before)),
-            Some(json!(after)),
+            Change::new("verify", "figure", id)
+                .before(json!(before))
+                .after(json!(after)),
             now,
         )?;
         Ok(after)

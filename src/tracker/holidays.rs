@@ -173,11 +173,7 @@ pub fn import(
         super::audit::record(
             conn,
             caller,
-            "import",
-            "holidays",
-            Some(import_id),
-            None,
-            Some(after),
+            super::audit::Change::new("import", "holidays", import_id).after(after),
             now,
         )?;
         Ok((report, Some((import_id, new))))

@@ -9,7 +9,7 @@ use sha2::Digest;
 
 use super::access::require;
 use super::accounts::get_user;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use super::sessions::{confirm_password, end_access, Ended, Throttle};
 use crate::db::accounts::{self, User};
@@ -109,11 +109,9 @@ pub fn change_password(
         record(
             conn,
             caller,
-            "change_password",
-            "user",
-            Some(user.id),
-            Some(password_state(&user)),
-            Some(password_set(ended)),
+            Change::new("change_password", "user", user.id)
+                .before(password_state(&user))
+                .after(password_set(ended)),
             now,
         )?;
         Ok(())

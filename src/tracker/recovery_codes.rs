@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::access::require;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::passwords::hash_secret;
 use super::sessions::{confirm_password, Throttle};
 use crate::db::{self, recovery_codes, DbConnection};
@@ -124,11 +124,9 @@ pub fn renew(
         record(
             conn,
             caller,
-            "renew_recovery_codes",
-            "user",
-            Some(actor.user_id),
-            Some(json!({"recovery_codes_left": before})),
-            Some(json!({"recovery_codes_left": SET})),
+            Change::new("renew_recovery_codes", "user", actor.user_id)
+                .before(json!({"recovery_codes_left": before}))
+                .after(json!({"recovery_codes_left": SET})),
             now,
         )
     })?;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::access::{self, may_retry_reminders, may_see_outbox, outbox_organisation, require};
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use crate::db::notice_plan::{self, NewNotice};
@@ -104,11 +104,7 @@ pub fn retry_failed(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime
             record(
                 conn,
                 caller,
-                "retry",
-                "outbox",
-                None,
-                None,
-                Some(json!({"notices": ids})),
+                Change::new("retry", "outbox", None).after(json!({"notices": ids})),
                 now,
             )?;
         }
@@ -203,11 +199,9 @@ pub fn set_preferences(
         record(
             conn,
             caller,
-            "update",
-            "reminder_preferences",
-            Some(actor.user_id),
-            Some(json!(before)),
-            Some(json!(preferences)),
+            Change::new("update", "reminder_preferences", actor.user_id)
+                .before(json!(before))
+                .after(json!(preferences)),
             now,
         )
     })

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
 use super::access::writable;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::holidays::CalendarStore;
 use super::request_input::RequestInput;
 use super::requests;
@@ -40,11 +40,9 @@ pub fn set(
         record(
             conn,
             caller,
-            "update",
-            "request",
-            Some(id),
-            Some(json!({"repeats": before})),
-            Some(json!({"repeats": repeats})),
+            Change::new("update", "request", id)
+                .before(json!({"repeats": before}))
+                .after(json!({"repeats": repeats})),
             now,
         )?;
         Ok(())
@@ -68,11 +66,7 @@ pub fn skip(conn: &mut DbConnection, caller: &Caller, id: i32, now: NaiveDateTim
         record(
             conn,
             caller,
-            "skip",
-            "request",
-            Some(id),
-            None,
-            Some(json!({"skipped": true})),
+            Change::new("skip", "request", id).after(json!({"skipped": true})),
             now,
         )?;
         Ok(())
@@ -150,11 +144,8 @@ pub fn draft_due(
             record(
                 conn,
                 &caller,
-                "repeat",
-                "request",
-                Some(new),
-                None,
-                Some(json!({"repeat_of": id, "quarter": next.label()})),
+                Change::new("repeat", "request", new)
+                    .after(json!({"repeat_of": id, "quarter": next.label()})),
                 now,
             )?;
             Ok(new)

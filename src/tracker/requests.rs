@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
 
 use super::access::{require, unchanged_since_read, writable};
-use super::audit::{of_request_kind, record, Caller};
+use super::audit::{of_request_kind, record, Caller, Change};
 use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
 use super::input::Fields;
@@ -54,11 +54,9 @@ pub(crate) fn hand_over(
         record(
             conn,
             caller,
-            "hand_over",
-            "request",
-            Some(*id),
-            Some(json!({"owner_id": from})),
-            Some(json!({"owner_id": to})),
+            Change::new("hand_over", "request", *id)
+                .before(json!({"owner_id": from}))
+                .after(json!({"owner_id": to})),
             now,
         )?;
     }
@@ -93,11 +91,7 @@ pub fn create(
         record(
             conn,
             caller,
-            "create",
-            "request",
-            Some(id),
-            None,
-            Some(after),
+            Change::new("create", "request", id).after(after),
             now,
         )?;
         Ok(id)
@@ -210,11 +204,7 @@ fn update_within(
     record(
         conn,
         caller,
-        "update",
-        "request",
-        Some(id),
-        Some(before),
-        Some(after),
+        Change::new("update", "request", id).before(before).after(after),
         now,
     )?;
     Ok(())
@@ -267,11 +257,9 @@ pub fn send(
         record(
             conn,
             caller,
-            "send",
-            "request",
-            Some(id),
-            Some(json!({"sent_on": request.values.sent_on, "status": request.status})),
-            Some(json!({"sent_on": sent, "received_on": received})),
+            Change::new("send", "request", id)
+                .before(json!({"sent_on": request.values.sent_on, "status": request.status}))
+                .after(json!({"sent_on": sent, "received_on": received})),
             now,
         )?;
         Ok(())

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde_json::json;
 
 use super::access::require;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use super::passwords::{hash_secret, new_secret, verify_password, MAX_PASSWORD};
 use super::two_factor::code_step;
@@ -182,11 +182,8 @@ pub fn sign_in(
             record(
                 conn,
                 &caller,
-                "sign_in_failed",
-                "user",
-                found.as_ref().map(|u| u.id),
-                None,
-                Some(json!({"email": email})),
+                Change::new("sign_in_failed", "user", found.as_ref().map(|u| u.id))
+                    .after(json!({"email": email})),
                 now,
             )?;
             return Ok(None);
@@ -211,16 +208,7 @@ pub fn sign_in(
             now,
         )?;
         let signed_in = Caller::user(actor_of(&user), Some(client.to_string()));
-        record(
-            conn,
-            &signed_in,
-            "sign_in",
-            "user",
-            Some(user.id),
-            None,
-            None,
-            now,
-        )?;
+        record(conn, &signed_in, Change::new("sign_in", "user", user.id), now)?;
         Ok(Some(SignedIn { secret, next }))
     })?;
     outcome.ok_or_else(wrong_password)
@@ -324,16 +312,7 @@ pub fn second_factor(
         } else {
             "second_factor_failed"
         };
-        record(
-            conn,
-            &caller,
-            action,
-            "user",
-            Some(viewer.user.id),
-            None,
-            None,
-            now,
-        )?;
+        record(conn, &caller, Change::new(action, "user", viewer.user.id), now)?;
         Ok(fresh || recovered)
     })?;
     if accepted {
@@ -361,11 +340,7 @@ pub fn sign_out(
         record(
             conn,
             &caller,
-            "sign_out",
-            "user",
-            Some(viewer.user.id),
-            None,
-            None,
+            Change::new("sign_out", "user", viewer.user.id),
             now,
         )
     })
@@ -409,11 +384,7 @@ pub fn sign_out_everywhere(
         record(
             conn,
             caller,
-            "sign_out_everywhere",
-            "user",
-            Some(actor.user_id),
-            None,
-            Some(ended.audit()),
+            Change::new("sign_out_everywhere", "user", actor.user_id).after(ended.audit()),
             now,
         )?;
         Ok(ended)

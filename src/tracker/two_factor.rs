@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::access::require;
 use super::accounts::get_user;
-use super::audit::{record, Caller};
+use super::audit::{record, Caller, Change};
 use super::input::Fields;
 use super::sessions::{confirm_password, Throttle};
 use crate::db::accounts::{self, User};
@@ -132,11 +132,9 @@ fn set_two_factor(
     record(
         conn,
         caller,
-        action,
-        "user",
-        Some(user_id),
-        Some(json!({"two_factor": before})),
-        Some(json!({"two_factor": set.is_some()})),
+        Change::new(action, "user", user_id)
+            .before(json!({"two_factor": before}))
+            .after(json!({"two_factor": set.is_some()})),
         now,
     )
 }
