@@ -51,16 +51,17 @@ pub struct RequestInput {
 impl RequestInput {
     /// A stored request in the shape a change is sent in: what a merge patch applies to.
     pub(super) fn of(request: &Request, tags: Vec<String>) -> RequestInput {
+        let v = &request.values;
         RequestInput {
-            title: request.values.title.clone(),
-            body: request.values.body.clone(),
-            authority_id: Some(request.values.authority_id),
-            regime: Some(request.values.regime.to_string()),
-            sent_via: Some(request.values.sent_via.to_string()),
-            sent_on: request.values.sent_on.map(|d| d.to_string()),
+            title: v.title.clone(),
+            body: v.body.clone(),
+            authority_id: Some(v.authority_id),
+            regime: Some(v.regime.to_string()),
+            sent_via: Some(v.sent_via.to_string()),
+            sent_on: v.sent_on.map(|d| d.to_string()),
             received_on: None,
-            reference: request.values.reference.clone(),
-            owner_id: request.values.owner_id,
+            reference: v.reference.clone(),
+            owner_id: v.owner_id,
             tags,
         }
     }
@@ -68,7 +69,6 @@ impl RequestInput {
 
 pub(super) struct Valid {
     pub values: RequestValues,
-    pub regime: Regime,
     pub tags: Vec<String>,
     pub received_on: Option<NaiveDate>,
 }
@@ -135,19 +135,17 @@ pub(super) fn validate(
         }
     }
     let tags = tags(&mut f, &input.tags);
-    let regime = regime.unwrap_or(Regime::Foia);
     f.finish(Valid {
         values: RequestValues {
             title,
             body,
             authority_id: input.authority_id.unwrap_or_default(),
-            regime,
+            regime: regime.unwrap_or(Regime::Foia),
             sent_via: sent_via.unwrap_or(SentVia::Email),
             sent_on: sent_on.or(received_on),
             reference,
             owner_id: input.owner_id,
         },
-        regime,
         tags,
         received_on: received_on.or(sent_on),
     })

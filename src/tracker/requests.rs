@@ -28,17 +28,13 @@ pub(crate) fn tags_of(conn: &mut DbConnection, id: i32) -> Result<Vec<String>, A
 /// A request as the audit trail records it: a subject access request's personal data by
 /// name only.
 pub(crate) fn snapshot(request: &Request, tags: &[String]) -> serde_json::Value {
+    let v = &request.values;
     let value = json!({
-        "title": request.values.title, "body": request.values.body, "authority_id": request.values.authority_id,
-        "regime": request.values.regime, "sent_via": request.values.sent_via, "sent_on": request.values.sent_on,
-        "reference": request.values.reference, "organisation_id": request.organisation_id,
-        "owner_id": request.values.owner_id, "tags": tags,
+        "title": v.title, "body": v.body, "authority_id": v.authority_id, "regime": v.regime,
+        "sent_via": v.sent_via, "sent_on": v.sent_on, "reference": v.reference,
+        "organisation_id": request.organisation_id, "owner_id": v.owner_id, "tags": tags,
     });
-    of_request_kind(
-        request.values.regime,
-        value,
-        &["title", "body", "reference", "tags"],
-    )
+    of_request_kind(v.regime, value, &["title", "body", "reference", "tags"])
 }
 
 /// Gives every request owned by one user to another, each change audited.
@@ -86,7 +82,7 @@ pub fn create(
             events::insert(conn, id, &event, "", now)?;
             events.push(event);
         }
-        reindex(conn, &calendar, today, id, valid.regime, &events)?;
+        reindex(conn, &calendar, today, id, valid.values.regime, &events)?;
         let after = snapshot(&get(conn, id)?, &valid.tags);
         record(
             conn,
@@ -113,10 +109,9 @@ pub fn patch(
 ) -> Result<(), AppError> {
     // Read, merged and written in one transaction: nothing changes between.
     db::write(conn, |conn| {
-        let existing = writable(conn, caller, id)?;
-        unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
-        let input = apply(RequestInput::of(&existing, tags_of(conn, id)?))?;
-        update_within(conn, calendars, caller, today, id, &input, &Expected::Any, now)
+        let (existing, tags) = to_change(conn, caller, id, expected)?;
+        let input = apply(RequestInput::of(&existing, tags.clone()))?;
+        change(conn, calendars, caller, today, &existing, &tags, &input, now)
     })
 }
 
@@ -134,26 +129,40 @@ pub fn update(
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     db::write(conn, |conn| {
-        update_within(conn, calendars, caller, today, id, input, expected, now)
+        let (existing, tags) = to_change(conn, caller, id, expected)?;
+        change(conn, calendars, caller, today, &existing, &tags, input, now)
     })
 }
 
-/// [`update`] inside the caller's transaction.
+/// The request and its tags as they stand, if `caller` may change it and it is still the
+/// version `expected`.
+fn to_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i32,
+    expected: &Expected,
+) -> Result<(Request, Vec<String>), AppError> {
+    let existing = writable(conn, caller, id)?;
+    unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
+    let tags = tags_of(conn, id)?;
+    Ok((existing, tags))
+}
+
+/// Writes `input` over `existing` (with its `tags`), inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
-fn update_within(
+fn change(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
     caller: &Caller,
     today: NaiveDate,
-    id: i32,
+    existing: &Request,
+    tags: &[String],
     input: &RequestInput,
-    expected: &Expected,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    let id = existing.id;
     let calendar = calendars.current(conn)?;
-    let existing = writable(conn, caller, id)?;
-    unchanged_since_read(expected, existing.updated_at, &format!("request {id}"))?;
-    let before = snapshot(&existing, &tags_of(conn, id)?);
+    let before = snapshot(existing, tags);
     let valid = validate(conn, input, today, existing.organisation_id)?;
     let records = events::for_request(conn, id)?;
     let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
@@ -189,12 +198,12 @@ fn update_within(
     }
     requests::update(conn, id, &valid.values, now)?;
     requests::set_tags(conn, id, &valid.tags)?;
-    reindex(conn, &calendar, today, id, valid.regime, &events).map_err(|e| match e {
+    reindex(conn, &calendar, today, id, valid.values.regime, &events).map_err(|e| match e {
         AppError::Invalid(errors) => AppError::invalid(
             "regime",
             format!(
                 "The events recorded do not fit {}: {}",
-                valid.regime.short_name(),
+                valid.values.regime.short_name(),
                 errors.first().map(|e| e.message.as_str()).unwrap_or_default()
             ),
         ),

@@ -386,5 +386,11 @@ impl Modify for Replacements {
 #[utoipa::path(operation_id = "openapi_document", summary = "Read this OpenAPI document", get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "This OpenAPI 3 document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    // Built once: the document never changes while the server runs, and building it (every
+    // schema, every modifier, the examples parsed) is work an anonymous caller could repeat.
+    static DOCUMENT: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| ApiDoc::openapi().to_json().unwrap_or_default());
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT.as_str())
 }
