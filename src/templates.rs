@@ -153,6 +153,38 @@ pub fn date_input_part(value: &str, part: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The partials marked "Called with null first" render only the values they are given;
+    /// called without a first argument, handlebars would copy the whole page's data into each.
+    #[test]
+    fn partials_given_their_values_are_called_with_null_first() {
+        let marked: Vec<String> = Templates::iter()
+            .filter(|p| p.starts_with("partials/"))
+            .filter(|p| {
+                Templates::get(p).is_some_and(|f| f.data.starts_with(b"{{!-- Called with null first"))
+            })
+            .map(|p| {
+                p.trim_start_matches("partials/")
+                    .trim_end_matches(".hbs")
+                    .to_string()
+            })
+            .collect();
+        assert!(marked.contains(&"csrf".to_string()), "{marked:?}");
+        let mut calls = 0;
+        for path in Templates::iter().filter(|p| p.ends_with(".hbs")) {
+            let file = Templates::get(&path).unwrap();
+            let source = std::str::from_utf8(&file.data).unwrap();
+            for call in source.split("{{> ").skip(1) {
+                let call = &call[..call.find("}}").unwrap()];
+                let mut words = call.split_whitespace();
+                if words.next().is_some_and(|name| marked.iter().any(|m| m == name)) {
+                    calls += 1;
+                    assert_eq!(words.next(), Some("null"), "{path}: {{{{> {call}}}}}");
+                }
+            }
+        }
+        assert!(calls > 30, "{calls}");
+    }
+
     #[test]
     fn a_misspelt_key_on_a_page_is_an_error_not_a_blank() {
         let mut pages = registry().unwrap();
