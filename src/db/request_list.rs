@@ -121,11 +121,7 @@ pub struct Order {
 }
 
 fn ordered<'a>(query: requests::BoxedQuery<'a, Backend>, order: Order) -> requests::BoxedQuery<'a, Backend> {
-    let next_due = deadlines::table
-        .filter(deadlines::request_id.eq(requests::id))
-        .filter(deadlines::settled_state.is_null())
-        .select(diesel::dsl::min(deadlines::due))
-        .single_value();
+    let next_due = requests::next_due;
     let authority = authorities::table
         .filter(authorities::id.eq(requests::authority_id))
         .select(lower(authorities::name))

@@ -12,8 +12,6 @@ use crate::domain::regime::Regime;
 use crate::domain::request::SentVia;
 use crate::domain::timeline::Status;
 
-type Backend = <DbConnection as diesel::Connection>::Backend;
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable)]
 #[diesel(table_name = requests)]
 pub struct Request {
@@ -146,11 +144,13 @@ pub fn set_status(
     id: i32,
     status: Status,
     reindex_on: Option<NaiveDate>,
+    next_due: Option<NaiveDate>,
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
         .set((
             requests::status.eq(status.to_string()),
             requests::reindex_on.eq(reindex_on),
+            requests::next_due.eq(next_due),
         ))
         .execute(conn)
 }
@@ -159,7 +159,8 @@ pub fn set_status(
 pub fn due_for_reindex(conn: &mut DbConnection, today: NaiveDate, limit: i64) -> QueryResult<Vec<i32>> {
     requests::table
         .filter(requests::reindex_on.le(today))
-        .order(requests::id)
+        // In the index's order: asking whether there is any costs one probe.
+        .order((requests::reindex_on, requests::id))
         .limit(limit)
         .select(requests::id)
         .load(conn)
@@ -198,16 +199,24 @@ pub fn set_tags(conn: &mut DbConnection, id: i32, tags: &[String]) -> QueryResul
 /// Every tag in use on the requests a viewer may see, for the list's filter: the tags of
 /// another organisation's drafts and subject access requests are theirs alone.
 pub fn all_tags(conn: &mut DbConnection, scope: Scope) -> QueryResult<Vec<String>> {
-    let mut query = request_tags::table
-        .inner_join(requests::table)
+    let tags = request_tags::table
+        .group_by(request_tags::tag)
         .select(request_tags::tag)
-        .distinct()
-        .order(request_tags::tag)
-        .into_boxed::<Backend>();
-    if let Scope::SeenBy(organisation) = scope {
-        query = query.filter(seen_by(organisation));
-    }
-    query.load(conn)
+        .order(request_tags::tag);
+    let Scope::SeenBy(organisation) = scope else {
+        return tags.load(conn);
+    };
+    // One probe a tag (the groups come from the tag index), not a look at every tagged
+    // request: the first request the viewer may see settles it.
+    let tagged = diesel::alias!(request_tags as tagged);
+    tags.having(diesel::dsl::exists(
+        tagged
+            .inner_join(requests::table.on(requests::id.eq(tagged.field(request_tags::request_id))))
+            .filter(tagged.field(request_tags::tag).eq(request_tags::tag))
+            .filter(seen_by(organisation))
+            .select(tagged.field(request_tags::request_id)),
+    ))
+    .load(conn)
 }
 
 /// The requests of other organisations a viewer may see: none of their drafts or subject

@@ -26,6 +26,7 @@ diesel::table! {
         reference -> Nullable<Text>,
         status -> Text,
         reindex_on -> Nullable<Date>,
+        next_due -> Nullable<Date>,
         search -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,

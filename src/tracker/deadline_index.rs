@@ -36,7 +36,20 @@ fn write_index(
     request_id: i32,
     schedule: &Schedule,
 ) -> Result<(), AppError> {
-    requests::set_status(conn, request_id, schedule.status, schedule.next_change())?;
+    // The list sorts by the earliest deadline nothing has settled, as the index stores them.
+    let next_due = schedule
+        .deadlines
+        .iter()
+        .filter(|d| d.settled_on.is_none())
+        .map(|d| d.due)
+        .min();
+    requests::set_status(
+        conn,
+        request_id,
+        schedule.status,
+        schedule.next_change(),
+        next_due,
+    )?;
     deadlines::replace(conn, request_id, schedule)?;
     // What the request owes in reminders follows at once, in the same transaction: a notice
     // about a deadline an event just met, or that a correction or a holiday import moved, is
