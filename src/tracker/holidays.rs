@@ -14,26 +14,24 @@ use crate::domain::calendar::{Calendar, Division, HolidayLists};
 use crate::error::AppError;
 
 /// The calendar in use, rebuilt when a holiday file is imported (here or by another instance
-/// sharing the database: every import moves the register's version, so the store looks again
-/// whenever the version has moved).
+/// sharing the database: the store asks for the latest import's id, one probe of its key,
+/// whenever it is used). Not the register's version: read inside a write transaction that
+/// is then rolled back, a version can come round again with a new import behind it.
 pub struct CalendarStore {
     cached: RwLock<Cached>,
 }
 
 struct Cached {
     import_id: i32,
-    version: i64,
     calendar: Arc<Calendar>,
 }
 
 impl CalendarStore {
     pub fn load(conn: &mut DbConnection) -> Result<CalendarStore, AppError> {
-        let version = db::version(conn)?;
         let (import_id, calendar) = build(conn)?;
         Ok(CalendarStore {
             cached: RwLock::new(Cached {
                 import_id,
-                version,
                 calendar: Arc::new(calendar),
             }),
         })
@@ -41,26 +39,19 @@ impl CalendarStore {
 
     /// The current calendar.
     pub fn current(&self, conn: &mut DbConnection) -> Result<Arc<Calendar>, AppError> {
-        let version = db::version(conn)?;
-        self.current_at(conn, version)
-    }
-
-    /// The current calendar, given the register's version just read.
-    pub fn current_at(&self, conn: &mut DbConnection, version: i64) -> Result<Arc<Calendar>, AppError> {
+        let latest = holidays::latest_id(conn)?;
         {
             let cached = self.cached.read().expect("calendar lock");
-            if cached.version == version {
+            if cached.import_id == latest {
                 return Ok(cached.calendar.clone());
             }
         }
-        let latest = holidays::latest_id(conn)?;
         let mut cached = self.cached.write().expect("calendar lock");
         if latest != cached.import_id {
             let (import_id, calendar) = build(conn)?;
             cached.import_id = import_id;
             cached.calendar = Arc::new(calendar);
         }
-        cached.version = cached.version.max(version);
         Ok(cached.calendar.clone())
     }
 

@@ -20,6 +20,7 @@ mod cli_deadline;
 mod cli_dump;
 mod cli_register;
 mod concurrency;
+mod derived_facts;
 mod documents;
 mod email_import;
 mod exemptions;
