@@ -441,3 +441,65 @@ async fn an_empty_install_tells_the_newcomer_how_to_sign_in() {
     assert_eq!(home.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&home), "/sign-in");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_or_a_revocation_in_one_instance_holds_in_another_at_once_on_sqlite() {
+    across_instances(foi_tracker::db::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_out_or_a_revocation_in_one_instance_holds_in_another_at_once_on_postgres() {
+    across_instances(foi_tracker::db::Backend::Postgres).await;
+}
+
+/// Two instances of one deployment on one database: a session signed out, or a token
+/// revoked, on one is refused by the other on its very next request, even for a page the
+/// other has just served from its cache.
+async fn across_instances(backend: foi_tracker::db::Backend) {
+    let Some(app) = TestApp::start(backend, support::TODAY).await else {
+        return eprintln!("PostgreSQL not configured (FOI_TEST_POSTGRES_URL): only SQLite ran");
+    };
+    let other = app.second_instance().await;
+    let here = app.sign_in(&app.email, PASSWORD).await;
+    let mut there = here.clone();
+    there.address = other.address.clone();
+    assert!(signed_in(&there).await, "one session works on every instance");
+    for _ in 0..2 {
+        let dashboard = there.get("/").await;
+        assert_eq!(
+            dashboard.status(),
+            StatusCode::OK,
+            "the second view comes from the cache"
+        );
+    }
+    let response = here.post_form("/sign-out", &[]).await;
+    assert_eq!(location(&response), "/sign-in");
+    let dashboard = there.get("/").await;
+    assert_eq!(dashboard.status(), StatusCode::SEE_OTHER, "not the cached page");
+    assert_eq!(location(&dashboard), "/sign-in");
+    assert!(!signed_in(&there).await);
+
+    let page = app
+        .post_form("/account/tokens", &[("name", "across instances")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let token = shown_once(&page).expect("the new token is shown");
+    assert_eq!(api_with(&other, &token).await, StatusCode::OK);
+    let mut conn = app.connection();
+    let tokens = foi_tracker::db::sessions::api_tokens_of(&mut conn, 1).unwrap();
+    let id = tokens.iter().find(|t| t.name == "across instances").unwrap().id;
+    let response = app.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(location(&response), "/account");
+    assert_eq!(
+        api_with(&other, &token).await,
+        StatusCode::UNAUTHORIZED,
+        "revoked on the other instance at once"
+    );
+    assert_eq!(
+        api_with(&other, &app.token).await,
+        StatusCode::OK,
+        "the other token still works there"
+    );
+}
