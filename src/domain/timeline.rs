@@ -301,6 +301,16 @@ impl Schedule {
     pub fn next_change(&self) -> Option<NaiveDate> {
         self.running().filter_map(|d| d.due.succ_opt()).min()
     }
+
+    /// The earliest deadline no event has settled (a missed one included): the order the
+    /// request list's "due" gives, stored with the status.
+    pub fn next_due(&self) -> Option<NaiveDate> {
+        self.deadlines
+            .iter()
+            .filter(|d| d.settled_on.is_none())
+            .map(|d| d.due)
+            .min()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

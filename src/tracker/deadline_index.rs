@@ -36,19 +36,12 @@ fn write_index(
     request_id: i32,
     schedule: &Schedule,
 ) -> Result<(), AppError> {
-    // The list sorts by the earliest deadline nothing has settled, as the index stores them.
-    let next_due = schedule
-        .deadlines
-        .iter()
-        .filter(|d| d.settled_on.is_none())
-        .map(|d| d.due)
-        .min();
     requests::set_status(
         conn,
         request_id,
         schedule.status,
         schedule.next_change(),
-        next_due,
+        schedule.next_due(),
     )?;
     deadlines::replace(conn, request_id, schedule)?;
     // What the request owes in reminders follows at once, in the same transaction: a notice
