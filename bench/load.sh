@@ -8,6 +8,7 @@
 # Needs wrk (apt-get install wrk). Prints requests/s, p50, p99 and the server's peak memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/sign_in.sh
 url="${1:-sqlite://target/bench/register.db}"
 today=2026-06-01
 connections="${CONNECTIONS:-32}"
@@ -26,20 +27,12 @@ start() {
     ./target/release/foi-tracker serve --bind 127.0.0.1:18181 > target/bench/serve.log 2>&1 &
   server=$!
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18181/livez >/dev/null && break; sleep 0.2; done
-  sign_in
+  sign_in_as_coordinator
 }
 
-# Signs in as the seeded coordinator, as a browser does (CSRF cookie and token, then the
-# form), and keeps the session cookie for wrk.
-sign_in() {
-  local jar=target/bench/cookies.txt page csrf
-  rm -f "$jar"
-  page=$(curl -sf -c "$jar" http://127.0.0.1:18181/sign-in)
-  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
-  curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
-    --data-urlencode email=bench@example.org --data-urlencode password=bench-password \
-    http://127.0.0.1:18181/sign-in
-  cookie=$(awk '$6 == "foi_session" {print "foi_session=" $7}' "$jar")
+# As the seeded coordinator, with the session cookie kept for wrk.
+sign_in_as_coordinator() {
+  cookie=$(sign_in http://127.0.0.1:18181 bench@example.org bench-password target/bench/cookies.txt)
   [ -n "$cookie" ] || { echo "could not sign in as bench@example.org: seed a fresh database (rm -r target/bench)"; exit 1; }
 }
 trap 'kill $server 2>/dev/null' EXIT

@@ -11,6 +11,7 @@
 # must have been seeded by bench/load.sh (SEED=1) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/sign_in.sh
 url="${1:-sqlite://target/bench/register.db}"
 today=2026-06-01
 duration="${DURATION:-10m}"
@@ -36,21 +37,11 @@ server=$!
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -sf "$base/livez" >/dev/null && break; sleep 0.2; done
 
-# Signs in as a browser does (CSRF cookie and token, then the form); prints the session cookie.
-sign_in() {
-  local jar="$work/jar-$1" page csrf
-  page=$(curl -sf -c "$jar" "$base/sign-in")
-  csrf=$(grep -o 'name="csrf" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
-  curl -sf -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$csrf" \
-    --data-urlencode "email=$1" --data-urlencode password=soak-password-long "$base/sign-in"
-  awk '$6 == "foi_session" {print "foi_session=" $7}' "$jar"
-}
-
 for n in $(seq 1 "$users"); do
   email="soak$n@example.org"
   echo soak-password-long | foi user add --email "$email" --name "Soak $n" --org "Benchmark NGO" \
     --role researcher --password-stdin > /dev/null 2>&1 || true
-  sign_in "$email" > "$work/cookie-$n"
+  sign_in "$base" "$email" soak-password-long "$work/jar-$n" > "$work/cookie-$n"
   [ -s "$work/cookie-$n" ] || { echo "could not sign in as $email"; exit 1; }
 done
 token=$(foi token create --email soak1@example.org --name soak)
