@@ -37,6 +37,7 @@ pub struct Metrics {
     sweep_duration: Gauge,
     sweep_notices: IntGaugeVec,
     page_cache: IntCounterVec,
+    page_cache_bytes: IntGauge,
     up: GaugeVec,
 }
 
@@ -53,6 +54,8 @@ pub struct Snapshot {
     pub last_sweep: Option<SweepFigures>,
     pub page_cache_hits: u64,
     pub page_cache_misses: u64,
+    /// What the pages kept now weigh.
+    pub page_cache_bytes: usize,
 }
 
 /// The last sweep as recorded: started and finished as Unix seconds, and what it did.
@@ -158,6 +161,11 @@ impl Metrics {
                 &["result"],
             )
             .expect("a valid metric"),
+            page_cache_bytes: IntGauge::new(
+                "page_cache_bytes",
+                "What the rendered pages kept in the page cache weigh",
+            )
+            .expect("a valid metric"),
             up: GaugeVec::new(
                 Opts::new("build_info", "The running version of foi-tracker (always 1)"),
                 &["version"],
@@ -188,6 +196,7 @@ impl Metrics {
             Box::new(self.sweep_duration.clone()),
             Box::new(self.sweep_notices.clone()),
             Box::new(self.page_cache.clone()),
+            Box::new(self.page_cache_bytes.clone()),
             Box::new(self.up.clone()),
         ];
         for collector in collectors {
@@ -252,6 +261,8 @@ impl Metrics {
             let counter = self.page_cache.with_label_values(&[result]);
             counter.inc_by(total.saturating_sub(counter.get()));
         }
+        self.page_cache_bytes
+            .set(i64::try_from(now.page_cache_bytes).unwrap_or(i64::MAX));
         let mut text = Vec::new();
         TextEncoder::new()
             .encode(&self.registry.gather(), &mut text)
@@ -310,5 +321,10 @@ mod tests {
             text.contains(r#"foi_page_cache_lookups_total{result="hit"} 7"#),
             "{text}"
         );
+        let text = metrics.render(&Snapshot {
+            page_cache_bytes: 40_960,
+            ..seen(7)
+        });
+        assert!(text.contains("foi_page_cache_bytes 40960"), "{text}");
     }
 }

@@ -263,18 +263,47 @@ pub fn resolve(
     secret: &str,
     now: NaiveDateTime,
 ) -> Result<Option<Viewer>, AppError> {
-    let Some((session, user)) = accounts::session_and_user(conn, &hash_secret(secret))? else {
+    let found = accounts::session_and_user(conn, &hash_secret(secret))?;
+    let Some(viewer) = valid(found, now) else {
         return Ok(None);
     };
-    if session.expires_at < now || !user.active {
+    if needs_touch(&viewer, now) {
+        touch(conn, &viewer, now)?;
+    }
+    Ok(Some(viewer))
+}
+
+/// As [`resolve`], with the register's version read in the same query, and without writing:
+/// the caller touches the session if [`needs_touch`] says so (see `stored_page`).
+pub fn resolve_with_version(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(Viewer, i64)>, AppError> {
+    let Some((session, user, version)) = accounts::session_user_and_version(conn, &hash_secret(secret))?
+    else {
         return Ok(None);
-    }
-    if now - session.last_seen_at > TOUCH_EVERY {
-        db::transaction(conn, |conn| {
-            sessions::touch_session(conn, session.id, now, now + IDLE)
-        })?;
-    }
-    Ok(Some(Viewer { session, user }))
+    };
+    Ok(valid(Some((session, user)), now).map(|viewer| (viewer, version)))
+}
+
+/// A session found by its secret, unless it has expired or its user was deactivated.
+fn valid(found: Option<(Session, User)>, now: NaiveDateTime) -> Option<Viewer> {
+    let (session, user) = found?;
+    (session.expires_at >= now && user.active).then_some(Viewer { session, user })
+}
+
+/// Whether the session was last seen long enough ago to be marked seen again.
+pub fn needs_touch(viewer: &Viewer, now: NaiveDateTime) -> bool {
+    now - viewer.session.last_seen_at > TOUCH_EVERY
+}
+
+/// Marks the session seen now, which keeps it open for another `IDLE`.
+pub fn touch(conn: &mut DbConnection, viewer: &Viewer, now: NaiveDateTime) -> Result<(), AppError> {
+    db::transaction(conn, |conn| {
+        sessions::touch_session(conn, viewer.session.id, now, now + IDLE)
+    })?;
+    Ok(())
 }
 
 /// Completes a sign-in with the code from the authenticator app, or a recovery code.

@@ -239,6 +239,28 @@ impl Credentials {
             done: self.done,
         })
     }
+
+    /// For a page (never the API): the session's viewer, if any, and the register's version,
+    /// read in one query with it (see `stored_page`).
+    pub fn resolve_page(
+        self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+    ) -> Result<(Who, Option<i64>), AppError> {
+        let found = match &self.session {
+            Some(secret) => sessions::resolve_with_version(conn, secret, now)?,
+            None => None,
+        };
+        let (viewer, version) = found.unzip();
+        let who = Who {
+            viewer,
+            token: None,
+            client: self.client,
+            csrf_cookie: self.csrf_cookie,
+            done: self.done,
+        };
+        Ok((who, version))
+    }
 }
 
 fn state_of(request: &HttpRequest) -> web::Data<AppState> {

@@ -67,6 +67,7 @@ fn allowed(request: &HttpRequest, state: &AppState) -> bool {
 fn snapshot(state: &AppState) -> Result<Snapshot, AppError> {
     let pool = state.pool.state();
     let (page_cache_hits, page_cache_misses) = state.pages.lookups();
+    let (_, page_cache_bytes) = state.pages.size();
     let mut conn = state.pool.get()?;
     let backlog = crate::db::sweeps::backlog(&mut conn)?;
     let sweep = crate::db::sweeps::last_sweep(&mut conn)?;
@@ -91,5 +92,6 @@ fn snapshot(state: &AppState) -> Result<Snapshot, AppError> {
         }),
         page_cache_hits,
         page_cache_misses,
+        page_cache_bytes,
     })
 }

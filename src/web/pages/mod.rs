@@ -32,6 +32,8 @@ pub mod users;
 use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
@@ -39,13 +41,14 @@ use super::auth::{removal, signed_cookie, Credentials, Who, CSRF_COOKIE};
 use super::done::DONE_COOKIE;
 use super::extract::BODY_LIMIT;
 use super::templates::render;
-use crate::db::{self, DbConnection};
+use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::domain::csv_cell::neutralised;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::holidays::CalendarStore;
 use crate::tracker::passwords::new_secret;
+use crate::tracker::sessions;
 use crate::web::state::AppState;
 
 /// Renders a page with 200 OK.
@@ -154,9 +157,13 @@ const CSRF_PLACEHOLDER: &str = "__csrf_token__";
 
 /// A page that shows only what is stored, for one signed-in user: rendered once per register
 /// version, day and user, then served from the cache until a write moves the version, except
-/// for those `uncached` names (whose every view must reach the use case). The session is
-/// resolved in the same blocking call, on the same connection, as the page itself. `build`
-/// gives the template and data.
+/// for those `uncached` names (whose every view must reach the use case). `build` gives the
+/// template and data.
+///
+/// The session and the register's version are read in one query, on the same connection as
+/// the page itself. Where a connection is idle, that query runs on this thread: a page already
+/// rendered then costs one query and no hand-off to a blocking thread. Otherwise, and to
+/// render, the work goes to a blocking thread.
 pub async fn stored_page<F>(
     state: &web::Data<AppState>,
     credentials: Credentials,
@@ -176,41 +183,107 @@ where
 {
     let state = state.clone();
     let key = key.to_string();
-    let (html, csrf, done) = web::block(move || -> Result<(String, String, bool), AppError> {
-        let mut conn = state.pool.get()?;
-        let who = credentials.resolve(&mut conn, crate::clock::now())?;
-        let caller = who.caller();
-        let actor = caller.actor.clone().ok_or(AppError::Unauthorized)?;
-        let key = format!("{}:{key}", actor.user_id);
-        let csrf = who.csrf().unwrap_or_default().to_string();
-        let version = db::version(&mut conn)?;
-        let today = state.today();
-        // A page showing a success message is not kept: the next view shows none.
-        let cache = state.settings.page_cache && !uncached(&actor) && who.done.is_none();
-        if let Some(html) = cache.then(|| state.pages.get(&key, version, today)).flatten() {
-            return Ok((html, csrf, false));
+    let today = state.today();
+    let mut idle = state.settings.page_cache.then(|| state.pool.try_get()).flatten();
+    let mut found = None;
+    if let Some(conn) = idle.as_mut() {
+        found = look_up(&state, conn, credentials.clone(), &key, uncached, today, false)?;
+        if let Some(Lookup {
+            html: Some(html),
+            csrf,
+            ..
+        }) = &found
+        {
+            return Ok(finish(html, csrf, false));
         }
-        let (name, mut data) = build(&mut conn, &state.calendars, &caller, today)?;
+    }
+    let (html, csrf, done) = web::block(move || -> Result<(Arc<str>, String, bool), AppError> {
+        let mut conn = match idle {
+            Some(conn) => conn,
+            None => state.pool.get()?,
+        };
+        let lookup = match found {
+            Some(lookup) => lookup,
+            None => look_up(&state, &mut conn, credentials, &key, uncached, today, true)?
+                .ok_or_else(|| AppError::Internal("a session left untouched".into()))?,
+        };
+        if let Some(html) = lookup.html {
+            return Ok((html, lookup.csrf, false));
+        }
+        let who = lookup.who;
+        let (name, mut data) = build(&mut conn, &state.calendars, &who.caller(), today)?;
         let mut layout = who.layout(None);
         layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
         with_layout(&mut data, layout);
-        let html = state
+        let html: Arc<str> = state
             .templates
             .render(name, &data)
-            .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
-        if cache {
+            .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?
+            .into();
+        if let Some((key, version)) = lookup.cache_as {
             state.pages.put(key, version, today, html.clone());
         }
-        Ok((html, csrf, who.done.is_some()))
+        Ok((html, lookup.csrf, who.done.is_some()))
     })
     .await??;
+    Ok(finish(&html, &csrf, done))
+}
+
+/// What [`stored_page`] learns from its one query.
+struct Lookup {
+    who: Who,
+    csrf: String,
+    /// The page's key and version in the cache, if it may be kept.
+    cache_as: Option<(String, i64)>,
+    /// The page, if the cache has it.
+    html: Option<Arc<str>>,
+}
+
+/// `None` if the session is due to be marked seen and `may_write` is false: a write may wait
+/// for a lock, which the server's own thread must never do.
+fn look_up(
+    state: &AppState,
+    conn: &mut DbConnection,
+    credentials: Credentials,
+    key: &str,
+    uncached: fn(&Actor) -> bool,
+    today: NaiveDate,
+    may_write: bool,
+) -> Result<Option<Lookup>, AppError> {
+    let now = crate::clock::now();
+    let (who, version) = credentials.resolve_page(conn, now)?;
+    if let Some(viewer) = who.viewer.as_ref().filter(|v| sessions::needs_touch(v, now)) {
+        if !may_write {
+            return Ok(None);
+        }
+        sessions::touch(conn, viewer, now)?;
+    }
+    let actor = who.actor().ok_or(AppError::Unauthorized)?;
+    let version = version.ok_or(AppError::Unauthorized)?;
+    let csrf = who.csrf().unwrap_or_default().to_string();
+    // A page showing a success message is not kept: the next view shows none.
+    let cache = state.settings.page_cache && !uncached(&actor) && who.done.is_none();
+    let cache_as = cache.then(|| (format!("{}:{key}", actor.user_id), version));
+    let html = cache_as
+        .as_ref()
+        .and_then(|(key, version)| state.pages.get(key, *version, today));
+    Ok(Some(Lookup {
+        who,
+        csrf,
+        cache_as,
+        html,
+    }))
+}
+
+/// The page with this session's CSRF token in its forms.
+fn finish(html: &str, csrf: &str, done: bool) -> HttpResponse {
     let mut response = HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(html.replace(CSRF_PLACEHOLDER, &csrf));
+        .body(html.replace(CSRF_PLACEHOLDER, csrf));
     if done {
         let _ = response.add_cookie(&removal(DONE_COOKIE));
     }
-    Ok(response)
+    response
 }
 
 /// For [`stored_page`]: every viewer's page may be cached.
