@@ -4,8 +4,77 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::request_list::{filtered, RequestFilter};
 use super::schema::{appeals, events, requests, response_grounds, responses};
 use super::DbConnection;
+use crate::domain::history::Timeliness;
+use crate::domain::regime::Regime;
+use crate::domain::response::Outcome;
+
+/// What the history keeps of a request, written with its deadlines index (see
+/// `tracker::history_facts`). The lists hold one entry per line.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Queryable, Selectable, AsChangeset)]
+#[diesel(table_name = requests)]
+#[diesel(treat_none_as_null = true)]
+pub struct StoredFacts {
+    pub received_on: Option<NaiveDate>,
+    pub timeliness: Option<Timeliness>,
+    pub late_after: Option<NaiveDate>,
+    pub first_response_on: Option<NaiveDate>,
+    pub first_outcome: Option<Outcome>,
+    pub citations: String,
+    pub decisions: String,
+    pub response_due: Option<NaiveDate>,
+}
+
+pub fn write_facts(conn: &mut DbConnection, request_id: i32, facts: &StoredFacts) -> QueryResult<()> {
+    diesel::update(requests::table.find(request_id))
+        .set(facts)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The facts stored of the requests, by id.
+pub fn stored_facts(
+    conn: &mut DbConnection,
+    ids: &[i32],
+) -> QueryResult<std::collections::HashMap<i32, StoredFacts>> {
+    Ok(chunked(conn, ids, |conn, chunk| {
+        requests::table
+            .filter(requests::id.eq_any(chunk))
+            .select((requests::id, StoredFacts::as_select()))
+            .load(conn)
+    })?
+    .into_iter()
+    .collect())
+}
+
+/// (id, authority_id, regime, facts) of each received request the filter keeps, received
+/// from `from` through `to`, by id: the one query a summary of the history makes.
+pub fn facts(
+    conn: &mut DbConnection,
+    filter: &RequestFilter,
+    today: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> QueryResult<Vec<(i32, i32, Regime, StoredFacts)>> {
+    let mut query = filtered(filter, today).filter(requests::received_on.is_not_null());
+    if let Some(from) = from {
+        query = query.filter(requests::received_on.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(requests::received_on.le(to));
+    }
+    query
+        .order(requests::id)
+        .select((
+            requests::id,
+            requests::authority_id,
+            requests::regime,
+            StoredFacts::as_select(),
+        ))
+        .load(conn)
+}
 
 /// Ids per query: well under both backends' limits on bound parameters.
 const CHUNK: usize = 5_000;

@@ -34,7 +34,7 @@ pub struct RequestFilter {
     pub sealed_sar: bool,
 }
 
-fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
+pub(crate) fn filtered<'a>(filter: &'a RequestFilter, today: NaiveDate) -> requests::BoxedQuery<'a, Backend> {
     let mut query = requests::table.into_boxed();
     if let Scope::SeenBy(organisation) = filter.scope {
         query = query.filter(seen_by(organisation));

@@ -35,6 +35,14 @@ diesel::table! {
         repeats -> Bool,
         repeat_of -> Nullable<Integer>,
         skipped_at -> Nullable<Timestamp>,
+        received_on -> Nullable<Date>,
+        timeliness -> Nullable<Text>,
+        late_after -> Nullable<Date>,
+        first_response_on -> Nullable<Date>,
+        first_outcome -> Nullable<Text>,
+        citations -> Text,
+        decisions -> Text,
+        response_due -> Nullable<Date>,
     }
 }
 

@@ -25,16 +25,20 @@ pub(crate) fn reindex(
 ) -> Result<Schedule, AppError> {
     let schedule = timeline::schedule(regime, events, calendar, today)
         .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
-    write_index(conn, calendar, today, request_id, &schedule)?;
+    let records = events::for_request(conn, request_id)?;
+    write_index(conn, calendar, today, request_id, &schedule, &records)?;
     Ok(schedule)
 }
 
+/// Writes what the index keeps of a request: its status, deadlines, history facts (from its
+/// stored `records`) and the reminders it owes.
 fn write_index(
     conn: &mut DbConnection,
     calendar: &Calendar,
     today: NaiveDate,
     request_id: i32,
     schedule: &Schedule,
+    records: &[EventRecord],
 ) -> Result<(), AppError> {
     requests::set_status(
         conn,
@@ -44,6 +48,7 @@ fn write_index(
         schedule.next_due(),
     )?;
     deadlines::replace(conn, request_id, schedule)?;
+    crate::db::history::write_facts(conn, request_id, &super::history_facts::of(schedule, records))?;
     // What the request owes in reminders follows at once, in the same transaction: a notice
     // about a deadline an event just met, or that a correction or a holiday import moved, is
     // cancelled, and a deadline that falls due today is announced today, not at the next sweep.
@@ -72,7 +77,7 @@ pub fn catch_up(
         for request in requests::find_many(conn, &ids)? {
             let records = events_by_request.remove(&request.id).unwrap_or_default();
             let schedule = schedule_of(&request, &records, &calendar, today)?;
-            write_index(conn, &calendar, today, request.id, &schedule)?;
+            write_index(conn, &calendar, today, request.id, &schedule, &records)?;
         }
         Ok(ids.len())
     })
@@ -94,12 +99,15 @@ pub(crate) fn reindex_all(
     let mut moved = Vec::new();
     for chunk in ids.chunks(500) {
         let mut events_by_request = events::for_requests(conn, chunk)?;
+        let mut facts = crate::db::history::stored_facts(conn, chunk)?;
         for request in requests::find_many(conn, chunk)? {
             let records = events_by_request.remove(&request.id).unwrap_or_default();
             let schedule = schedule_of(&request, &records, calendar, today)?;
             let before = stored.remove(&request.id).unwrap_or_default();
             let after: Vec<NaiveDate> = schedule.deadlines.iter().map(|d| d.due).collect();
-            if before == after {
+            // A calendar can move what the history keeps (a limit on extensions) and no due date.
+            let same_facts = facts.remove(&request.id) == Some(super::history_facts::of(&schedule, &records));
+            if before == after && same_facts {
                 continue;
             }
             for (i, due) in after.iter().enumerate() {
@@ -113,7 +121,7 @@ pub(crate) fn reindex_all(
                 }
             }
             if write {
-                write_index(conn, calendar, today, request.id, &schedule)?;
+                write_index(conn, calendar, today, request.id, &schedule, &records)?;
             }
         }
     }

@@ -258,6 +258,15 @@ pub fn add(
             .map(EventRecord::event)
             .collect();
         timeline.push(event.clone());
+        // Stored before the index is written, which reads the history's facts from them; an
+        // event the engine refuses rolls all of it back.
+        let id = events::insert(conn, request_id, &event, &details, now)?;
+        if let Some(response) = &response {
+            crate::db::responses::insert(conn, id, request_id, response, now)?;
+        }
+        if let Some(appeal) = &appeal {
+            crate::db::appeals::insert(conn, id, request_id, appeal, now)?;
+        }
         let schedule = reindex(
             conn,
             &calendar,
@@ -266,13 +275,6 @@ pub fn add(
             request.values.regime,
             &timeline,
         )?;
-        let id = events::insert(conn, request_id, &event, &details, now)?;
-        if let Some(response) = &response {
-            crate::db::responses::insert(conn, id, request_id, response, now)?;
-        }
-        if let Some(appeal) = &appeal {
-            crate::db::appeals::insert(conn, id, request_id, appeal, now)?;
-        }
         if event.kind == EventKind::Received && request.values.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
         }
@@ -317,6 +319,7 @@ pub fn remove_last(
             .filter(|e| e.id != last.id)
             .map(EventRecord::event)
             .collect();
+        events::delete(conn, last.id)?;
         let schedule = reindex(conn, &calendar, today, request_id, request.values.regime, &rest).map_err(
             |e| match e {
                 AppError::Invalid(_) => AppError::conflict(
@@ -326,7 +329,6 @@ pub fn remove_last(
                 other => other,
             },
         )?;
-        events::delete(conn, last.id)?;
         let before = snapshot(&last, request.values.regime);
         audit::record(
             conn,

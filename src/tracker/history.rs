@@ -12,7 +12,8 @@ use super::audit::Caller;
 use super::history_records::load;
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
-use crate::db::history::{EventRow, RequestRow};
+use crate::db;
+use crate::db::history::RequestRow;
 use crate::db::request_list::RequestFilter;
 use crate::db::DbConnection;
 use crate::domain::exemptions;
@@ -188,8 +189,7 @@ pub fn behind(
     require(caller, |_| true)?;
     let mut filter = query.validate()?;
     let loaded = load(conn, calendars, caller, today, &mut filter)?;
-    let titles: HashMap<i32, &RequestRow> = loaded.requests.iter().map(|r| (r.0, r)).collect();
-    Ok(loaded
+    let counted: Vec<&RequestFacts> = loaded
         .facts
         .iter()
         .filter(|r| {
@@ -199,6 +199,12 @@ pub fn behind(
                 .is_none_or(|p| *p == history::period_of(r.received, filter.grouping))
         })
         .filter(|r| filter.measure.counts(r))
+        .collect();
+    let ids: Vec<i32> = counted.iter().map(|r| r.id).collect();
+    let rows = crate::db::history::requests(conn, &ids)?;
+    let titles: HashMap<i32, &RequestRow> = rows.iter().map(|r| (r.0, r)).collect();
+    Ok(counted
+        .into_iter()
         .map(|r| Behind {
             id: r.id,
             title: match r.regime {
@@ -244,24 +250,23 @@ pub fn export(
     })?;
     let mut filter = query.validate()?;
     let loaded = load(conn, calendars, caller, today, &mut filter)?;
+    let ids = loaded.ids();
     let sealed: std::collections::HashSet<i32> = loaded
-        .requests
+        .facts
         .iter()
-        .filter(|r| r.2 == Regime::Sar.to_string())
-        .map(|r| r.0)
+        .filter(|r| r.regime == Regime::Sar)
+        .map(|r| r.id)
         .collect();
     let text = |request_id: i32, value: &str| match sealed.contains(&request_id) {
         true => SEALED.to_string(),
         false => value.to_string(),
     };
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let events: HashMap<i32, &EventRow> = loaded.events.iter().map(|e| (e.0, e)).collect();
-    let facts: HashMap<i32, &RequestFacts> = loaded.facts.iter().map(|f| (f.id, f)).collect();
     let rows: Vec<Vec<String>> = match dataset {
         Dataset::Requests => {
             let dues = &loaded.dues;
-            loaded
-                .requests
+            let facts: HashMap<i32, &RequestFacts> = loaded.facts.iter().map(|f| (f.id, f)).collect();
+            db::history::requests(conn, &ids)?
                 .iter()
                 .map(|(id, authority_id, regime, _, title, reference, status)| {
                     let fact = facts.get(id);
@@ -273,7 +278,7 @@ pub fn export(
                             .map(|a| a.0.clone())
                             .unwrap_or_default(),
                         regime.clone(),
-                        date(loaded.received.get(id).copied()),
+                        date(fact.map(|f| f.received)),
                         status.clone(),
                         date(dues.get(id).copied()),
                         fact.map(|f| f.timeliness.to_string()).unwrap_or_default(),
@@ -289,8 +294,7 @@ pub fn export(
                 })
                 .collect()
         }
-        Dataset::Events => loaded
-            .events
+        Dataset::Events => db::history::events(conn, &ids, &[])?
             .iter()
             .map(|(id, request_id, kind, on, extended_to, details, _)| {
                 vec![
@@ -303,54 +307,74 @@ pub fn export(
                 ]
             })
             .collect(),
-        Dataset::Responses => loaded
-            .responses
-            .iter()
-            .map(
-                |(event_id, request_id, outcome, public_interest_test, promised_on)| {
-                    let cited = loaded.grounds.get(event_id).cloned().unwrap_or_default();
-                    let citations: Vec<&str> = cited
-                        .iter()
-                        .map(|g| exemptions::find(g).map_or(g.as_str(), |e| e.citation.as_str()))
-                        .collect();
-                    vec![
-                        event_id.to_string(),
-                        request_id.to_string(),
-                        date(events.get(event_id).map(|e| e.3)),
-                        outcome.clone(),
-                        cited.join(";"),
-                        citations.join("; "),
-                        public_interest_test.to_string(),
-                        date(*promised_on),
-                    ]
-                },
-            )
-            .collect(),
-        Dataset::Appeals => loaded
-            .appeals
-            .iter()
-            .map(
-                |(event_id, request_id, stage, reference, decision_reference, outcome)| {
-                    let event = events.get(event_id);
-                    vec![
-                        event_id.to_string(),
-                        request_id.to_string(),
-                        event.map(|e| e.2.clone()).unwrap_or_default(),
-                        date(event.map(|e| e.3)),
-                        stage.clone(),
-                        // A regulator's or a tribunal's reference leads to the person as
-                        // surely as the request's own.
-                        text(*request_id, reference.as_deref().unwrap_or_default()),
-                        text(*request_id, decision_reference.as_deref().unwrap_or_default()),
-                        outcome.clone().unwrap_or_default(),
-                    ]
-                },
-            )
-            .collect(),
+        Dataset::Responses => {
+            let dated = dates(conn, &ids, &["response"])?;
+            let mut grounds: HashMap<i32, Vec<String>> = HashMap::new();
+            for (event_id, ground) in db::history::grounds(conn, &ids)? {
+                grounds.entry(event_id).or_default().push(ground);
+            }
+            db::history::responses(conn, &ids)?
+                .iter()
+                .map(
+                    |(event_id, request_id, outcome, public_interest_test, promised_on)| {
+                        let cited = grounds.remove(event_id).unwrap_or_default();
+                        let citations: Vec<&str> = cited
+                            .iter()
+                            .map(|g| exemptions::find(g).map_or(g.as_str(), |e| e.citation.as_str()))
+                            .collect();
+                        vec![
+                            event_id.to_string(),
+                            request_id.to_string(),
+                            date(dated.get(event_id).map(|e| e.1)),
+                            outcome.clone(),
+                            cited.join(";"),
+                            citations.join("; "),
+                            public_interest_test.to_string(),
+                            date(*promised_on),
+                        ]
+                    },
+                )
+                .collect()
+        }
+        Dataset::Appeals => {
+            let dated = dates(conn, &ids, &[])?;
+            db::history::appeals(conn, &ids)?
+                .iter()
+                .map(
+                    |(event_id, request_id, stage, reference, decision_reference, outcome)| {
+                        let event = dated.get(event_id);
+                        vec![
+                            event_id.to_string(),
+                            request_id.to_string(),
+                            event.map(|e| e.0.clone()).unwrap_or_default(),
+                            date(event.map(|e| e.1)),
+                            stage.clone(),
+                            // A regulator's or a tribunal's reference leads to the person as
+                            // surely as the request's own.
+                            text(*request_id, reference.as_deref().unwrap_or_default()),
+                            text(*request_id, decision_reference.as_deref().unwrap_or_default()),
+                            outcome.clone().unwrap_or_default(),
+                        ]
+                    },
+                )
+                .collect()
+        }
     };
     Ok(Export {
         dataset,
         columns: dataset.columns(),
         rows,
     })
+}
+
+/// Each event of the requests (only of `kinds`, if any are given): its kind and date, by id.
+fn dates(
+    conn: &mut DbConnection,
+    ids: &[i32],
+    kinds: &[&str],
+) -> Result<HashMap<i32, (String, NaiveDate)>, AppError> {
+    Ok(db::history::events(conn, ids, kinds)?
+        .into_iter()
+        .map(|(id, _, kind, on, ..)| (id, (kind, on)))
+        .collect())
 }

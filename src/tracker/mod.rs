@@ -21,6 +21,7 @@ pub mod figure_import;
 pub mod figure_layout;
 pub mod figures;
 pub mod history;
+pub mod history_facts;
 pub mod history_records;
 pub mod holidays;
 pub mod idempotency;

@@ -260,9 +260,9 @@ pub fn send(
             .map(EventRecord::event)
             .collect();
         let event = Event::new(EventKind::Received, received);
-        events.push(event.clone());
-        reindex(conn, &calendar, today, id, request.values.regime, &events)?;
         events::insert(conn, id, &event, "", now)?;
+        events.push(event);
+        reindex(conn, &calendar, today, id, request.values.regime, &events)?;
         record(
             conn,
             caller,

@@ -1,6 +1,6 @@
 //! What the register stores about each request besides its events (its status, the deadlines
-//! index, its next deadline and the day it must be computed again) always equals what its
-//! events say, computed from scratch: after random events, after the last one is removed, after
+//! index, its next deadline, the day it must be computed again and the refusal history's facts)
+//! always equals what its events say, computed from scratch: after random events, after the last one is removed, after
 //! its regime changes and after new bank holidays are imported. Both backends.
 
 use std::process::Command;
@@ -13,6 +13,12 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+
+use foi_tracker::db::events::EventRecord;
+use foi_tracker::db::schema::requests;
+use foi_tracker::domain::timeline::{self, Event};
+use foi_tracker::tracker::history_facts;
+use foi_tracker::tracker::holidays::CalendarStore;
 
 use crate::support::{date, TestApp, TODAY};
 
@@ -36,14 +42,58 @@ const KINDS: &[&str] = &[
     "note",
 ];
 
+const OUTCOMES: &[&str] = &[
+    "granted",
+    "partly_granted",
+    "refused",
+    "not_held",
+    "neither_confirm_nor_deny",
+];
+const GROUNDS: &[&[&str]] = &[&[], &["foia-s40-2"], &["foia-s31-1-e", "foia-s40-2"]];
+const DECISIONS: &[&str] = &[
+    "upheld",
+    "partly_overturned",
+    "overturned",
+    "complaint_upheld",
+    "partly_upheld",
+    "not_upheld",
+    "allowed",
+    "partly_allowed",
+    "dismissed",
+];
+
+/// An event's body: a response or a decision with an outcome `detail` picks (some of which a
+/// stage or a regime refuses), grounds for a refusal.
+fn event_body(kind: &str, on: NaiveDate, detail: usize) -> Value {
+    let mut body = json!({"kind": kind, "occurred_on": on.to_string()});
+    match kind {
+        "response" if !detail.is_multiple_of(4) => {
+            let outcome = OUTCOMES[detail % OUTCOMES.len()];
+            body["outcome"] = json!(outcome);
+            if matches!(outcome, "partly_granted" | "refused" | "neither_confirm_nor_deny") {
+                body["grounds"] = json!(GROUNDS[detail % GROUNDS.len()]);
+            }
+        }
+        "internal_review_response" | "regulator_decision" | "tribunal_decision"
+            if !detail.is_multiple_of(4) =>
+        {
+            body["outcome"] = json!(DECISIONS[detail % DECISIONS.len()]);
+        }
+        _ => {}
+    }
+    body
+}
+
 const REGIMES: &[&str] = &["foia", "eir", "foisa", "eisr", "sar"];
 
 #[derive(Debug, Clone)]
 enum Step {
-    /// An event of `KINDS[kind]`, `days` after the one before.
+    /// An event of `KINDS[kind]`, `days` after the one before; `detail` picks a response's or
+    /// a decision's outcome, and a refusal's grounds.
     Event {
         kind: usize,
         days: u64,
+        detail: usize,
     },
     RemoveLast,
     Regime(usize),
@@ -55,7 +105,8 @@ enum Step {
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        6 => (0..KINDS.len(), 0u64..30).prop_map(|(kind, days)| Step::Event { kind, days }),
+        6 => (0..KINDS.len(), 0u64..30, 0usize..64)
+            .prop_map(|(kind, days, detail)| Step::Event { kind, days, detail }),
         1 => Just(Step::RemoveLast),
         1 => (0..REGIMES.len()).prop_map(Step::Regime),
         1 => (1u64..60).prop_map(|days| Step::Holiday { days }),
@@ -101,6 +152,28 @@ async fn stored_equals_computed(app: &TestApp, id: i64) -> Result<(), TestCaseEr
     .bind::<Integer, _>(id as i32)
     .load(&mut conn)
     .unwrap();
+
+    let stored_facts = foi_tracker::db::history::stored_facts(&mut conn, &[id as i32])
+        .unwrap()
+        .remove(&(id as i32))
+        .unwrap();
+    let records = foi_tracker::db::events::for_request(&mut conn, id as i32).unwrap();
+    let regime: String = requests::table
+        .find(id as i32)
+        .select(requests::regime)
+        .first(&mut conn)
+        .unwrap();
+    let calendar = CalendarStore::load(&mut conn)
+        .unwrap()
+        .current(&mut conn)
+        .unwrap();
+    let events: Vec<Event> = records.iter().map(EventRecord::event).collect();
+    let from_scratch = timeline::schedule(regime.parse().unwrap(), &events, &calendar, date(TODAY)).unwrap();
+    prop_assert_eq!(
+        &stored_facts,
+        &history_facts::of(&from_scratch, &records),
+        "the history's facts"
+    );
 
     let request = app.get_json(&format!("/api/v1/requests/{id}")).await;
     let schedule = &request["schedule"];
@@ -161,6 +234,8 @@ fn holidays_with(extra: NaiveDate, dir: &std::path::Path) -> std::path::PathBuf 
 #[derive(Default)]
 struct Done {
     events: AtomicUsize,
+    /// Responses and decisions recorded with an outcome.
+    outcomes: AtomicUsize,
     removed: AtomicUsize,
     regimes: AtomicUsize,
 }
@@ -181,9 +256,9 @@ async fn run(
     let mut on = sent;
     for step in steps {
         match step {
-            Step::Event { kind, days } => {
+            Step::Event { kind, days, detail } => {
                 on = (on + Days::new(days)).min(today);
-                let body = json!({"kind": KINDS[kind], "occurred_on": on.to_string()});
+                let body = event_body(KINDS[kind], on, detail);
                 let response = app
                     .post_json(&format!("/api/v1/requests/{id}/events"), &body)
                     .await;
@@ -197,6 +272,9 @@ async fn run(
                 );
                 if status == StatusCode::CREATED {
                     done.events.fetch_add(1, Ordering::Relaxed);
+                    if body.get("outcome").is_some() {
+                        done.outcomes.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
             }
             Step::RemoveLast => {
@@ -265,6 +343,10 @@ fn the_stored_facts_equal_the_events(backend: foi_tracker::db::Backend) {
         .unwrap();
     let events = done.events.load(Ordering::Relaxed);
     assert!(events >= 24, "only {events} events were recorded");
+    assert!(
+        done.outcomes.load(Ordering::Relaxed) > 0,
+        "no outcome was recorded"
+    );
     assert!(done.removed.load(Ordering::Relaxed) > 0, "no event was removed");
     assert!(done.regimes.load(Ordering::Relaxed) > 0, "no regime was changed");
 }
