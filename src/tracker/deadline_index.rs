@@ -14,18 +14,20 @@ use crate::domain::regime::Regime;
 use crate::domain::timeline::{self, Event, Schedule, TimelineError};
 use crate::error::AppError;
 
-/// Recomputes a request's schedule from its events and writes the index from it.
+/// Recomputes a request's schedule from its stored events (a change stores them first, in
+/// the same transaction) and writes the index from it; a timeline the engine refuses is the
+/// caller's input at fault.
 pub(crate) fn reindex(
     conn: &mut DbConnection,
     calendar: &Calendar,
     today: NaiveDate,
     request_id: i32,
     regime: Regime,
-    events: &[Event],
 ) -> Result<Schedule, AppError> {
-    let schedule = timeline::schedule(regime, events, calendar, today)
-        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     let records = events::for_request(conn, request_id)?;
+    let events: Vec<Event> = records.iter().map(EventRecord::event).collect();
+    let schedule = timeline::schedule(regime, &events, calendar, today)
+        .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     write_index(conn, calendar, today, request_id, &schedule, &records)?;
     Ok(schedule)
 }
@@ -106,8 +108,8 @@ pub(crate) fn reindex_all(
             let before = stored.remove(&request.id).unwrap_or_default();
             let after: Vec<NaiveDate> = schedule.deadlines.iter().map(|d| d.due).collect();
             // A calendar can move what the history keeps (a limit on extensions) and no due date.
-            let same_facts = facts.remove(&request.id) == Some(super::history_facts::of(&schedule, &records));
-            if before == after && same_facts {
+            let stored_facts = facts.remove(&request.id);
+            if before == after && stored_facts == Some(super::history_facts::of(&schedule, &records)) {
                 continue;
             }
             for (i, due) in after.iter().enumerate() {

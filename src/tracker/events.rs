@@ -253,11 +253,6 @@ pub fn add(
         let request = writable(conn, caller, request_id)?;
         let EventDetails { response, appeal } = input.details(event.kind, request.values.regime)?;
         event.promised_on = response.as_ref().and_then(|r| r.promised_on);
-        let mut timeline: Vec<Event> = events::for_request(conn, request_id)?
-            .iter()
-            .map(EventRecord::event)
-            .collect();
-        timeline.push(event.clone());
         // Stored before the index is written, which reads the history's facts from them; an
         // event the engine refuses rolls all of it back.
         let id = events::insert(conn, request_id, &event, &details, now)?;
@@ -267,14 +262,7 @@ pub fn add(
         if let Some(appeal) = &appeal {
             crate::db::appeals::insert(conn, id, request_id, appeal, now)?;
         }
-        let schedule = reindex(
-            conn,
-            &calendar,
-            today,
-            request_id,
-            request.values.regime,
-            &timeline,
-        )?;
+        let schedule = reindex(conn, &calendar, today, request_id, request.values.regime)?;
         if event.kind == EventKind::Received && request.values.sent_on.is_none() {
             requests::set_sent_on(conn, request_id, event.date, now)?;
         }
@@ -314,21 +302,15 @@ pub fn remove_last(
     db::write(conn, |conn| {
         let calendar = calendars.current(conn)?;
         let (request, last) = last_to_remove(conn, caller, request_id)?;
-        let rest: Vec<Event> = events::for_request(conn, request_id)?
-            .iter()
-            .filter(|e| e.id != last.id)
-            .map(EventRecord::event)
-            .collect();
         events::delete(conn, last.id)?;
-        let schedule = reindex(conn, &calendar, today, request_id, request.values.regime, &rest).map_err(
-            |e| match e {
+        let schedule =
+            reindex(conn, &calendar, today, request_id, request.values.regime).map_err(|e| match e {
                 AppError::Invalid(_) => AppError::conflict(
                     None,
                     format!("Removing this event would leave the timeline inconsistent: {e}"),
                 ),
                 other => other,
-            },
-        )?;
+            })?;
         let before = snapshot(&last, request.values.regime);
         audit::record(
             conn,

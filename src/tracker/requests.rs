@@ -9,7 +9,7 @@ use super::deadline_index::reindex;
 use super::holidays::CalendarStore;
 use super::input::Fields;
 use super::request_input::{validate, RequestInput};
-use crate::db::events::{self, EventRecord};
+use crate::db::events;
 use crate::db::requests::{self, Request};
 use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
@@ -76,13 +76,10 @@ pub fn create(
         let valid = validate(conn, &input, today, actor.organisation_id)?;
         let id = requests::insert(conn, actor.organisation_id, &valid.values, now)?;
         requests::set_tags(conn, id, &valid.tags)?;
-        let mut events = Vec::new();
         if let Some(received) = valid.received_on {
-            let event = Event::new(EventKind::Received, received);
-            events::insert(conn, id, &event, "", now)?;
-            events.push(event);
+            events::insert(conn, id, &Event::new(EventKind::Received, received), "", now)?;
         }
-        reindex(conn, &calendar, today, id, valid.values.regime, &events)?;
+        reindex(conn, &calendar, today, id, valid.values.regime)?;
         let after = snapshot(&get(conn, id)?, &valid.tags);
         record(
             conn,
@@ -165,7 +162,6 @@ fn change(
     let before = snapshot(existing, tags);
     let valid = validate(conn, input, today, existing.organisation_id)?;
     let records = events::for_request(conn, id)?;
-    let mut events: Vec<Event> = records.iter().map(EventRecord::event).collect();
     let received = records
         .iter()
         .find(|e| e.kind == EventKind::Received)
@@ -192,13 +188,12 @@ fn change(
         (None, Some(_)) => {
             let event = Event::new(EventKind::Received, valid.received_on.unwrap_or(today));
             events::insert(conn, id, &event, "", now)?;
-            events.push(event);
         }
         _ => {}
     }
     requests::update(conn, id, &valid.values, now)?;
     requests::set_tags(conn, id, &valid.tags)?;
-    reindex(conn, &calendar, today, id, valid.values.regime, &events).map_err(|e| match e {
+    reindex(conn, &calendar, today, id, valid.values.regime).map_err(|e| match e {
         AppError::Invalid(errors) => AppError::invalid(
             "regime",
             format!(
@@ -255,14 +250,8 @@ pub fn send(
             ));
         }
         requests::set_sent_on(conn, id, sent, now)?;
-        let mut events: Vec<Event> = events::for_request(conn, id)?
-            .iter()
-            .map(EventRecord::event)
-            .collect();
-        let event = Event::new(EventKind::Received, received);
-        events::insert(conn, id, &event, "", now)?;
-        events.push(event);
-        reindex(conn, &calendar, today, id, request.values.regime, &events)?;
+        events::insert(conn, id, &Event::new(EventKind::Received, received), "", now)?;
+        reindex(conn, &calendar, today, id, request.values.regime)?;
         record(
             conn,
             caller,
