@@ -318,21 +318,27 @@ fn count<'a, T: Default>(map: &'a mut BTreeMap<String, T>, key: &str) -> &'a mut
 
 /// The figures of `requests`.
 pub fn figures<'a>(requests: impl IntoIterator<Item = &'a RequestFacts>) -> Figures {
-    let mut f = Figures::default();
-    let mut days = Vec::new();
+    let mut tally = Tally::default();
     for r in requests {
+        tally.add(r);
+    }
+    tally.finish()
+}
+
+/// Figures being counted: each request is added once, and a total is the sum of its groups'
+/// tallies, so a summary of 100,000 requests reads each one once, not once per grouping.
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    figures: Figures,
+    days: Vec<i64>,
+}
+
+impl Tally {
+    fn add(&mut self, r: &RequestFacts) {
+        let f = &mut self.figures;
         f.requests += 1;
-        match r.timeliness {
-            Timeliness::InTime => f.in_time += 1,
-            Timeliness::InTimeBeyondNorm => f.in_time_beyond_norm += 1,
-            Timeliness::Late => f.late += 1,
-            Timeliness::Pending => f.pending += 1,
-            Timeliness::AwaitingClarification => f.awaiting_clarification += 1,
-            Timeliness::AwaitingFee => f.awaiting_fee += 1,
-            Timeliness::Withdrawn => f.withdrawn += 1,
-            Timeliness::Lapsed => f.lapsed += 1,
-        }
-        days.extend(r.working_days_to_respond);
+        *f.of(r.timeliness) += 1;
+        self.days.extend(r.working_days_to_respond);
         // Keys are made once per map, not once per request: a summary folds 100,000.
         if let Some(outcome) = r.first_outcome {
             *count(&mut f.outcomes, outcome.into()) += 1;
@@ -351,15 +357,61 @@ pub fn figures<'a>(requests: impl IntoIterator<Item = &'a RequestFacts>) -> Figu
             rate.overturned += u32::from(d.overturns_refusal());
         }
     }
-    days.sort_unstable();
-    f.responded = days.len() as u32;
-    f.median_working_days = median(&days);
-    f.p90_working_days = p90(&days);
-    f.in_time_share = share(f.in_time, f.in_time + f.in_time_beyond_norm + f.late);
-    for rate in f.stages.values_mut() {
-        rate.rate = share(rate.overturned, rate.decided);
+
+    fn merge(&mut self, other: &Tally) {
+        let (f, o) = (&mut self.figures, &other.figures);
+        f.requests += o.requests;
+        f.in_time += o.in_time;
+        f.in_time_beyond_norm += o.in_time_beyond_norm;
+        f.late += o.late;
+        f.pending += o.pending;
+        f.awaiting_clarification += o.awaiting_clarification;
+        f.awaiting_fee += o.awaiting_fee;
+        f.withdrawn += o.withdrawn;
+        f.lapsed += o.lapsed;
+        for (outcome, n) in &o.outcomes {
+            *count(&mut f.outcomes, outcome) += n;
+        }
+        for (ground, n) in &o.exemptions {
+            *count(&mut f.exemptions, ground) += n;
+        }
+        for (stage, r) in &o.stages {
+            let rate = count(&mut f.stages, stage);
+            rate.decided += r.decided;
+            rate.overturned += r.overturned;
+            rate.other += r.other;
+        }
+        self.days.extend_from_slice(&other.days);
     }
-    f
+
+    fn finish(mut self) -> Figures {
+        let mut f = self.figures;
+        self.days.sort_unstable();
+        f.responded = self.days.len() as u32;
+        f.median_working_days = median(&self.days);
+        f.p90_working_days = p90(&self.days);
+        f.in_time_share = share(f.in_time, f.in_time + f.in_time_beyond_norm + f.late);
+        for rate in f.stages.values_mut() {
+            rate.rate = share(rate.overturned, rate.decided);
+        }
+        f
+    }
+}
+
+impl Figures {
+    /// The count of requests of one timeliness.
+    fn of(&mut self, timeliness: Timeliness) -> &mut u32 {
+        match timeliness {
+            Timeliness::InTime => &mut self.in_time,
+            Timeliness::InTimeBeyondNorm => &mut self.in_time_beyond_norm,
+            Timeliness::Late => &mut self.late,
+            Timeliness::Pending => &mut self.pending,
+            Timeliness::AwaitingClarification => &mut self.awaiting_clarification,
+            Timeliness::AwaitingFee => &mut self.awaiting_fee,
+            Timeliness::Withdrawn => &mut self.withdrawn,
+            Timeliness::Lapsed => &mut self.lapsed,
+        }
+    }
 }
 
 /// One authority's figures in one period.
@@ -398,31 +450,37 @@ pub fn history(requests: &[RequestFacts], grouping: Grouping) -> History {
         }
         .unwrap_or(date)
     };
-    let mut by_row: BTreeMap<(i32, NaiveDate), Vec<&RequestFacts>> = BTreeMap::new();
-    let mut by_period: BTreeMap<NaiveDate, Vec<&RequestFacts>> = BTreeMap::new();
+    let mut by_row: BTreeMap<(i32, NaiveDate), Tally> = BTreeMap::new();
     for r in requests {
-        let period = start(r.received);
-        by_row.entry((r.authority_id, period)).or_default().push(r);
-        by_period.entry(period).or_default().push(r);
+        by_row
+            .entry((r.authority_id, start(r.received)))
+            .or_default()
+            .add(r);
+    }
+    let mut by_period: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let mut total = Tally::default();
+    for ((_, period), tally) in &by_row {
+        by_period.entry(*period).or_default().merge(tally);
+        total.merge(tally);
     }
     History {
         grouping,
         rows: by_row
             .into_iter()
-            .map(|((authority_id, period), group)| Row {
+            .map(|((authority_id, period), tally)| Row {
                 authority_id,
                 period: period_of(period, grouping),
-                figures: figures(group),
+                figures: tally.finish(),
             })
             .collect(),
         periods: by_period
             .into_iter()
-            .map(|(period, group)| PeriodTotal {
+            .map(|(period, tally)| PeriodTotal {
                 period: period_of(period, grouping),
-                figures: figures(group),
+                figures: tally.finish(),
             })
             .collect(),
-        total: figures(requests),
+        total: total.finish(),
     }
 }
 
