@@ -327,7 +327,7 @@ pub fn figures<'a>(requests: impl IntoIterator<Item = &'a RequestFacts>) -> Figu
 
 /// Figures being counted: each request is added once, and a total is the sum of its groups'
 /// tallies, so a summary of 100,000 requests reads each one once, not once per grouping.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 struct Tally {
     figures: Figures,
     days: Vec<i64>,
@@ -531,6 +531,60 @@ mod tests {
             }
             assert_eq!(seen, [read].into(), "{events:?}");
         }
+    }
+
+    /// A period's total and the total, summed from the rows' tallies, are the figures of
+    /// their requests counted directly: every count, median, percentile, outcome, ground and
+    /// stage, over requests of two authorities in three quarters.
+    #[test]
+    fn totals_summed_from_rows_are_the_figures_of_their_requests() {
+        use strum::VariantArray;
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let days = [
+            "2025-01-15",
+            "2025-03-30",
+            "2025-05-02",
+            "2025-06-30",
+            "2025-08-11",
+        ];
+        let grounds = ["foia-s40-2", "foia-s31-1-a", "foia-s12-1"];
+        let requests: Vec<RequestFacts> = (0..200)
+            .map(|i: i32| {
+                let n = i as usize;
+                RequestFacts {
+                    id: i,
+                    authority_id: 1 + i % 2,
+                    regime: Regime::Foia,
+                    received: d(days[n % days.len()]),
+                    timeliness: Timeliness::VARIANTS[n * 7 % Timeliness::VARIANTS.len()],
+                    working_days_to_respond: (i % 3 != 0).then_some(i64::from(i * 13 % 41)),
+                    first_outcome: (i % 4 != 0).then(|| Outcome::VARIANTS[n % Outcome::VARIANTS.len()]),
+                    citations: grounds[..n % 4]
+                        .iter()
+                        .chain(&grounds[..n % 2])
+                        .map(|g| g.to_string())
+                        .collect(),
+                    decisions: (0..n % 3)
+                        .map(|k| Decision {
+                            stage: Stage::VARIANTS[(n + k) % Stage::VARIANTS.len()],
+                            outcome: AppealOutcome::VARIANTS[(n * 5 + k) % AppealOutcome::VARIANTS.len()],
+                            on_refusal: (n + k).is_multiple_of(2),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let h = history(&requests, Grouping::Quarter);
+        assert_eq!(h.total, figures(&requests));
+        assert_eq!(h.periods.len(), 3);
+        for p in &h.periods {
+            let of_period = requests
+                .iter()
+                .filter(|r| period_of(r.received, Grouping::Quarter) == p.period);
+            assert_eq!(p.figures, figures(of_period), "{}", p.period);
+        }
+        assert_eq!(h.rows.len(), 6);
+        assert!(h.total.exemptions.len() == 3 && !h.total.stages.is_empty() && h.total.responded > 0);
     }
 
     #[test]
