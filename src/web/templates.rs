@@ -3,9 +3,9 @@
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use handlebars::Handlebars;
+use handlebars::{Context, Handlebars, RenderError};
 use rust_embed::RustEmbed;
-use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::error::AppError;
 
@@ -18,12 +18,32 @@ pub fn render(
     registry: &Handlebars<'_>,
     status: StatusCode,
     name: &str,
-    data: &impl Serialize,
+    data: Value,
 ) -> Result<HttpResponse, AppError> {
-    let html = registry
-        .render(name, data)
-        .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(html))
+        .body(html(registry, name, data)?))
+}
+
+/// What the layout shows of a page's data.
+const LAYOUT_FIELDS: [&str; 5] = ["title", "nav", "viewer", "done", "csrf"];
+
+/// A page's template, then the layout around it. The layout is not a partial the page calls,
+/// because handlebars gives a partial a deep copy of the data in scope (here the whole page);
+/// and the data is handed over as a context, which `Handlebars::render` would copy first.
+pub fn html(registry: &Handlebars<'_>, name: &str, data: Value) -> Result<String, AppError> {
+    let failed = |e: RenderError| AppError::Internal(format!("template {name}: {e}"));
+    // Only the fields present: a missing one is then a template fault, as the strict
+    // registry makes any other.
+    let mut layout: Map<String, Value> = LAYOUT_FIELDS
+        .iter()
+        .filter_map(|field| Some((field.to_string(), data.get(field)?.clone())))
+        .collect();
+    let body = registry
+        .render_with_context(name, &Context::from(data))
+        .map_err(failed)?;
+    layout.insert("body".into(), Value::String(body));
+    registry
+        .render_with_context("layout", &Context::from(Value::Object(layout)))
+        .map_err(failed)
 }

@@ -40,7 +40,7 @@ use serde_json::{json, Map, Value};
 use super::auth::{removal, signed_cookie, Credentials, Who, CSRF_COOKIE};
 use super::done::DONE_COOKIE;
 use super::extract::BODY_LIMIT;
-use super::templates::render;
+use super::templates::{self, render};
 use crate::db::DbConnection;
 use crate::domain::account::Actor;
 use crate::domain::csv_cell::neutralised;
@@ -142,7 +142,7 @@ fn respond(
 ) -> Result<HttpResponse, AppError> {
     let fresh = who.needs_csrf_cookie().then(new_secret);
     with_layout(&mut data, who.layout(fresh.as_deref()));
-    let mut response = render(&state.templates, status, name, &data)?;
+    let mut response = render(&state.templates, status, name, data)?;
     if let Some(value) = fresh {
         let _ = response.add_cookie(&signed_cookie(state, CSRF_COOKIE, value));
     }
@@ -215,11 +215,7 @@ where
         let mut layout = who.layout(None);
         layout["csrf"] = Value::String(CSRF_PLACEHOLDER.into());
         with_layout(&mut data, layout);
-        let html: Arc<str> = state
-            .templates
-            .render(name, &data)
-            .map_err(|e| AppError::Internal(format!("template {name}: {e}")))?
-            .into();
+        let html: Arc<str> = templates::html(&state.templates, name, data)?.into();
         if let Some((key, version)) = lookup.cache_as {
             state.pages.put(key, version, today, html.clone());
         }
