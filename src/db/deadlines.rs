@@ -1,6 +1,8 @@
 //! The deadlines index: every deadline of every request as the engine last computed it, for
 //! the dashboard, reminders and calendar feeds. The engine stays the source of truth.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -9,6 +11,7 @@ use super::schema::{authorities, deadlines, requests, users};
 use super::DbConnection;
 use crate::domain::calendar::{FIRST_DAY, LAST_DAY};
 use crate::domain::regime::Regime;
+use crate::domain::standing::Unsettled;
 use crate::domain::timeline::{DeadlineKind, Party, Schedule};
 
 /// Replaces a request's deadlines with those of its new schedule.
@@ -39,6 +42,32 @@ pub fn replace(conn: &mut DbConnection, request_id: i32, schedule: &Schedule) ->
         diesel::insert_into(deadlines::table).values(row).execute(conn)?;
     }
     Ok(())
+}
+
+/// The deadlines nothing has settled yet of each of `ids`, in the order they began.
+pub fn unsettled(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<Unsettled>>> {
+    let rows: Vec<(i32, DeadlineKind, Party, NaiveDate, Option<NaiveDate>)> = deadlines::table
+        .filter(deadlines::request_id.eq_any(ids))
+        .filter(deadlines::settled_state.is_null())
+        .order((deadlines::request_id, deadlines::position))
+        .select((
+            deadlines::request_id,
+            deadlines::kind,
+            deadlines::party,
+            deadlines::due,
+            deadlines::latest,
+        ))
+        .load(conn)?;
+    let mut by_request: HashMap<i32, Vec<Unsettled>> = HashMap::new();
+    for (request_id, kind, party, due, latest) in rows {
+        by_request.entry(request_id).or_default().push(Unsettled {
+            kind,
+            party,
+            due,
+            latest,
+        });
+    }
+    Ok(by_request)
 }
 
 /// A deadline nothing has settled yet, with what a list needs to show it.

@@ -41,6 +41,7 @@ pub mod request;
 pub mod response;
 pub mod scorecard;
 pub mod spreadsheet;
+pub mod standing;
 pub mod text;
 pub mod timeline;
 pub mod version;

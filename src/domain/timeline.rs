@@ -97,6 +97,26 @@ closed_enum! {
     }
 }
 
+impl Party {
+    /// The last day a deadline of this party runs: its date, or, for a requester's right,
+    /// its outer limit where there is one (FOISA s.20(5)): using it after the date advised is
+    /// late by the advice, not by the law.
+    pub fn last_day(self, due: NaiveDate, latest: Option<NaiveDate>) -> NaiveDate {
+        match self {
+            Party::Requester => latest.unwrap_or(due),
+            Party::Authority => due,
+        }
+    }
+
+    /// What a deadline of this party is once its last day has passed unmet.
+    pub fn passed(self) -> DeadlineState {
+        match self {
+            Party::Authority => DeadlineState::Missed,
+            Party::Requester => DeadlineState::Lapsed,
+        }
+    }
+}
+
 impl EventKind {
     /// A label for people, e.g. "Internal review requested".
     pub fn label(self) -> &'static str {

@@ -9,12 +9,13 @@ use super::deadline_index::{catch_up, schedule_of};
 use super::holidays::CalendarStore;
 use super::input::{names, Fields};
 use super::paging::Paging;
-use crate::db::events;
 use crate::db::request_list::{self, Order, RequestFilter, Sort};
 use crate::db::requests::{self, Request, Scope};
 use crate::db::DbConnection;
+use crate::db::{deadlines, events};
 use crate::domain::regime::Regime;
 use crate::domain::request::{normalise_tag, MAX_TAG_LENGTH};
+use crate::domain::standing::Standing;
 use crate::domain::timeline::{Schedule, Status};
 use crate::error::AppError;
 
@@ -151,7 +152,7 @@ pub struct RequestSummary {
     /// The authority's name and short name.
     pub authority: (String, String),
     pub tags: Vec<String>,
-    pub schedule: Schedule,
+    pub standing: Standing,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -221,11 +222,11 @@ fn summaries(
     let authority_ids: Vec<i32> = found.iter().map(|r| r.values.authority_id).collect();
     let names = requests::authority_names(conn, &authority_ids)?;
     let mut tags = requests::tags(conn, &ids)?;
-    let mut events = events::for_requests(conn, &ids)?;
+    let mut unsettled = deadlines::unsettled(conn, &ids)?;
     let items = found
         .into_iter()
         .map(|mut request| {
-            let records = events.remove(&request.id).unwrap_or_default();
+            let unsettled = unsettled.remove(&request.id).unwrap_or_default();
             let mut tags = tags.remove(&request.id).unwrap_or_default();
             // An auditor's view of a subject access request is recorded when they open it; a
             // list shows none of its personal data.
@@ -235,8 +236,13 @@ fn summaries(
                 request.values.reference = None;
                 tags.clear();
             }
+            let standing =
+                Standing::of_index(request.status, request.values.regime, &unsettled, calendar, today)
+                    .map_err(|e| {
+                        AppError::Internal(format!("request {} does not compute: {e}", request.id))
+                    })?;
             Ok(RequestSummary {
-                schedule: schedule_of(&request, &records, calendar, today)?,
+                standing,
                 authority: names
                     .get(&request.values.authority_id)
                     .cloned()
@@ -257,6 +263,26 @@ fn summaries(
         }
         .pages(total),
     })
+}
+
+/// The schedules of a page's requests, computed from their events, in the page's order: for
+/// the API, whose list gives each request's whole schedule.
+pub fn schedules(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    today: NaiveDate,
+    page: &RequestPage,
+) -> Result<Vec<Schedule>, AppError> {
+    let ids: Vec<i32> = page.items.iter().map(|s| s.request.id).collect();
+    let mut events = events::for_requests(conn, &ids)?;
+    let calendar = calendars.current(conn)?;
+    page.items
+        .iter()
+        .map(|s| {
+            let records = events.remove(&s.request.id).unwrap_or_default();
+            schedule_of(&s.request, &records, &calendar, today)
+        })
+        .collect()
 }
 
 /// The tags of the requests the caller may see, for the list's filter.

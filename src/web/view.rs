@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::db::deadlines::Pending;
 use crate::db::requests::Request;
-use crate::domain::timeline::{DeadlineState, Schedule};
+use crate::domain::standing::Standing;
 use crate::domain::written;
 use crate::tracker::dashboard::Section;
 use crate::tracker::request_list::RequestSummary;
@@ -44,31 +44,25 @@ pub fn requests(section: &Section<Request>, empty: &str, all: &str) -> Value {
 
 /// What a request waits for: the authority's deadlines missed with nothing received (marked
 /// late, first), then the deadlines still running, earliest first.
-pub fn next_deadlines(schedule: &Schedule) -> Vec<Value> {
-    let missed = schedule
-        .deadlines
+pub fn next_deadlines(standing: &Standing) -> Vec<Value> {
+    standing
+        .next
         .iter()
-        .filter(|d| d.state == DeadlineState::Missed && d.settled_by.is_none());
-    missed
-        .map(|d| {
-            json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due),
-                "missed": true, "late": d.working_days_late})
+        .map(|d| match d.missed {
+            true => json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due),
+                "missed": true, "late": d.working_days_late}),
+            false => json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due)}),
         })
-        .chain(
-            schedule
-                .running()
-                .map(|d| json!({"label": d.kind.label(), "due": d.due, "due_long": written::day(d.due)})),
-        )
         .collect()
 }
 
 /// A row of the request list: what it is, where it stands, what falls due next.
 pub fn summary(s: &RequestSummary) -> Value {
-    let next = next_deadlines(&s.schedule);
+    let next = next_deadlines(&s.standing);
     json!({
         "id": s.request.id, "title": s.request.values.title, "authority": s.authority.0,
         "regime": s.request.values.regime.short_name(),
         "sent": s.request.values.sent_on, "sent_long": s.request.values.sent_on.map(written::day),
-        "tags": s.tags, "status": s.schedule.status.label(), "overdue": s.schedule.overdue, "next": next,
+        "tags": s.tags, "status": s.standing.status.label(), "overdue": s.standing.overdue, "next": next,
     })
 }

@@ -1,5 +1,6 @@
 //! What the register stores about each request besides its events (its status, the deadlines
-//! index, its next deadline, the day it must be computed again and the refusal history's facts)
+//! index, its next deadline, the day it must be computed again, the refusal history's facts and
+//! the list's row read from the index)
 //! always equals what its events say, computed from scratch: after random events, after the last one is removed, after
 //! its regime changes and after new bank holidays are imported. Both backends.
 
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 
 use foi_tracker::db::events::EventRecord;
 use foi_tracker::db::schema::requests;
+use foi_tracker::domain::standing::Standing;
 use foi_tracker::domain::timeline::{self, Event};
 use foi_tracker::tracker::history_facts;
 use foi_tracker::tracker::holidays::CalendarStore;
@@ -174,6 +176,19 @@ async fn stored_equals_computed(app: &TestApp, id: i64) -> Result<(), TestCaseEr
         &history_facts::of(&from_scratch, &records),
         "the history's facts"
     );
+    let unsettled = foi_tracker::db::deadlines::unsettled(&mut conn, &[id as i32])
+        .unwrap()
+        .remove(&(id as i32))
+        .unwrap_or_default();
+    let listed = Standing::of_index(
+        stored.status.parse().unwrap(),
+        regime.parse().unwrap(),
+        &unsettled,
+        &calendar,
+        date(TODAY),
+    )
+    .unwrap();
+    prop_assert_eq!(&listed, &Standing::of(&from_scratch), "the list's row");
 
     let request = app.get_json(&format!("/api/v1/requests/{id}")).await;
     let schedule = &request["schedule"];

@@ -906,16 +906,8 @@ impl<'a> Walk<'a> {
                 until,
             )?))
         };
-        let passed = match party {
-            Party::Authority => DeadlineState::Missed,
-            Party::Requester => DeadlineState::Lapsed,
-        };
-        // A requester's right lasts until its outer limit, where there is one (FOISA s.20(5)):
-        // using it after the date advised is late by the advice, not by the law.
-        let limit = match party {
-            Party::Requester => open.latest.unwrap_or(open.due),
-            Party::Authority => open.due,
-        };
+        let passed = party.passed();
+        let limit = party.last_day(open.due, open.latest);
         let (state, working_days_late, settled, note) = match how {
             Settle::By(kind, on) if on <= open.due => (DeadlineState::Met, None, Some((kind, on)), None),
             Settle::By(kind, on) if on <= limit => (

@@ -150,8 +150,10 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let query: ListQuery = query_string(&request, "the query string")?;
     let asked = query.clone();
-    let page = with_db(&state, move |conn, calendar, today| {
-        request_list::list(conn, calendar, &caller, today, &query)
+    let (page, schedules) = with_db(&state, move |conn, calendar, today| {
+        let page = request_list::list(conn, calendar, &caller, today, &query)?;
+        let schedules = request_list::schedules(conn, calendar, today, &page)?;
+        Ok((page, schedules))
     })
     .await?;
     let links = super::page_links(page.page, page.pages, |number| {
@@ -165,13 +167,14 @@ pub async fn list(
     let items = page
         .items
         .into_iter()
-        .map(|s| {
+        .zip(schedules)
+        .map(|(s, schedule)| {
             let authority = AuthorityRef {
                 id: s.request.values.authority_id,
                 name: s.authority.0.clone(),
                 short_name: s.authority.1.clone(),
             };
-            json_of(&s.request, authority, s.tags, s.schedule, None, None)
+            json_of(&s.request, authority, s.tags, schedule, None, None)
         })
         .collect();
     Ok(HttpResponse::Ok()

@@ -179,30 +179,25 @@ pub async fn export(
         "Tags",
     ];
     let lines = rows.iter().map(|s| {
-        let next = view::next_deadlines(&s.schedule);
-        let first = next.first();
-        let text = |key: &str| {
-            first.and_then(|n| n.get(key)).map(|v| match v {
-                Value::String(t) => t.clone(),
-                Value::Null => String::new(),
-                other => other.to_string(),
-            })
-        };
+        let first = s.standing.next.first();
         vec![
             s.request.id.to_string(),
             s.request.values.title.clone(),
             s.authority.0.clone(),
             s.request.values.regime.short_name().to_string(),
-            s.schedule.status.label().to_string(),
-            if s.schedule.overdue { "yes" } else { "no" }.to_string(),
+            s.standing.status.label().to_string(),
+            if s.standing.overdue { "yes" } else { "no" }.to_string(),
             s.request
                 .values
                 .sent_on
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
-            text("label").unwrap_or_default(),
-            text("due").unwrap_or_default(),
-            text("late").unwrap_or_default(),
+            first.map(|d| d.kind.label().to_string()).unwrap_or_default(),
+            first.map(|d| d.due.to_string()).unwrap_or_default(),
+            first
+                .and_then(|d| d.working_days_late)
+                .map(|late| late.to_string())
+                .unwrap_or_default(),
             s.tags.join(", "),
         ]
     });
