@@ -130,11 +130,16 @@ impl DatabaseUrl {
                 // WAL lets readers work beside the writer; the busy timeout makes a writer wait
                 // for the lock instead of failing with "database is locked". Reading through a
                 // memory map shares the operating system's cache between the pool's
-                // connections instead of copying every page into each one's own.
+                // connections instead of copying every page into each one's own. Without
+                // statistics the planner reads a request's whole row where a narrow index
+                // holds what a join asks (the dashboard's counts, three times slower): the
+                // optimize SQLite advises at each open gathers them, from a sample of at most
+                // 400 rows per index so that it stays quick on any register.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA mmap_size = 1073741824;",
+                     PRAGMA mmap_size = 1073741824; \
+                     PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;",
                 )
                 .map_err(|e| fail(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
