@@ -169,6 +169,17 @@ impl Regime {
         }
     }
 
+    /// Working days from an authority's missed date to `today`: every authority's deadline
+    /// under a regime counts on the regime's calendar.
+    pub fn working_days_late(
+        self,
+        calendar: &Calendar,
+        due: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<i64, CalendarError> {
+        calendar.working_days_between(self.calendar(), due, today)
+    }
+
     pub fn is_scottish(self) -> bool {
         matches!(self, Regime::Foisa | Regime::Eisr)
     }

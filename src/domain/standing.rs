@@ -85,9 +85,7 @@ impl Standing {
             if today <= d.party.last_day(d.due, d.latest) {
                 running.push(deadline);
             } else if d.party.passed() == DeadlineState::Missed {
-                // Only an authority's deadlines are counted in working days: their rules
-                // all count on the regime's calendar.
-                let late = calendar.working_days_between(regime.calendar(), d.due, today)?;
+                let late = regime.working_days_late(calendar, d.due, today)?;
                 next.push(NextDeadline {
                     missed: true,
                     working_days_late: Some(late),

@@ -91,8 +91,9 @@ pub fn dashboard(
     let yesterday = today.pred_opt().unwrap_or(today);
     let mut overdue = pending(conn, organisation, Party::Authority, None, Some(yesterday))?;
     for deadline in &mut overdue.rows {
-        deadline.working_days_late = calendar
-            .working_days_between(deadline.regime.calendar(), deadline.due, today)
+        deadline.working_days_late = deadline
+            .regime
+            .working_days_late(&calendar, deadline.due, today)
             .ok();
     }
     let mine = super::request_list::list(conn, calendars, caller, today, &my_requests())?;
