@@ -95,6 +95,7 @@ pub fn state(settings: Settings) -> Result<AppState, StartupError> {
         cookie_key,
         postman: std::sync::Arc::new(postman),
         database,
+        turns: std::sync::Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize)),
         pool,
         calendars: std::sync::Arc::new(calendars),
         settings,

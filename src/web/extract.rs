@@ -34,6 +34,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection, &CalendarStore, NaiveDate) -> Result<T, AppError> + Send + 'static,
 {
+    let _turn = state.turn().await?;
     let state = state.clone();
     web::block(move || {
         let mut conn = state.pool.get()?;

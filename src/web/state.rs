@@ -13,6 +13,10 @@ use crate::tracker::holidays::CalendarStore;
 
 pub struct AppState {
     pub pool: Pool,
+    /// One permit per pooled connection, handed out first come, first served. The pool's own
+    /// wait lets a newcomer take a connection just returned ahead of a caller already waiting,
+    /// so under load a few callers waited many turns; taking a permit first keeps the order.
+    pub turns: Arc<tokio::sync::Semaphore>,
     /// Shared with the scheduler, which must see a holiday list an administrator changes.
     pub calendars: Arc<CalendarStore>,
     pub settings: Settings,
@@ -29,6 +33,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Waits, in order of arrival, until a pooled connection is free for this caller.
+    pub async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, crate::error::AppError> {
+        self.turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| crate::error::AppError::Internal("the server is stopping".into()))
+    }
+
     pub fn today(&self) -> NaiveDate {
         crate::clock::today(self.settings.today)
     }

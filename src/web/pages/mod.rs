@@ -197,6 +197,11 @@ where
             return Ok(finish(html, csrf, false));
         }
     }
+    // The idle connection, if taken, is this caller's already; else it waits its turn.
+    let _turn = match idle {
+        Some(_) => None,
+        None => Some(state.turn().await?),
+    };
     let (html, csrf, done) = web::block(move || -> Result<(Arc<str>, String, bool), AppError> {
         let mut conn = match idle {
             Some(conn) => conn,
