@@ -292,13 +292,10 @@ impl FromRequest for Who {
             if credentials.anonymous() {
                 return Ok(credentials.nobody());
             }
-            web::block(move || {
-                let mut conn = state.pool.get()?;
-                credentials.resolve(&mut conn, crate::clock::now())
+            super::extract::with_db(&state, move |conn, _, _| {
+                credentials.resolve(conn, crate::clock::now())
             })
             .await
-            .map_err(AppError::from)
-            .and_then(|r| r)
             .map_err(|e| super::respond(&request, e))
         })
     }

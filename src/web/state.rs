@@ -35,11 +35,9 @@ pub struct AppState {
 impl AppState {
     /// Waits, in order of arrival, until a pooled connection is free for this caller.
     pub async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, crate::error::AppError> {
-        self.turns
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| crate::error::AppError::Internal("the server is stopping".into()))
+        self.turns.clone().acquire_owned().await.map_err(|_| {
+            crate::error::AppError::Internal("the wait for a database connection was closed".into())
+        })
     }
 
     pub fn today(&self) -> NaiveDate {

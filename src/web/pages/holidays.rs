@@ -56,21 +56,19 @@ pub async fn import(
             dry_run,
         } = import_file(&who, multipart).await?;
         let source = file_name.unwrap_or_else(|| "bank-holidays.json".into());
-        let state = state.clone();
-        web::block(move || {
-            let mut conn = state.pool.get()?;
+        with_db(&state, move |conn, calendars, today| {
             holidays::import(
-                &mut conn,
-                &state.calendars,
+                conn,
+                calendars,
                 &caller,
-                state.today(),
+                today,
                 &source,
                 &text,
                 dry_run,
                 crate::clock::now(),
             )
         })
-        .await?
+        .await
     }
     .await;
     match result {
