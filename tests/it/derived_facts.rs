@@ -351,6 +351,37 @@ fn the_stored_facts_equal_the_events(backend: foi_tracker::db::Backend) {
         ..Config::default()
     });
     let done = Done::default();
+    // A known road first, so every kind of step is checked whatever the random cases draw:
+    // a regime changed and changed back, a refusal with grounds, a review upheld in part,
+    // and that decision removed.
+    let road = vec![
+        Step::Regime(1),
+        Step::Regime(0),
+        Step::Event {
+            kind: 7,
+            days: 20,
+            detail: 2,
+        },
+        Step::Event {
+            kind: 8,
+            days: 10,
+            detail: 0,
+        },
+        Step::Event {
+            kind: 9,
+            days: 15,
+            detail: 1,
+        },
+        Step::RemoveLast,
+    ];
+    runtime.block_on(run(&app, road, dir.path(), &done)).unwrap();
+    let known = (
+        done.events.load(Ordering::Relaxed),
+        done.outcomes.load(Ordering::Relaxed),
+        done.removed.load(Ordering::Relaxed),
+        done.regimes.load(Ordering::Relaxed),
+    );
+    assert_eq!(known, (3, 2, 1, 2), "the known road was refused in part");
     runner
         .run(&prop::collection::vec(step(), 1..12), |steps| {
             runtime.block_on(run(&app, steps, dir.path(), &done))
