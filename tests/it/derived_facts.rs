@@ -244,8 +244,8 @@ fn holidays_with(extra: NaiveDate, dir: &std::path::Path) -> std::path::PathBuf 
     path
 }
 
-/// How many events were recorded and removed, and regimes changed, over all the cases: the
-/// property says little if the random steps were all refused.
+/// How many events were recorded and removed, and regimes changed: the known road must do
+/// each, and the property says little if the random steps were all refused.
 #[derive(Default)]
 struct Done {
     events: AtomicUsize,
@@ -352,23 +352,24 @@ fn the_stored_facts_equal_the_events(backend: foi_tracker::db::Backend) {
     });
     let done = Done::default();
     // A known road first, so every kind of step is checked whatever the random cases draw:
-    // a regime changed and changed back, a refusal with grounds, a review upheld in part,
-    // and that decision removed.
+    // a regime changed and changed back, a refusal with grounds, a review that overturns it
+    // in part, and that decision removed.
+    let kind = |name: &str| KINDS.iter().position(|k| *k == name).unwrap();
     let road = vec![
         Step::Regime(1),
         Step::Regime(0),
         Step::Event {
-            kind: 7,
+            kind: kind("response"),
             days: 20,
             detail: 2,
         },
         Step::Event {
-            kind: 8,
+            kind: kind("internal_review_requested"),
             days: 10,
             detail: 0,
         },
         Step::Event {
-            kind: 9,
+            kind: kind("internal_review_response"),
             days: 15,
             detail: 1,
         },
@@ -387,14 +388,9 @@ fn the_stored_facts_equal_the_events(backend: foi_tracker::db::Backend) {
             runtime.block_on(run(&app, steps, dir.path(), &done))
         })
         .unwrap();
-    let events = done.events.load(Ordering::Relaxed);
+    // The random cases alone: the property says little if their steps were all refused.
+    let events = done.events.load(Ordering::Relaxed) - known.0;
     assert!(events >= 24, "only {events} events were recorded");
-    assert!(
-        done.outcomes.load(Ordering::Relaxed) > 0,
-        "no outcome was recorded"
-    );
-    assert!(done.removed.load(Ordering::Relaxed) > 0, "no event was removed");
-    assert!(done.regimes.load(Ordering::Relaxed) > 0, "no regime was changed");
 }
 
 #[test]
