@@ -7,6 +7,9 @@
 #
 #   bash bench/soak.sh [postgres://…]        # default: SQLite in target/bench/
 #
+# DURATION (default 10m, in minutes), USERS (default 50) and PORT (default 18182) may be set;
+# two runs on different ports (one per backend) can share the machine.
+#
 # Needs oha (`cargo install oha`): wrk cannot hold a rate, oha's -q does. A PostgreSQL database
 # must have been seeded by bench/load.sh (SEED=1) first.
 set -euo pipefail
@@ -16,11 +19,11 @@ url="${1:-sqlite://target/bench/register.db}"
 today=2026-06-01
 duration="${DURATION:-10m}"
 users="${USERS:-50}"
-port=18182
+port="${PORT:-18182}"
 base="http://127.0.0.1:$port"
 # The same, as a pattern for oha's --rand-regex-url (which takes its dots as they are).
 pattern="$base"
-work=target/bench/soak
+work="target/bench/soak-$port"
 rm -rf "$work"
 mkdir -p "$work"
 command -v oha >/dev/null || { echo "needs oha: cargo install oha"; exit 1; }
