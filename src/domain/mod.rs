@@ -37,6 +37,8 @@ pub mod recipients;
 pub mod regime;
 pub mod reminders;
 pub mod repeat;
+pub mod reply_address;
+pub mod reply_kind;
 pub mod request;
 pub mod response;
 pub mod scorecard;
