@@ -33,6 +33,9 @@ pub struct Settings {
     /// Signs the session cookie: at least 64 bytes, base64. Without it a random key is made
     /// at start-up, and every session ends when the server restarts.
     pub session_key: Option<String>,
+    /// Seals the organisations' mail passwords in the database: 32 random bytes, base64, the
+    /// same on every instance. Unset on SQLite: a key file beside the database is made.
+    pub secret_key: Option<String>,
     /// A header that a trusted reverse proxy sets to the client's address, such as
     /// X-Forwarded-For. Leave unset unless such a proxy is in front: clients could forge it.
     pub trusted_proxy_header: Option<String>,
@@ -96,6 +99,7 @@ impl Default for Settings {
             today: None,
             page_cache: true,
             session_key: None,
+            secret_key: None,
             trusted_proxy_header: None,
             trusted_proxy_hops: 1,
             throttle_per_account: 5,
@@ -133,6 +137,7 @@ impl Settings {
                 "today",
                 "page_cache",
                 "session_key",
+                "secret_key",
                 "trusted_proxy_header",
                 "trusted_proxy_hops",
                 "throttle_per_account",

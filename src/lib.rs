@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod sandbox;
+pub mod sealing;
 pub mod startup;
 pub mod telemetry;
 pub mod templates;

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     // Import nothing of the app.
     &["domain", "config", "clock", "sandbox", "metrics"],
     // Storage, and what sits beside it.
-    &["db", "templates", "telemetry"],
+    &["db", "templates", "telemetry", "sealing"],
     &["error", "mail"],
     // The use cases.
     &["tracker"],
