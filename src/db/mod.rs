@@ -25,6 +25,7 @@ pub mod figures;
 pub mod history;
 pub mod holidays;
 pub mod idempotency;
+pub mod mailboxes;
 pub mod notice_plan;
 pub mod outbox;
 pub mod recovery_codes;

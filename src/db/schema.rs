@@ -402,6 +402,22 @@ diesel::joinable!(response_grounds -> responses (event_id));
 diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(reminder_preferences -> users (user_id));
 
+diesel::table! {
+    mailboxes (organisation_id) {
+        organisation_id -> Integer,
+        address -> Text,
+        display_name -> Text,
+        smtp_url -> Text,
+        smtp_username -> Nullable<Text>,
+        smtp_password_sealed -> Nullable<Text>,
+        imap_url -> Nullable<Text>,
+        imap_username -> Nullable<Text>,
+        imap_password_sealed -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+diesel::joinable!(mailboxes -> organisations (organisation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     appeals,
     demands,
@@ -432,4 +448,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     responses,
     response_grounds,
+    mailboxes,
 );

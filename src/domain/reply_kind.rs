@@ -372,7 +372,14 @@ mod tests {
 
     #[test]
     fn each_reply_of_the_corpus_is_guessed_as_what_it_is() {
-        let cases: [(&str, &str, EventKind, Option<Outcome>, &[&str]); 6] = [
+        type Case = (
+            &'static str,
+            &'static str,
+            EventKind,
+            Option<Outcome>,
+            &'static [&'static str],
+        );
+        let cases: [Case; 6] = [
             (
                 "acknowledgement",
                 include_str!("../../tests/replies/acknowledgement.txt"),

@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod input;
 pub mod input_schema;
 pub mod letters;
+pub mod mailboxes;
 pub mod open_data;
 pub mod paging;
 pub mod passwords;

@@ -16,6 +16,7 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("event-removed", "The last event was removed."),
     ("document-added", "Document added."),
     ("authority-saved", "Authority saved."),
+    ("mailbox-saved", "Mailbox saved."),
 ];
 
 /// The message a code stands for, if it is one of ours.

@@ -124,6 +124,8 @@ routes! {
     post "/authorities/{id}" => pages::authorities::update,
     get "/admin/holidays" => pages::holidays::show,
     post "/admin/holidays" => pages::holidays::import,
+    get "/admin/mailbox" => pages::mailbox::show,
+    post "/admin/mailbox" => pages::mailbox::save,
     get "/admin/indicators" => pages::indicator_admin::list,
     get "/admin/indicators/new" => pages::indicator_admin::new,
     post "/admin/indicators" => pages::indicator_admin::create,

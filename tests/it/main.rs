@@ -31,6 +31,7 @@ mod hostile_files;
 mod http_semantics;
 mod indicator_chart;
 mod layering;
+mod mailbox;
 mod metrics;
 mod open_data;
 mod openapi;

@@ -18,6 +18,7 @@ pub mod indicator_admin;
 pub mod indicators;
 pub mod letters;
 pub mod links;
+pub mod mailbox;
 pub mod metrics;
 pub mod open_data;
 pub mod outbox;

@@ -236,6 +236,8 @@ pub(super) enum Body {
     NewAuthorityForm,
     NewAuthorityJson,
     NewUserForm,
+    /// The caller's organisation's mailbox, on a local SMTP server that needs no password.
+    MailboxForm,
     /// gov.uk's bank holidays with one more day.
     Holidays {
         dry_run: bool,

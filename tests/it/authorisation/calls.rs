@@ -72,6 +72,13 @@ pub(super) fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payl
             ("nation", "uk"),
         ]),
         Body::NewAuthorityJson => Payload::Json(authority_json(&format!("New Authority {}", next()))),
+        Body::MailboxForm => form(&[
+            ("address", "foi@coalition.example"),
+            ("display_name", "Coalition FOI team"),
+            ("smtp_url", "smtp://127.0.0.1:1025"),
+            ("smtp_username", ""),
+            ("smtp_password", ""),
+        ]),
         Body::NewUserForm => form(&[
             ("email", format!("newcomer{}@coalition.example", next()).as_str()),
             ("name", "Newcomer"),

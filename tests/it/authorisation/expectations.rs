@@ -191,9 +191,14 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             cases
         }
         ("get", "/authorities") => plain(signed_in(OK)),
-        ("get", "/authorities/new" | "/authorities/import" | "/admin/holidays" | "/admin/users") => {
-            plain(admins(OK))
-        }
+        (
+            "get",
+            "/authorities/new"
+            | "/authorities/import"
+            | "/admin/holidays"
+            | "/admin/users"
+            | "/admin/mailbox",
+        ) => plain(admins(OK)),
         ("post", "/authorities") => vec![case(Nothing, Body::NewAuthorityForm, admins(See("/authorities")))],
         ("post", "/authorities/import") => {
             vec![case(Nothing, Body::Authorities { dry_run: true }, admins(OK))]
@@ -204,6 +209,7 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         }
         ("post", "/admin/holidays") => vec![case(Nothing, Body::Holidays { dry_run: true }, admins(OK))],
         ("post", "/admin/users") => vec![case(Nothing, Body::NewUserForm, admins(OK))],
+        ("post", "/admin/mailbox") => vec![case(Nothing, Body::MailboxForm, admins(See("/admin/mailbox")))],
         ("post", "/admin/users/{id}/reset-link") => vec![case(User, Body::None, admins(OK))],
         ("get", "/admin/users/{id}/two-factor-reset") => vec![case(User, Body::None, admins(OK))],
         // The user has no two-factor sign-in to reset: only administrators are told so.

@@ -225,6 +225,8 @@ impl TestApp {
                 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw=="
                     .into(),
             ),
+            // And the key that seals the organisations' mail passwords.
+            secret_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
             ..Settings::default()
         };
         TestApp::serve_with(backend, database_url, settings, db).await
@@ -593,6 +595,7 @@ impl TestApp {
             ("blobs", "SELECT sha256 || '|' || size FROM blobs ORDER BY sha256"),
             ("responses", "SELECT event_id || '|' || outcome || '|' || COALESCE(CAST(promised_on AS TEXT), '') FROM responses ORDER BY event_id"),
             ("response_grounds", "SELECT event_id || '|' || position || '|' || ground FROM response_grounds ORDER BY event_id, position"),
+            ("mailboxes", "SELECT organisation_id || '|' || address || '|' || display_name || '|' || smtp_url || '|' || COALESCE(smtp_username, '') || '|' || COALESCE(smtp_password_sealed, '') FROM mailboxes ORDER BY organisation_id"),
             ("figures", "SELECT id || '|' || indicator_id || '|' || COALESCE(value, suppressed) || '|' || COALESCE(CAST(verified_at AS TEXT), '') FROM figures ORDER BY id"),
             ("request_indicators", "SELECT request_id || '|' || indicator_id || '|' || CAST(period_start AS TEXT) FROM request_indicators ORDER BY request_id, indicator_id, period_start"),
             ("indicators", "SELECT id || '|' || wording FROM indicators ORDER BY id"),
