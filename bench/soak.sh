@@ -7,8 +7,8 @@
 #
 #   bash bench/soak.sh [postgres://…]        # default: SQLite in target/bench/
 #
-# DURATION (default 10m, in minutes), USERS (default 50) and PORT (default 18182) may be set;
-# two runs on different ports (one per backend) can share the machine.
+# DURATION (default 10m, in minutes), USERS (default 50), PORT (default 18182) and WRITES (0:
+# views only) may be set; two runs on different ports (one per backend) can share the machine.
 #
 # Needs oha (`cargo install oha`): wrk cannot hold a rate, oha's -q does. A PostgreSQL database
 # must have been seeded by bench/load.sh (SEED=1) first.
@@ -34,11 +34,14 @@ if [ "$url" = "sqlite://target/bench/register.db" ] && [ ! -f target/bench/regis
 fi
 foi() { FOI_DATABASE_URL="$url" FOI_TODAY="$today" ./target/release/foi-tracker "$@"; }
 
+# WRAP runs the server under a tool, e.g. WRAP="heaptrack -o target/bench/heap" to see what
+# holds its memory (the memory reported is still the server's own process).
 FOI_DATABASE_URL="$url" FOI_TODAY="$today" RUST_LOG=warn \
-  ./target/release/foi-tracker serve --bind "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+  ${WRAP:-} ./target/release/foi-tracker serve --bind "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
 server=$!
 trap 'kill $(jobs -p) 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -sf "$base/livez" >/dev/null && break; sleep 0.2; done
+pid=$(pgrep -nf "foi-tracker serve --bind 127.0.0.1:$port")
 
 for n in $(seq 1 "$users"); do
   email="soak$n@example.org"
@@ -67,15 +70,19 @@ for n in $(seq 1 "$users"); do
   run "dashboard-$n" -q 0.25 -c 1 -H "Cookie: $cookie" "$base/"
   run "list-$n" -q 0.25 -c 1 -H "Cookie: $cookie" --rand-regex-url "$pattern/requests\\?page=[1-9]"
 done
-# Writers through the API: 2 new requests, 5 events and 1 document a second.
-run api-requests -q 2 -c 2 -m POST -H "Authorization: Bearer $token" -T application/json \
-  -d '{"title":"Soak: detention figures","body":"Please provide the figures.","authority_id":1,"sent_on":"2026-05-01"}' \
-  "$base/api/v1/requests"
-run api-events -q 5 -c 2 -m POST -H "Authorization: Bearer $token" -T application/json \
-  -d '{"kind":"note","occurred_on":"2026-05-20"}' --rand-regex-url "$pattern/api/v1/requests/[1-9][0-9]{0,3}/events"
-run api-documents -q 1 -c 1 -m POST -H "Authorization: Bearer $token" \
-  -T "multipart/form-data; boundary=$boundary" -D "$work/document.body" \
-  --rand-regex-url "$pattern/api/v1/requests/[1-9][0-9]{0,3}/documents"
+# Writers through the API: 2 new requests, 5 events and 1 document a second. WRITES=0 leaves
+# them out, to tell memory that follows the register's growth from memory that follows time
+# (with FOI_PAGE_CACHE=false every view is still rendered afresh).
+if [ "${WRITES:-1}" != 0 ]; then
+  run api-requests -q 2 -c 2 -m POST -H "Authorization: Bearer $token" -T application/json \
+    -d '{"title":"Soak: detention figures","body":"Please provide the figures.","authority_id":1,"sent_on":"2026-05-01"}' \
+    "$base/api/v1/requests"
+  run api-events -q 5 -c 2 -m POST -H "Authorization: Bearer $token" -T application/json \
+    -d '{"kind":"note","occurred_on":"2026-05-20"}' --rand-regex-url "$pattern/api/v1/requests/[1-9][0-9]{0,3}/events"
+  run api-documents -q 1 -c 1 -m POST -H "Authorization: Bearer $token" \
+    -T "multipart/form-data; boundary=$boundary" -D "$work/document.body" \
+    --rand-regex-url "$pattern/api/v1/requests/[1-9][0-9]{0,3}/documents"
+fi
 
 size() {
   case "$url" in
@@ -86,7 +93,7 @@ size() {
 minutes=${duration%m}
 echo "minute  RssAnon     database"
 for minute in $(seq 0 "$minutes"); do
-  printf '%6s  %-10s  %s kB\n' "$minute" "$(awk '/RssAnon/ {print $2 " " $3}' /proc/$server/status)" "$(size)"
+  printf '%6s  %-10s  %s kB\n' "$minute" "$(awk '/RssAnon/ {print $2 " " $3}' /proc/$pid/status)" "$(size)"
   [ "$minute" = "$minutes" ] || sleep 60
 done
 wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
