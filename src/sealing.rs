@@ -15,6 +15,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 
 use crate::config::Settings;
+use crate::db::{create_private_new, DatabaseUrl};
 
 const KEY_BYTES: usize = 32;
 const NONCE_BYTES: usize = 12;
@@ -57,7 +58,7 @@ impl SealingKey {
             Some(path) => SealingKey::from_file(&path),
             None => Err(
                 "Set FOI_SECRET_KEY (32 random bytes, base64; the same on every instance) \
-                         to store mail passwords in a PostgreSQL register"
+                 to store mail passwords in a PostgreSQL register"
                     .into(),
             ),
         }
@@ -67,12 +68,7 @@ impl SealingKey {
     /// at once agree on one key, and readable by its owner alone.
     fn from_file(path: &Path) -> Result<SealingKey, String> {
         let shown = path.display();
-        let made = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode_owner_only()
-            .open(path);
-        match made {
+        match create_private_new(path) {
             Ok(mut file) => {
                 let key: [u8; KEY_BYTES] = rand::random();
                 file.write_all(base64().encode(key).as_bytes())
@@ -152,25 +148,9 @@ impl SealingKey {
 /// The key file of an SQLite register: its database's path with `.key` added. None for
 /// PostgreSQL, and for an in-memory database.
 fn key_file(database_url: &str) -> Option<PathBuf> {
-    let path = database_url.strip_prefix("sqlite://")?;
-    (!path.is_empty() && !path.starts_with(':')).then(|| PathBuf::from(format!("{path}.key")))
-}
-
-trait OwnerOnly {
-    fn mode_owner_only(&mut self) -> &mut Self;
-}
-
-impl OwnerOnly for std::fs::OpenOptions {
-    #[cfg(unix)]
-    fn mode_owner_only(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.mode(0o600)
-    }
-
-    #[cfg(not(unix))]
-    fn mode_owner_only(&mut self) -> &mut Self {
-        self
-    }
+    let url = DatabaseUrl::parse(database_url).ok()?;
+    let path = url.sqlite_path()?.to_str()?;
+    (!path.starts_with(':') && !path.starts_with("file:")).then(|| PathBuf::from(format!("{path}.key")))
 }
 
 #[cfg(test)]

@@ -49,14 +49,6 @@ impl Mailbox {
         })
     }
 
-    pub fn address(&self) -> String {
-        format!("{}@{}", self.local, self.domain)
-    }
-
-    pub fn domain(&self) -> &str {
-        &self.domain
-    }
-
     /// Where replies to request `request_id`, whose token is `token`, are to be sent.
     pub fn reply_address(&self, request_id: i32, token: &str) -> String {
         format!("{}+r{request_id}-{token}@{}", self.local, self.domain)

@@ -14,12 +14,10 @@ use super::response::Outcome;
 use super::timeline::EventKind;
 
 /// The likely kind of a reply, and why it was thought so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Guess {
-    #[schema(value_type = crate::domain::timeline::EventKind)]
     pub kind: EventKind,
     /// For a response or a review's outcome: how it answered, if the words say.
-    #[schema(value_type = Option<crate::domain::response::Outcome>)]
     pub outcome: Option<Outcome>,
     /// Catalogue ids of the grounds it cites under the request's law, in the order cited.
     pub grounds: Vec<String>,
@@ -63,7 +61,6 @@ const FEE: &[&str] = &[
 const CLARIFICATION: &[&str] = &[
     "please clarify",
     "could you clarify",
-    "could you please clarify",
     "can you clarify",
     "need you to clarify",
     "require clarification",
@@ -136,7 +133,6 @@ const DISCLOSED: &[&str] = &[
     "i am able to provide",
     "we have provided",
     "information you requested is",
-    "information you requested is below",
     "can confirm that the home office holds",
     "can confirm that we hold",
 ];
@@ -170,7 +166,6 @@ const ACKNOWLEDGED: &[&str] = &[
     "been allocated the reference",
     "aim to respond",
     "will respond by",
-    "will aim to respond",
 ];
 
 /// The attachments that carry data: a granted request usually sends one.

@@ -17,20 +17,17 @@ use crate::error::AppError;
 use crate::sealing::SealingKey;
 
 /// A mailbox as a form sends it. A blank password keeps the one stored.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MailboxInput {
     /// The address requests are sent from and replies come back to, e.g.
     /// foi@coalition.example; its server must deliver foi+anything@coalition.example to it.
     #[serde(default)]
-    #[schema(required = true)]
     pub address: String,
     /// The name beside the address, e.g. "Coalition FOI team".
     #[serde(default)]
-    #[schema(required = true)]
     pub display_name: String,
     /// smtp://host:587?tls=required (STARTTLS) or smtps://host:465, without credentials.
     #[serde(default)]
-    #[schema(required = true)]
     pub smtp_url: String,
     pub smtp_username: Option<String>,
     /// Write-only: blank keeps the stored one.
@@ -38,7 +35,7 @@ pub struct MailboxInput {
 }
 
 /// What may be shown of a mailbox: everything but its passwords.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MailboxSettings {
     pub organisation_id: i32,
     pub address: String,

@@ -17,8 +17,8 @@ const LAYERS: &[&[&str]] = &[
     // Import nothing of the app.
     &["domain", "config", "clock", "sandbox", "metrics"],
     // Storage, and what sits beside it.
-    &["db", "templates", "telemetry", "sealing"],
-    &["error", "mail"],
+    &["db", "templates", "telemetry"],
+    &["error", "mail", "sealing"],
     // The use cases.
     &["tracker"],
     &["jobs"],
