@@ -115,3 +115,28 @@ on_both_backends! {
         assert_eq!(app.snapshot(), before);
     }
 }
+
+on_both_backends! {
+    async fn hostile_mailbox_input_is_refused_and_changes_nothing(app) {
+        let admin = app.admin().await;
+        let before = app.snapshot();
+        // A NUL in the address and the password, and a 10 MB name.
+        let huge = "x".repeat(10 * 1024 * 1024);
+        for fields in [
+            form("foi\0@coalition.example", "smtp://127.0.0.1:1025", "", ""),
+            form("foi@coalition.example", "smtp://127.0.0.1:1025", "foi", "pass\0word"),
+            vec![
+                ("address", "foi@coalition.example"),
+                ("display_name", huge.as_str()),
+                ("smtp_url", "smtp://127.0.0.1:1025"),
+            ],
+        ] {
+            let response = admin.post_form("/admin/mailbox", &fields).await;
+            let status = response.status();
+            assert!(status.is_client_error(), "{status}");
+            let page = response.text().await.unwrap();
+            assert!(!page.contains("pass\0word") && page.len() < 1024 * 1024, "{status}");
+        }
+        assert_eq!(app.snapshot(), before, "nothing changed");
+    }
+}
