@@ -15,6 +15,14 @@ pub fn london_today() -> NaiveDate {
         .date_naive()
 }
 
+/// The date in London of an instant stored in UTC.
+pub fn london_date(instant: NaiveDateTime) -> NaiveDate {
+    instant
+        .and_utc()
+        .with_timezone(&chrono_tz::Europe::London)
+        .date_naive()
+}
+
 /// Today, unless the settings pin it (`FOI_TODAY`, for demonstrations and tests).
 pub fn today(pinned: Option<NaiveDate>) -> NaiveDate {
     pinned.unwrap_or_else(london_today)

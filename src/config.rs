@@ -66,6 +66,12 @@ pub struct Settings {
     pub reminder_time_zone: String,
     /// The largest document that may be uploaded, in bytes.
     pub max_upload_bytes: usize,
+    /// Certificates (a PEM file) to trust for the organisations' IMAP servers instead of the
+    /// public roots: for a mail server with a certificate of its own CA.
+    pub imap_ca_file: Option<String>,
+    /// How often `serve` reads each organisation's mailbox for replies, in seconds; 0: never
+    /// (read on demand from the inbox page).
+    pub imap_poll_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,11 +120,18 @@ impl Default for Settings {
             reminder_schedule: "0 0 7 * * Mon-Fri".into(),
             reminder_time_zone: "Europe/London".into(),
             max_upload_bytes: 25 * 1024 * 1024,
+            imap_ca_file: None,
+            imap_poll_seconds: 300,
         }
     }
 }
 
 impl Settings {
+    /// How long an SMTP server may take to answer: at least a second.
+    pub fn smtp_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.smtp_timeout_seconds.max(1))
+    }
+
     /// Defaults, then the file named by `FOI_CONFIG` (or `foi-tracker.toml` if present), then
     /// `FOI_DATABASE_URL`, `FOI_BIND` and the like.
     pub fn load() -> Result<Settings, String> {
@@ -152,6 +165,8 @@ impl Settings {
                 "reminder_schedule",
                 "reminder_time_zone",
                 "max_upload_bytes",
+                "imap_ca_file",
+                "imap_poll_seconds",
             ]))
             .extract()
             .map_err(|e| e.to_string())

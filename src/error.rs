@@ -56,6 +56,10 @@ pub enum AppError {
     /// The body is larger than allowed (413).
     #[error("{0}")]
     TooLarge(String),
+    /// A server the tracker relies on for the caller, such as the organisation's mail server,
+    /// did not do what was asked; nothing was recorded (502). The message says what it answered.
+    #[error("{0}")]
+    Upstream(String),
     /// No database connection came in time (503).
     #[error("the database is busy; please try again in a moment")]
     Unavailable(String),
@@ -105,6 +109,9 @@ impl AppError {
         match self {
             AppError::Internal(cause) => tracing::error!(?cause, "internal error"),
             AppError::Unavailable(cause) => tracing::warn!(?cause, "database unavailable"),
+            // What the server answered, never what was sent: a message's addresses and body stay
+            // out of the log.
+            AppError::Upstream(cause) => tracing::warn!(%cause, "a server we rely on refused"),
             _ => {}
         }
     }

@@ -53,7 +53,7 @@ impl Mailer {
             Some(url) => {
                 let transport = SmtpTransport::from_url(url)
                     .map_err(|e| format!("FOI_SMTP_URL is not a usable SMTP URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(settings.smtp_timeout_seconds.max(1))))
+                    .timeout(Some(settings.smtp_timeout()))
                     .build();
                 Ok(Mailer::Smtp(Box::new(transport)))
             }
@@ -221,6 +221,89 @@ impl Postman {
             .filter(|h| !h.is_empty())
             .unwrap_or("foi-tracker.invalid");
         format!("{hex}@{host}")
+    }
+}
+
+/// A letter to an authority, as an organisation sends it from its own mailbox.
+#[derive(Debug, Clone)]
+pub struct Letter<'a> {
+    pub from_name: &'a str,
+    pub from: &'a str,
+    /// The request's own reply address, which files the answer with it.
+    pub reply_to: &'a str,
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// Without angle brackets.
+    pub message_id: &'a str,
+    /// The messages of the thread it answers, oldest first, without angle brackets: the last
+    /// is the one it replies to.
+    pub thread: &'a [String],
+    pub date: chrono::NaiveDateTime,
+}
+
+/// The exact bytes `letter` goes as, and the envelope to send them in.
+pub fn letter(letter: &Letter<'_>) -> Result<(lettre::address::Envelope, Vec<u8>), String> {
+    let from = Mailbox::new(
+        Some(letter.from_name.to_string()).filter(|n| !n.trim().is_empty()),
+        letter
+            .from
+            .parse()
+            .map_err(|e| format!("the mailbox address {:?} is not valid: {e}", letter.from))?,
+    );
+    let mut builder = Message::builder()
+        .from(from)
+        .reply_to(mailbox(letter.reply_to, "reply")?)
+        .to(mailbox(letter.to, "authority's")?)
+        .subject(letter.subject)
+        .message_id(Some(format!("<{}>", letter.message_id)))
+        .date(letter.date.and_utc().into());
+    if let Some(last) = letter.thread.last() {
+        let references = letter.thread.iter().map(|m| format!("<{m}>")).collect::<Vec<_>>();
+        builder = builder
+            .in_reply_to(format!("<{last}>"))
+            .references(references.join(" "));
+    }
+    let message = builder
+        .header(ContentType::TEXT_PLAIN)
+        .body(letter.body.to_string())
+        .map_err(|e| format!("cannot build the message: {e}"))?;
+    Ok((message.envelope().clone(), message.formatted()))
+}
+
+/// Where an organisation's mail goes out, and how it signs in.
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub url: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for SmtpServer {
+    // Never the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SmtpServer({})", self.url)
+    }
+}
+
+impl SmtpServer {
+    /// Hands `raw` to the server; what it answered, in words, if it did not take it.
+    pub fn send(&self, envelope: &lettre::address::Envelope, raw: &[u8]) -> Result<(), String> {
+        let mut builder = SmtpTransport::from_url(&self.url)
+            .map_err(|e| format!("the mailbox's SMTP server address is not usable: {e}"))?
+            .timeout(Some(self.timeout));
+        if let (Some(username), Some(password)) = (&self.username, &self.password) {
+            builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+                username.clone(),
+                password.clone(),
+            ));
+        }
+        builder
+            .build()
+            .send_raw(envelope, raw)
+            .map(|_| ())
+            .map_err(|e| format!("the mail server did not take the message: {e}"))
     }
 }
 

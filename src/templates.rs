@@ -18,8 +18,10 @@ handlebars_helper!(long_date: |date: str| {
         .unwrap_or_else(|_| date.to_string())
 });
 
+// A moment as stored (naive, UTC) or as the API writes it (RFC 3339, "Z").
 handlebars_helper!(date_time_helper: |at: str| {
     chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(at).map(|t| t.naive_utc()))
         .map(written::moment)
         .unwrap_or_else(|_| at.to_string())
 });

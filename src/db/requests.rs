@@ -61,6 +61,26 @@ pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
         .optional()
 }
 
+/// A request that carries the authority's reference: its id, status, reference, and the
+/// authority's FOI address.
+pub type Referenced = (i32, Status, String, Option<String>);
+
+/// The organisation's requests that carry the authority's reference.
+pub fn references_of(conn: &mut DbConnection, organisation_id: i32) -> QueryResult<Vec<Referenced>> {
+    use super::schema::authorities;
+    requests::table
+        .inner_join(authorities::table)
+        .filter(requests::organisation_id.eq(organisation_id))
+        .filter(requests::reference.is_not_null())
+        .select((
+            requests::id,
+            requests::status,
+            requests::reference.assume_not_null(),
+            authorities::foi_email,
+        ))
+        .load(conn)
+}
+
 /// Many requests by id, in one query.
 pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Request>> {
     requests::table
@@ -135,6 +155,13 @@ pub fn set_sent_on(
 ) -> QueryResult<usize> {
     diesel::update(requests::table.find(id))
         .set((requests::sent_on.eq(sent_on), requests::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Records that a request went by `via` (the tracker's own email).
+pub fn set_sent_via(conn: &mut DbConnection, id: i32, via: SentVia) -> QueryResult<usize> {
+    diesel::update(requests::table.find(id))
+        .set(requests::sent_via.eq(via))
         .execute(conn)
 }
 

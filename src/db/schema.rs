@@ -43,6 +43,7 @@ diesel::table! {
         citations -> Text,
         decisions -> Text,
         response_due -> Nullable<Date>,
+        reply_token -> Nullable<Text>,
     }
 }
 
@@ -284,6 +285,7 @@ diesel::table! {
         content_type -> Text,
         uploaded_by -> Nullable<Integer>,
         uploaded_at -> Timestamp,
+        incoming_message_id -> Nullable<Integer>,
     }
 }
 
@@ -414,9 +416,52 @@ diesel::table! {
         imap_username -> Nullable<Text>,
         imap_password_sealed -> Nullable<Text>,
         updated_at -> Timestamp,
+        imap_uid_validity -> Nullable<BigInt>,
+        imap_last_uid -> Nullable<BigInt>,
     }
 }
 diesel::joinable!(mailboxes -> organisations (organisation_id));
+
+diesel::table! {
+    outgoing_messages (id) {
+        id -> Integer,
+        request_id -> Integer,
+        purpose -> Text,
+        status -> Text,
+        message_id -> Text,
+        recipient -> Text,
+        subject -> Text,
+        raw -> Nullable<Binary>,
+        document_id -> Nullable<Integer>,
+        sent_by -> Nullable<Integer>,
+        started_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+diesel::joinable!(outgoing_messages -> requests (request_id));
+
+diesel::table! {
+    incoming_messages (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        uid_validity -> BigInt,
+        uid -> BigInt,
+        dedupe_key -> Text,
+        blob_sha256 -> Nullable<Text>,
+        size -> BigInt,
+        sender -> Text,
+        subject -> Text,
+        arrived_at -> Timestamp,
+        request_id -> Nullable<Integer>,
+        matched_by -> Nullable<Text>,
+        bounce -> Bool,
+        status -> Text,
+        problem -> Nullable<Text>,
+        event_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(incoming_messages -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     appeals,
@@ -449,4 +494,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     responses,
     response_grounds,
     mailboxes,
+    outgoing_messages,
+    incoming_messages,
 );

@@ -71,6 +71,12 @@ impl Actor {
         matches!(self.role, Role::Researcher | Role::Coordinator)
     }
 
+    /// Files or dismisses the organisation's mail that matched no request: it may be anyone's,
+    /// a subject access request's among them, so coordinators alone read it.
+    pub fn triages_mail(&self) -> bool {
+        self.role == Role::Coordinator
+    }
+
     /// Manages users, organisations, authorities and bank holidays.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin

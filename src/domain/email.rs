@@ -19,6 +19,19 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub attachments: Vec<Attachment>,
+    /// Its Message-ID, without angle brackets.
+    #[serde(default)]
+    pub message_id: Option<String>,
+    /// The messages it answers (In-Reply-To, then References) and, for a report that a message
+    /// could not be delivered, that message: without angle brackets.
+    #[serde(default)]
+    pub thread: Vec<String>,
+    /// Every address it was sent to (To, Cc, Delivered-To, X-Original-To), in lower case.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// A mail server's report that a message could not be delivered.
+    #[serde(default)]
+    pub bounce: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,11 +107,98 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Email, String> {
             content: content.to_vec(),
         });
     }
+    let mut thread: Vec<String> = [message.in_reply_to(), message.references()]
+        .iter()
+        .filter_map(|value| value.as_text_list())
+        .flatten()
+        .map(|id| id.trim_matches(['<', '>', ' ']).to_string())
+        .filter(|id| !id.is_empty())
+        .collect();
+    let bounce = is_bounce(&message, &sender, &subject);
+    if bounce {
+        thread.extend(bounced_ids(&message));
+    }
+    let mut recipients: Vec<String> = [message.to(), message.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address())
+        .map(str::to_string)
+        .collect();
+    for name in ["Delivered-To", "X-Original-To"] {
+        recipients.extend(
+            message
+                .header_values(name)
+                .filter_map(|v| v.as_text())
+                .map(|v| v.trim().to_string()),
+        );
+    }
+    for recipient in &mut recipients {
+        recipient.make_ascii_lowercase();
+    }
+    recipients.sort();
+    recipients.dedup();
     Ok(Email {
         sent,
         sender,
         subject,
         text,
         attachments,
+        message_id: message.message_id().map(str::to_string),
+        thread,
+        recipients,
+        bounce,
     })
+}
+
+/// A delivery status report (RFC 3464), or what a mail server that writes none sends instead.
+fn is_bounce(message: &mail_parser::Message<'_>, sender: &str, subject: &str) -> bool {
+    use mail_parser::MimeHeaders;
+    let report = message.content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && c.attribute("report-type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("delivery-status"))
+    });
+    let local = sender.split('@').next().unwrap_or_default().to_ascii_lowercase();
+    let subject = subject.to_ascii_lowercase();
+    let daemon = matches!(local.as_str(), "mailer-daemon" | "postmaster")
+        && [
+            "undeliver",
+            "delivery status",
+            "delivery failure",
+            "failure notice",
+            "returned mail",
+            "delivery has failed",
+        ]
+        .iter()
+        .any(|words| subject.contains(words));
+    report || daemon
+}
+
+/// The Message-IDs of the messages a report returns: of an attached message, or named in
+/// attached headers (text/rfc822-headers).
+fn bounced_ids(message: &mail_parser::Message<'_>) -> Vec<String> {
+    use mail_parser::{MimeHeaders, PartType};
+    let mut ids = Vec::new();
+    for part in &message.parts {
+        match &part.body {
+            PartType::Message(returned) => ids.extend(returned.message_id().map(str::to_string)),
+            PartType::Text(text)
+                if part.content_type().is_some_and(|c| {
+                    c.subtype()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+                }) =>
+            {
+                ids.extend(text.lines().find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("message-id")
+                        .then(|| value.trim().trim_matches(['<', '>']).to_string())
+                }));
+            }
+            _ => {}
+        }
+    }
+    ids
 }

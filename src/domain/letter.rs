@@ -109,6 +109,19 @@ pub struct Letter {
     pub due: Option<NaiveDate>,
 }
 
+/// The email address a letter's "To" names: "Home Office (foi@homeoffice.gov.uk)" as drafted,
+/// or an address alone.
+pub fn email_address(to: &str) -> Option<&str> {
+    let to = to.trim();
+    let address = match to.rsplit_once('(') {
+        Some((_, inner)) => inner.strip_suffix(')')?.trim(),
+        None => to,
+    };
+    let (local, domain) = address.split_once('@')?;
+    let plain = !local.is_empty() && domain.contains('.') && !address.contains(char::is_whitespace);
+    plain.then_some(address)
+}
+
 fn maybe_long(date: Option<NaiveDate>) -> String {
     date.map_or_else(|| "(date not recorded)".to_string(), date_in_full)
 }
@@ -425,4 +438,30 @@ fn appeal(facts: &LetterFacts) -> (String, String, String) {
         LetterKind::TribunalAppeal.name(regime)
     );
     (to.to_string(), subject, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::email_address;
+
+    #[test]
+    fn a_letter_is_addressed_by_the_address_in_its_to_line() {
+        assert_eq!(
+            email_address("Home Office (foirequests@homeoffice.gov.uk)"),
+            Some("foirequests@homeoffice.gov.uk")
+        );
+        assert_eq!(
+            email_address(" icocasework@ico.org.uk "),
+            Some("icocasework@ico.org.uk")
+        );
+        for none in [
+            "Home Office",
+            "Home Office (by post)",
+            "foi at example.org",
+            "a b@example.org",
+            "x@localhost",
+        ] {
+            assert_eq!(email_address(none), None, "{none}");
+        }
+    }
 }

@@ -49,6 +49,11 @@ impl Mailbox {
         })
     }
 
+    /// The domain after the @, which names the messages sent from this mailbox.
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
     /// Where replies to request `request_id`, whose token is `token`, are to be sent.
     pub fn reply_address(&self, request_id: i32, token: &str) -> String {
         format!("{}+r{request_id}-{token}@{}", self.local, self.domain)

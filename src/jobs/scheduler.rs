@@ -88,7 +88,7 @@ impl Context {
 
 /// Runs `work` on a blocking thread with a connection of the pool: the sweep's queries and
 /// SMTP sends block.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     context: &Arc<Context>,
     work: impl FnOnce(&Context, &mut crate::db::PooledConnection) -> Result<T, String> + Send + 'static,
 ) -> Result<T, String> {

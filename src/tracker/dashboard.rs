@@ -49,6 +49,9 @@ pub struct Dashboard {
     pub requester: Section<Pending>,
     pub awaiting_clarification: Section<Request>,
     pub drafts: Section<Request>,
+    /// Replies filed from the mailbox that nobody has said what they are yet, oldest first;
+    /// for those who file requests.
+    pub to_classify: Section<crate::db::incoming_messages::IncomingMessage>,
 }
 
 fn pending(
@@ -75,14 +78,25 @@ fn with_status(
     })
 }
 
-/// Ten indexed queries, whatever the register holds, once the index has caught up with today.
+/// Twelve indexed queries, whatever the register holds, once the index has caught up with today.
 pub fn dashboard(
     conn: &mut DbConnection,
     calendars: &CalendarStore,
     caller: &Caller,
     today: NaiveDate,
 ) -> Result<Dashboard, AppError> {
-    let organisation = require(caller, |_| true)?.organisation_id;
+    let actor = require(caller, |_| true)?;
+    let organisation = actor.organisation_id;
+    let to_classify = match actor.files_requests() {
+        true => Section {
+            total: crate::db::incoming_messages::count_in_status(conn, organisation, "to_classify")?,
+            rows: crate::db::incoming_messages::in_status(conn, organisation, "to_classify", ROWS)?,
+        },
+        false => Section {
+            total: 0,
+            rows: Vec::new(),
+        },
+    };
     super::deadline_index::catch_up(conn, calendars, today)?;
     let calendar = calendars.current(conn)?;
     let horizon = calendar
@@ -107,6 +121,7 @@ pub fn dashboard(
         requester: pending(conn, organisation, Party::Requester, Some(today), None)?,
         awaiting_clarification: with_status(conn, organisation, Status::AwaitingClarification)?,
         drafts: with_status(conn, organisation, Status::Draft)?,
+        to_classify,
         today,
         horizon,
     })

@@ -47,6 +47,26 @@ pub fn upload(
     })
 }
 
+/// Keeps a file that came by mail as a document of `request`, linked to no event until a person
+/// says what the message was; refused, as an upload would be, if it is not what its name says.
+pub(crate) fn keep_received(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &crate::db::requests::Request,
+    name: &str,
+    content: &[u8],
+    max_bytes: usize,
+    now: NaiveDateTime,
+) -> Result<Document, AppError> {
+    let file = UploadedFile {
+        file_name: Some(name),
+        content,
+        event_id: None,
+    };
+    let checked = check(&file, max_bytes)?;
+    store(conn, caller, request, None, &checked, content, now)
+}
+
 /// A file checked and hashed, ready to store: the work done before the write lock is taken.
 struct Checked {
     name: String,

@@ -213,34 +213,96 @@ pub fn send(
     now: NaiveDateTime,
 ) -> Result<SentLetter, AppError> {
     let mut f = Fields::new();
-    let kind: Option<LetterKind> = f.closed("kind", "Letter", &input.kind, &names::<LetterKind>());
     let sent_on = f.date("sent_on", "Date sent", &input.sent_on, Some(today));
+    let letter = checked(&mut f, input);
+    let (Some(letter), Some(sent_on)) = f.finish((letter, sent_on))? else {
+        return Err(AppError::invalid("sent_on", "Give the date the letter was sent"));
+    };
+    let text = format!(
+        "To: {}\nSubject: {}\nSent: {sent_on}\n\n{}\n",
+        letter.to, letter.subject, letter.body
+    );
+    let file_name = format!("{}-{sent_on}.txt", letter.kind.to_string().replace('_', "-"));
+    db::write(conn, |conn| {
+        check_available(conn, calendars, caller, today, request_id, letter.kind, now)?;
+        record(
+            conn,
+            calendars,
+            caller,
+            today,
+            request_id,
+            &letter,
+            sent_on,
+            (&file_name, text.as_bytes()),
+            now,
+        )
+    })
+}
+
+/// A letter's fields, each checked.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedLetter {
+    pub kind: LetterKind,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The letter's fields but its date, checked into `f`.
+pub(crate) fn checked(f: &mut Fields, input: &LetterInput) -> Option<CheckedLetter> {
+    let kind: Option<LetterKind> = f.closed("kind", "Letter", &input.kind, &names::<LetterKind>());
     let to = f.text("to", "To", &input.to, 300);
     let subject = f.text("subject", "Subject", &input.subject, 300);
     let body = f.lines("body", "Letter", &input.body, MAX_LETTER);
-    let (Some(kind), Some(sent_on)) = f.finish((kind, sent_on))? else {
-        return Err(AppError::invalid("sent_on", "Give the date the letter was sent"));
-    };
+    Some(CheckedLetter {
+        kind: kind?,
+        to,
+        subject,
+        body,
+    })
+}
+
+/// Refused, saying why, unless the request's record allows the letter now.
+pub(crate) fn check_available(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    request_id: i32,
+    kind: LetterKind,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    super::access::writable(conn, caller, request_id)?;
+    let detail = request_detail::show(conn, calendars, caller, today, request_id, now)?;
+    letter::available(kind, &facts(conn, caller, &detail, kind)?).map_err(|why| AppError::conflict(None, why))
+}
+
+/// Inside the caller's transaction: the letter's event on `sent_on`, with `document` (its
+/// file name and bytes) as the event's document.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    request_id: i32,
+    letter: &CheckedLetter,
+    sent_on: NaiveDate,
+    (file_name, content): (&str, &[u8]),
+    now: NaiveDateTime,
+) -> Result<SentLetter, AppError> {
     let event = EventInput {
-        kind: kind.event().to_string(),
+        kind: letter.kind.event().to_string(),
         occurred_on: sent_on.to_string(),
-        details: Some(format!("Sent to {to}: {subject}")),
+        details: Some(format!("Sent to {}: {}", letter.to, letter.subject)),
         ..Default::default()
     };
-    db::write(conn, |conn| {
-        super::access::writable(conn, caller, request_id)?;
-        let detail = request_detail::show(conn, calendars, caller, today, request_id, now)?;
-        letter::available(kind, &facts(conn, caller, &detail, kind)?)
-            .map_err(|why| AppError::conflict(None, why))?;
-        let (event, _) = events::add(conn, calendars, caller, today, request_id, &event, now)?;
-        let text = format!("To: {to}\nSubject: {subject}\nSent: {sent_on}\n\n{body}\n");
-        let file_name = format!("{}-{sent_on}.txt", kind.to_string().replace('_', "-"));
-        let file = UploadedFile {
-            file_name: Some(&file_name),
-            content: text.as_bytes(),
-            event_id: Some(event.id),
-        };
-        let document = documents::upload(conn, caller, request_id, &file, usize::MAX, now)?;
-        Ok(SentLetter { event, document })
-    })
+    let (event, _) = events::add(conn, calendars, caller, today, request_id, &event, now)?;
+    let file = UploadedFile {
+        file_name: Some(file_name),
+        content,
+        event_id: Some(event.id),
+    };
+    let document = documents::upload(conn, caller, request_id, &file, usize::MAX, now)?;
+    Ok(SentLetter { event, document })
 }

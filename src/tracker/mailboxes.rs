@@ -32,6 +32,13 @@ pub struct MailboxInput {
     pub smtp_username: Option<String>,
     /// Write-only: blank keeps the stored one.
     pub smtp_password: Option<String>,
+    /// imaps://host:993 or imap://host:143 (STARTTLS), without credentials; blank: replies
+    /// are not read from the mailbox.
+    #[serde(default)]
+    pub imap_url: String,
+    pub imap_username: Option<String>,
+    /// Write-only: blank keeps the stored one.
+    pub imap_password: Option<String>,
 }
 
 /// What may be shown of a mailbox: everything but its passwords.
@@ -44,6 +51,9 @@ pub struct MailboxSettings {
     pub smtp_username: Option<String>,
     /// Whether a password is stored.
     pub smtp_password_set: bool,
+    pub imap_url: Option<String>,
+    pub imap_username: Option<String>,
+    pub imap_password_set: bool,
     pub updated_at: NaiveDateTime,
 }
 
@@ -56,6 +66,9 @@ impl From<&MailboxRow> for MailboxSettings {
             smtp_url: row.smtp_url.clone(),
             smtp_username: row.smtp_username.clone(),
             smtp_password_set: row.smtp_password_sealed.is_some(),
+            imap_url: row.imap_url.clone(),
+            imap_username: row.imap_username.clone(),
+            imap_password_set: row.imap_password_sealed.is_some(),
             updated_at: row.updated_at,
         }
     }
@@ -69,6 +82,9 @@ impl From<&MailboxSettings> for MailboxInput {
             smtp_url: settings.smtp_url.clone(),
             smtp_username: settings.smtp_username.clone(),
             smtp_password: None,
+            imap_url: settings.imap_url.clone().unwrap_or_default(),
+            imap_username: settings.imap_username.clone(),
+            imap_password: None,
         }
     }
 }
@@ -124,16 +140,50 @@ pub fn save(
             "Password must be at most 1,000 characters, on one line",
         );
     }
-    let sealed = match (new_password, f.has_error("smtp_password")) {
-        (Some(password), false) => match key() {
-            Ok(key) => Some(key.seal(password, &smtp_password_context(organisation_id))),
+    let imap_url = f.optional_text("imap_url", "IMAP server", Some(&input.imap_url), 500);
+    if let (Some(url), false) = (&imap_url, f.has_error("imap_url")) {
+        if let Err(why) = crate::imap::check_url(url) {
+            f.error("imap_url", why);
+        }
+    }
+    let imap_username = f.optional_text(
+        "imap_username",
+        "IMAP user name",
+        input.imap_username.as_deref(),
+        254,
+    );
+    let new_imap_password = input.imap_password.as_deref().filter(|p| !p.is_empty());
+    if new_imap_password.is_some_and(|p| p.len() > 1000 || p.chars().any(char::is_control)) {
+        f.error(
+            "imap_password",
+            "Password must be at most 1,000 characters, on one line",
+        );
+    }
+    // The key is asked for once, and only if a new password is to be sealed.
+    let wanted = |field: &str, password: Option<&str>| password.is_some() && !f.has_error(field);
+    let key = (wanted("smtp_password", new_password) || wanted("imap_password", new_imap_password)).then(key);
+    let seal = |f: &mut Fields, field: &str, password: Option<&str>, context: String| {
+        let password = password.filter(|_| !f.has_error(field))?;
+        match key.as_ref()? {
+            Ok(key) => Some(key.seal(password, &context)),
             Err(why) => {
-                f.error("smtp_password", format!("The password cannot be stored: {why}"));
+                f.error(field, format!("The password cannot be stored: {why}"));
                 None
             }
-        },
-        _ => None,
+        }
     };
+    let sealed = seal(
+        &mut f,
+        "smtp_password",
+        new_password,
+        smtp_password_context(organisation_id),
+    );
+    let imap_sealed = seal(
+        &mut f,
+        "imap_password",
+        new_imap_password,
+        crate::tracker::inbox::imap_password_context(organisation_id),
+    );
     f.finish(())?;
     db::write(conn, |conn| {
         let before = mailboxes::find(conn, organisation_id)?;
@@ -153,11 +203,19 @@ pub fn save(
             smtp_url: smtp_url.clone(),
             smtp_username: smtp_username.clone(),
             smtp_password_sealed,
-            imap_url: before.as_ref().and_then(|b| b.imap_url.clone()),
-            imap_username: before.as_ref().and_then(|b| b.imap_username.clone()),
-            imap_password_sealed: before.as_ref().and_then(|b| b.imap_password_sealed.clone()),
+            imap_url: imap_url.clone(),
+            imap_username: imap_username.clone(),
+            imap_password_sealed: imap_sealed
+                .clone()
+                .or_else(|| before.as_ref().and_then(|b| b.imap_password_sealed.clone())),
             updated_at: now,
         };
+        if row.imap_url.is_some() && row.imap_username.is_none() {
+            return Err(AppError::invalid(
+                "imap_username",
+                "IMAP user name is required to read the mailbox",
+            ));
+        }
         mailboxes::save(conn, &row)?;
         let shown = |row: &MailboxRow| {
             let settings = MailboxSettings::from(row);
@@ -165,12 +223,17 @@ pub fn save(
                 "address": settings.address, "display_name": settings.display_name,
                 "smtp_url": settings.smtp_url, "smtp_username": settings.smtp_username,
                 "smtp_password_set": settings.smtp_password_set,
+                "imap_url": settings.imap_url, "imap_username": settings.imap_username,
+                "imap_password_set": settings.imap_password_set,
             })
         };
         let mut after = shown(&row);
+        // That a password changed, never what it is.
         if sealed.is_some() {
-            // That it changed, never what it is.
             after["smtp_password_changed"] = json!(true);
+        }
+        if imap_sealed.is_some() {
+            after["imap_password_changed"] = json!(true);
         }
         let action = if before.is_some() { "update" } else { "create" };
         record(

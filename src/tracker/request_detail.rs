@@ -44,6 +44,11 @@ pub struct RequestDetail {
     pub skipped: bool,
     /// Whether the viewer may change it.
     pub writable: bool,
+    /// When an email of the request began to be sent that is not yet known to have gone.
+    #[serde(serialize_with = "crate::domain::instant::utc_or_null")]
+    pub unsettled_email: Option<NaiveDateTime>,
+    /// The mail filed with it from the organisation's mailbox, oldest first.
+    pub replies: Vec<crate::db::incoming_messages::IncomingMessage>,
 }
 
 /// Another request that the authority might aggregate with this one for the cost limit.
@@ -100,6 +105,11 @@ pub fn show(
         repeat_of,
         skipped: skipped.is_some(),
         writable: access == Access::Write,
+        replies: crate::db::incoming_messages::of_request(conn, id)?,
+        unsettled_email: match access {
+            Access::Write => crate::db::outgoing_messages::unsettled_since(conn, id)?,
+            _ => None,
+        },
     })
 }
 

@@ -241,25 +241,59 @@ pub fn send(
     }
     let (sent, received) = f.finish((sent.unwrap_or(today), received.unwrap_or(today)))?;
     db::write(conn, |conn| {
-        let calendar = calendars.current(conn)?;
         let request = writable(conn, caller, id)?;
-        if request.status != Status::Draft {
-            return Err(AppError::conflict(
-                Some("sent_on"),
-                "This request has already been sent",
-            ));
-        }
-        requests::set_sent_on(conn, id, sent, now)?;
-        events::insert(conn, id, &Event::new(EventKind::Received, received), "", now)?;
-        reindex(conn, &calendar, today, id, request.values.regime)?;
-        record(
+        mark_sent(
             conn,
+            calendars,
             caller,
-            Change::new("send", "request", id)
-                .before(json!({"sent_on": request.values.sent_on, "status": request.status}))
-                .after(json!({"sent_on": sent, "received_on": received})),
+            today,
+            &request,
+            sent,
+            received,
+            json!({}),
             now,
         )?;
         Ok(())
     })
+}
+
+/// Inside the caller's transaction: records a draft as sent on `sent` and received on
+/// `received`, its clock started, audited with `how` (what sent it, if the tracker did); the
+/// `received` event's id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn mark_sent(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    request: &Request,
+    sent: NaiveDate,
+    received: NaiveDate,
+    how: serde_json::Value,
+    now: NaiveDateTime,
+) -> Result<i32, AppError> {
+    let id = request.id;
+    let calendar = calendars.current(conn)?;
+    if request.status != Status::Draft {
+        return Err(AppError::conflict(
+            Some("sent_on"),
+            "This request has already been sent",
+        ));
+    }
+    requests::set_sent_on(conn, id, sent, now)?;
+    let event = events::insert(conn, id, &Event::new(EventKind::Received, received), "", now)?;
+    reindex(conn, &calendar, today, id, request.values.regime)?;
+    let mut after = json!({"sent_on": sent, "received_on": received});
+    if let (Some(after), Some(how)) = (after.as_object_mut(), how.as_object()) {
+        after.extend(how.clone());
+    }
+    record(
+        conn,
+        caller,
+        Change::new("send", "request", id)
+            .before(json!({"sent_on": request.values.sent_on, "status": request.status}))
+            .after(after),
+        now,
+    )?;
+    Ok(event)
 }

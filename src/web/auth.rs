@@ -111,7 +111,7 @@ impl Who {
             json!({
                 "name": a.name, "email": a.email, "role": a.role.label(), "admin": a.is_admin(),
                 "auditor": a.reads_audit_trail(), "files": a.files_requests(),
-                "outbox": crate::tracker::access::may_see_outbox(&a),
+                "outbox": crate::tracker::access::may_see_outbox(&a), "inbox": a.triages_mail(),
             })
         });
         json!({"viewer": user, "csrf": fresh_csrf.or(self.csrf()), "done": self.done})

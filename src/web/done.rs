@@ -12,6 +12,14 @@ pub const DONE_COOKIE: &str = "foi_done";
 pub const MESSAGES: &[(&str, &str)] = &[
     ("request-saved", "Request saved."),
     ("request-sent", "Request marked as sent."),
+    (
+        "request-emailed",
+        "Request sent by email and recorded as sent today.",
+    ),
+    (
+        "email-discarded",
+        "The interrupted message was set aside: the request can be sent again.",
+    ),
     ("event-recorded", "Event recorded."),
     ("event-removed", "The last event was removed."),
     ("document-added", "Document added."),

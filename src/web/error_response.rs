@@ -21,6 +21,7 @@ impl AppError {
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -51,6 +52,7 @@ pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
     ("too-large", "413", "The body or file is larger than the limit the detail states."),
     ("throttled", "429", "Too many failed attempts: wait before trying again."),
     ("internal", "500", "A fault on the server's side. It has been logged; the detail says nothing more."),
+    ("upstream", "502", "A server the tracker relies on, such as the organisation's mail server, refused or did not answer; the detail says what it answered. Nothing was recorded: try again once it is fixed."),
     ("unavailable", "503", "The database is busy: try again after the seconds in `Retry-After`."),
 ];
 
@@ -70,6 +72,7 @@ fn problem_type(error: &AppError) -> &'static str {
         AppError::Throttled(_) => "/api/v1/problems#throttled",
         AppError::Internal(_) => "/api/v1/problems#internal",
         AppError::Unavailable(_) => "/api/v1/problems#unavailable",
+        AppError::Upstream(_) => "/api/v1/problems#upstream",
     }
 }
 

@@ -23,6 +23,8 @@ mod concurrency;
 mod derived_facts;
 mod documents;
 mod email_import;
+mod email_receiving;
+mod email_sending;
 mod exemptions;
 mod figure_import;
 mod file_permissions;

@@ -10,8 +10,8 @@ use crate::web::json_body::CREATE_ONLY;
 
 use super::openapi_bodies::{Examples, ExportRows};
 use super::{
-    authorities, calculator, demands, documents, events, exemptions, figure_import, history, letters,
-    problem_types, repeats, requests,
+    authorities, calculator, demands, documents, email, events, exemptions, figure_import, history, inbox,
+    letters, problem_types, repeats, requests,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,16 @@ use super::{
         documents::import_email,
         letters::list,
         letters::send,
+        email::read,
+        email::send,
+        email::settle,
+        email::letter,
+        inbox::list,
+        inbox::read,
+        inbox::file,
+        inbox::dismiss,
+        inbox::reply,
+        inbox::classify,
         history::summary,
         history::requests,
         history::export,
@@ -71,6 +81,7 @@ use super::{
         (name = "documents", description = "The files that came with a request's events"),
         (name = "demands", description = "The petition's indicators, released figures and the scorecard"),
         (name = "history", description = "The refusal history and exports of the records"),
+        (name = "email", description = "Requests and letters sent by email from the organisation's mailbox, and the replies read from it"),
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),
         (name = "deadlines", description = "The deadline calculator"),

@@ -22,6 +22,10 @@ pub async fn show(state: web::Data<AppState>, credentials: Credentials) -> Resul
                 "today": d.today, "today_long": written::day(d.today),
                 "horizon": d.horizon, "horizon_long": written::day(d.horizon),
                 "mine": view::summaries(&d.mine, "You own no open request.", "/requests?owner=me&open=true&sort=due"),
+                "replies": caller.actor.as_ref().filter(|a| a.files_requests()).map(|_| json!({
+                    "total": d.to_classify.total, "rows": d.to_classify.rows,
+                    "more": d.to_classify.total > d.to_classify.rows.len() as i64,
+                })),
                 "deadlines": [
                     section(view::pending(&d.overdue, "Nothing is overdue.", Some("/requests?mine=ours&overdue=true")),
                         "overdue", "Overdue", Some("Authorities' deadlines that have passed with nothing received.")),

@@ -29,6 +29,8 @@ pub struct EventForm {
     pub promised_on: String,
     pub reference: String,
     pub decision_reference: String,
+    /// The reply this event classifies, if it does.
+    pub reply: String,
 }
 
 impl EventForm {
@@ -91,8 +93,15 @@ pub async fn add(
     let Posted { form, who } = posted;
     let input = form.input();
     let caller = who.caller();
+    let reply: Option<i32> = form.reply.trim().parse().ok();
     let result = with_db(&state, move |conn, calendars, today| {
-        tracker::events::add(conn, calendars, &caller, today, id, &input, crate::clock::now())
+        let now = crate::clock::now();
+        match reply {
+            Some(reply) => {
+                tracker::inbox::classify(conn, calendars, &caller, today, reply, &input, now).map(|_| ())
+            }
+            None => tracker::events::add(conn, calendars, &caller, today, id, &input, now).map(|_| ()),
+        }
     })
     .await;
     match result {

@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{errors, form_again, page, see_other};
+use super::{done, errors, form_again, page, see_other};
 use crate::error::AppError;
+use crate::tracker::correspondence::{self, LetterEmail};
 use crate::tracker::letters::{self, LetterInput, LetterOption};
 use crate::tracker::request_detail::RequestDetail;
 use crate::web::auth::{Posted, Who};
@@ -98,15 +99,46 @@ pub async fn send(
     let preview = form.action == "preview";
     let input = form.input();
     let caller = who.caller();
-    let result = if preview {
-        Ok(())
-    } else {
-        with_db(&state, move |conn, calendars, today| {
-            letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now()).map(|_| ())
-        })
-        .await
+    let result = match form.action.as_str() {
+        "preview" => Ok(()),
+        "email" => {
+            let settings = state.settings.clone();
+            let letter = LetterEmail {
+                kind: input.kind,
+                to: input.to,
+                subject: input.subject,
+                body: input.body,
+            };
+            with_db(&state, move |conn, calendars, today| {
+                correspondence::send_letter(
+                    conn,
+                    calendars,
+                    &settings,
+                    &caller,
+                    today,
+                    id,
+                    &letter,
+                    crate::clock::now(),
+                )
+                .map(|_| ())
+            })
+            .await
+        }
+        _ => {
+            with_db(&state, move |conn, calendars, today| {
+                letters::send(conn, calendars, &caller, today, id, &input, crate::clock::now()).map(|_| ())
+            })
+            .await
+        }
     };
     let error = match result {
+        Ok(()) if form.action == "email" => {
+            return Ok(done(
+                &state,
+                &format!("/requests/{id}#timeline"),
+                "letter-emailed",
+            ))
+        }
         Ok(()) if !preview => return Ok(see_other(&format!("/requests/{id}#timeline"))),
         Ok(()) => None,
         Err(error) if super::is_form_error(&error) => Some(error),

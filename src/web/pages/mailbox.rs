@@ -20,11 +20,14 @@ fn form_page(form: &MailboxInput, saved: Option<&MailboxSettings>, errors: Map<S
     let form = MailboxInput {
         smtp_password: None,
         smtp_url: without_credentials(&form.smtp_url),
+        imap_password: None,
+        imap_url: without_credentials(&form.imap_url),
         ..form.clone()
     };
     json!({
         "title": "Mailbox", "nav": "mailbox", "form": form, "errors": errors,
-        "password_set": saved.is_some_and(|s| s.smtp_password_set), "saved": saved,
+        "password_set": saved.is_some_and(|s| s.smtp_password_set),
+        "imap_password_set": saved.is_some_and(|s| s.imap_password_set), "saved": saved,
     })
 }
 

@@ -8,12 +8,14 @@ pub mod authorities;
 pub mod calculator;
 pub mod dashboard;
 pub mod documents;
+pub mod email;
 pub mod events;
 pub mod figure_import;
 pub mod figures;
 pub mod health;
 pub mod history;
 pub mod holidays;
+pub mod inbox;
 pub mod indicator_admin;
 pub mod indicators;
 pub mod letters;
@@ -355,6 +357,8 @@ pub fn is_form_error(error: &AppError) -> bool {
             | AppError::TooLarge(_)
             | AppError::BadRequest { .. }
             | AppError::Throttled(_)
+            // A mail server's refusal, which the person can act on.
+            | AppError::Upstream(_)
     )
 }
 

@@ -30,6 +30,9 @@ pub struct PageForms {
     pub message: Option<String>,
     /// The kind of event chosen for the record form (`?kind=`), if not the one awaited.
     pub kind: Option<EventKind>,
+    /// The reply being classified with the record form (`?reply=`): its message and why its
+    /// kind was suggested.
+    pub reply: Option<crate::tracker::inbox::Proposal>,
 }
 
 /// The grounds of `regime`'s law in groups a reader can scan, each named with the law
@@ -175,7 +178,49 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
             detail.indicators.iter().map(|l| format!("{} {} {}", l.indicator_id, l.from, l.to)).collect::<Vec<_>>().join("\n")
         }),
         "indicator_errors": forms.indicator_errors,
+        "reply": forms.reply.as_ref().map(|p| json!({
+            "id": p.message.id, "sender": p.message.sender, "subject": p.message.subject,
+            "arrived_at": p.message.arrived_at, "because": p.because,
+            "suggested": p.event.kind.parse::<EventKind>().map(|k| k.label()).unwrap_or_default(),
+        })),
     })
+}
+
+/// The record form for a reply being classified: as suggested, or, once the person chose
+/// another kind, that kind dated and described as the reply.
+fn classify_form(kind: Option<EventKind>, proposal: Option<crate::tracker::inbox::Proposal>) -> PageForms {
+    let Some(proposal) = proposal else {
+        return PageForms {
+            kind,
+            ..PageForms::default()
+        };
+    };
+    let suggested = &proposal.event;
+    let chosen = kind.map_or(suggested.kind.clone(), |k| k.to_string());
+    let keep = chosen == suggested.kind;
+    let form = EventForm {
+        kind: chosen,
+        occurred_on: suggested.occurred_on.clone(),
+        details: suggested.details.clone().unwrap_or_default(),
+        outcome: if keep {
+            suggested.outcome.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        grounds: if keep {
+            suggested.grounds.clone()
+        } else {
+            Vec::new()
+        },
+        reply: proposal.message.id.to_string(),
+        ..EventForm::default()
+    };
+    PageForms {
+        event: json!(form),
+        kind,
+        reply: Some(proposal),
+        ..PageForms::default()
+    }
 }
 
 /// `?kind=`: the kind of event the record form is for. An unknown kind is ignored: the form
@@ -184,6 +229,8 @@ pub fn show_page(detail: &RequestDetail, forms: PageForms) -> Value {
 #[serde(default)]
 pub struct KindQuery {
     pub kind: String,
+    /// A reply to classify with the record form.
+    pub reply: String,
 }
 
 pub async fn show(
@@ -193,12 +240,16 @@ pub async fn show(
     PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
     let kind: Option<EventKind> = query.kind.parse().ok();
+    let reply: Option<i32> = query.reply.parse().ok();
     // An auditor's every view of a subject access request is audited: never from the cache.
     let auditor = |a: &Actor| a.role == crate::domain::account::Role::Auditor;
-    let key = match kind {
+    let mut key = match kind {
         Some(kind) => format!("/requests/{id}?kind={kind}"),
         None => format!("/requests/{id}"),
     };
+    if let Some(reply) = reply {
+        key.push_str(&format!("&reply={reply}"));
+    }
     stored_page(
         &state,
         credentials,
@@ -206,10 +257,12 @@ pub async fn show(
         auditor,
         move |conn, calendars, caller, today| {
             let detail = request_detail::show(conn, calendars, caller, today, id, crate::clock::now())?;
-            let forms = PageForms {
-                kind,
-                ..PageForms::default()
+            let proposal = match reply {
+                Some(reply) => Some(crate::tracker::inbox::proposal(conn, caller, reply)?)
+                    .filter(|p| p.message.request_id == Some(id)),
+                None => None,
             };
+            let forms = classify_form(kind, proposal);
             Ok(("requests/show", show_page(&detail, forms)))
         },
     )

@@ -62,6 +62,8 @@ pub(super) const FORBIDDEN: Expect = Expect::Status(403);
 pub(super) const NOT_FOUND: Expect = Expect::Status(404);
 pub(super) const CONFLICT: Expect = Expect::Status(409);
 pub(super) const INVALID: Expect = Expect::Status(422);
+/// A server the app relies on refused: here the organisation's mail server, which is not there.
+pub(super) const UPSTREAM: Expect = Expect::Status(502);
 
 /// The answers of one route, caller by caller. Whoever is not signed in (the deactivated user
 /// too, and on the API a cookie without a token or a token that is none) gets `anonymous`.
@@ -333,4 +335,5 @@ pub(super) const LETTER: &[(&str, &str)] = &[
     ("body", "The response is overdue."),
     ("action", "send"),
 ];
+pub(super) const LETTER_EMAIL_JSON: &str = r#"{"kind": "regulator_complaint", "to": "ICO (icocasework@ico.org.uk)", "subject": "Complaint", "body": "The response is overdue."}"#;
 pub(super) const LETTER_JSON: &str = r#"{"kind": "regulator_complaint", "sent_on": "2026-05-29", "to": "ICO", "subject": "Complaint", "body": "The response is overdue."}"#;

@@ -79,6 +79,35 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             signed_in(See("/account#reminders")),
         )],
         // Coordinators see their organisation's reminders, auditors and admins everyone's.
+        // The organisation's unmatched mail may be anyone's: coordinators alone. Its mailbox
+        // has no IMAP server to read, and the fixture has no message in triage
+        // (tests/email_receiving.rs reads, files and dismisses for real).
+        ("get", "/inbox" | "/api/v1/inbox") => plain(signed_in(FORBIDDEN).but(As::Coordinator, OK)),
+        ("post", "/inbox/read" | "/api/v1/inbox/read") => {
+            plain(signed_in(FORBIDDEN).but(As::Coordinator, CONFLICT))
+        }
+        ("post", "/inbox/{id}/file") => vec![case(
+            Request(Kind::Foia),
+            Body::Form(&[("request_id", "1")]),
+            signed_in(FORBIDDEN).but(As::Coordinator, NOT_FOUND),
+        )],
+        ("post", "/api/v1/inbox/{id}/file") => vec![case(
+            Request(Kind::Foia),
+            Body::Json(r#"{"request_id": 1}"#),
+            signed_in(FORBIDDEN).but(As::Coordinator, NOT_FOUND),
+        )],
+        ("post", "/inbox/{id}/dismiss" | "/api/v1/inbox/{id}/dismiss") => vec![case(
+            Request(Kind::Foia),
+            Body::None,
+            signed_in(FORBIDDEN).but(As::Coordinator, NOT_FOUND),
+        )],
+        // The fixture has no reply filed, whoever asks (tests/email_receiving.rs classifies).
+        ("get", "/api/v1/replies/{id}") => vec![case(Request(Kind::Foia), Body::None, signed_in(NOT_FOUND))],
+        ("post", "/api/v1/replies/{id}/classify") => vec![case(
+            Request(Kind::Foia),
+            Body::Json(r#"{"kind": "response", "occurred_on": "2026-05-29"}"#),
+            signed_in(NOT_FOUND),
+        )],
         ("get", "/outbox") => plain(audit_readers(OK).but(As::Coordinator, OK)),
         ("post", "/outbox/retry") => {
             plain(admins(See("/outbox?status=failed")).but(As::Coordinator, See("/outbox?status=failed")))
@@ -145,8 +174,27 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/requests/{id}/letters") => {
             each_kind(|k| case(NewRequest(k), Body::Form(LETTER), writes(k, CONFLICT)))
         }
+        ("post", "/api/v1/requests/{id}/letters/email") => {
+            each_kind(|k| case(NewRequest(k), Body::Json(LETTER_EMAIL_JSON), writes(k, CONFLICT)))
+        }
         ("post", "/api/v1/requests/{id}/letters") => {
             each_kind(|k| case(NewRequest(k), Body::Json(LETTER_JSON), writes(k, CONFLICT)))
+        }
+        ("get", "/requests/{id}/email" | "/api/v1/requests/{id}/email") => {
+            each_kind(|k| case(Request(k), Body::None, writes(k, OK)))
+        }
+        // The sent ones have gone; the draft gets as far as the mail server, which is not
+        // there (tests/email_sending.rs sends for real).
+        ("post", "/requests/{id}/email" | "/api/v1/requests/{id}/email") => each_kind(|k| {
+            let sent = if k == Kind::Draft { UPSTREAM } else { CONFLICT };
+            case(Request(k), Body::None, writes(k, sent))
+        }),
+        // Nothing was interrupted, so there is nothing to settle.
+        ("post", "/requests/{id}/email/settle") => {
+            each_kind(|k| case(Request(k), Body::Form(&[("went", "yes")]), writes(k, CONFLICT)))
+        }
+        ("post", "/api/v1/requests/{id}/email/settle") => {
+            each_kind(|k| case(Request(k), Body::Json(r#"{"went": true}"#), writes(k, CONFLICT)))
         }
         ("post", "/api/v1/requests/{id}/documents") => {
             each_kind(|k| case(Request(k), Body::Document, writes(k, CREATED)))

@@ -189,6 +189,35 @@ pub(super) fn fixture_document(app: &TestApp, request: i64) -> i64 {
     i64::from(insert(&mut conn, &document, now()).unwrap())
 }
 
+/// The organisation's mailbox, on a port where no mail server listens: sending a draft gets
+/// as far as the server, which is not there, and nothing is sent or recorded.
+fn closed_mailbox(app: &TestApp) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut conn = app.connection();
+    let organisation =
+        foi_tracker::db::accounts::find_organisation_by_name(&mut conn, crate::support::ORGANISATION)
+            .unwrap()
+            .unwrap()
+            .id;
+    let row = foi_tracker::db::mailboxes::MailboxRow {
+        organisation_id: organisation,
+        address: "foi@coalition.example".into(),
+        display_name: "Coalition FOI team".into(),
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        smtp_username: None,
+        smtp_password_sealed: None,
+        imap_url: None,
+        imap_username: None,
+        imap_password_sealed: None,
+        updated_at: now(),
+    };
+    foi_tracker::db::mailboxes::save(&mut conn, &row).unwrap();
+}
+
 /// The secret at the end of a link.
 pub(super) fn secret_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
@@ -220,6 +249,7 @@ impl Fixtures {
             .iter()
             .map(|&(kind, request)| (kind, fixture_document(app, request)))
             .collect();
+        closed_mailbox(app);
         Fixtures {
             home_office,
             requests,

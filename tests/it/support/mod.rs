@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod contract;
 pub mod hostile;
+pub mod imap;
 pub mod python;
 pub mod smtp;
 
@@ -214,8 +215,20 @@ impl TestApp {
         TestApp::serve(database.backend, database.url.clone(), today, TestDb::Shared).await
     }
 
+    /// Another instance on this one's database with its settings changed by `change`.
+    pub async fn instance_with(&self, change: impl FnOnce(Settings) -> Settings) -> TestApp {
+        let settings = change(TestApp::settings(self.database_url.clone(), TODAY));
+        TestApp::serve_with(self.backend, self.database_url.clone(), settings, TestDb::Shared).await
+    }
+
     async fn serve(backend: Backend, database_url: String, today: &str, db: TestDb) -> TestApp {
-        let settings = Settings {
+        let settings = TestApp::settings(database_url.clone(), today);
+        TestApp::serve_with(backend, database_url, settings, db).await
+    }
+
+    /// What every test's server is started with.
+    fn settings(database_url: String, today: &str) -> Settings {
+        Settings {
             database_url: database_url.clone(),
             bind: "127.0.0.1:0".into(),
             pool_size: 4,
@@ -228,8 +241,7 @@ impl TestApp {
             // And the key that seals the organisations' mail passwords.
             secret_key: Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into()),
             ..Settings::default()
-        };
-        TestApp::serve_with(backend, database_url, settings, db).await
+        }
     }
 
     /// The server with these settings (bind and database are set here).
@@ -601,6 +613,8 @@ impl TestApp {
             ("indicators", "SELECT id || '|' || wording FROM indicators ORDER BY id"),
             ("appeals", "SELECT event_id || '|' || stage || '|' || COALESCE(reference, '') || '|' || COALESCE(decision_reference, '') || '|' || COALESCE(outcome, '') FROM appeals ORDER BY event_id"),
             ("documents", "SELECT id || '|' || request_id || '|' || blob_sha256 || '|' || filename FROM documents ORDER BY id"),
+            ("incoming_messages", "SELECT id || '|' || uid_validity || '|' || uid || '|' || dedupe_key || '|' || status || '|' || COALESCE(CAST(request_id AS TEXT), '') FROM incoming_messages ORDER BY id"),
+            ("outgoing_messages", "SELECT id || '|' || request_id || '|' || purpose || '|' || status || '|' || message_id || '|' || COALESCE(CAST(document_id AS TEXT), '') FROM outgoing_messages ORDER BY id"),
         ];
         for (table, query) in queries {
             #[derive(diesel::QueryableByName)]

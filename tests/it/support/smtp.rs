@@ -19,13 +19,17 @@ pub struct SmtpServer {
 pub struct Received {
     /// The envelope recipients, as the server saw them.
     pub rcpt_to: String,
+    pub from: String,
     pub to: String,
+    pub reply_to: String,
     pub subject: String,
     pub message_id: String,
     pub text: String,
     pub html: String,
     /// The parts' content types, in order.
     pub parts: Vec<String>,
+    /// The message as the server stored it, with the envelope headers it added first.
+    pub raw: Vec<u8>,
 }
 
 fn python() -> PathBuf {
@@ -120,7 +124,9 @@ impl SmtpServer {
                 };
                 Received {
                     rcpt_to: header("X-RcptTo"),
+                    from: header("From"),
                     to: header("To"),
+                    reply_to: header("Reply-To"),
                     subject: message.subject().unwrap_or_default().to_string(),
                     message_id: message.message_id().unwrap_or_default().to_string(),
                     text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
@@ -131,6 +137,7 @@ impl SmtpServer {
                         .filter_map(|p| p.content_type())
                         .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
                         .collect(),
+                    raw: raw.clone(),
                 }
             })
             .collect()

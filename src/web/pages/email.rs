@@ -1,0 +1,125 @@
+//! `/requests/{id}/email`: a draft request shown as the email it will be, sent from the
+//! organisation's mailbox, and an interrupted sending settled.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::events::Empty;
+use super::{done, form_again, is_form_error, page};
+use crate::error::AppError;
+use crate::tracker::correspondence::{self, EmailDraft};
+use crate::web::auth::{Posted, Who};
+use crate::web::extract::{with_db, PathId};
+use crate::web::state::AppState;
+
+fn email_page(id: i32, title: &str, draft: &EmailDraft, message: Option<String>) -> Value {
+    json!({
+        "title": "Send by email", "nav": "requests", "id": id, "request_title": title,
+        "email": draft, "message": message,
+    })
+}
+
+async fn show_again(
+    state: &web::Data<AppState>,
+    who: &Who,
+    id: i32,
+    error: Option<AppError>,
+) -> Result<HttpResponse, AppError> {
+    let caller = who.caller();
+    let settings = state.settings.clone();
+    let (title, draft) = with_db(state, move |conn, _, _| {
+        let title = crate::tracker::access::writable(conn, &caller, id)?.values.title;
+        Ok((
+            title,
+            correspondence::draft(conn, &settings, &caller, id, crate::clock::now())?,
+        ))
+    })
+    .await?;
+    match error {
+        None => page(state, who, "requests/email", email_page(id, &title, &draft, None)),
+        Some(error) => {
+            let data = email_page(id, &title, &draft, Some(error.to_string()));
+            form_again(state, who, &error, "requests/email", data)
+        }
+    }
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    who: Who,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    show_again(&state, &who, id, None).await
+}
+
+pub async fn send(
+    state: web::Data<AppState>,
+    posted: Posted<Empty>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    let who = posted.who;
+    let caller = who.caller();
+    let settings = state.settings.clone();
+    let result = with_db(&state, move |conn, calendars, today| {
+        correspondence::send_request(
+            conn,
+            calendars,
+            &settings,
+            &caller,
+            today,
+            id,
+            crate::clock::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(done(&state, &format!("/requests/{id}"), "request-emailed")),
+        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error)).await,
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettleForm {
+    /// "yes" or "no".
+    pub went: String,
+}
+
+pub async fn settle(
+    state: web::Data<AppState>,
+    posted: Posted<SettleForm>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let went = match form.went.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => {
+            let error = AppError::invalid("went", "Say whether the message is in the Sent folder");
+            return show_again(&state, &who, id, Some(error)).await;
+        }
+    };
+    let caller = who.caller();
+    let settings = state.settings.clone();
+    let result = with_db(&state, move |conn, calendars, today| {
+        correspondence::settle(
+            conn,
+            calendars,
+            &caller,
+            today,
+            id,
+            went,
+            &settings,
+            crate::clock::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(()) if went => Ok(done(&state, &format!("/requests/{id}"), "request-emailed")),
+        Ok(()) => Ok(done(&state, &format!("/requests/{id}/email"), "email-discarded")),
+        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error)).await,
+        Err(error) => Err(error),
+    }
+}
