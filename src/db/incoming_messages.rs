@@ -108,6 +108,19 @@ pub fn of_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<I
         .load(conn)
 }
 
+/// The Message-IDs of the mail filed with a request, with when each arrived.
+pub fn message_ids_of(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<(NaiveDateTime, String)>> {
+    let keys: Vec<(NaiveDateTime, String)> = incoming_messages::table
+        .filter(incoming_messages::request_id.eq(request_id))
+        .filter(incoming_messages::status.ne("dismissed"))
+        .select((incoming_messages::arrived_at, incoming_messages::dedupe_key))
+        .load(conn)?;
+    Ok(keys
+        .into_iter()
+        .filter_map(|(at, key)| Some((at, key.strip_prefix("message-id:")?.to_string())))
+        .collect())
+}
+
 /// The organisation's messages in `status`, oldest first, at most `limit`.
 pub fn in_status(
     conn: &mut DbConnection,

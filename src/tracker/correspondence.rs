@@ -47,6 +47,9 @@ pub struct EmailDraft {
     pub body: String,
     /// Why it cannot be sent by email now, if it cannot.
     pub unavailable: Option<String>,
+    /// The request has gone: what is written now goes as a message in its thread, with this
+    /// subject and an empty body for the person to write.
+    pub follow_up: bool,
     /// A message claimed but not known to have gone: a crash, or a send still under way.
     pub pending: Option<PendingMessage>,
 }
@@ -108,9 +111,6 @@ struct Ready {
 }
 
 fn ready(conn: &mut DbConnection, request: &Request) -> Result<Ready, AppError> {
-    if request.status != Status::Draft {
-        return Err(AppError::conflict(None, "This request has already been sent"));
-    }
     let Some(mailbox) = mailboxes::find(conn, request.organisation_id)? else {
         return Err(AppError::conflict(None, NO_MAILBOX));
     };
@@ -160,8 +160,15 @@ pub fn draft(
 ) -> Result<EmailDraft, AppError> {
     let request = writable(conn, caller, request_id)?;
     let messages = outgoing_messages::for_request(conn, request_id)?;
-    let subject = subject(&request);
-    let request_body = request.values.body.clone();
+    let follow_up = request.status != Status::Draft;
+    let subject = match follow_up {
+        true => format!("Re: {}", subject(&request)),
+        false => subject(&request),
+    };
+    let request_body = match follow_up {
+        true => String::new(),
+        false => request.values.body.clone(),
+    };
     let (from, to, reply_to, unavailable) = match ready(conn, &request) {
         Ok(ready) => {
             let token = outgoing_messages::reply_token(conn, request_id)?;
@@ -178,9 +185,9 @@ pub fn draft(
         Err(AppError::Conflict { message, .. }) => (None, None, None, Some(message)),
         Err(other) => return Err(other),
     };
-    let body = match &reply_to {
-        Some(reply_to) => body_text(&request_body, reply_to),
-        None => request_body,
+    let body = match (&reply_to, follow_up) {
+        (Some(reply_to), false) => body_text(&request_body, reply_to),
+        _ => request_body,
     };
     Ok(EmailDraft {
         from,
@@ -189,8 +196,22 @@ pub fn draft(
         subject,
         body,
         unavailable,
+        follow_up,
         pending: pending(&messages, settings.smtp_timeout(), now),
     })
+}
+
+/// The messages of the request's conversation with its authority, oldest first: those the
+/// tracker sent it (not those to the regulator) and those filed from it.
+fn thread_of(conn: &mut DbConnection, request_id: i32) -> Result<Vec<String>, AppError> {
+    let mut thread: Vec<(NaiveDateTime, String)> = outgoing_messages::for_request(conn, request_id)?
+        .into_iter()
+        .filter(|m| m.status == "sent" && m.purpose != "regulator_complaint")
+        .map(|m| (m.sent_at.unwrap_or(m.started_at), m.message_id))
+        .collect();
+    thread.extend(crate::db::incoming_messages::message_ids_of(conn, request_id)?);
+    thread.sort();
+    Ok(thread.into_iter().map(|(_, id)| id).collect())
 }
 
 fn body_text(request_body: &str, reply_to: &str) -> String {
@@ -378,6 +399,9 @@ pub fn send_request(
     now: NaiveDateTime,
 ) -> Result<SentEmail, AppError> {
     let compose = |conn: &mut DbConnection, request: &Request| {
+        if request.status != Status::Draft {
+            return Err(AppError::conflict(None, "This request has already been sent"));
+        }
         let ready = ready(conn, request)?;
         Ok(Composed {
             to: ready.to,
@@ -508,11 +532,7 @@ pub fn send_letter(
         // A review request answers the authority in the thread the request began; the
         // regulator is written to afresh.
         let thread = match letter.kind {
-            LetterKind::InternalReview => outgoing_messages::for_request(conn, request.id)?
-                .into_iter()
-                .filter(|m| m.status == "sent" && m.purpose != "regulator_complaint")
-                .map(|m| m.message_id)
-                .collect(),
+            LetterKind::InternalReview => thread_of(conn, request.id)?,
             _ => Vec::new(),
         };
         Ok(Composed {
@@ -567,6 +587,88 @@ fn record_letter(
         email: sent_email(request.id, message, sent_on, sent.document),
         event: sent.event,
     })
+}
+
+/// A message to the authority about a request already sent, as the person writes it.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FollowUp {
+    #[serde(default)]
+    #[schema(required = true)]
+    pub subject: String,
+    #[serde(default)]
+    #[schema(required = true)]
+    pub body: String,
+}
+
+/// Writes to the authority about a request already sent, in the thread of the messages that
+/// went and came before (In-Reply-To, References), from the organisation's mailbox; the message
+/// is kept as a document of the request. It records no event: a message that answers a request
+/// for clarification, say, is recorded as that event as well.
+pub fn send_follow_up(
+    conn: &mut DbConnection,
+    settings: &Settings,
+    caller: &Caller,
+    today: NaiveDate,
+    request_id: i32,
+    input: &FollowUp,
+    now: NaiveDateTime,
+) -> Result<SentEmail, AppError> {
+    let mut f = Fields::new();
+    let subject = f.text("subject", "Subject", &input.subject, 300);
+    let body = f.lines("body", "Message", &input.body, 50_000);
+    f.finish(())?;
+    let compose = |conn: &mut DbConnection, request: &Request| {
+        if request.status == Status::Draft {
+            return Err(AppError::conflict(None, "Send the request itself first"));
+        }
+        let ready = ready(conn, request)?;
+        Ok(Composed {
+            to: ready.to,
+            subject: subject.clone(),
+            body: body.clone(),
+            thread: thread_of(conn, request.id)?,
+        })
+    };
+    let record = |conn: &mut DbConnection, request: &Request, message: &Outgoing| {
+        record_follow_up(conn, caller, request, message, today, now)
+    };
+    deliver(
+        conn,
+        settings,
+        caller,
+        request_id,
+        "follow_up",
+        now,
+        compose,
+        record,
+    )
+}
+
+/// Inside the caller's transaction: a follow-up kept as a document of the request, no event.
+fn record_follow_up(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    request: &Request,
+    message: &Outgoing,
+    sent_on: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<SentEmail, AppError> {
+    let file_name = format!("follow-up-{sent_on}.eml");
+    let file = UploadedFile {
+        file_name: Some(&file_name),
+        content: &message.raw,
+        event_id: None,
+    };
+    let document = documents::upload(conn, caller, request.id, &file, usize::MAX, now)?;
+    outgoing_messages::mark_sent(conn, message.id, document.id, now)?;
+    record(
+        conn,
+        caller,
+        Change::new("email", "request", request.id)
+            .after(json!({"purpose": "follow_up", "message_id": message.message_id, "to": message.to})),
+        now,
+    )?;
+    Ok(sent_email(request.id, message, sent_on, document))
 }
 
 /// Settles a message left "sending" by a crash, once a person has looked in the mailbox's
@@ -629,6 +731,9 @@ pub fn settle(
             message_id: message.message_id.clone(),
         };
         match message.purpose.parse::<LetterKind>() {
+            _ if message.purpose == "follow_up" => {
+                record_follow_up(conn, caller, &request, &outgoing, sent_on, now)?;
+            }
             Ok(kind) => {
                 let letter = CheckedLetter {
                     kind,

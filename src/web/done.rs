@@ -20,6 +20,19 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "email-discarded",
         "The interrupted message was set aside: the request can be sent again.",
     ),
+    (
+        "letter-emailed",
+        "Letter sent by email and recorded as sent today.",
+    ),
+    (
+        "follow-up-sent",
+        "Message sent to the authority in the request's thread, and kept with its documents.",
+    ),
+    (
+        "message-filed",
+        "Message filed with its request: say what it is on the request's page.",
+    ),
+    ("message-dismissed", "Message dismissed."),
     ("event-recorded", "Event recorded."),
     ("event-removed", "The last event was removed."),
     ("document-added", "Document added."),

@@ -108,6 +108,32 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CONFLICT);
         assert!(body["detail"].as_str().unwrap().contains("already been sent"), "{body}");
         assert_eq!(server.wait_for(2).len(), 1);
+
+        // Written to afterwards, the authority gets the message in the request's thread; an
+        // empty message is refused beside its field.
+        let page = app.text(&format!("/requests/{id}/email")).await;
+        assert!(page.contains("Re: Freedom of Information request: Victims detained, 2025"), "{page}");
+        let response = app
+            .post_form(&format!("/requests/{id}/email/follow-up"), &[("subject", "Re: your acknowledgement"), ("body", "")])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = response.text().await.unwrap();
+        assert!(page.contains(r#"<p class="error" id="body-error"><span class="visually-hidden">Error:</span> Message is required"#), "{page}");
+        let response = app
+            .post_form(&format!("/requests/{id}/email/follow-up"), &[("subject", "Re: your acknowledgement"), ("body", "Could you confirm the date you received it?")])
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let messages = server.wait_for(2);
+        assert_eq!(messages.len(), 2);
+        let follow_up = &messages[1];
+        assert_eq!(follow_up.rcpt_to, AUTHORITY_EMAIL);
+        assert_eq!(follow_up.reply_to, sent.reply_to);
+        assert_eq!(header(&follow_up.raw, "In-Reply-To"), Some(format!("<{}>", sent.message_id).as_str()));
+        let page = app.text(&format!("/requests/{id}")).await;
+        assert!(page.contains("Message sent to the authority in the request&#x27;s thread"), "{page}");
+        assert!(page.contains(&format!("follow-up-{TODAY}.eml")), "{page}");
+        let request = app.get_json(&format!("/api/v1/requests/{id}")).await;
+        assert_eq!(request["schedule"]["status"], "awaiting_response", "a follow-up records no event");
     }
 
     async fn a_double_click_sends_once_and_a_refusing_server_leaves_nothing_behind(app) {

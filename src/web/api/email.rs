@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::problems::{BodyTooLarge, NoSuchResource, Unreadable};
 use crate::tracker::audit::Caller;
-use crate::tracker::correspondence::{self, EmailDraft, LetterEmail, SentEmail, SentLetterEmail};
+use crate::tracker::correspondence::{self, EmailDraft, FollowUp, LetterEmail, SentEmail, SentLetterEmail};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
@@ -129,6 +129,33 @@ pub async fn letter(
         .insert_header((
             actix_web::http::header::LOCATION,
             format!("/api/v1/documents/{}", sent.email.document.id),
+        ))
+        .json(sent))
+}
+
+#[utoipa::path(operation_id = "send_follow_up", summary = "Write to the authority about a request already sent", post, path = "/api/v1/requests/{id}/follow-ups", tag = "email", request_body = FollowUp,
+    description = "Sends a message to the request's authority from the organisation's mailbox, in the thread of the messages sent and received before (In-Reply-To, References), with the request's reply address; it is kept as a document of the request and records no event.",
+    params(("id" = i32, Path, description = "The request's id")),
+    responses((status = 201, description = "Sent", body = SentEmail), Unreadable, NoSuchResource, BodyTooLarge,
+        (status = 409, description = "The request has not been sent, another email is being sent, or there is no mailbox or FOI address", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "The mailbox's SMTP server did not take the message: nothing was sent or recorded", body = Problem, content_type = "application/problem+json")))]
+pub async fn follow_up(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<FollowUp>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let settings = state.settings.clone();
+    let sent = with_db(&state, move |conn, _, today| {
+        correspondence::send_follow_up(conn, &settings, &caller, today, id, &input, crate::clock::now())
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/documents/{}", sent.document.id),
         ))
         .json(sent))
 }

@@ -40,6 +40,7 @@ use super::{
         email::send,
         email::settle,
         email::letter,
+        email::follow_up,
         inbox::list,
         inbox::read,
         inbox::file,

@@ -6,17 +6,21 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::events::Empty;
-use super::{done, form_again, is_form_error, page};
+use super::{done, errors, form_again, is_form_error, page};
 use crate::error::AppError;
-use crate::tracker::correspondence::{self, EmailDraft};
+use crate::tracker::correspondence::{self, EmailDraft, FollowUp};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
 fn email_page(id: i32, title: &str, draft: &EmailDraft, message: Option<String>) -> Value {
+    let form = FollowUpForm {
+        subject: draft.subject.clone(),
+        body: String::new(),
+    };
     json!({
         "title": "Send by email", "nav": "requests", "id": id, "request_title": title,
-        "email": draft, "message": message,
+        "email": draft, "message": message, "form": form, "errors": {},
     })
 }
 
@@ -76,6 +80,58 @@ pub async fn send(
     match result {
         Ok(_) => Ok(done(&state, &format!("/requests/{id}"), "request-emailed")),
         Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error)).await,
+        Err(error) => Err(error),
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowUpForm {
+    pub subject: String,
+    pub body: String,
+}
+
+pub async fn follow_up(
+    state: web::Data<AppState>,
+    posted: Posted<FollowUpForm>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let settings = state.settings.clone();
+    let input = FollowUp {
+        subject: form.subject.clone(),
+        body: form.body.clone(),
+    };
+    let result = with_db(&state, move |conn, _, today| {
+        correspondence::send_follow_up(conn, &settings, &caller, today, id, &input, crate::clock::now())
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(done(
+            &state,
+            &format!("/requests/{id}#documents"),
+            "follow-up-sent",
+        )),
+        Err(error) if is_form_error(&error) => {
+            let caller = who.caller();
+            let settings = state.settings.clone();
+            let (title, draft) = with_db(&state, move |conn, _, _| {
+                let title = crate::tracker::access::writable(conn, &caller, id)?.values.title;
+                Ok((
+                    title,
+                    correspondence::draft(conn, &settings, &caller, id, crate::clock::now())?,
+                ))
+            })
+            .await?;
+            // A field's problem beside the field; the server's or the record's at the top.
+            let mut field_errors = errors(&error);
+            let message = field_errors.remove("form").map(|_| error.to_string());
+            let mut data = email_page(id, &title, &draft, message);
+            data["form"] = json!(form);
+            data["errors"] = json!(field_errors);
+            form_again(&state, &who, &error, "requests/email", data)
+        }
         Err(error) => Err(error),
     }
 }

@@ -189,6 +189,23 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             let sent = if k == Kind::Draft { UPSTREAM } else { CONFLICT };
             case(Request(k), Body::None, writes(k, sent))
         }),
+        // The draft has not gone; the sent ones get as far as the mail server, not there.
+        ("post", "/requests/{id}/email/follow-up") => each_kind(|k| {
+            let sent = if k == Kind::Draft { CONFLICT } else { UPSTREAM };
+            case(
+                Request(k),
+                Body::Form(&[("subject", "Re: the request"), ("body", "Any news?")]),
+                writes(k, sent),
+            )
+        }),
+        ("post", "/api/v1/requests/{id}/follow-ups") => each_kind(|k| {
+            let sent = if k == Kind::Draft { CONFLICT } else { UPSTREAM };
+            case(
+                Request(k),
+                Body::Json(r#"{"subject": "Re: the request", "body": "Any news?"}"#),
+                writes(k, sent),
+            )
+        }),
         // Nothing was interrupted, so there is nothing to settle.
         ("post", "/requests/{id}/email/settle") => {
             each_kind(|k| case(Request(k), Body::Form(&[("went", "yes")]), writes(k, CONFLICT)))
