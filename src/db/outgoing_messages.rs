@@ -118,17 +118,3 @@ pub fn discard(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
     )
     .execute(conn)
 }
-
-/// Gives a request the token of its reply address.
-pub fn set_reply_token(conn: &mut DbConnection, request_id: i32, token: &str) -> QueryResult<usize> {
-    diesel::update(requests::table.find(request_id))
-        .set(requests::reply_token.eq(token))
-        .execute(conn)
-}
-
-pub fn reply_token(conn: &mut DbConnection, request_id: i32) -> QueryResult<Option<String>> {
-    requests::table
-        .find(request_id)
-        .select(requests::reply_token)
-        .first(conn)
-}

@@ -61,20 +61,22 @@ pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Request>> {
         .optional()
 }
 
-/// A request that carries the authority's reference: its id, status, reference, and the
+/// An open request that carries the authority's reference: its id, the reference, and the
 /// authority's FOI address.
-pub type Referenced = (i32, Status, String, Option<String>);
+pub type Referenced = (i32, String, Option<String>);
 
-/// The organisation's requests that carry the authority's reference.
-pub fn references_of(conn: &mut DbConnection, organisation_id: i32) -> QueryResult<Vec<Referenced>> {
+/// The organisation's requests still open (sent, not closed, withdrawn or lapsed) that carry
+/// the authority's reference.
+pub fn open_references_of(conn: &mut DbConnection, organisation_id: i32) -> QueryResult<Vec<Referenced>> {
     use super::schema::authorities;
+    let ended = [Status::Draft, Status::Closed, Status::Withdrawn, Status::Lapsed];
     requests::table
         .inner_join(authorities::table)
         .filter(requests::organisation_id.eq(organisation_id))
         .filter(requests::reference.is_not_null())
+        .filter(requests::status.ne_all(ended))
         .select((
             requests::id,
-            requests::status,
             requests::reference.assume_not_null(),
             authorities::foi_email,
         ))
@@ -328,4 +330,18 @@ pub fn hand_over(conn: &mut DbConnection, from: i32, to: i32, now: NaiveDateTime
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     requests::table.count().get_result(conn)
+}
+
+/// Gives a request the token of its reply address.
+pub fn set_reply_token(conn: &mut DbConnection, request_id: i32, token: &str) -> QueryResult<usize> {
+    diesel::update(requests::table.find(request_id))
+        .set(requests::reply_token.eq(token))
+        .execute(conn)
+}
+
+pub fn reply_token(conn: &mut DbConnection, request_id: i32) -> QueryResult<Option<String>> {
+    requests::table
+        .find(request_id)
+        .select(requests::reply_token)
+        .first(conn)
 }

@@ -38,6 +38,8 @@ use crate::sealing::SealingKey;
 /// A request's email as it will go, or why it cannot go yet.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EmailDraft {
+    /// The request's title.
+    pub title: String,
     /// "Coalition FOI team <foi@coalition.example>".
     pub from: Option<String>,
     pub to: Option<String>,
@@ -103,39 +105,33 @@ fn from_line(mailbox: &MailboxRow) -> String {
     }
 }
 
-/// Everything needed to send, read in one place: the request, its mailbox and recipient.
-struct Ready {
-    mailbox: MailboxRow,
-    reply_box: Mailbox,
-    to: String,
-}
-
-fn ready(conn: &mut DbConnection, request: &Request) -> Result<Ready, AppError> {
+/// The organisation's mailbox, and the plus-addresses it takes.
+fn mailbox_of(conn: &mut DbConnection, request: &Request) -> Result<(MailboxRow, Mailbox), AppError> {
     let Some(mailbox) = mailboxes::find(conn, request.organisation_id)? else {
         return Err(AppError::conflict(None, NO_MAILBOX));
     };
     let reply_box = Mailbox::parse(&mailbox.address).map_err(|why| AppError::conflict(None, why))?;
+    Ok((mailbox, reply_box))
+}
+
+/// The authority's FOI address, where the request and what follows it go.
+fn authority_address(conn: &mut DbConnection, request: &Request) -> Result<String, AppError> {
     let authority = crate::db::authorities::find(conn, request.values.authority_id)?
         .ok_or_else(|| AppError::NotFound(format!("authority {}", request.values.authority_id)))?;
-    let Some(to) = authority
+    authority
         .values
         .foi_email
         .clone()
         .filter(|e| !e.trim().is_empty())
-    else {
-        return Err(AppError::conflict(
-            None,
-            format!(
-                "{} has no FOI email address: add it on the authority's page first",
-                authority.values.name
-            ),
-        ));
-    };
-    Ok(Ready {
-        mailbox,
-        reply_box,
-        to,
-    })
+        .ok_or_else(|| {
+            AppError::conflict(
+                None,
+                format!(
+                    "{} has no FOI email address: add it on the authority's page first",
+                    authority.values.name
+                ),
+            )
+        })
 }
 
 fn pending(messages: &[OutgoingMessage], timeout: Duration, now: NaiveDateTime) -> Option<PendingMessage> {
@@ -169,18 +165,14 @@ pub fn draft(
         true => String::new(),
         false => request.values.body.clone(),
     };
-    let (from, to, reply_to, unavailable) = match ready(conn, &request) {
-        Ok(ready) => {
-            let token = outgoing_messages::reply_token(conn, request_id)?;
+    let ready =
+        mailbox_of(conn, &request).and_then(|mailbox| Ok((mailbox, authority_address(conn, &request)?)));
+    let (from, to, reply_to, unavailable) = match ready {
+        Ok(((mailbox, reply_box), to)) => {
             // The token is drawn when the request is first sent; until then, its shape.
-            let token = token.unwrap_or_else(|| "…".into());
-            let reply_to = ready.reply_box.reply_address(request_id, &token);
-            (
-                Some(from_line(&ready.mailbox)),
-                Some(ready.to),
-                Some(reply_to),
-                None,
-            )
+            let token = crate::db::requests::reply_token(conn, request_id)?.unwrap_or_else(|| "…".into());
+            let reply_to = reply_box.reply_address(request_id, &token);
+            (Some(from_line(&mailbox)), Some(to), Some(reply_to), None)
         }
         Err(AppError::Conflict { message, .. }) => (None, None, None, Some(message)),
         Err(other) => return Err(other),
@@ -190,6 +182,7 @@ pub fn draft(
         _ => request_body,
     };
     Ok(EmailDraft {
+        title: request.values.title.clone(),
         from,
         to,
         reply_to,
@@ -329,15 +322,12 @@ fn claim(
         return Err(AppError::conflict(None, message));
     }
     let composed = compose(conn, &request)?;
-    let Some(mailbox) = mailboxes::find(conn, request.organisation_id)? else {
-        return Err(AppError::conflict(None, NO_MAILBOX));
-    };
-    let reply_box = Mailbox::parse(&mailbox.address).map_err(|why| AppError::conflict(None, why))?;
-    let token = match outgoing_messages::reply_token(conn, request_id)? {
+    let (mailbox, reply_box) = mailbox_of(conn, &request)?;
+    let token = match crate::db::requests::reply_token(conn, request_id)? {
         Some(token) => token,
         None => {
             let token = reply_address::token(rand::random::<[u8; TOKEN_BYTES]>());
-            outgoing_messages::set_reply_token(conn, request_id, &token)?;
+            crate::db::requests::set_reply_token(conn, request_id, &token)?;
             token
         }
     };
@@ -402,9 +392,8 @@ pub fn send_request(
         if request.status != Status::Draft {
             return Err(AppError::conflict(None, "This request has already been sent"));
         }
-        let ready = ready(conn, request)?;
         Ok(Composed {
-            to: ready.to,
+            to: authority_address(conn, request)?,
             subject: subject(request),
             body: request.values.body.clone(),
             thread: Vec::new(),
@@ -621,9 +610,8 @@ pub fn send_follow_up(
         if request.status == Status::Draft {
             return Err(AppError::conflict(None, "Send the request itself first"));
         }
-        let ready = ready(conn, request)?;
         Ok(Composed {
-            to: ready.to,
+            to: authority_address(conn, request)?,
             subject: subject.clone(),
             body: body.clone(),
             thread: thread_of(conn, request.id)?,
@@ -713,30 +701,27 @@ pub fn settle(
             return Ok(());
         }
         let sent_on = crate::clock::london_date(message.started_at).min(today);
-        let reply_to = match (
-            mailboxes::find(conn, request.organisation_id)?,
-            outgoing_messages::reply_token(conn, request_id)?,
-        ) {
-            (Some(mailbox), Some(token)) => Mailbox::parse(&mailbox.address)
-                .map(|m| m.reply_address(request_id, &token))
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
         let outgoing = Outgoing {
             id: message.id,
             raw: outgoing_messages::raw(conn, message.id)?.unwrap_or_default(),
             to: message.recipient.clone(),
             subject: message.subject.clone(),
-            reply_to,
+            // Settling answers nothing about the message, so its reply address is not read.
+            reply_to: String::new(),
             message_id: message.message_id.clone(),
         };
-        match message.purpose.parse::<LetterKind>() {
-            _ if message.purpose == "follow_up" => {
+        match message.purpose.as_str() {
+            "request" => {
+                record_request(conn, calendars, caller, today, &request, &outgoing, sent_on, now)?;
+            }
+            "follow_up" => {
                 record_follow_up(conn, caller, &request, &outgoing, sent_on, now)?;
             }
-            Ok(kind) => {
+            letter => {
                 let letter = CheckedLetter {
-                    kind,
+                    kind: letter
+                        .parse()
+                        .map_err(|_| AppError::Internal(format!("an email for {letter}")))?,
                     to: outgoing.to.clone(),
                     subject: outgoing.subject.clone(),
                     body: String::new(),
@@ -744,9 +729,6 @@ pub fn settle(
                 record_letter(
                     conn, calendars, caller, today, &request, &letter, &outgoing, sent_on, now,
                 )?;
-            }
-            Err(_) => {
-                record_request(conn, calendars, caller, today, &request, &outgoing, sent_on, now)?;
             }
         }
         Ok(())

@@ -20,7 +20,6 @@ use crate::db::{self, DbConnection};
 use crate::domain::account::Actor;
 use crate::domain::email::Email;
 use crate::domain::reply_address::{self, Mailbox};
-use crate::domain::timeline::Status;
 use crate::error::AppError;
 use crate::imap::{Fetched, ImapServer};
 use crate::sealing::SealingKey;
@@ -57,7 +56,7 @@ fn matched(
         let Some(request) = crate::db::requests::find(conn, request_id)? else {
             continue;
         };
-        let expected = crate::db::outgoing_messages::reply_token(conn, request_id)?;
+        let expected = crate::db::requests::reply_token(conn, request_id)?;
         if request.organisation_id == organisation_id
             && expected.is_some_and(|expected| reply_address::token_matches(&expected, &token))
         {
@@ -71,16 +70,10 @@ fn matched(
     }
     let sender_domain = email.sender.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
     let subject = email.subject.to_lowercase();
-    let candidates: Vec<i32> = crate::db::requests::references_of(conn, organisation_id)?
+    let candidates: Vec<i32> = crate::db::requests::open_references_of(conn, organisation_id)?
         .into_iter()
-        .filter(|(_, status, _, _)| {
-            !matches!(
-                status,
-                Status::Draft | Status::Closed | Status::Withdrawn | Status::Lapsed
-            )
-        })
-        .filter(|(_, _, reference, _)| names_reference(&subject, reference))
-        .filter(|(_, _, _, foi_email)| {
+        .filter(|(_, reference, _)| names_reference(&subject, reference))
+        .filter(|(_, _, foi_email)| {
             let domain = foi_email
                 .as_deref()
                 .and_then(|e| e.rsplit_once('@'))
@@ -390,18 +383,15 @@ pub fn file_by_hand(
         None => None,
     };
     db::write(conn, |conn| {
-        let request = super::access::writable(conn, caller, request_id).map_err(|_| {
-            AppError::invalid(
+        // A coordinator may change only their own organisation's requests: any other is
+        // refused beside the field, as one that does not exist.
+        super::access::writable(conn, caller, request_id).map_err(|error| match error {
+            AppError::NotFound(_) | AppError::Forbidden(_) => AppError::invalid(
                 "request_id",
                 format!("Request {request_id} is not one of your organisation's that you may change"),
-            )
+            ),
+            other => other,
         })?;
-        if request.organisation_id != actor.organisation_id {
-            return Err(AppError::invalid(
-                "request_id",
-                format!("Request {request_id} is not one of your organisation's"),
-            ));
-        }
         incoming_messages::file_with(conn, message_id, request_id, "person")?;
         if let (Some(email), Some(raw)) = (&email, &raw) {
             keep_documents(

@@ -17,6 +17,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
         "Request sent by email and recorded as sent today.",
     ),
     (
+        "email-settled",
+        "Recorded as sent on the day it went, with the message kept.",
+    ),
+    (
         "email-discarded",
         "The interrupted message was set aside: the request can be sent again.",
     ),

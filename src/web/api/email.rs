@@ -52,12 +52,10 @@ pub async fn send(
         )
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/documents/{}", sent.document.id),
-        ))
-        .json(sent))
+    Ok(super::created(
+        format!("/api/v1/documents/{}", sent.document.id),
+        &sent,
+    ))
 }
 
 /// Whether an interrupted message went, as the mailbox's Sent folder shows.
@@ -125,12 +123,10 @@ pub async fn letter(
         )
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/documents/{}", sent.email.document.id),
-        ))
-        .json(sent))
+    Ok(super::created(
+        format!("/api/v1/documents/{}", sent.email.document.id),
+        &sent,
+    ))
 }
 
 #[utoipa::path(operation_id = "send_follow_up", summary = "Write to the authority about a request already sent", post, path = "/api/v1/requests/{id}/follow-ups", tag = "email", request_body = FollowUp,
@@ -152,10 +148,8 @@ pub async fn follow_up(
         correspondence::send_follow_up(conn, &settings, &caller, today, id, &input, crate::clock::now())
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/documents/{}", sent.document.id),
-        ))
-        .json(sent))
+    Ok(super::created(
+        format!("/api/v1/documents/{}", sent.document.id),
+        &sent,
+    ))
 }

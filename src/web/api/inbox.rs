@@ -108,10 +108,8 @@ pub async fn classify(
         inbox::classify(conn, calendars, &caller, today, id, &input, crate::clock::now())
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/api/v1/requests/{}/events/{}", event.request_id, event.id),
-        ))
-        .json(event))
+    Ok(super::created(
+        format!("/api/v1/requests/{}/events/{}", event.request_id, event.id),
+        &event,
+    ))
 }

@@ -13,40 +13,49 @@ use crate::web::auth::{Posted, Who};
 use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
-fn email_page(id: i32, title: &str, draft: &EmailDraft, message: Option<String>) -> Value {
+fn email_page(id: i32, draft: &EmailDraft) -> Value {
     let form = FollowUpForm {
         subject: draft.subject.clone(),
         body: String::new(),
     };
     json!({
-        "title": "Send by email", "nav": "requests", "id": id, "request_title": title,
-        "email": draft, "message": message, "form": form, "errors": {},
+        "title": "Send by email", "nav": "requests", "id": id, "request_title": draft.title,
+        "email": draft, "message": null, "form": form, "errors": {},
     })
 }
 
+/// The email page, with `error` (and the follow-up `form` as typed) if something was refused:
+/// a follow-up's field problems beside its fields, anything else at the top.
 async fn show_again(
     state: &web::Data<AppState>,
     who: &Who,
     id: i32,
     error: Option<AppError>,
+    form: Option<FollowUpForm>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
     let settings = state.settings.clone();
-    let (title, draft) = with_db(state, move |conn, _, _| {
-        let title = crate::tracker::access::writable(conn, &caller, id)?.values.title;
-        Ok((
-            title,
-            correspondence::draft(conn, &settings, &caller, id, crate::clock::now())?,
-        ))
+    let draft = with_db(state, move |conn, _, _| {
+        correspondence::draft(conn, &settings, &caller, id, crate::clock::now())
     })
     .await?;
-    match error {
-        None => page(state, who, "requests/email", email_page(id, &title, &draft, None)),
-        Some(error) => {
-            let data = email_page(id, &title, &draft, Some(error.to_string()));
-            form_again(state, who, &error, "requests/email", data)
-        }
+    let mut data = email_page(id, &draft);
+    if let Some(form) = form {
+        data["form"] = json!(form);
     }
+    let Some(error) = error else {
+        return page(state, who, "requests/email", data);
+    };
+    let field_errors = errors(&error);
+    if field_errors
+        .keys()
+        .all(|field| ["subject", "body"].contains(&field.as_str()))
+    {
+        data["errors"] = json!(field_errors);
+    } else {
+        data["message"] = json!(error.to_string());
+    }
+    form_again(state, who, &error, "requests/email", data)
 }
 
 pub async fn show(
@@ -54,7 +63,7 @@ pub async fn show(
     who: Who,
     PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
-    show_again(&state, &who, id, None).await
+    show_again(&state, &who, id, None, None).await
 }
 
 pub async fn send(
@@ -79,7 +88,7 @@ pub async fn send(
     .await;
     match result {
         Ok(_) => Ok(done(&state, &format!("/requests/{id}"), "request-emailed")),
-        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error)).await,
+        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error), None).await,
         Err(error) => Err(error),
     }
 }
@@ -113,25 +122,7 @@ pub async fn follow_up(
             &format!("/requests/{id}#documents"),
             "follow-up-sent",
         )),
-        Err(error) if is_form_error(&error) => {
-            let caller = who.caller();
-            let settings = state.settings.clone();
-            let (title, draft) = with_db(&state, move |conn, _, _| {
-                let title = crate::tracker::access::writable(conn, &caller, id)?.values.title;
-                Ok((
-                    title,
-                    correspondence::draft(conn, &settings, &caller, id, crate::clock::now())?,
-                ))
-            })
-            .await?;
-            // A field's problem beside the field; the server's or the record's at the top.
-            let mut field_errors = errors(&error);
-            let message = field_errors.remove("form").map(|_| error.to_string());
-            let mut data = email_page(id, &title, &draft, message);
-            data["form"] = json!(form);
-            data["errors"] = json!(field_errors);
-            form_again(&state, &who, &error, "requests/email", data)
-        }
+        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error), Some(form)).await,
         Err(error) => Err(error),
     }
 }
@@ -154,7 +145,7 @@ pub async fn settle(
         "no" => false,
         _ => {
             let error = AppError::invalid("went", "Say whether the message is in the Sent folder");
-            return show_again(&state, &who, id, Some(error)).await;
+            return show_again(&state, &who, id, Some(error), None).await;
         }
     };
     let caller = who.caller();
@@ -173,9 +164,9 @@ pub async fn settle(
     })
     .await;
     match result {
-        Ok(()) if went => Ok(done(&state, &format!("/requests/{id}"), "request-emailed")),
+        Ok(()) if went => Ok(done(&state, &format!("/requests/{id}"), "email-settled")),
         Ok(()) => Ok(done(&state, &format!("/requests/{id}/email"), "email-discarded")),
-        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error)).await,
+        Err(error) if is_form_error(&error) => show_again(&state, &who, id, Some(error), None).await,
         Err(error) => Err(error),
     }
 }

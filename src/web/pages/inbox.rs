@@ -3,7 +3,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::events::Empty;
 use super::{done, errors, form_again, is_form_error, page};
@@ -13,18 +13,20 @@ use crate::web::auth::{Posted, Who};
 use crate::web::extract::{with_db, PathId};
 use crate::web::state::AppState;
 
+/// The inbox, with what a reading found, or what was refused: beside the message it was about
+/// (`failed` names it), or at the top.
 async fn inbox_page(
     state: &web::Data<AppState>,
     who: &Who,
     read: Option<PollReport>,
-    errors: Map<String, Value>,
-    failed: Option<(i32, &AppError)>,
+    failed: Option<(Option<i32>, &AppError)>,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
     let messages = with_db(state, move |conn, _, _| inbox::triage(conn, &caller)).await?;
     let data = json!({
         "title": "Inbox", "nav": "inbox", "messages": messages, "read": read,
-        "errors": errors, "failed_id": failed.map(|(id, _)| id),
+        "errors": failed.map(|(_, error)| errors(error)).unwrap_or_default(),
+        "failed_id": failed.and_then(|(id, _)| id),
     });
     match failed {
         Some((_, error)) => form_again(state, who, error, "inbox/list", data),
@@ -33,7 +35,7 @@ async fn inbox_page(
 }
 
 pub async fn list(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
-    inbox_page(&state, &who, None, Map::new(), None).await
+    inbox_page(&state, &who, None, None).await
 }
 
 pub async fn read(state: web::Data<AppState>, posted: Posted<Empty>) -> Result<HttpResponse, AppError> {
@@ -45,18 +47,8 @@ pub async fn read(state: web::Data<AppState>, posted: Posted<Empty>) -> Result<H
     })
     .await;
     match result {
-        Ok(report) => inbox_page(&state, &who, Some(report), Map::new(), None).await,
-        Err(error) if is_form_error(&error) => {
-            let data = json!({"title": "Inbox", "nav": "inbox", "messages": [], "read": null,
-                "errors": errors(&error), "failed_id": null});
-            let caller = who.caller();
-            let messages = with_db(&state, move |conn, _, _| inbox::triage(conn, &caller)).await;
-            let mut data = data;
-            if let Ok(messages) = messages {
-                data["messages"] = json!(messages);
-            }
-            form_again(&state, &who, &error, "inbox/list", data)
-        }
+        Ok(report) => inbox_page(&state, &who, Some(report), None).await,
+        Err(error) if is_form_error(&error) => inbox_page(&state, &who, None, Some((None, &error))).await,
         Err(error) => Err(error),
     }
 }
@@ -80,7 +72,7 @@ pub async fn file(
                 "request_id",
                 "Give the number of the request it answers, e.g. 123",
             );
-            return inbox_page(&state, &who, None, errors(&error), Some((id, &error))).await;
+            return inbox_page(&state, &who, None, Some((Some(id), &error))).await;
         }
     };
     let caller = who.caller();
@@ -91,9 +83,7 @@ pub async fn file(
     .await;
     match result {
         Ok(()) => Ok(done(&state, "/inbox", "message-filed")),
-        Err(error) if is_form_error(&error) => {
-            inbox_page(&state, &who, None, errors(&error), Some((id, &error))).await
-        }
+        Err(error) if is_form_error(&error) => inbox_page(&state, &who, None, Some((Some(id), &error))).await,
         Err(error) => Err(error),
     }
 }
