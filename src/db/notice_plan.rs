@@ -251,10 +251,16 @@ pub fn cancel_stale(conn: &mut DbConnection, request_id: Option<i32>) -> QueryRe
             .filter(deadlines::due.eq(outbox::due))
             .filter(deadlines::settled_state.is_null()),
     );
-    // A drafted repeat's notices have no row in the index: planning alone decides them.
+    // The coalition's own deadlines (a repeat to send, a reply to classify) have no row in
+    // the index: planning alone decides their notices.
+    let unindexed: Vec<String> = <DeadlineKind as strum::VariantArray>::VARIANTS
+        .iter()
+        .filter(|kind| !kind.indexed())
+        .map(ToString::to_string)
+        .collect();
     let stale = outbox::table
         .filter(outbox::status.eq_any([OutboxStatus::Pending, OutboxStatus::Failed]))
-        .filter(outbox::deadline_kind.ne(DeadlineKind::SendRepeat.to_string()))
+        .filter(outbox::deadline_kind.ne_all(unindexed))
         .filter(not(still_open));
     let reason = "no longer owed: the deadline was met or moved";
     let set = (

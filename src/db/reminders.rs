@@ -1,12 +1,12 @@
-//! What reminders are planned from: open deadlines, quarterly repeats not yet sent, and the
-//! facts and rules of the requests they are about.
+//! What reminders are planned from: open deadlines, quarterly repeats not yet sent, replies
+//! not yet classified, and the facts and rules of the requests they are about.
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{authorities, deadlines, request_indicators, requests};
+use super::schema::{authorities, deadlines, incoming_messages, request_indicators, requests};
 use super::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::reminders::DeadlineFacts;
@@ -106,6 +106,39 @@ pub fn unsent_repeats(conn: &mut DbConnection, request_id: Option<i32>) -> Query
         repeat.2 = repeat.2.max(end);
     }
     Ok(repeats.into_values().collect())
+}
+
+/// A request with a filed reply nobody has said what it is: the request, its regime, when
+/// its oldest such reply arrived (UTC), its organisation and owner.
+pub type UnclassifiedReply = (i32, Regime, NaiveDateTime, i32, Option<i32>);
+
+/// The requests, one or all, with replies waiting to be classified: each owes reminders about
+/// its oldest until it is classified, then about the next.
+pub fn unclassified_replies(
+    conn: &mut DbConnection,
+    request_id: Option<i32>,
+) -> QueryResult<Vec<UnclassifiedReply>> {
+    let mut query = incoming_messages::table
+        .inner_join(requests::table)
+        .filter(incoming_messages::status.eq("to_classify"))
+        .select((
+            requests::id,
+            requests::regime,
+            incoming_messages::arrived_at,
+            requests::organisation_id,
+            requests::owner_id,
+        ))
+        .into_boxed::<<DbConnection as diesel::Connection>::Backend>();
+    if let Some(id) = request_id {
+        query = query.filter(requests::id.eq(id));
+    }
+    let rows: Vec<UnclassifiedReply> = query.load(conn)?;
+    let mut oldest: std::collections::BTreeMap<i32, UnclassifiedReply> = Default::default();
+    for row in rows {
+        let kept = oldest.entry(row.0).or_insert(row);
+        kept.2 = kept.2.min(row.2);
+    }
+    Ok(oldest.into_values().collect())
 }
 
 /// What a message about a request may say of it.

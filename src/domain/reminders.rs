@@ -16,9 +16,12 @@
 //! | running | `FiveWorkingDaysBefore` | the 5th working day before the due date |
 //! | running | `OneWorkingDayBefore` | the last working day before the due date |
 //! | running | `OnTheDay` | the due date, even when it is not a working day |
-//! | missed (authority, or an unsent quarterly repeat) | `Missed { week: n }` | the first working day after the due date, plus 7n days |
+//! | missed (authority, an unsent quarterly repeat, a reply still unclassified) | `Missed { week: n }` | the first working day after the due date, plus 7n days |
 //! | lapsed (requester) | `Lapsed` | the first working day after the due date; owed for [`LAPSED_NOTICE_DAYS`] |
 //! | settled by an event (met, void, late) | none | |
+//!
+//! A reply to classify owes nothing before its due date: it is waiting from the day it
+//! arrives, and only waiting too long is news.
 //!
 //! Working days are those of the calendar the deadline itself counts in (FOISA in
 //! Scotland's, a FOIA appeal in the tribunal's), so "5 working days before" means what the
@@ -241,7 +244,7 @@ pub fn counting_calendar(regime: Regime, kind: DeadlineKind) -> CalendarKind {
         // The authority's own date, late by the working days of its own calendar.
         DeadlineKind::Promised => None,
         // The coalition's own rule, counted in the request's own calendar.
-        DeadlineKind::SendRepeat => None,
+        DeadlineKind::SendRepeat | DeadlineKind::ClassifyReply => None,
     };
     rule.map_or(regime.calendar(), |rule| rule.calendar)
 }
@@ -272,6 +275,9 @@ pub fn owed(deadline: &DeadlineFacts, today: NaiveDate, calendar: &Calendar) -> 
         return Some((Stage::OnTheDay, due));
     }
     if today < due {
+        if !deadline.kind.announced_ahead() {
+            return None;
+        }
         // Latest stage first: the common day costs one lookup.
         let one_before = calendar.subtract_working_days(kind, due, 1).ok()?;
         if today >= one_before {
@@ -378,6 +384,15 @@ pub fn next_step(kind: DeadlineKind, stage: Stage) -> &'static str {
         (SendRepeat, _) => {
             "A quarterly repeat request is drafted from the last one, with the new quarter: review its \
              text and send it before the date, or skip this quarter, from its page."
+        }
+        (ClassifyReply, Stage::Missed { .. }) => {
+            "A reply from the authority has waited more than two working days for someone to say what it \
+             is. If it is a response or a review's outcome, the time to challenge it is already running: \
+             open the request and confirm what the reply is."
+        }
+        (ClassifyReply, _) => {
+            "A reply from the authority is filed with this request, and no deadline moves until someone \
+             says what it is: open the request and confirm or correct the suggested kind."
         }
         (_, Stage::Lapsed) => {
             "The time for this passed unused. If it was done outside foi-tracker, record it; \

@@ -5,13 +5,35 @@
 
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
+use super::calendar::{Calendar, CalendarKind};
 use super::exemptions;
 use super::regime::Regime;
 use super::response::Outcome;
 use super::timeline::EventKind;
+
+/// The working days a filed reply may wait for someone to say what it is before it is
+/// reminded of: long enough for a colleague's leave day, short enough that a refusal's review
+/// window (20 working days, 40 calendar days under FOISA) is barely touched.
+pub const CLASSIFY_WITHIN_WORKING_DAYS: u32 = 2;
+
+/// The day a reply that arrived on `arrived` (in London) should be classified by, counted in
+/// the calendar `kind` of the request's law; `None` outside the calendar's years.
+pub fn classify_by(calendar: &Calendar, kind: CalendarKind, arrived: NaiveDate) -> Option<NaiveDate> {
+    calendar
+        .add_working_days(kind, arrived, CLASSIFY_WITHIN_WORKING_DAYS)
+        .ok()
+}
+
+/// Why a reply is due to be classified when it is, for reminders: no law sets it.
+pub fn classify_by_rule() -> String {
+    format!(
+        "The coalition says what each reply is within {CLASSIFY_WITHIN_WORKING_DAYS} working days of its arrival: until then the tracker counts none of the deadlines it starts, though the law does."
+    )
+}
 
 /// The likely kind of a reply, and why it was thought so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -71,6 +71,10 @@ closed_enum! {
         /// coalition's own rule (see `domain::repeat::send_by`), counted from the end of the
         /// quarter it asks for, and owed until it is sent or skipped.
         SendRepeat,
+        /// A reply from the authority filed with the request, to be said what it is. Not the
+        /// law's either: no deadline moves until a person classifies it, so it is owed from
+        /// the day it arrived (see `domain::reply_kind::classify_by`) until someone does.
+        ClassifyReply,
     }
 }
 
@@ -173,24 +177,23 @@ impl DeadlineKind {
 
     /// Whether a passed deadline is chased every week until it is settled, rather than
     /// announced once as lapsed: what an authority owes, and a quarterly repeat still unsent,
-    /// since a quarter not asked for is a gap in the series.
+    /// since a quarter not asked for is a gap in the series; and a reply nobody has said what
+    /// it is, since the deadlines it starts run whether or not anyone has read it.
     pub fn chased_weekly(self) -> bool {
-        self.party() == Party::Authority || self == DeadlineKind::SendRepeat
+        self.party() == Party::Authority
+            || matches!(self, DeadlineKind::SendRepeat | DeadlineKind::ClassifyReply)
     }
 
-    /// The event that satisfies this deadline.
-    pub fn met_by(self) -> EventKind {
-        match self {
-            DeadlineKind::Response => EventKind::Response,
-            DeadlineKind::FeePayment => EventKind::FeePaid,
-            DeadlineKind::InternalReviewRequest => EventKind::InternalReviewRequested,
-            DeadlineKind::InternalReviewResponse => EventKind::InternalReviewResponse,
-            DeadlineKind::RegulatorComplaint => EventKind::RegulatorComplaint,
-            DeadlineKind::TribunalAppeal => EventKind::TribunalAppeal,
-            DeadlineKind::OnwardAppeal => EventKind::OnwardAppeal,
-            DeadlineKind::Promised => EventKind::Response,
-            DeadlineKind::SendRepeat => EventKind::Received,
-        }
+    /// Whether reminders come before the due date. A reply is waiting from the moment it
+    /// arrives: what is worth a message is that it has waited too long, not that it soon will.
+    pub fn announced_ahead(self) -> bool {
+        self != DeadlineKind::ClassifyReply
+    }
+
+    /// Whether the deadline has a row in the stored index. The coalition's own deadlines (a
+    /// repeat to send, a reply to classify) are planned from what they are about, not indexed.
+    pub fn indexed(self) -> bool {
+        !matches!(self, DeadlineKind::SendRepeat | DeadlineKind::ClassifyReply)
     }
 
     /// What the deadline asks for, e.g. "Ask for an internal review".
@@ -205,6 +208,7 @@ impl DeadlineKind {
             DeadlineKind::OnwardAppeal => "Ask permission to appeal onward",
             DeadlineKind::Promised => "Promised answer due",
             DeadlineKind::SendRepeat => "Send the quarterly repeat",
+            DeadlineKind::ClassifyReply => "Say what the authority's reply is",
         }
     }
 }

@@ -51,8 +51,9 @@ pub fn compose(
             request.regime,
         );
         let rule = match notice.kind {
-            // No law sets it, so the index holds no explanation of it.
+            // No law sets these, so the index holds no explanation of them.
             DeadlineKind::SendRepeat => crate::domain::repeat::send_by_rule(),
+            DeadlineKind::ClassifyReply => crate::domain::reply_kind::classify_by_rule(),
             _ => rules
                 .get(&(notice.request_id, notice.kind.to_string(), notice.due))
                 .cloned()

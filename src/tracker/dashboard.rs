@@ -78,7 +78,7 @@ fn with_status(
     })
 }
 
-/// Twelve indexed queries, whatever the register holds, once the index has caught up with today.
+/// Fourteen indexed queries (two of them the replies to classify), whatever the register holds, once the index has caught up with today.
 pub fn dashboard(
     conn: &mut DbConnection,
     calendars: &CalendarStore,

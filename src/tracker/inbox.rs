@@ -364,10 +364,13 @@ pub fn triage(conn: &mut DbConnection, caller: &Caller) -> Result<Vec<IncomingMe
 }
 
 /// Files a message from triage with a request of the organisation, for a person to classify.
+#[allow(clippy::too_many_arguments)]
 pub fn file_by_hand(
     conn: &mut DbConnection,
+    calendars: &super::holidays::CalendarStore,
     caller: &Caller,
     settings: &Settings,
+    today: chrono::NaiveDate,
     message_id: i32,
     request_id: i32,
     now: NaiveDateTime,
@@ -406,6 +409,9 @@ pub fn file_by_hand(
                 now,
             )?;
         }
+        // A message that waited in triage may already be owed a reminder to classify it.
+        let calendar = calendars.current(conn)?;
+        super::reminders::replan(conn, &calendar, request_id, today)?;
         record(
             conn,
             caller,
@@ -526,6 +532,10 @@ pub fn classify(
         let (message, request) = to_classify(conn, caller, message_id)?;
         let (event, _) = super::events::add(conn, calendars, caller, today, request.id, input, now)?;
         incoming_messages::classified(conn, message.id, event.id)?;
+        // Recording the event re-planned the request while the reply still waited: again, so
+        // that a reminder to classify it is not sent after it was.
+        let calendar = calendars.current(conn)?;
+        super::reminders::replan(conn, &calendar, request.id, today)?;
         record(
             conn,
             caller,

@@ -21,8 +21,8 @@ use crate::domain::calendar::Calendar;
 use crate::domain::recipients::{address, Preferences};
 use crate::domain::reminders::OutboxStatus;
 use crate::domain::reminders::{plan, DeadlineFacts, Delivery, NoticeKind, Stage};
-use crate::domain::repeat;
 use crate::domain::timeline::DeadlineKind;
+use crate::domain::{repeat, reply_kind};
 use crate::error::AppError;
 
 /// The newest notices a page shows.
@@ -216,31 +216,40 @@ pub fn owed(
     today: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<Vec<NewNotice>, AppError> {
-    // A drafted quarterly repeat is reminded of as a deadline of its own until it is sent or
-    // skipped; it has no row in the index, since no law sets it.
-    let repeats: Vec<OpenDeadline> = store::unsent_repeats(conn, request_id)?
-        .into_iter()
-        .filter_map(|(id, regime, asks_until, organisation_id, owner_id)| {
+    // The coalition's own deadlines have no row in the index, since no law sets them: a
+    // drafted quarterly repeat is reminded of until it is sent or skipped, a filed reply until
+    // someone says what it is.
+    let repeats = store::unsent_repeats(conn, request_id)?.into_iter().filter_map(
+        |(id, regime, asks_until, organisation_id, owner_id)| {
             let due = repeat::send_by(calendar, regime.calendar(), asks_until)?;
-            let facts = DeadlineFacts {
-                request_id: id,
-                position: 0,
+            Some(own_deadline(
+                id,
                 regime,
-                kind: DeadlineKind::SendRepeat,
+                DeadlineKind::SendRepeat,
                 due,
-                latest: None,
-                settled: None,
-            };
-            Some(OpenDeadline {
-                facts,
                 organisation_id,
                 owner_id,
-            })
-        })
-        .collect();
+            ))
+        },
+    );
+    let replies = store::unclassified_replies(conn, request_id)?
+        .into_iter()
+        .filter_map(|(id, regime, arrived_at, organisation_id, owner_id)| {
+            let arrived = crate::clock::london_date(arrived_at);
+            let due = reply_kind::classify_by(calendar, regime.calendar(), arrived)?;
+            Some(own_deadline(
+                id,
+                regime,
+                DeadlineKind::ClassifyReply,
+                due,
+                organisation_id,
+                owner_id,
+            ))
+        });
+    let own: Vec<OpenDeadline> = repeats.chain(replies).collect();
     let owing: Vec<_> = store::open_deadlines(conn, request_id)?
         .into_iter()
-        .chain(repeats)
+        .chain(own)
         .filter_map(|deadline| plan(&deadline.facts, today, calendar).map(|notice| (deadline, notice)))
         .collect();
     // Most re-plans, one per recorded event, find nothing owed: then no one need be read.
@@ -276,6 +285,30 @@ pub fn owed(
         }
     }
     Ok(notices)
+}
+
+/// One of the coalition's own deadlines, as the index would hold it if a law set it.
+fn own_deadline(
+    request_id: i32,
+    regime: crate::domain::regime::Regime,
+    kind: DeadlineKind,
+    due: NaiveDate,
+    organisation_id: i32,
+    owner_id: Option<i32>,
+) -> OpenDeadline {
+    OpenDeadline {
+        facts: DeadlineFacts {
+            request_id,
+            position: 0,
+            regime,
+            kind,
+            due,
+            latest: None,
+            settled: None,
+        },
+        organisation_id,
+        owner_id,
+    }
 }
 
 /// Brings the outbox in line with what is owed today, for one request or all: unsent notices

@@ -72,6 +72,30 @@ fn report(filed: u64, triage: u64, bounces: u64, already: u64) -> Value {
     json!({"filed": filed, "triage": triage, "bounces": bounces, "already": already})
 }
 
+/// Sets the organisation's mailbox to send through `smtp` and read `server`, as its admin
+/// does; returns the test server's own certificate, which an instance must trust, as an
+/// organisation with its own CA would configure it.
+async fn use_mailbox(app: &TestApp, smtp: &SmtpServer, server: &ImapServer) -> String {
+    let url = server.url();
+    let imap = [
+        ("imap_url", url.as_str()),
+        ("imap_username", imap::USER),
+        ("imap_password", imap::PASSWORD),
+    ];
+    crate::email_sending::set_mailbox_with(app, &smtp.url(), &imap).await;
+    server.certificate_path().display().to_string()
+}
+
+/// The reply waiting to be classified that the request's page links to.
+async fn reply_to_classify(app: &TestApp, request: i64) -> i64 {
+    let page = replies(app, request).await;
+    page.split("?reply=")
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("a reply to classify: {page}"))
+}
+
 async fn replies(app: &TestApp, id: i64) -> String {
     app.text(&format!("/requests/{id}")).await
 }
@@ -80,26 +104,7 @@ on_both_backends! {
     async fn replies_are_filed_with_their_requests_once_and_nothing_is_lost(app) {
         let smtp = SmtpServer::start();
         let mut server = ImapServer::start();
-        let admin = app.admin().await;
-        let response = admin
-            .post_form(
-                "/admin/mailbox",
-                &[
-                    ("address", "foi@coalition.example"),
-                    ("display_name", "Coalition FOI team"),
-                    ("smtp_url", &smtp.url()),
-                    ("smtp_username", ""),
-                    ("smtp_password", ""),
-                    ("imap_url", &server.url()),
-                    ("imap_username", imap::USER),
-                    ("imap_password", imap::PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        // The app trusts the test server's own certificate, as an organisation with its own CA
-        // would configure it.
-        let ca = server.certificate_path().display().to_string();
+        let ca = use_mailbox(&app, &smtp, &server).await;
         let app = app.instance_with(|s| Settings { imap_ca_file: Some(ca.clone()), ..s }).await;
 
         let (detention, detention_id, reply_address) = sent_by_email(&app, &smtp, "Victims detained, 2025").await;
@@ -176,13 +181,7 @@ on_both_backends! {
 
         // Classified as a refusal citing s.40(2), the reply sets the same deadlines as the same
         // response recorded by hand on a twin request.
-        let page = replies(&app, returns).await;
-        let reply_id: i64 = page
-            .split("?reply=")
-            .nth(1)
-            .and_then(|rest| rest.split('#').next())
-            .and_then(|id| id.parse().ok())
-            .unwrap_or_else(|| panic!("a reply to classify: {page}"));
+        let reply_id = reply_to_classify(&app, returns).await;
         let proposal = app.get_json(&format!("/api/v1/replies/{reply_id}")).await;
         let suggested = &proposal["event"];
         assert_eq!(suggested["kind"], "response", "{proposal}");
@@ -245,5 +244,76 @@ on_both_backends! {
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
         assert!(replies(&app, returns).await.contains("This week in transparency"));
         assert_eq!(app.get_json("/api/v1/inbox").await, json!([]));
+    }
+}
+
+/// The outbox's notices about replies to classify on one request: (stage, status), in key order.
+fn classify_notices(app: &TestApp, request: i64) -> Vec<(String, String)> {
+    crate::reminder_emails::outbox(app)
+        .into_iter()
+        .filter(|(key, _)| key.starts_with(&format!("request/{request}/classify_reply/")))
+        .map(|(key, (status, _))| (key.split('/').nth(4).unwrap().to_string(), status))
+        .collect()
+}
+
+on_both_backends! {
+    async fn a_reply_left_unclassified_for_two_working_days_is_reminded_of_until_it_is_classified(app) {
+        use crate::reminder_emails::remind;
+        let mut smtp = SmtpServer::start();
+        let server = ImapServer::start();
+        let ca = use_mailbox(&app, &smtp, &server).await;
+        let app = app.instance_with(|s| Settings { imap_ca_file: Some(ca.clone()), ..s }).await;
+        let home_office = app.authority("Home Office").await;
+        let id = app
+            .create_request(json!({"title": "Victims re-trafficked after return, 2025", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01", "reference": "FOI 60001"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        // Thu 28 May 2026 at noon in London: its two working days are Fri 29 May and Mon 1 June.
+        server.deliver_at(
+            &text(reply("foi@coalition.example", "Your request FOI 60001", "w1@homeoffice.gov.uk"), "We acknowledge your request."),
+            1_779_966_000,
+        );
+        assert_eq!(read(&app).await, report(1, 0, 0, 0));
+        let url = smtp.url();
+        let about_replies = |smtp: &SmtpServer| -> Vec<crate::support::smtp::Received> {
+            smtp.messages().into_iter().filter(|m| m.subject.contains("Say what the authority's reply is")).collect()
+        };
+
+        remind(&app, Some(&url), &["--today", "2026-05-28"]).await;
+        remind(&app, Some(&url), &["--today", "2026-05-29"]).await;
+        assert_eq!(classify_notices(&app, id), vec![], "nothing while it has not waited two working days");
+        remind(&app, Some(&url), &["--today", "2026-06-01"]).await;
+        assert_eq!(classify_notices(&app, id), vec![("on_the_day".to_string(), "sent".to_string())]);
+        let messages = about_replies(&smtp);
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert_eq!(messages[0].subject, "Today: Say what the authority's reply is: Victims re-trafficked after return, 2025");
+        assert_eq!(messages[0].rcpt_to, "coordinator@coalition.example");
+        assert!(messages[0].text.contains("Why:       The coalition says what each reply is within 2 working days of its arrival"), "{}", messages[0].text);
+        assert!(messages[0].text.contains("Next:      A reply from the authority is filed with this request"), "{}", messages[0].text);
+        assert!(messages[0].text.contains(&format!("Open it:   {}/requests/{id}", app.address)), "{}", messages[0].text);
+
+        // Still unclassified: chased the next working day, then every week; the second week's
+        // notice meets a dead mail server and waits to be retried.
+        remind(&app, Some(&url), &["--today", "2026-06-02"]).await;
+        assert_eq!(about_replies(&smtp).last().unwrap().subject, "Missed: Say what the authority's reply is by Mon 1 Jun 2026: Victims re-trafficked after return, 2025");
+        smtp.stop();
+        remind(&app, Some(&url), &["--today", "2026-06-09"]).await;
+        let unsent = classify_notices(&app, id)[1].1.clone();
+        assert!(unsent == "failed" || unsent == "pending", "{unsent}");
+
+        // Classified on 9 June: the reminders stop at once, the unsent one with them.
+        let app = app.instance_on("2026-06-09").await;
+        let reply_id = reply_to_classify(&app, id).await;
+        let response = app
+            .post_json(&format!("/api/v1/replies/{reply_id}/classify"), &json!({"kind": "acknowledged", "occurred_on": "2026-05-28"}))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let expected = [("missed_0", "sent"), ("missed_1", "cancelled"), ("on_the_day", "sent")];
+        assert_eq!(classify_notices(&app, id), expected.map(|(a, b)| (a.to_string(), b.to_string())));
+        smtp.resume();
+        remind(&app, Some(&url), &["--today", "2026-06-16"]).await;
+        assert_eq!(classify_notices(&app, id), expected.map(|(a, b)| (a.to_string(), b.to_string())), "no week 2");
+        assert_eq!(about_replies(&smtp).len(), 2);
     }
 }

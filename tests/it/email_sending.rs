@@ -23,19 +23,22 @@ async fn draft(app: &TestApp, title: &str) -> i64 {
 }
 
 async fn set_mailbox(app: &TestApp, smtp_url: &str) {
+    set_mailbox_with(app, smtp_url, &[]).await
+}
+
+/// Sets the organisation's mailbox as its admin does, sending through `smtp_url`, with the
+/// `more` fields (the IMAP server's) beside.
+pub(crate) async fn set_mailbox_with(app: &TestApp, smtp_url: &str, more: &[(&str, &str)]) {
     let admin = app.admin().await;
-    let response = admin
-        .post_form(
-            "/admin/mailbox",
-            &[
-                ("address", "foi@coalition.example"),
-                ("display_name", "Coalition FOI team"),
-                ("smtp_url", smtp_url),
-                ("smtp_username", ""),
-                ("smtp_password", ""),
-            ],
-        )
-        .await;
+    let mut fields = vec![
+        ("address", "foi@coalition.example"),
+        ("display_name", "Coalition FOI team"),
+        ("smtp_url", smtp_url),
+        ("smtp_username", ""),
+        ("smtp_password", ""),
+    ];
+    fields.extend_from_slice(more);
+    let response = admin.post_form("/admin/mailbox", &fields).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 

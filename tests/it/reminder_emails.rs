@@ -38,7 +38,7 @@ fn remind_command(app: &TestApp, smtp: Option<&str>, args: &[&str]) -> Command {
     command
 }
 
-async fn remind(app: &TestApp, smtp: Option<&str>, args: &[&str]) -> String {
+pub(crate) async fn remind(app: &TestApp, smtp: Option<&str>, args: &[&str]) -> String {
     let mut command = remind_command(app, smtp, args);
     let output: Output = tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
@@ -63,7 +63,7 @@ async fn request(app: &TestApp, title: &str) -> i64 {
 }
 
 /// The outbox, straight from the database: key -> (status, attempts).
-fn outbox(app: &TestApp) -> BTreeMap<String, (String, i32)> {
+pub(crate) fn outbox(app: &TestApp) -> BTreeMap<String, (String, i32)> {
     use diesel::prelude::*;
     use foi_tracker::db::schema::outbox::dsl::*;
     let mut conn = app.connection();

@@ -99,6 +99,41 @@ fn a_foia_response_due_after_easter_2026() {
 }
 
 #[test]
+fn a_reply_is_reminded_of_once_it_has_waited_two_working_days_then_every_week() {
+    use foi_tracker::domain::reply_kind::classify_by;
+    let calendar = Calendar::bundled();
+    // Arrived Thu 2 April 2026. Good Friday and Easter Monday are not working days under FOIA,
+    // so its two working days are Tue 7 and Wed 8 April; in Scotland Easter Monday is one.
+    let arrived = date("2026-04-02");
+    assert_eq!(
+        classify_by(calendar, CalendarKind::Foia, arrived),
+        Some(date("2026-04-08"))
+    );
+    assert_eq!(
+        classify_by(calendar, CalendarKind::Scotland, arrived),
+        Some(date("2026-04-07"))
+    );
+    check(
+        "FOIA reply to classify",
+        unsettled(Foia, DeadlineKind::ClassifyReply, "2026-04-08"),
+        &[
+            // Nothing ahead of the date: waiting is news only once it is too long.
+            ("2026-04-02", None),
+            ("2026-04-07", None),
+            ("2026-04-08", Some((DAY, "2026-04-08"))),
+            ("2026-04-09", Some((missed(0), "2026-04-09"))),
+            ("2026-04-15", Some((missed(0), "2026-04-09"))),
+            ("2026-04-16", Some((missed(1), "2026-04-16"))),
+        ],
+    );
+    assert_eq!(
+        counting_calendar(Foisa, DeadlineKind::ClassifyReply),
+        CalendarKind::Scotland,
+        "counted in the request's own calendar"
+    );
+}
+
+#[test]
 fn a_foisa_review_request_lapses_only_after_the_law_s_limit() {
     // Advised by Fri 12 June 2026, by law by Wed 17 June (FOISA s.20(5)(a)): the reminders
     // lead up to the advised date; between the two nothing says the right has lapsed.

@@ -55,8 +55,17 @@ pub async fn file(
 ) -> Result<HttpResponse, ApiError> {
     let request_id = body.0.request_id;
     let settings = state.settings.clone();
-    with_db(&state, move |conn, _, _| {
-        inbox::file_by_hand(conn, &caller, &settings, id, request_id, crate::clock::now())
+    with_db(&state, move |conn, calendars, today| {
+        inbox::file_by_hand(
+            conn,
+            calendars,
+            &caller,
+            &settings,
+            today,
+            id,
+            request_id,
+            crate::clock::now(),
+        )
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -77,8 +77,17 @@ pub async fn file(
     };
     let caller = who.caller();
     let settings = state.settings.clone();
-    let result = with_db(&state, move |conn, _, _| {
-        inbox::file_by_hand(conn, &caller, &settings, id, request_id, crate::clock::now())
+    let result = with_db(&state, move |conn, calendars, today| {
+        inbox::file_by_hand(
+            conn,
+            calendars,
+            &caller,
+            &settings,
+            today,
+            id,
+            request_id,
+            crate::clock::now(),
+        )
     })
     .await;
     match result {
