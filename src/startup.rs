@@ -178,6 +178,9 @@ impl Application {
             .settings
             .scheduler
             .then(|| tokio::spawn(crate::jobs::scheduler::run(jobs_context(&state), timetable)));
+        if state.settings.scheduler {
+            tokio::spawn(crate::jobs::text_reader::run(jobs_context(&state)));
+        }
         if state.settings.scheduler && state.settings.imap_poll_seconds > 0 {
             tokio::spawn(crate::jobs::mail_reader::run(jobs_context(&state)));
         }

@@ -7,6 +7,7 @@ mod deadline;
 mod dump;
 mod health;
 mod imports;
+mod index;
 mod remind;
 mod serve;
 
@@ -18,6 +19,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Settings;
 use crate::db::DbError;
+use crate::domain::document_text::{DocumentText, TextState};
 use crate::domain::regime::Regime;
 use crate::domain::timeline::{Event, EventKind};
 use crate::error::AppError;
@@ -56,6 +58,9 @@ pub enum Command {
     Export(dump::DumpArgs),
     /// Fill a new, empty database (SQLite or PostgreSQL) from a dump, all or nothing.
     Import(dump::DumpArgs),
+    /// Bring the search index up to date with everything stored (the server does it by itself,
+    /// a round at a time, while its scheduler runs).
+    Index,
     /// Print the API's OpenAPI 3 document.
     Openapi,
     /// Ask the running server (at FOI_BIND) whether it and its database answer: exits 0 if
@@ -73,6 +78,9 @@ pub enum Command {
     /// The server's own: reads an `.eml` file on stdin in a child process under limits.
     #[command(hide = true)]
     ParseEmail(ParseArgs),
+    /// The server's own: reads a document's text on stdin in a child process under limits.
+    #[command(hide = true)]
+    ParseText(ParseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +205,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::ImportAuthorities(args) => imports::import_authorities(args, out),
         Command::Remind(args) => remind::remind(args, out),
         Command::Healthcheck => health::healthcheck(out),
+        Command::Index => index::index(out),
         Command::Backup(args) => dump::backup(args, out),
         Command::Export(args) => dump::export(args, out),
         Command::Import(args) => dump::import(args, out),
@@ -213,6 +222,16 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
             out,
             |bytes| crate::domain::email::read(&args.file_name, bytes),
             || Err(format!("{} is not an email message", args.file_name)),
+        )?),
+        Command::ParseText(args) => Ok(crate::sandbox::child(
+            crate::tracker::untrusted::MAX_INPUT,
+            out,
+            |bytes| crate::domain::document_text::extract(&args.file_name, bytes),
+            || DocumentText {
+                state: TextState::Unreadable,
+                problem: Some(format!("{} could not be read", args.file_name)),
+                parts: vec![],
+            },
         )?),
         Command::Openapi => {
             let document = <crate::web::api::openapi::ApiDoc as utoipa::OpenApi>::openapi();

@@ -76,6 +76,11 @@ pub struct Document {
     pub uploaded_by: Option<i32>,
     #[serde(serialize_with = "crate::domain::instant::utc")]
     pub uploaded_at: NaiveDateTime,
+    /// What reading its text for search gave: text, scanned (no text layer), unreadable or
+    /// unsupported; absent until it has been read.
+    pub text_state: Option<String>,
+    /// Why it has no searchable text, or why only part of it is searchable.
+    pub text_problem: Option<String>,
 }
 
 pub struct NewDocument<'a> {
@@ -108,6 +113,17 @@ pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Document>> {
         .select(Document::as_select())
         .first(conn)
         .optional()
+}
+
+/// These documents, in no order.
+pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<Document>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    documents::table
+        .filter(documents::id.eq_any(ids))
+        .select(Document::as_select())
+        .load(conn)
 }
 
 /// A request's documents, oldest first.

@@ -123,11 +123,14 @@ fn names(conn: &mut DbConnection, query: &str, table: &str) -> QueryResult<Vec<S
 pub fn tables(conn: &mut DbConnection) -> QueryResult<Vec<Table>> {
     let (list, columns, parents) = match conn.backend() {
         Backend::Sqlite => (
-            "SELECT name FROM sqlite_master WHERE type = 'table' \
+            // Ordinary tables only: the search index's FTS5 table and its shadow tables are
+            // filled again by triggers as `search_entries` is put back.
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
              AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? ORDER BY name",
             "SELECT name, type AS declared, pk AS key FROM pragma_table_info(?) ORDER BY cid",
             "SELECT DISTINCT \"table\" AS name FROM pragma_foreign_key_list(?)",
         ),
+        // A generated column (the search index's words) is computed again as rows come back.
         Backend::Postgres => (
             "SELECT c.relname::text AS name FROM pg_class c \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -138,6 +141,7 @@ pub fn tables(conn: &mut DbConnection) -> QueryResult<Vec<Table>> {
              FROM pg_attribute a \
              LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary \
              WHERE a.attrelid = quote_ident($1)::regclass AND a.attnum > 0 AND NOT a.attisdropped \
+             AND a.attgenerated = '' \
              ORDER BY a.attnum",
             "SELECT DISTINCT c.relname::text AS name FROM pg_constraint f \
              JOIN pg_class c ON c.oid = f.confrelid \

@@ -115,6 +115,20 @@ fn with_details<'a>(
     Ok(())
 }
 
+/// These events, without their details, in no order.
+pub fn find_many(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<Vec<EventRecord>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(events::table
+        .filter(events::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(EventRecord::from)
+        .collect())
+}
+
 /// The events of many requests in one query.
 pub fn for_requests(conn: &mut DbConnection, ids: &[i32]) -> QueryResult<HashMap<i32, Vec<EventRecord>>> {
     let mut map: HashMap<i32, Vec<EventRecord>> = HashMap::new();

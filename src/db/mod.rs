@@ -37,6 +37,7 @@ pub mod repeats;
 pub mod request_list;
 pub mod requests;
 pub mod responses;
+pub mod search;
 pub mod sessions;
 pub mod sweeps;
 

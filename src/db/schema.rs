@@ -286,6 +286,23 @@ diesel::table! {
         uploaded_by -> Nullable<Integer>,
         uploaded_at -> Timestamp,
         incoming_message_id -> Nullable<Integer>,
+        text_state -> Nullable<Text>,
+        text_problem -> Nullable<Text>,
+    }
+}
+
+// The words each request, event and document page or sheet is found by. The index over them
+// is each backend's own (FTS5, or a generated tsvector column), read only in `db::search`.
+diesel::table! {
+    search_entries (id) {
+        id -> Integer,
+        request_id -> Integer,
+        source -> Text,
+        source_id -> Integer,
+        part -> Integer,
+        label -> Text,
+        first_line -> Integer,
+        body -> Text,
     }
 }
 
@@ -462,6 +479,7 @@ diesel::table! {
     }
 }
 diesel::joinable!(incoming_messages -> requests (request_id));
+diesel::joinable!(search_entries -> requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     appeals,
@@ -496,4 +514,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailboxes,
     outgoing_messages,
     incoming_messages,
+    search_entries,
 );

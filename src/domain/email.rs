@@ -58,6 +58,25 @@ mod base64_bytes {
     }
 }
 
+/// The words a search finds a message by: its subject, sender and body text, whatever it
+/// lacks (a date, a sender) that recording it as a response would need; `None` if it is no
+/// message at all.
+pub fn words(bytes: &[u8]) -> Option<String> {
+    use mail_parser::MessageParser;
+    let message = MessageParser::default()
+        .parse(bytes)
+        // The parser takes any bytes for a body: a message names someone, a day or a subject.
+        .filter(|m| m.from().is_some() || m.date().is_some() || m.subject().is_some())?;
+    let subject = message.subject().unwrap_or_default();
+    let sender = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .unwrap_or_default();
+    let text = message.body_text(0).unwrap_or_default();
+    Some(format!("Subject: {subject}\nFrom: {sender}\n\n{}", text.trim()))
+}
+
 /// Reads `bytes`, the file `name`; or why it cannot be recorded, in words for the researcher.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Email, String> {
     use mail_parser::{MessageParser, MimeHeaders};

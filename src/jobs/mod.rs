@@ -6,3 +6,4 @@ pub mod messages;
 pub mod scheduler;
 pub mod shutdown;
 pub mod sweep;
+pub mod text_reader;

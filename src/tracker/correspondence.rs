@@ -289,11 +289,12 @@ fn deliver<T>(
             "{why}. Nothing was sent or recorded: try again once the mailbox's server is working"
         )));
     }
-    db::write(conn, |conn| {
+    let recorded = db::write(conn, |conn| {
         let request = writable(conn, caller, request_id)?;
-        let recorded = record(conn, &request, &message)?;
-        Ok(recorded)
-    })
+        record(conn, &request, &message)
+    })?;
+    super::search::read_new(conn, request_id);
+    Ok(recorded)
 }
 
 /// Forgets a claim the server never took.

@@ -29,6 +29,8 @@ pub(crate) fn reindex(
     let schedule = timeline::schedule(regime, &events, calendar, today)
         .map_err(|e| AppError::invalid(e.field(), e.to_string()))?;
     write_index(conn, calendar, today, request_id, &schedule, &records)?;
+    // The search index's words of the request and its events change with them.
+    super::search::index_request(conn, request_id)?;
     Ok(schedule)
 }
 

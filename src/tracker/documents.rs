@@ -30,7 +30,7 @@ pub fn upload(
     now: NaiveDateTime,
 ) -> Result<Document, AppError> {
     let checked = check(file, max_bytes)?;
-    db::write(conn, |conn| {
+    let document = db::write(conn, |conn| {
         let request = writable(conn, caller, request_id)?;
         if let Some(event_id) = file.event_id {
             if !events::for_request(conn, request_id)?
@@ -44,7 +44,9 @@ pub fn upload(
             }
         }
         store(conn, caller, &request, file.event_id, &checked, file.content, now)
-    })
+    })?;
+    super::search::read_new(conn, request_id);
+    Ok(documents::find(conn, document.id)?.unwrap_or(document))
 }
 
 /// Keeps a file that came by mail as a document of `request`, linked to no event until a person
@@ -269,7 +271,7 @@ pub fn import_email(
     now: NaiveDateTime,
 ) -> Result<ImportedEmail, AppError> {
     let received = read.received;
-    db::write(conn, |conn| {
+    let imported = db::write(conn, |conn| {
         let (event, _) = super::events::add(conn, calendars, caller, today, request_id, &read.input, now)
             .map_err(|e| match e {
                 AppError::Invalid(problems) => AppError::invalid(
@@ -306,6 +308,8 @@ pub fn import_email(
                 now,
             )?);
         }
-        Ok(ImportedEmail { event, documents })
-    })
+        Ok::<_, AppError>(ImportedEmail { event, documents })
+    })?;
+    super::search::read_new(conn, request_id);
+    Ok(imported)
 }

@@ -176,6 +176,9 @@ pub fn poll(
     server
         .read_new(from, file)
         .map_err(|why| AppError::Upstream(format!("The mailbox could not be read: {why}")))?;
+    if report.filed > 0 {
+        super::search::read_pending(conn, report.filed as i64 * 10);
+    }
     tracing::info!(
         organisation_id,
         filed = report.filed,
@@ -385,7 +388,7 @@ pub fn file_by_hand(
         Some(raw) => Some(super::untrusted::email("message.eml", raw)?),
         None => None,
     };
-    db::write(conn, |conn| {
+    let filed = db::write(conn, |conn| {
         // A coordinator may change only their own organisation's requests: any other is
         // refused beside the field, as one that does not exist.
         super::access::writable(conn, caller, request_id).map_err(|error| match error {
@@ -418,7 +421,11 @@ pub fn file_by_hand(
             Change::new("file", "incoming_message", message_id).after(json!({"request_id": request_id})),
             now,
         )
-    })
+    });
+    if filed.is_ok() {
+        super::search::read_new(conn, request_id);
+    }
+    filed
 }
 
 /// Sets a message in triage aside: it stays kept, out of the list.

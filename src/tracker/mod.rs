@@ -42,6 +42,7 @@ pub mod request_input;
 pub mod request_list;
 pub mod requests;
 pub mod scorecard;
+pub mod search;
 pub mod sessions;
 pub mod two_factor;
 pub mod untrusted;

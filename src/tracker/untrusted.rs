@@ -3,6 +3,7 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::domain::document_text::{DocumentText, TextState};
 use crate::domain::email::Email;
 use crate::domain::spreadsheet::{self, Sheet};
 use crate::error::AppError;
@@ -14,6 +15,8 @@ pub const MAX_INPUT: usize = 256 * 1024 * 1024;
 /// content at 32 MB, which JSON and base64 make somewhat larger.
 const MAX_SHEET_OUTPUT: usize = 48 * 1024 * 1024;
 const MAX_EMAIL_OUTPUT: usize = 64 * 1024 * 1024;
+/// A document's text is capped at 16 MB; JSON escapes its tabs and newlines.
+const MAX_TEXT_OUTPUT: usize = 48 * 1024 * 1024;
 
 /// What the researcher is told when the child gave up.
 pub fn too_complex(filename: &str) -> String {
@@ -45,6 +48,19 @@ pub fn email(filename: &str, bytes: &[u8]) -> Result<Email, AppError> {
     answer.map_err(|e| AppError::invalid("file", e))
 }
 
+/// Reads the searchable text of a stored document in the sandbox. A file that is over budget,
+/// or that makes the parser panic, is no error: its text is unreadable, and the answer says
+/// why, so that the document is kept and marked rather than refused.
+pub fn document_text(filename: &str, bytes: &[u8]) -> Result<DocumentText, AppError> {
+    let name = format!("--file-name={filename}");
+    let answer = answer(&["parse-text", &name], bytes, MAX_TEXT_OUTPUT, filename)?;
+    Ok(answer.unwrap_or_else(|problem| DocumentText {
+        state: TextState::Unreadable,
+        problem: Some(problem),
+        parts: vec![],
+    }))
+}
+
 fn ask<T: DeserializeOwned>(
     args: &[&str],
     bytes: &[u8],
@@ -52,18 +68,33 @@ fn ask<T: DeserializeOwned>(
     filename: &str,
     field: &str,
 ) -> Result<T, AppError> {
-    let output = sandbox::run(args, bytes, max_output).map_err(|e| match e {
-        SandboxError::OverBudget(why) => {
+    answer(args, bytes, max_output, filename)?.map_err(|problem| AppError::invalid(field, problem))
+}
+
+/// The child's answer; or, for a file over budget or that made the parser panic, what the
+/// researcher is told. Only a parser that cannot be had at all is an error.
+fn answer<T: DeserializeOwned>(
+    args: &[&str],
+    bytes: &[u8],
+    max_output: usize,
+    filename: &str,
+) -> Result<Result<T, String>, AppError> {
+    let output = match sandbox::run(args, bytes, max_output) {
+        Ok(output) => output,
+        Err(SandboxError::OverBudget(why)) => {
             tracing::warn!(file = %filename.escape_debug(), %why, "a user's file was over the parser's budget");
-            AppError::invalid(field, too_complex(filename))
+            return Ok(Err(too_complex(filename)));
         }
-        SandboxError::Panicked => {
+        Err(SandboxError::Panicked) => {
             tracing::error!(file = %filename.escape_debug(), "a parser panicked on a user's file");
-            AppError::invalid(field, too_complex(filename))
+            return Ok(Err(too_complex(filename)));
         }
-        SandboxError::Busy => AppError::Unavailable("every parser is busy".into()),
-        SandboxError::Failed(why) => AppError::Internal(format!("the parser could not start: {why}")),
-    })?;
+        Err(SandboxError::Busy) => return Err(AppError::Unavailable("every parser is busy".into())),
+        Err(SandboxError::Failed(why)) => {
+            return Err(AppError::Internal(format!("the parser could not start: {why}")))
+        }
+    };
     serde_json::from_slice(&output)
+        .map(Ok)
         .map_err(|e| AppError::Internal(format!("the parser's answer could not be read: {e}")))
 }

@@ -212,6 +212,8 @@ on_both_backends! {
             ("request-letters", format!("{sent}/letters")),
             ("request-email", format!("{draft}/email")),
             ("inbox", "/inbox".into()),
+            ("search", "/search?q=victims".into()),
+            ("search-form", "/search".into()),
             ("request-new", "/requests/new".into()),
             ("remove-last-event", format!("{sent}/events/remove-last")),
             ("my-requests", "/requests?owner=me&open=true&sort=due".into()),

@@ -18,6 +18,7 @@ pub mod problem_types;
 pub mod problems;
 pub mod repeats;
 pub mod requests;
+pub mod search;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -11,7 +11,7 @@ use crate::web::json_body::CREATE_ONLY;
 use super::openapi_bodies::{Examples, ExportRows};
 use super::{
     authorities, calculator, demands, documents, email, events, exemptions, figure_import, history, inbox,
-    letters, problem_types, repeats, requests,
+    letters, problem_types, repeats, requests, search,
 };
 
 #[derive(OpenApi)]
@@ -50,6 +50,7 @@ use super::{
         history::summary,
         history::requests,
         history::export,
+        search::search,
         demands::catalogue,
         demands::save_indicator,
         demands::indicator,
@@ -82,6 +83,7 @@ use super::{
         (name = "documents", description = "The files that came with a request's events"),
         (name = "demands", description = "The petition's indicators, released figures and the scorecard"),
         (name = "history", description = "The refusal history and exports of the records"),
+        (name = "search", description = "One search over requests, events and the text of every document"),
         (name = "email", description = "Requests and letters sent by email from the organisation's mailbox, and the replies read from it"),
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
         (name = "authorities", description = "Public authorities"),

@@ -28,6 +28,7 @@ pub mod request_detail;
 pub mod request_list;
 pub mod requests;
 pub mod scorecard;
+pub mod search;
 pub mod session;
 pub mod two_factor_reset;
 pub mod users;

@@ -252,6 +252,10 @@ pub(super) async fn listed(app: &TestApp, people: &People, fixtures: &Fixtures) 
         let list = text(get("/requests").await).await;
         let csv = text(get("/requests.csv").await).await;
         let related = text(send(app, person, "get", &foia_page, Payload::Nothing, None).await).await;
+        // Every fixture's title has the word; the search page links each result's request.
+        let searched: Value =
+            serde_json::from_str(&text(get("/api/v1/search?q=fixture").await).await).unwrap();
+        let search_page = text(get("/search?q=fixture").await).await;
         for &(kind, id) in &fixtures.requests {
             let known = who != As::OtherResearcher || !kind.private();
             let shown = known && !(who == As::Auditor && kind == Kind::Sar);
@@ -271,6 +275,26 @@ pub(super) async fn listed(app: &TestApp, people: &People, fixtures: &Fixtures) 
                 ),
                 ("named in the CSV", shown, csv.contains(&title)),
                 ("tagged in the CSV", shown, csv.contains(&tag)),
+                (
+                    "found by the search API",
+                    known,
+                    searched["results"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| r["request_id"] == id),
+                ),
+                (
+                    "quoted by the search API",
+                    shown,
+                    searched["results"].as_array().unwrap().iter().any(|r| {
+                        r["request_id"] == id
+                            && r["snippet"]
+                                .as_str()
+                                .is_some_and(|s| s.contains("<mark>fixture</mark>"))
+                    }),
+                ),
+                ("linked from the search page", known, search_page.contains(&link)),
             ];
             // The cost limit adds FOIA requests together, never a subject access request.
             let aggregated = kind != Kind::Sar;

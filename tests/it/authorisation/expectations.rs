@@ -397,6 +397,9 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("post", "/api/v1/figures") => vec![case(Nothing, Body::Json(FIGURE_JSON), filers(CREATED))],
         ("get", "/api/v1/figures/{id}") => vec![case(NewFigure, Body::None, signed_in(OK))],
         ("post", "/api/v1/figures/{id}/verify") => vec![case(NewFigure, Body::None, filers(OK))],
+        // The page without words is the form; the API without words names the field.
+        ("get", "/search") => plain(signed_in(OK)),
+        ("get", "/api/v1/search") => plain(signed_in(INVALID)),
         ("get", "/history" | "/history/requests" | "/api/v1/history" | "/api/v1/history/requests") => {
             plain(signed_in(OK))
         }

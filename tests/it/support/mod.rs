@@ -718,6 +718,65 @@ pub fn pdf(extra: &str) -> Vec<u8> {
     bytes
 }
 
+/// A valid PDF whose pages show `pages` as text in Helvetica, one line each; a page of "" has
+/// no text.
+pub fn text_pdf(pages: &[&str]) -> Vec<u8> {
+    let contents: Vec<String> = pages
+        .iter()
+        .map(|text| {
+            let text = text.replace('\\', "\\\\").replace('(', "\\(").replace(')', "\\)");
+            format!("BT /F1 24 Tf 72 700 Td ({text}) Tj ET")
+        })
+        .collect();
+    pdf_pages(&contents)
+}
+
+/// A valid one-page PDF whose page is a drawn rectangle and no text, as a scan has none.
+pub fn image_pdf() -> Vec<u8> {
+    pdf_pages(&["0 0 1 rg 72 72 300 400 re f".to_string()])
+}
+
+/// A PDF of one page per content stream, with Helvetica as /F1, its xref offsets counted as
+/// written.
+fn pdf_pages(contents: &[String]) -> Vec<u8> {
+    let pages = contents.len();
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Pages /Kids [{}] /Count {pages} >>", kids.join(" ")),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    for (i, content) in contents.iter().enumerate() {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            5 + 2 * i
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(bytes.len());
+        bytes.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).bytes());
+    }
+    let xref = bytes.len();
+    bytes.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for offset in offsets {
+        bytes.extend(format!("{offset:010} 00000 n \n").bytes());
+    }
+    bytes.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    bytes
+}
+
 /// A FOIA request to the Home Office sent on 1 May 2026, by the default user: its id.
 pub async fn home_office_request(app: &TestApp) -> i64 {
     let home_office = app.authority("Home Office").await;

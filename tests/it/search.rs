@@ -1,0 +1,281 @@
+//! One search over requests, events and the text of every document (issue 22), through the
+//! API and the page, over files made here: a PDF with a text layer, a Word document, a
+//! workbook of several sheets, an email; a scan, a broken PDF and a compressed bomb named
+//! .docx are marked, never fatal; nothing of another organisation's draft or subject access
+//! request is found, even through a file it shares with a readable request; and no query,
+//! however much it looks like FTS syntax, gives a 500. Both backends.
+
+use reqwest::StatusCode;
+use rust_xlsxwriter::Workbook;
+use serde_json::{json, Value};
+
+use crate::document_text::{bomb, zip_of};
+use crate::support::{image_pdf, pdf, problem, text_pdf, Session};
+
+/// A Word document whose body is `paragraphs`.
+fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    let body: String = paragraphs
+        .iter()
+        .map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>"))
+        .collect();
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+         <w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    zip_of(&[
+        ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"),
+        ("word/document.xml", &document),
+    ])
+}
+
+/// A workbook: a summary sheet, and the figures by country with "Albania" in C4.
+fn workbook() -> Vec<u8> {
+    let mut book = Workbook::new();
+    let summary = book.add_worksheet().set_name("Summary").unwrap();
+    summary
+        .write_string(0, 0, "Returns of referred people, 2025")
+        .unwrap();
+    let countries = book.add_worksheet().set_name("By country").unwrap();
+    countries.write_string(0, 0, "Quarter").unwrap();
+    countries.write_string(0, 2, "Country").unwrap();
+    countries.write_string(0, 3, "Returned").unwrap();
+    for (row, (quarter, country, n)) in [
+        ("Q1", "Vietnam", 12.0),
+        ("Q1", "Eritrea", 4.0),
+        ("Q2", "Albania", 31.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = row as u32 + 1;
+        countries.write_string(row, 0, quarter).unwrap();
+        countries.write_string(row, 2, country).unwrap();
+        countries.write_number(row, 3, n).unwrap();
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn email() -> Vec<u8> {
+    b"From: Home Office FOI <foi.responses@homeoffice.gov.uk>\r\n\
+      To: foi@coalition.example\r\n\
+      Subject: Your request FOI 70001\r\n\
+      Date: Fri, 29 May 2026 10:00:00 +0100\r\n\
+      Message-ID: <s1@homeoffice.gov.uk>\r\n\
+      Content-Type: text/plain; charset=utf-8\r\n\r\n\
+      Dear requester,\r\n\r\nHere are the figures you asked for. We refused the rest.\r\n"
+        .to_vec()
+}
+
+async fn upload(session: &Session, request: i64, name: &str, content: Vec<u8>) -> Value {
+    let response = session
+        .api_upload(&format!("/api/v1/requests/{request}/documents"), name, content)
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{name}: {body}");
+    body
+}
+
+async fn search(session: &Session, query: &[(&str, &str)]) -> Value {
+    let path = format!("/api/v1/search?{}", serde_urlencoded::to_string(query).unwrap());
+    let response = session.get(&path).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+/// The places found, as "place → link".
+fn places(found: &Value) -> Vec<String> {
+    found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} → {}",
+                r["place"].as_str().unwrap(),
+                r["link"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn unmarked(snippet: &Value) -> String {
+    snippet
+        .as_str()
+        .unwrap_or_default()
+        .replace("<mark>", "")
+        .replace("</mark>", "")
+}
+
+on_both_backends! {
+    async fn every_word_of_every_document_is_found_with_its_snippet_and_its_place(app) {
+        let me = app.member("searcher@coalition.example", "researcher", crate::support::ORGANISATION).await;
+        let home_office = app.authority("Home Office").await;
+        let created = me
+            .post_json("/api/v1/requests", &json!({"title": "Returns of referred people, 2025", "body": "How many people referred to the NRM were returned, by country?", "authority_id": home_office, "sent_on": "2026-05-01", "reference": "FOI 70001", "tags": ["returns"]}))
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+        let pdf_doc = upload(&me, id, "response.pdf", text_pdf(&["Detention figures for 2025", "The rest is withheld under section 31, law enforcement"])).await;
+        assert_eq!(pdf_doc["text_state"], "text", "{pdf_doc}");
+        let word = upload(&me, id, "letter.docx", docx(&["Dear requester,", "Safe-house places were offered to 412 people."])).await;
+        let sheets = upload(&me, id, "returns.xlsx", workbook()).await;
+        let response = me.api_upload(&format!("/api/v1/requests/{id}/import-email"), "reply.eml", email()).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+
+        // A page of a PDF, linked to that page.
+        let found = search(&me, &[("q", "enforcement")]).await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(places(&found), vec![format!("response.pdf, page 2 → /documents/{}#page=2", pdf_doc["id"])]);
+        assert!(found["results"][0]["snippet"].as_str().unwrap().contains("<mark>enforcement</mark>"), "{found}");
+        assert_eq!(found["results"][0]["request"], "Returns of referred people, 2025");
+        assert_eq!(found["results"][0]["authority"], "Home Office");
+
+        // "safe house" finds "Safe-house", in the Word document.
+        let found = search(&me, &[("q", "safe house")]).await;
+        assert_eq!(places(&found), vec![format!("letter.docx → /documents/{}", word["id"])], "{found}");
+        assert!(unmarked(&found["results"][0]["snippet"]).contains("Safe-house places were offered to 412 people"), "{found}");
+        assert!(found["results"][0]["snippet"].as_str().unwrap().contains("<mark>"), "{found}");
+
+        // A word of the second sheet, named by its cell.
+        let found = search(&me, &[("q", "Albania")]).await;
+        assert_eq!(
+            places(&found),
+            vec![format!("returns.xlsx, By country!C4 → /documents/{}/import?sheet=By+country", sheets["id"])],
+            "{found}"
+        );
+
+        // A phrase of the email, found in the message kept as a document; the response event
+        // the import recorded is found by its outcome's words.
+        let found = search(&me, &[("q", "\"figures you asked\"")]).await;
+        let found_places = places(&found);
+        assert!(found_places.iter().any(|p| p.starts_with("reply.eml → /documents/")), "{found}");
+        let found = search(&me, &[("q", "\"you figures asked\"")]).await;
+        assert_eq!(found["total"], 0, "a phrase is in order: {found}");
+
+        // Stemming: "refusals" finds "refused"; the request's own words and its tags.
+        let found = search(&me, &[("q", "refusals")]).await;
+        assert!(places(&found).iter().any(|p| p.starts_with("reply.eml")), "{found}");
+        let found = search(&me, &[("q", "NRM country")]).await;
+        assert_eq!(places(&found), vec![format!("The request → /requests/{id}")], "{found}");
+
+        // Exclusion, and a filter on where to look.
+        let all = search(&me, &[("q", "2025")]).await;
+        let without = search(&me, &[("q", "2025 -detention")]).await;
+        assert!(all["total"].as_i64().unwrap() > without["total"].as_i64().unwrap(), "{all} {without}");
+        assert!(!places(&without).iter().any(|p| p.starts_with("response.pdf")), "{without}");
+        let only_documents = search(&me, &[("q", "2025"), ("source", "document")]).await;
+        assert!(!places(&only_documents).iter().any(|p| p.starts_with("The request")), "{only_documents}");
+        let other_authority = search(&me, &[("q", "2025"), ("authority_id", &(home_office + 1000).to_string())]).await;
+        assert_eq!(other_authority["total"], 0);
+
+        // What cannot be read is marked, and stored all the same.
+        let scan = upload(&me, id, "scan.pdf", image_pdf()).await;
+        assert_eq!(scan["text_state"], "scanned", "{scan}");
+        let broken = upload(&me, id, "broken.pdf", pdf("not really a PDF")).await;
+        assert_eq!(broken["text_state"], "unreadable", "{broken}");
+        let bomb = upload(&me, id, "bomb.docx", bomb()).await;
+        assert_eq!(bomb["text_state"], "unreadable", "{bomb}");
+        let page = me.text(&format!("/requests/{id}")).await;
+        assert!(page.contains("No text: a scan"), "{page}");
+        assert!(page.contains("Text unreadable"), "{page}");
+        assert_eq!(search(&me, &[("q", "enforcement")]).await["total"], 1, "the server still searches");
+
+        // The page: results with their marks, the box in the header of every page.
+        let page = me.text("/search?q=Albania").await;
+        assert!(page.contains("returns.xlsx, By country!C4"), "{page}");
+        assert!(page.contains("<mark>Albania</mark>"), "{page}");
+        assert!(me.text("/requests").await.contains(r#"action="/search""#));
+    }
+}
+
+on_both_backends! {
+    async fn no_query_gives_a_500_and_a_bad_one_names_its_field(app) {
+        let home_office = app.authority("Home Office").await;
+        let id = app
+            .create_request(json!({"title": "Detention of victims (NEAR) \"quoted\" a:b", "body": "text * with ^ syntax", "authority_id": home_office, "sent_on": "2026-05-01"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let me = app.member("syntax@coalition.example", "researcher", crate::support::ORGANISATION).await;
+        for q in ["-", "\"", "NEAR(", "NEAR(a b)", "*", "x*", ":", "a:b", "title:detention", "\"unclosed", "(", ")", "^", "AND", "OR", "NOT", "detention OR", "-detention", "\u{0}", "''", "\\", "detention AND NOT", "{a}", "[b]"] {
+            let path = format!("/api/v1/search?{}", serde_urlencoded::to_string([("q", q)]).unwrap());
+            let response = me.get(&path).await;
+            let status = response.status();
+            assert!(status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY, "{q:?}: {status}");
+            if status == StatusCode::UNPROCESSABLE_ENTITY {
+                let (_, _, body) = problem(response).await;
+                assert_eq!(body["errors"][0]["field"], "q", "{q:?}: {body}");
+            }
+            let page = me.get(&format!("/search?{}", serde_urlencoded::to_string([("q", q)]).unwrap())).await;
+            assert!(page.status() == StatusCode::OK || page.status() == StatusCode::UNPROCESSABLE_ENTITY, "{q:?}: {}", page.status());
+        }
+        let found = search(&me, &[("q", "NEAR(")]).await;
+        assert_eq!(places(&found), vec![format!("The request → /requests/{id}")], "the word near is found: {found}");
+        // A colon is no column filter: "a:b" is the words a and b, as the title has them.
+        let found = search(&me, &[("q", "a:b")]).await;
+        assert_eq!(found["total"], 1, "{found}");
+        // Only leaving out is not a search: the field says why, beside it on the page.
+        let page = me.get("/search?q=-detention").await;
+        assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = page.text().await.unwrap();
+        assert!(page.contains(r#"id="q-error""#) && page.contains("leave out"), "{page}");
+        let response = me.get("/api/v1/search?q=x&sent_from=2026-13-01").await;
+        let (status, _, body) = problem(response).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["errors"][0]["field"], "sent_from", "{body}");
+    }
+}
+
+on_both_backends! {
+    async fn nothing_of_another_organisation_s_draft_or_subject_access_request_is_found(app) {
+        let home_office = app.authority("Home Office").await;
+        // Ours: a subject access request holding a file, a draft, and an ordinary request.
+        let sar = app
+            .create_request(json!({"title": "Subject access: Zanzibar case", "body": "My file, please.", "authority_id": home_office, "regime": "sar", "sent_on": "2026-05-01", "reference": "SAR-1"}))
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let shared_file = text_pdf(&["Zanzibar interview notes of the applicant"]);
+        let ours = app.member("owner@coalition.example", "researcher", crate::support::ORGANISATION).await;
+        upload(&ours, sar, "notes.pdf", shared_file.clone()).await;
+        app.create_request(json!({"title": "Draft about Zanzibar", "body": "Not sent yet.", "authority_id": home_office}))
+            .await;
+        // Theirs: the same file attached to a request they may read.
+        let other = app.member("other@other.example", "researcher", "Other NGO").await;
+        let created = other
+            .post_json("/api/v1/requests", &json!({"title": "Interview practice", "body": "B", "authority_id": home_office, "sent_on": "2026-05-01"}))
+            .await;
+        let theirs = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let their_copy = upload(&other, theirs, "interview.pdf", shared_file).await;
+        assert_eq!(their_copy["text_state"], "text", "read once, taken from the same file: {their_copy}");
+
+        let found = search(&other, &[("q", "Zanzibar")]).await;
+        assert_eq!(found["total"], 1, "only their own copy: {found}");
+        assert_eq!(places(&found), vec![format!("interview.pdf, page 1 → /documents/{}#page=1", their_copy["id"])]);
+        let page = other.text("/search?q=Zanzibar").await;
+        assert!(!page.contains(&format!("/requests/{sar}")) && !page.contains("Draft about"), "{page}");
+        assert!(!page.contains("notes.pdf"), "{page}");
+
+        // We find ours, with their words, and their copy, which anyone may read.
+        let found = search(&ours, &[("q", "Zanzibar")]).await;
+        assert_eq!(found["total"], 4, "the SAR, its file, the draft and their copy: {found}");
+        assert!(found["results"].as_array().unwrap().iter().any(|r| r["request_id"] == theirs), "{found}");
+        assert!(found["results"].as_array().unwrap().iter().all(|r| r["snippet"].is_string()), "{found}");
+
+        // An auditor finds the subject access request, named by its reference, without a word of it.
+        let auditor = app.member("auditor@audit.example", "auditor", "Audit Org").await;
+        let found = search(&auditor, &[("q", "Zanzibar"), ("regime", "sar")]).await;
+        assert_eq!(found["total"], 2, "{found}");
+        for result in found["results"].as_array().unwrap() {
+            assert_eq!(result["request"], "Subject access request, reference SAR-1", "{result}");
+            assert!(result["snippet"].is_null(), "{result}");
+            assert!(!result["place"].as_str().unwrap().contains("notes.pdf"), "{result}");
+        }
+        let page = auditor.text("/search?q=Zanzibar&regime=sar").await;
+        assert!(!page.contains("Zanzibar interview") && !page.contains("Zanzibar case"), "{page}");
+    }
+}
