@@ -49,6 +49,11 @@ pub struct SearchInput {
 }
 
 impl SearchInput {
+    /// Whether nothing was typed: the page shows the form alone.
+    pub fn is_blank(&self) -> bool {
+        self.q.as_deref().is_none_or(|q| q.trim().is_empty())
+    }
+
     /// The query, the filter and the page, or every field at fault.
     pub fn validate(&self) -> Result<(search_query::Query, SearchFilter, Paging), AppError> {
         let mut f = Fields::new();

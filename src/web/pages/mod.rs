@@ -291,6 +291,69 @@ fn finish(html: &str, csrf: &str, done: bool) -> HttpResponse {
     response
 }
 
+/// Builds a page from what it was asked and, when every filter is right, its answer.
+pub type FilteredPage<Q, A> =
+    fn(&mut DbConnection, &Caller, &Q, Option<A>, Map<String, Value>) -> Result<Value, AppError>;
+
+/// Answers what a page was asked, or `None` when there is nothing to answer yet.
+pub type Answer<Q, A> =
+    fn(&mut DbConnection, &CalendarStore, &Caller, NaiveDate, &Q) -> Result<Option<A>, AppError>;
+
+/// A page of filters read from its query string (the request list, the search): rendered once
+/// per query and register version while every filter is right; otherwise the form again with
+/// each field's error beside it, never cached.
+pub async fn filtered_page<Q, A>(
+    state: web::Data<AppState>,
+    credentials: Credentials,
+    request: &actix_web::HttpRequest,
+    template: &'static str,
+    validate: fn(&Q) -> Result<(), AppError>,
+    answer: Answer<Q, A>,
+    page: FilteredPage<Q, A>,
+) -> Result<HttpResponse, AppError>
+where
+    Q: serde::de::DeserializeOwned + Default + Send + 'static,
+    A: Send + 'static,
+{
+    let (query, error) = match serde_urlencoded::from_str::<Q>(request.query_string()) {
+        Ok(query) => match validate(&query) {
+            Ok(()) => {
+                let key = format!("{}?{}", request.path(), request.query_string());
+                return stored_page(
+                    &state,
+                    credentials,
+                    &key,
+                    always,
+                    move |conn, calendars, caller, today| {
+                        let answered = answer(conn, calendars, caller, today, &query)?;
+                        Ok((template, page(conn, caller, &query, answered, Map::new())?))
+                    },
+                )
+                .await;
+            }
+            Err(error) => (query, error),
+        },
+        Err(e) => {
+            let message = format!("The filters could not be read: {e}");
+            (Q::default(), AppError::BadRequest { field: None, message })
+        }
+    };
+    let who = with_db_of(&state, move |conn| credentials.resolve(conn, crate::clock::now())).await?;
+    let caller = who.caller();
+    crate::tracker::access::require(&caller, |_| true)?;
+    form_again_or_error(&state, &who, error, template, async |shown| {
+        with_db_of(&state, move |conn| page(conn, &caller, &query, None, shown)).await
+    })
+    .await
+}
+
+async fn with_db_of<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    super::extract::with_db(state, move |conn, _, _| work(conn)).await
+}
+
 /// For [`stored_page`]: every viewer's page may be cached.
 pub fn always(_: &Actor) -> bool {
     false

@@ -3,15 +3,15 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
+use super::filtered_page;
 use super::requests::authority_choices;
-use super::{always, form_again_or_error, stored_page};
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
 use crate::domain::timeline::Status;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
+use crate::tracker::authorities;
 use crate::tracker::request_list::{self, ListQuery};
-use crate::tracker::{self, authorities};
 use crate::web::auth::Credentials;
 use crate::web::extract::{query_string, with_db};
 use crate::web::state::AppState;
@@ -22,48 +22,17 @@ pub async fn list(
     credentials: Credentials,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (query, error) = match serde_urlencoded::from_str::<ListQuery>(request.query_string()) {
-        Ok(query) => match query.validate() {
-            Ok(_) => {
-                let key = format!("/requests?{}", request.query_string());
-                return stored_page(
-                    &state,
-                    credentials,
-                    &key,
-                    always,
-                    move |conn, calendars, caller, today| {
-                        let page = request_list::list(conn, calendars, caller, today, &query)?;
-                        Ok((
-                            "requests/list",
-                            list_page(conn, caller, &query, Some(page), Map::new())?,
-                        ))
-                    },
-                )
-                .await;
-            }
-            Err(error) => (query, error),
+    filtered_page(
+        state,
+        credentials,
+        &request,
+        "requests/list",
+        |query: &ListQuery| query.validate().map(|_| ()),
+        |conn, calendars, caller, today, query| {
+            request_list::list(conn, calendars, caller, today, query).map(Some)
         },
-        Err(e) => {
-            let message = format!("The filters could not be read: {e}");
-            (
-                ListQuery::default(),
-                AppError::BadRequest { field: None, message },
-            )
-        }
-    };
-    // Filters that cannot be read or are wrong: shown back beside their fields, never cached.
-    let who = with_db(&state, move |conn, _, _| {
-        credentials.resolve(conn, crate::clock::now())
-    })
-    .await?;
-    let caller = who.caller();
-    tracker::access::require(&caller, |_| true)?;
-    form_again_or_error(&state, &who, error, "requests/list", async |shown| {
-        with_db(&state, move |conn, _, _| {
-            list_page(conn, &caller, &query, None, shown)
-        })
-        .await
-    })
+        list_page,
+    )
     .await
 }
 

@@ -3,8 +3,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
+use super::filtered_page;
 use super::requests::authority_choices;
-use super::{always, form_again_or_error, stored_page};
 use crate::db::search::Source;
 use crate::db::DbConnection;
 use crate::domain::regime::Regime;
@@ -14,7 +14,6 @@ use crate::tracker::audit::Caller;
 use crate::tracker::search::{self, Results, SearchInput};
 use crate::tracker::{self, authorities};
 use crate::web::auth::Credentials;
-use crate::web::extract::with_db;
 use crate::web::state::AppState;
 
 pub async fn search(
@@ -22,55 +21,22 @@ pub async fn search(
     credentials: Credentials,
     request: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let (query, error) = match serde_urlencoded::from_str::<SearchInput>(request.query_string()) {
-        // An empty box is the form alone, not an error.
-        Ok(query) if query.q.as_deref().is_none_or(|q| q.trim().is_empty()) => {
-            return stored_page(
-                &state,
-                credentials,
-                "/search",
-                always,
-                move |conn, _, caller, _| {
-                    Ok(("search", search_page(conn, caller, &query, None, Map::new())?))
-                },
-            )
-            .await;
-        }
-        Ok(query) => match query.validate() {
-            Ok(_) => {
-                let key = format!("/search?{}", request.query_string());
-                return stored_page(&state, credentials, &key, always, move |conn, _, caller, _| {
-                    let results = search::search(conn, caller, &query)?;
-                    Ok((
-                        "search",
-                        search_page(conn, caller, &query, Some(results), Map::new())?,
-                    ))
-                })
-                .await;
-            }
-            Err(error) => (query, error),
+    // An empty box is the form alone, not an error.
+    filtered_page(
+        state,
+        credentials,
+        &request,
+        "search",
+        |query: &SearchInput| match query.is_blank() {
+            true => Ok(()),
+            false => query.validate().map(|_| ()),
         },
-        Err(e) => {
-            let message = format!("The search could not be read: {e}");
-            (
-                SearchInput::default(),
-                AppError::BadRequest { field: None, message },
-            )
-        }
-    };
-    // A query or filter that is wrong: shown back beside its field, never cached.
-    let who = with_db(&state, move |conn, _, _| {
-        credentials.resolve(conn, crate::clock::now())
-    })
-    .await?;
-    let caller = who.caller();
-    tracker::access::require(&caller, |_| true)?;
-    form_again_or_error(&state, &who, error, "search", async |shown| {
-        with_db(&state, move |conn, _, _| {
-            search_page(conn, &caller, &query, None, shown)
-        })
-        .await
-    })
+        |conn, _, caller, _, query| match query.is_blank() {
+            true => Ok(None),
+            false => search::search(conn, caller, query).map(Some),
+        },
+        search_page,
+    )
     .await
 }
 
