@@ -1,7 +1,11 @@
-//! Seeds a register for the load benchmark: N requests with about ten events each, recorded
-//! through the same use cases a researcher's form calls. See BENCHMARKS.md.
+//! Seeds a register for the load benchmark: N requests with about ten events each, and
+//! optionally D documents of generated text (each about 3 kB, a response letter's length),
+//! recorded through the same use cases a researcher's form calls. See BENCHMARKS.md.
 //!
-//! cargo run --release --example seed -- sqlite://target/bench/register.db 10000 2026-06-01
+//! cargo run --release --example seed -- sqlite://target/bench/register.db 10000 2026-06-01 [D]
+//!
+//! Documents are read for search as they are stored, by the server binary beside this one
+//! (target/release/foi-tracker), as the server itself would.
 //!
 //! The requests are filed by bench@example.org (coordinator, password `bench-password`), whom
 //! bench/load.sh signs in as.
@@ -41,6 +45,13 @@ fn main() {
         .get(3)
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+    let documents: u64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0);
+    if let Some(release) = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.parent()?.join("foi-tracker")))
+    {
+        foi_tracker::sandbox::use_program(release);
+    }
     let settings = Settings {
         database_url: url,
         ..Settings::default()
@@ -123,4 +134,77 @@ fn main() {
         "seeded {count} requests with {events_recorded} events in {:.1?}",
         started.elapsed()
     );
+    let started = std::time::Instant::now();
+    for n in 0..documents {
+        let request = 1 + (n % count) as i32;
+        let text = letter(&mut random, n);
+        let file = foi_tracker::tracker::documents::UploadedFile {
+            file_name: Some(&format!("response-{n}.txt")),
+            content: text.as_bytes(),
+            event_id: None,
+        };
+        foi_tracker::tracker::documents::upload(&mut conn, &caller, request, &file, 1 << 20, now)
+            .expect("a seeded document is stored");
+        if (n + 1) % 1000 == 0 {
+            eprintln!("{} documents, {:.0?}", n + 1, started.elapsed());
+        }
+    }
+    if documents > 0 {
+        println!("seeded {documents} documents in {:.1?}", started.elapsed());
+    }
+}
+
+/// A response letter of about 3 kB: the usual sentences, a country and a few figures drawn at
+/// random, so that a search finds some letters and not others.
+fn letter(random: &mut Xorshift, n: u64) -> String {
+    const SENTENCES: &[&str] = &[
+        "Thank you for your request for information, which we have considered under the Freedom of Information Act 2000.",
+        "We can confirm that the Home Office holds some of the information you asked for.",
+        "The figures below cover people referred to the National Referral Mechanism who were detained under immigration powers.",
+        "Some of the information is exempt under section 40(2), as it is the personal data of third parties.",
+        "We have considered the public interest in disclosure of the remaining figures under section 31(1)(e).",
+        "Figures of fewer than five have been suppressed to protect the individuals concerned.",
+        "Safe-house places were offered to adults entering support under the victim care contract.",
+        "The data are taken from a live operational database and may be revised.",
+        "If you are dissatisfied with this response you may request an independent internal review within two months.",
+        "A request for an internal review should be sent to the address above, quoting the reference number.",
+        "If you remain dissatisfied after the internal review, you may complain to the Information Commissioner.",
+        "Voluntary returns and enforced removals are counted by the quarter in which the person left the United Kingdom.",
+    ];
+    const COUNTRIES: &[&str] = &[
+        "Albania",
+        "Vietnam",
+        "Eritrea",
+        "Sudan",
+        "Romania",
+        "Nigeria",
+        "India",
+        "China",
+        "Poland",
+        "Iraq",
+        "Afghanistan",
+        "Iran",
+        "Pakistan",
+        "Bangladesh",
+        "Ghana",
+        "Ethiopia",
+        "Somalia",
+        "Syria",
+        "Egypt",
+        "Kuwait",
+    ];
+    let mut text = format!("Our reference: FOI {}\n\n", 60_000 + n);
+    while text.len() < 3_000 {
+        text.push_str(SENTENCES[random.next(SENTENCES.len() as u64) as usize]);
+        text.push(' ');
+        if random.next(4) == 0 {
+            let country = COUNTRIES[random.next(COUNTRIES.len() as u64) as usize];
+            text.push_str(&format!(
+                "In quarter {} there were {} people from {country}. ",
+                1 + random.next(4),
+                random.next(500)
+            ));
+        }
+    }
+    text
 }

@@ -3,13 +3,16 @@
 
 use std::io::Write;
 
-use super::{app_error, settings, startup_error, CliError};
+use super::{app_error, settings, startup_error, CliError, IndexArgs};
 use crate::startup;
 
-pub(super) fn index(out: &mut impl Write) -> Result<(), CliError> {
+pub(super) fn index(args: IndexArgs, out: &mut impl Write) -> Result<(), CliError> {
     let settings = settings()?;
     let mut conn = startup::connection(&settings).map_err(startup_error)?;
     let started = std::time::Instant::now();
+    if args.from_scratch {
+        crate::tracker::search::forget(&mut conn).map_err(app_error)?;
+    }
     let (mut requests, mut documents) = (0, 0);
     loop {
         let (r, d) = crate::tracker::search::catch_up(&mut conn).map_err(app_error)?;

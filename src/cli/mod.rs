@@ -60,7 +60,7 @@ pub enum Command {
     Import(dump::DumpArgs),
     /// Bring the search index up to date with everything stored (the server does it by itself,
     /// a round at a time, while its scheduler runs).
-    Index,
+    Index(IndexArgs),
     /// Print the API's OpenAPI 3 document.
     Openapi,
     /// Ask the running server (at FOI_BIND) whether it and its database answer: exits 0 if
@@ -81,6 +81,14 @@ pub enum Command {
     /// The server's own: reads a document's text on stdin in a child process under limits.
     #[command(hide = true)]
     ParseText(ParseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Forget every word and every document's reading first, and index it all again: after a
+    /// change to how documents are read.
+    #[arg(long)]
+    pub from_scratch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +213,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::ImportAuthorities(args) => imports::import_authorities(args, out),
         Command::Remind(args) => remind::remind(args, out),
         Command::Healthcheck => health::healthcheck(out),
-        Command::Index => index::index(out),
+        Command::Index(args) => index::index(args, out),
         Command::Backup(args) => dump::backup(args, out),
         Command::Export(args) => dump::export(args, out),
         Command::Import(args) => dump::import(args, out),

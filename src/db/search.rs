@@ -163,6 +163,18 @@ pub fn text_of_same_file(
     }))
 }
 
+/// Empties the index and marks every document unread.
+pub fn forget(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::delete(search_entries::table).execute(conn)?;
+    diesel::update(documents::table)
+        .set((
+            documents::text_state.eq(None::<String>),
+            documents::text_problem.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Records what reading a document's text gave.
 pub fn set_text_state(
     conn: &mut DbConnection,

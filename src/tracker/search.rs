@@ -501,8 +501,8 @@ fn read_document(
     })
 }
 
-/// Whether everything stored has been read and indexed.
-pub fn caught_up(conn: &mut DbConnection) -> Result<bool, AppError> {
-    let (requests_done, requests_all, documents_done, documents_all) = index::progress(conn)?;
-    Ok(requests_done >= requests_all && documents_done >= documents_all)
+/// Forgets every word of the index and every document's reading, for `catch_up` to do it all
+/// again; a search meanwhile finds what is indexed again so far, and says it is still indexing.
+pub fn forget(conn: &mut DbConnection) -> Result<(), AppError> {
+    db::write(conn, |conn| Ok::<_, AppError>(index::forget(conn)?))
 }

@@ -279,3 +279,31 @@ on_both_backends! {
         assert!(!page.contains("Zanzibar interview") && !page.contains("Zanzibar case"), "{page}");
     }
 }
+
+on_both_backends! {
+    async fn the_command_line_indexes_everything_again_from_scratch(app) {
+        let me = app.member("rebuild@coalition.example", "researcher", crate::support::ORGANISATION).await;
+        let id = crate::support::home_office_request(&app).await;
+        upload(&me, id, "letter.docx", docx(&["Reintegration support in Vietnam"])).await;
+        let before = search(&me, &[("q", "reintegration")]).await;
+        assert_eq!(before["total"], 1, "{before}");
+        let output = tokio::task::spawn_blocking({
+            let url = app.database_url.clone();
+            move || {
+                std::process::Command::new(env!("CARGO_BIN_EXE_foi-tracker"))
+                    .args(["index", "--from-scratch"])
+                    .env_clear()
+                    .env("FOI_CONFIG", "/nonexistent/foi-tracker.toml")
+                    .env("FOI_DATABASE_URL", url)
+                    .output()
+                    .unwrap()
+            }
+        })
+        .await
+        .unwrap();
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{said}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(said.starts_with("Indexed 1 requests and read 1 documents in "), "{said}");
+        assert_eq!(search(&me, &[("q", "reintegration")]).await, before, "the same found again");
+    }
+}
