@@ -378,8 +378,27 @@ macro_rules! bind_all {
     }};
 }
 
+/// A hit of a page, with how many the whole search found.
+#[derive(QueryableByName)]
+struct PageRow {
+    #[diesel(embed)]
+    hit: Hit,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+#[derive(QueryableByName)]
+struct Snippet {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+}
+
 /// The entries `query` finds within `filter`: how many in all, and the `limit` best from
-/// `offset`, each with its snippet. Two statements on each backend: the count, and the page.
+/// `offset`, each with its snippet. One pass over the matches ranks and counts them; only the
+/// page's entries are quoted, since quoting is the costly part. A page past the end counts
+/// again.
 pub fn search(
     conn: &mut DbConnection,
     filter: &SearchFilter,
@@ -398,25 +417,47 @@ pub fn search(
                 sql.join(" AND ")
             );
             let fts = query.fts5();
-            let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
-                .into_boxed::<diesel::sqlite::Sqlite>()
-                .bind::<Text, _>(fts.clone());
-            let total = bind_all!(count, &values).get_result::<Count>(conn)?.count;
-            if total == 0 {
-                return Ok((0, Vec::new()));
-            }
             // bm25 is lower for a better match; the id breaks ties the same way every time.
+            // FTS5's functions answer only in the query that matches, so the count over all
+            // the matches is taken outside it.
             let page = diesel::sql_query(format!(
-                "SELECT {COLUMNS}, bm25(search_fts) AS rank, \
-                 snippet(search_fts, 0, char(57344), char(57345), '…', 24) AS snippet \
-                 {from} ORDER BY rank, e.id LIMIT ? OFFSET ?"
+                "SELECT found.*, '' AS snippet, count(*) OVER () AS total \
+                 FROM (SELECT {COLUMNS}, bm25(search_fts) AS rank {from}) found \
+                 ORDER BY found.rank, found.id LIMIT ? OFFSET ?"
             ))
             .into_boxed::<diesel::sqlite::Sqlite>()
-            .bind::<Text, _>(fts);
-            let page = bind_all!(page, &values)
+            .bind::<Text, _>(fts.clone());
+            let rows: Vec<PageRow> = bind_all!(page, &values)
                 .bind::<BigInt, _>(limit)
-                .bind::<BigInt, _>(offset);
-            Ok((total, page.load(conn)?))
+                .bind::<BigInt, _>(offset)
+                .load(conn)?;
+            let total = match rows.first() {
+                Some(row) => row.total,
+                None if offset == 0 => 0,
+                None => {
+                    let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
+                        .into_boxed::<diesel::sqlite::Sqlite>()
+                        .bind::<Text, _>(fts.clone());
+                    bind_all!(count, &values).get_result::<Count>(conn)?.count
+                }
+            };
+            let mut hits: Vec<Hit> = rows.into_iter().map(|row| row.hit).collect();
+            if !hits.is_empty() {
+                let ids: Vec<String> = hits.iter().map(|h| h.id.to_string()).collect();
+                let snippets: Vec<Snippet> = diesel::sql_query(format!(
+                    "SELECT rowid AS id, snippet(search_fts, 0, char(57344), char(57345), '…', 24) AS snippet \
+                     FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({})",
+                    ids.join(", ")
+                ))
+                .bind::<Text, _>(fts)
+                .load(conn)?;
+                let snippets: std::collections::HashMap<i32, String> =
+                    snippets.into_iter().map(|s| (s.id, s.snippet)).collect();
+                for hit in &mut hits {
+                    hit.snippet = snippets.get(&hit.id).cloned().unwrap_or_default();
+                }
+            }
+            Ok((total, hits))
         }
         DbConnection::Postgres(conn) => {
             let mut n = 1;
@@ -430,36 +471,44 @@ pub fn search(
                 sql.join(" AND ")
             );
             let text = query.websearch();
-            let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
-                .into_boxed::<diesel::pg::Pg>()
-                .bind::<Text, _>(text.clone());
-            let total = bind_all!(count, &values).get_result::<Count>(conn)?.count;
-            if total == 0 {
-                return Ok((0, Vec::new()));
-            }
-            // The headline is the costly part: only the page's entries get one.
             let (limit_at, offset_at, options_at) = (n + 1, n + 2, n + 3);
+            // The words are read again only for the page's entries, to quote them.
             let page = diesel::sql_query(format!(
-                "SELECT found.*, ts_headline('foi_search', found.body, websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
-                 FROM (SELECT {COLUMNS}, e.body, \
-                 ts_rank_cd(e.words, websearch_to_tsquery('foi_search', $1))::float8 AS rank \
+                "SELECT found.*, ts_headline('foi_search', quoted.body, websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
+                 FROM (SELECT {COLUMNS}, \
+                 ts_rank_cd(e.words, websearch_to_tsquery('foi_search', $1))::float8 AS rank, count(*) OVER () AS total \
                  {from} ORDER BY rank DESC, e.id LIMIT ${limit_at} OFFSET ${offset_at}) found \
+                 JOIN search_entries quoted ON quoted.id = found.id \
                  ORDER BY found.rank DESC, found.id"
             ))
             .into_boxed::<diesel::pg::Pg>()
-            .bind::<Text, _>(text);
+            .bind::<Text, _>(text.clone());
             let options = format!(
                 "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
             );
-            let page = bind_all!(page, &values)
+            let rows: Vec<PageRow> = bind_all!(page, &values)
                 .bind::<BigInt, _>(limit)
                 .bind::<BigInt, _>(offset)
-                .bind::<Text, _>(options);
-            let mut hits: Vec<Hit> = page.load(conn)?;
+                .bind::<Text, _>(options)
+                .load(conn)?;
+            let total = match rows.first() {
+                Some(row) => row.total,
+                None if offset == 0 => 0,
+                None => {
+                    let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
+                        .into_boxed::<diesel::pg::Pg>()
+                        .bind::<Text, _>(text);
+                    bind_all!(count, &values).get_result::<Count>(conn)?.count
+                }
+            };
             // ts_rank_cd is higher for a better match; the page reads best first either way.
-            for hit in &mut hits {
-                hit.rank = -hit.rank;
-            }
+            let hits = rows
+                .into_iter()
+                .map(|row| Hit {
+                    rank: -row.hit.rank,
+                    ..row.hit
+                })
+                .collect();
             Ok((total, hits))
         }
     }
