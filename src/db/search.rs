@@ -58,6 +58,17 @@ pub fn replace(
     parts: &[Part],
 ) -> QueryResult<()> {
     remove(conn, source, source_id)?;
+    insert(conn, request_id, source, source_id, parts)
+}
+
+/// Adds the words of one source that has none yet.
+pub fn insert(
+    conn: &mut DbConnection,
+    request_id: i32,
+    source: Source,
+    source_id: i32,
+    parts: &[Part],
+) -> QueryResult<()> {
     for (index, part) in parts.iter().enumerate() {
         diesel::insert_into(search_entries::table)
             .values((
@@ -84,18 +95,12 @@ pub fn remove(conn: &mut DbConnection, source: Source, source_id: i32) -> QueryR
     .execute(conn)
 }
 
-/// Removes the words of a request's events that are no longer on its timeline.
-pub fn remove_events_except(
-    conn: &mut DbConnection,
-    request_id: i32,
-    kept: &std::collections::HashSet<i32>,
-) -> QueryResult<usize> {
-    let kept: Vec<i32> = kept.iter().copied().collect();
+/// Removes the words of every source of one kind that a request has.
+pub fn remove_of_request(conn: &mut DbConnection, request_id: i32, source: Source) -> QueryResult<usize> {
     diesel::delete(
         search_entries::table
             .filter(search_entries::request_id.eq(request_id))
-            .filter(search_entries::source.eq(Source::Event.to_string()))
-            .filter(search_entries::source_id.ne_all(kept)),
+            .filter(search_entries::source.eq(source.to_string())),
     )
     .execute(conn)
 }

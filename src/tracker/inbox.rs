@@ -176,6 +176,8 @@ pub fn poll(
     server
         .read_new(from, file)
         .map_err(|why| AppError::Upstream(format!("The mailbox could not be read: {why}")))?;
+    // A few unread documents per message filed, oldest first: the messages just filed and their
+    // attachments, unless an older backlog waits, which the background reader catches up.
     if report.filed > 0 {
         super::search::read_pending(conn, report.filed as i64 * 10);
     }

@@ -7,7 +7,7 @@
 //! found, counted or quoted. An auditor reads every request, but a hit in a subject access
 //! request shows no words of it: opening the request is the audited view.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -240,9 +240,10 @@ fn describe(
             },
             Source::Document => match documents.get(&hit.source_id) {
                 Some(document) => {
-                    let name = match request.values.regime {
-                        Regime::Sar if sealed => "a document".to_string(),
-                        _ => document.filename.clone(),
+                    // A subject access request's file names may name the person.
+                    let name = match sealed {
+                        true => "a document".to_string(),
+                        false => document.filename.clone(),
                     };
                     let link = format!("/documents/{}", document.id);
                     match crate::domain::spreadsheet::is_table(&document.filename) {
@@ -287,22 +288,12 @@ fn describe(
     Ok(found)
 }
 
-/// The snippet as HTML: the text escaped, the words the index marked in `<mark>`.
+/// The snippet as HTML: the text escaped as the templates escape it, the words the index
+/// marked in `<mark>`.
 fn highlight(snippet: &str) -> String {
-    let mut html = String::with_capacity(snippet.len() + 32);
-    for c in snippet.chars() {
-        match c {
-            MARK_START => html.push_str("<mark>"),
-            MARK_END => html.push_str("</mark>"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '&' => html.push_str("&amp;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#x27;"),
-            c => html.push(c),
-        }
-    }
-    html
+    handlebars::html_escape(snippet)
+        .replace(MARK_START, "<mark>")
+        .replace(MARK_END, "</mark>")
 }
 
 /// The cell of a sheet's part where the first marked word is, e.g. "C12": the snippet marks
@@ -358,9 +349,9 @@ pub(crate) fn index_request(conn: &mut DbConnection, request_id: i32) -> Result<
         request_id,
         &[part("", 0, &own)],
     )?;
-    let records = events::for_request(conn, request_id)?;
-    let mut kept: HashSet<i32> = HashSet::new();
-    for event in &records {
+    // Every event's words are written again: a change may have removed or corrected any.
+    index::remove_of_request(conn, request_id, Source::Event)?;
+    for event in events::for_request(conn, request_id)? {
         let mut words = vec![event.kind.label().to_string()];
         if let Some(answer) = &event.response {
             words.push(answer.outcome.label().to_string());
@@ -371,16 +362,14 @@ pub(crate) fn index_request(conn: &mut DbConnection, request_id: i32) -> Result<
             }
         }
         words.push(event.details.clone());
-        index::replace(
+        index::insert(
             conn,
             request_id,
             Source::Event,
             event.id,
             &[part("", 0, &words.join("\n"))],
         )?;
-        kept.insert(event.id);
     }
-    index::remove_events_except(conn, request_id, &kept)?;
     Ok(())
 }
 
