@@ -303,6 +303,7 @@ diesel::table! {
         label -> Text,
         first_line -> Integer,
         body -> Text,
+        access -> Text,
     }
 }
 

@@ -49,22 +49,30 @@ pub struct Part {
     pub body: String,
 }
 
+/// A request's sources, and who may find their words.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner<'a> {
+    pub request_id: i32,
+    /// As [`access_of`] gave it, in the same transaction.
+    pub access: &'a str,
+}
+
 /// Replaces the words of one source with `parts`, in the caller's transaction.
 pub fn replace(
     conn: &mut DbConnection,
-    request_id: i32,
+    owner: Owner,
     source: Source,
     source_id: i32,
     parts: &[Part],
 ) -> QueryResult<()> {
     remove(conn, source, source_id)?;
-    insert(conn, request_id, source, source_id, parts)
+    insert(conn, owner, source, source_id, parts)
 }
 
 /// Adds the words of one source that has none yet.
 pub fn insert(
     conn: &mut DbConnection,
-    request_id: i32,
+    Owner { request_id, access }: Owner,
     source: Source,
     source_id: i32,
     parts: &[Part],
@@ -73,6 +81,7 @@ pub fn insert(
         diesel::insert_into(search_entries::table)
             .values((
                 search_entries::request_id.eq(request_id),
+                search_entries::access.eq(access),
                 search_entries::source.eq(source.to_string()),
                 search_entries::source_id.eq(source_id),
                 search_entries::part.eq(index as i32),
@@ -83,6 +92,39 @@ pub fn insert(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Who may find a request's words, as the index keeps it beside them: the token of its own
+/// organisation, and "everyone" when every organisation may read it (`requests::public`).
+pub fn access_of(conn: &mut DbConnection, request_id: i32) -> QueryResult<String> {
+    let (organisation, public): (i32, bool) = requests::table
+        .find(request_id)
+        .select((requests::organisation_id, super::requests::public()))
+        .first(conn)?;
+    Ok(match public {
+        true => format!("{} {EVERYONE}", organisation_token(organisation)),
+        false => organisation_token(organisation),
+    })
+}
+
+/// The access token of every organisation's readable entries.
+const EVERYONE: &str = "everyone";
+
+fn organisation_token(organisation: i32) -> String {
+    format!("o{organisation}")
+}
+
+/// Brings who may find a request's words in step with the request, whose status (a draft
+/// sent) or law (a subject access request no longer) may have changed; in the caller's
+/// transaction. Entries already right are not written again.
+pub fn set_access(conn: &mut DbConnection, Owner { request_id, access }: Owner) -> QueryResult<usize> {
+    diesel::update(
+        search_entries::table
+            .filter(search_entries::request_id.eq(request_id))
+            .filter(search_entries::access.ne(access)),
+    )
+    .set(search_entries::access.eq(access))
+    .execute(conn)
 }
 
 /// Removes the words of one source.
@@ -242,8 +284,19 @@ pub fn unindexed_requests(conn: &mut DbConnection, limit: i64) -> QueryResult<Ve
         .load(conn)
 }
 
-/// How far the index has come: (requests indexed, requests, documents read, documents).
-pub fn progress(conn: &mut DbConnection) -> QueryResult<(i64, i64, i64, i64)> {
+/// How far the index has come while a document is still to be read: (requests indexed,
+/// requests, documents read, documents); `None` once every document is read. Asked by every
+/// search, so the counts are taken only while catching up: documents are read after the
+/// requests' own words in each round of the background reader, and a new document is read
+/// as it is stored, so an unread one is how a search tells that the index is behind.
+pub fn progress(conn: &mut DbConnection) -> QueryResult<Option<(i64, i64, i64, i64)>> {
+    let behind: bool = diesel::select(diesel::dsl::exists(
+        documents::table.filter(documents::text_state.is_null()),
+    ))
+    .get_result(conn)?;
+    if !behind {
+        return Ok(None);
+    }
     let requests_total: i64 = requests::table.count().get_result(conn)?;
     let requests_indexed: i64 = search_entries::table
         .filter(search_entries::source.eq(Source::Request.to_string()))
@@ -255,12 +308,12 @@ pub fn progress(conn: &mut DbConnection) -> QueryResult<(i64, i64, i64, i64)> {
         .filter(documents::text_state.is_null())
         .count()
         .get_result(conn)?;
-    Ok((
+    Ok(Some((
         requests_indexed,
         requests_total,
         documents_total - documents_unread,
         documents_total,
-    ))
+    )))
 }
 
 /// What a search is limited to, already validated.
@@ -321,20 +374,12 @@ enum Value {
     Date(NaiveDate),
 }
 
-/// The conditions on the entry and its request, with their values; `next` writes the
-/// backend's placeholder for the next value.
+/// The conditions on the entry's request, with their values; `next` writes the backend's
+/// placeholder for the next value. Who may read is not among them: the index answers that
+/// (`access_of`).
 fn conditions(filter: &SearchFilter, next: &mut dyn FnMut() -> String) -> (Vec<String>, Vec<Value>) {
     let mut sql = Vec::new();
     let mut values = Vec::new();
-    if let Scope::SeenBy(organisation) = filter.scope {
-        // As `db::requests::seen_by`: the organisation's own, and the others' neither drafts
-        // nor subject access requests.
-        sql.push(format!(
-            "(r.organisation_id = {} OR (r.status <> 'draft' AND r.regime <> 'sar'))",
-            next()
-        ));
-        values.push(Value::Integer(organisation));
-    }
     if let Some(id) = filter.authority_id {
         sql.push(format!("r.authority_id = {}", next()));
         values.push(Value::Integer(id));
@@ -369,6 +414,28 @@ fn conditions(filter: &SearchFilter, next: &mut dyn FnMut() -> String) -> (Vec<S
     (sql, values)
 }
 
+/// The join to each entry's request, which only a filter on the request needs.
+fn join_of(filter: &SearchFilter) -> &'static str {
+    let on_request = filter.authority_id.is_some()
+        || filter.regime.is_some()
+        || filter.status.is_some()
+        || filter.tag.is_some()
+        || filter.sent_from.is_some()
+        || filter.sent_to.is_some();
+    match on_request {
+        true => "JOIN requests r ON r.id = e.request_id",
+        false => "",
+    }
+}
+
+/// The access tokens a search within `scope` may find; none for who sees everything.
+fn access_tokens(scope: Scope) -> Option<[String; 2]> {
+    match scope {
+        Scope::Everything => None,
+        Scope::SeenBy(organisation) => Some([EVERYONE.to_string(), organisation_token(organisation)]),
+    }
+}
+
 macro_rules! bind_all {
     ($query:expr, $values:expr) => {{
         let mut query = $query;
@@ -400,10 +467,15 @@ struct Snippet {
     snippet: String,
 }
 
+/// How many of the places a search finds are ranked by relevance: the most recent ones.
+/// Ranking reads every place it ranks (bm25 and ts_rank_cd count each word's occurrences), so
+/// with no bound a common word's search would cost in proportion to all it finds; this way it
+/// costs the same past the bound, and the count of all it found stays exact.
+pub const RANKED_AT_MOST: i64 = 1_000;
+
 /// The entries `query` finds within `filter`: how many in all, and the `limit` best from
-/// `offset`, each with its snippet. One pass over the matches ranks and counts them; only the
-/// page's entries are quoted, since quoting is the costly part. A page past the end counts
-/// again.
+/// `offset` among the [`RANKED_AT_MOST`] most recent, each with its snippet. Only the page's
+/// entries are quoted, since quoting is the costly part.
 pub fn search(
     conn: &mut DbConnection,
     filter: &SearchFilter,
@@ -412,41 +484,62 @@ pub fn search(
     offset: i64,
 ) -> QueryResult<(i64, Vec<Hit>)> {
     const COLUMNS: &str = "e.id, e.request_id, e.source, e.source_id, e.part, e.label, e.first_line";
+    let access = access_tokens(filter.scope);
     match conn {
         DbConnection::Sqlite(conn) => {
+            // The person's words are looked for in the text only, never among the tokens.
+            let words = format!("body : ({})", query.fts5());
             let (mut sql, values) = conditions(filter, &mut || "?".to_string());
+            let join = join_of(filter);
+            // Counting matches the access tokens in the index itself, which is cheapest; the
+            // ranking checks them on each entry instead, as bm25 would otherwise weigh how
+            // common each token is across the whole index, every time.
+            let (counted, visible) = match &access {
+                Some([everyone, own]) => (
+                    format!("{words} AND access : (\"{everyone}\" OR \"{own}\")"),
+                    Some(format!(
+                        "(' ' || e.access || ' ' LIKE '% {everyone} %' OR ' ' || e.access || ' ' LIKE '% {own} %')"
+                    )),
+                ),
+                None => (words.clone(), None),
+            };
+            let total = match sql.is_empty() {
+                true => diesel::sql_query("SELECT count(*) AS count FROM search_fts WHERE search_fts MATCH ?")
+                    .into_boxed::<diesel::sqlite::Sqlite>()
+                    .bind::<Text, _>(counted),
+                false => {
+                    let count = diesel::sql_query(format!(
+                        "SELECT count(*) AS count FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid \
+                         {join} WHERE search_fts MATCH ? AND {}",
+                        sql.join(" AND ")
+                    ))
+                    .into_boxed::<diesel::sqlite::Sqlite>()
+                    .bind::<Text, _>(counted);
+                    bind_all!(count, &values)
+                }
+            }
+            .get_result::<Count>(conn)?
+            .count;
+            if total == 0 || offset >= total.min(RANKED_AT_MOST) {
+                return Ok((total, Vec::new()));
+            }
+            sql.extend(visible);
             sql.insert(0, "search_fts MATCH ?".to_string());
-            let from = format!(
-                "FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid \
-                 JOIN requests r ON r.id = e.request_id WHERE {}",
-                sql.join(" AND ")
-            );
-            let fts = query.fts5();
-            // bm25 is lower for a better match; the id breaks ties the same way every time.
-            // FTS5's functions answer only in the query that matches, so the count over all
-            // the matches is taken outside it.
+            // bm25 over the text alone (the tokens weigh 0) is lower for a better match; the
+            // id breaks ties the same way every time.
             let page = diesel::sql_query(format!(
-                "SELECT found.*, '' AS snippet, count(*) OVER () AS total \
-                 FROM (SELECT {COLUMNS}, bm25(search_fts) AS rank {from}) found \
-                 ORDER BY found.rank, found.id LIMIT ? OFFSET ?"
+                "SELECT found.*, '' AS snippet FROM (SELECT {COLUMNS}, bm25(search_fts, 1.0, 0.0) AS rank \
+                 FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid {join} \
+                 WHERE {} ORDER BY search_fts.rowid DESC LIMIT {RANKED_AT_MOST}) found \
+                 ORDER BY found.rank, found.id LIMIT ? OFFSET ?",
+                sql.join(" AND ")
             ))
             .into_boxed::<diesel::sqlite::Sqlite>()
-            .bind::<Text, _>(fts.clone());
-            let rows: Vec<PageRow> = bind_all!(page, &values)
+            .bind::<Text, _>(words.clone());
+            let mut hits: Vec<Hit> = bind_all!(page, &values)
                 .bind::<BigInt, _>(limit)
                 .bind::<BigInt, _>(offset)
                 .load(conn)?;
-            let total = match rows.first() {
-                Some(row) => row.total,
-                None if offset == 0 => 0,
-                None => {
-                    let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
-                        .into_boxed::<diesel::sqlite::Sqlite>()
-                        .bind::<Text, _>(fts.clone());
-                    bind_all!(count, &values).get_result::<Count>(conn)?.count
-                }
-            };
-            let mut hits: Vec<Hit> = rows.into_iter().map(|row| row.hit).collect();
             if !hits.is_empty() {
                 let ids: Vec<String> = hits.iter().map(|h| h.id.to_string()).collect();
                 let snippets: Vec<Snippet> = diesel::sql_query(format!(
@@ -454,7 +547,7 @@ pub fn search(
                      FROM search_fts WHERE search_fts MATCH ? AND rowid IN ({})",
                     ids.join(", ")
                 ))
-                .bind::<Text, _>(fts)
+                .bind::<Text, _>(words)
                 .load(conn)?;
                 let snippets: std::collections::HashMap<i32, String> =
                     snippets.into_iter().map(|s| (s.id, s.snippet)).collect();
@@ -466,28 +559,44 @@ pub fn search(
         }
         DbConnection::Postgres(conn) => {
             let mut n = 1;
-            let (mut sql, values) = conditions(filter, &mut || {
+            let mut next = || {
                 n += 1;
                 format!("${n}")
+            };
+            let mut sql = vec!["e.words @@ websearch_to_tsquery('foi_search', $1)".to_string()];
+            // Two matches rather than one of both queries joined: an empty query (only
+            // stop words) matches nothing, where joined it would leave the access alone.
+            let access = access.map(|[everyone, own]| {
+                sql.push(format!("e.words @@ {}::tsquery", next()));
+                format!("'access {everyone}' | 'access {own}'")
             });
-            sql.insert(0, "e.words @@ websearch_to_tsquery('foi_search', $1)".to_string());
-            let from = format!(
-                "FROM search_entries e JOIN requests r ON r.id = e.request_id WHERE {}",
-                sql.join(" AND ")
-            );
+            let (request, values) = conditions(filter, &mut next);
+            let join = join_of(filter);
+            sql.extend(request);
+            let from = format!("FROM search_entries e {join} WHERE {}", sql.join(" AND "));
             let text = query.websearch();
             let (limit_at, offset_at, options_at) = (n + 1, n + 2, n + 3);
-            // The words are read again only for the page's entries, to quote them.
+            // One pass over the matches, kept (MATERIALIZED: otherwise the planner walks the
+            // whole table backwards by id, testing each row, to find the most recent) for
+            // counting them and taking the most recent; only those are ranked, and only the
+            // page's entries quoted.
             let page = diesel::sql_query(format!(
-                "SELECT found.*, ts_headline('foi_search', quoted.body, websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
-                 FROM (SELECT {COLUMNS}, \
-                 ts_rank_cd(e.words, websearch_to_tsquery('foi_search', $1))::float8 AS rank, count(*) OVER () AS total \
-                 {from} ORDER BY rank DESC, e.id LIMIT ${limit_at} OFFSET ${offset_at}) found \
+                "WITH matched AS MATERIALIZED (SELECT e.id {from}), \
+                 newest AS (SELECT id FROM matched ORDER BY id DESC LIMIT {RANKED_AT_MOST}) \
+                 SELECT found.*, ts_headline('foi_search', quoted.body, websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
+                 FROM (SELECT {COLUMNS}, ts_rank_cd(e.words, websearch_to_tsquery('foi_search', $1))::float8 AS rank, \
+                 (SELECT count(*) FROM matched) AS total \
+                 FROM newest JOIN search_entries e ON e.id = newest.id \
+                 ORDER BY rank DESC, e.id LIMIT ${limit_at} OFFSET ${offset_at}) found \
                  JOIN search_entries quoted ON quoted.id = found.id \
                  ORDER BY found.rank DESC, found.id"
             ))
             .into_boxed::<diesel::pg::Pg>()
             .bind::<Text, _>(text.clone());
+            let page = match &access {
+                Some(access) => page.bind::<Text, _>(access.clone()),
+                None => page,
+            };
             let options = format!(
                 "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
             );
@@ -499,22 +608,29 @@ pub fn search(
             let total = match rows.first() {
                 Some(row) => row.total,
                 None if offset == 0 => 0,
+                // A page past the end counts again.
                 None => {
                     let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
                         .into_boxed::<diesel::pg::Pg>()
                         .bind::<Text, _>(text);
+                    let count = match access {
+                        Some(access) => count.bind::<Text, _>(access),
+                        None => count,
+                    };
                     bind_all!(count, &values).get_result::<Count>(conn)?.count
                 }
             };
+            let hits: Vec<Hit> = rows.into_iter().map(|row| row.hit).collect();
             // ts_rank_cd is higher for a better match; the page reads best first either way.
-            let hits = rows
-                .into_iter()
-                .map(|row| Hit {
-                    rank: -row.hit.rank,
-                    ..row.hit
-                })
-                .collect();
-            Ok((total, hits))
+            Ok((
+                total,
+                hits.into_iter()
+                    .map(|hit| Hit {
+                        rank: -hit.rank,
+                        ..hit
+                    })
+                    .collect(),
+            ))
         }
     }
 }

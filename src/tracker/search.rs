@@ -138,7 +138,11 @@ pub struct Found {
 /// A page of results.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Results {
+    /// How many places were found, exactly.
     pub total: i64,
+    /// How many of them are ranked, best first, across the pages: all, or when more were
+    /// found the most recent 1,000 (narrowing the search reaches the others).
+    pub ranked: i64,
     pub page: i64,
     pub pages: i64,
     pub results: Vec<Found>,
@@ -160,16 +164,17 @@ pub fn search(conn: &mut DbConnection, caller: &Caller, input: &SearchInput) -> 
         (paging.page - 1) * paging.per_page,
     )?;
     let results = describe(conn, actor, &query, hits)?;
-    let (requests_done, requests_all, documents_done, documents_all) = index::progress(conn)?;
-    let indexing = (requests_done < requests_all || documents_done < documents_all).then(|| {
+    let indexing = index::progress(conn)?.map(|(requests_done, requests_all, documents_done, documents_all)| {
         format!(
             "Still indexing what was stored before search existed: {documents_done} of {documents_all} documents and {requests_done} of {requests_all} requests so far"
         )
     });
+    let ranked = total.min(index::RANKED_AT_MOST);
     Ok(Results {
         total,
+        ranked,
         page: paging.page,
-        pages: paging.pages(total),
+        pages: paging.pages(ranked),
         results,
         indexing,
     })
@@ -342,13 +347,14 @@ pub(crate) fn index_request(conn: &mut DbConnection, request_id: i32) -> Result<
         &tags.join(" "),
     ]
     .join("\n");
-    index::replace(
-        conn,
+    let access = index::access_of(conn, request_id)?;
+    let owner = index::Owner {
         request_id,
-        Source::Request,
-        request_id,
-        &[part("", 0, &own)],
-    )?;
+        access: &access,
+    };
+    // The documents' words stay; who may find them follows the request.
+    index::set_access(conn, owner)?;
+    index::replace(conn, owner, Source::Request, request_id, &[part("", 0, &own)])?;
     // Every event's words are written again: a change may have removed or corrected any.
     index::remove_of_request(conn, request_id, Source::Event)?;
     for event in events::for_request(conn, request_id)? {
@@ -364,7 +370,7 @@ pub(crate) fn index_request(conn: &mut DbConnection, request_id: i32) -> Result<
         words.push(event.details.clone());
         index::insert(
             conn,
-            request_id,
+            owner,
             Source::Event,
             event.id,
             &[part("", 0, &words.join("\n"))],
@@ -484,7 +490,12 @@ fn read_document(
         }
     };
     db::write(conn, |conn| {
-        index::replace(conn, request_id, Source::Document, document_id, &parts)?;
+        let access = index::access_of(conn, request_id)?;
+        let owner = index::Owner {
+            request_id,
+            access: &access,
+        };
+        index::replace(conn, owner, Source::Document, document_id, &parts)?;
         index::set_text_state(conn, document_id, &state, problem.as_deref())?;
         Ok::<_, AppError>(())
     })

@@ -242,8 +242,12 @@ on_both_backends! {
         let shared_file = text_pdf(&["Zanzibar interview notes of the applicant"]);
         let ours = app.member("owner@coalition.example", "researcher", crate::support::ORGANISATION).await;
         upload(&ours, sar, "notes.pdf", shared_file.clone()).await;
-        app.create_request(json!({"title": "Draft about Zanzibar", "body": "Not sent yet.", "authority_id": home_office}))
+        // The draft's words name what the index keeps beside them to say who may read.
+        let draft = app
+            .create_request(json!({"title": "Draft about Zanzibar", "body": "Not sent yet, for everyone o1 o2 o3 access.", "authority_id": home_office}))
             .await;
+        let draft_id = draft["id"].as_i64().unwrap();
+        upload(&ours, draft_id, "plan.docx", docx(&["Zanzibar plan, for everyone to read once sent"])).await;
         // Theirs: the same file attached to a request they may read.
         let other = app.member("other@other.example", "researcher", "Other NGO").await;
         let created = other
@@ -262,7 +266,7 @@ on_both_backends! {
 
         // We find ours, with their words, and their copy, which anyone may read.
         let found = search(&ours, &[("q", "Zanzibar")]).await;
-        assert_eq!(found["total"], 4, "the SAR, its file, the draft and their copy: {found}");
+        assert_eq!(found["total"], 5, "the SAR, its file, the draft, its file and their copy: {found}");
         assert!(found["results"].as_array().unwrap().iter().any(|r| r["request_id"] == theirs), "{found}");
         assert!(found["results"].as_array().unwrap().iter().all(|r| r["snippet"].is_string()), "{found}");
 
@@ -277,6 +281,23 @@ on_both_backends! {
         }
         let page = auditor.text("/search?q=Zanzibar&regime=sar").await;
         assert!(!page.contains("Zanzibar interview") && !page.contains("Zanzibar case"), "{page}");
+
+        // Words that read like the index's own access tokens find nothing of the draft.
+        for words in ["everyone", "o1", "o2 o3", "access"] {
+            let found = search(&other, &[("q", words)]).await;
+            assert_eq!(found["total"], 0, "{words}: {found}");
+        }
+        // Sent, the draft is anyone's to find, from that change on.
+        let response = ours
+            .put_json(&format!("/api/v1/requests/{draft_id}"), &json!({"title": "Draft about Zanzibar", "body": "Not sent yet, for everyone o1 o2 o3 access.", "authority_id": home_office, "regime": null, "sent_via": null, "sent_on": "2026-05-01", "reference": null, "owner_id": draft["owner_id"], "tags": []}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let found = search(&other, &[("q", "Zanzibar")]).await;
+        assert_eq!(found["total"], 3, "their copy, the request sent and its file: {found}");
+        assert!(places(&found).iter().any(|p| p.starts_with("plan.docx")), "{found}");
+        let found = search(&other, &[("q", "everyone")]).await;
+        assert_eq!(found["total"], 2, "{found}");
+        assert!(found["results"].as_array().unwrap().iter().all(|r| r["request_id"] == draft_id), "{found}");
     }
 }
 
@@ -287,6 +308,11 @@ on_both_backends! {
         upload(&me, id, "letter.docx", docx(&["Reintegration support in Vietnam"])).await;
         let before = search(&me, &[("q", "reintegration")]).await;
         assert_eq!(before["total"], 1, "{before}");
+        assert!(!me.text("/search?q=reintegration").await.contains("Still indexing"));
+        // Forgotten, as `--from-scratch` forgets first: the page says how far indexing is.
+        foi_tracker::tracker::search::forget(&mut app.connection()).unwrap();
+        let page = me.text("/search?q=reintegration").await;
+        assert!(page.contains("Still indexing what was stored before search existed: 0 of 1 documents and 0 of 1 requests so far."), "{page}");
         let output = tokio::task::spawn_blocking({
             let url = app.database_url.clone();
             move || {
@@ -305,5 +331,45 @@ on_both_backends! {
         assert!(output.status.success(), "{said}{}", String::from_utf8_lossy(&output.stderr));
         assert!(said.starts_with("Indexed 1 requests and read 1 documents in "), "{said}");
         assert_eq!(search(&me, &[("q", "reintegration")]).await, before, "the same found again");
+        assert!(!me.text("/search?q=reintegration").await.contains("Still indexing"));
+    }
+}
+
+on_both_backends! {
+    async fn past_a_thousand_places_the_most_recent_are_ranked_and_all_are_counted(app) {
+        let me = app.member("many@coalition.example", "researcher", crate::support::ORGANISATION).await;
+        let id = crate::support::home_office_request(&app).await;
+        let document = upload(&me, id, "list.pdf", text_pdf(&["A list of countries"])).await;
+        // A document of 1,001 pages that name Montenegro, its first page by far the best
+        // match, written as the reader writes a document's pages (reading 1,001 real pages
+        // would only make the test slower).
+        let mut conn = app.connection();
+        let request_id = id as i32;
+        let access = foi_tracker::db::search::access_of(&mut conn, request_id).unwrap();
+        let owner = foi_tracker::db::search::Owner { request_id, access: &access };
+        let page = |n: usize, body: String| foi_tracker::db::search::Part { label: format!("page {n}"), first_line: 0, body };
+        let mut pages = vec![page(1, "Montenegro Montenegro Montenegro: returns to Montenegro".into())];
+        pages.extend((2..=1001).map(|n| page(n, format!("Montenegro among fifty countries, {}", "and others ".repeat(40)))));
+        let document_id = document["id"].as_i64().unwrap() as i32;
+        foi_tracker::db::search::replace(&mut conn, owner, foi_tracker::db::search::Source::Document, document_id, &pages).unwrap();
+
+        let found = search(&me, &[("q", "Montenegro")]).await;
+        assert_eq!(found["total"], 1001, "every place is counted: {found}");
+        assert_eq!(found["ranked"], 1000, "{found}");
+        assert_eq!(found["pages"], 50, "{found}");
+        let last = search(&me, &[("q", "Montenegro"), ("page", "50")]).await;
+        assert_eq!(last["results"].as_array().unwrap().len(), 20, "{last}");
+        let page_one = &format!("list.pdf, page 1 → /documents/{document_id}#page=1");
+        for number in ["1", "50"] {
+            let found = search(&me, &[("q", "Montenegro"), ("page", number)]).await;
+            assert!(!places(&found).contains(page_one), "the oldest page is past the thousand ranked: {found}");
+        }
+        let html = me.text("/search?q=Montenegro").await;
+        assert!(html.contains("1001 places found, page 1 of 50."), "{html}");
+        assert!(html.contains("The 1000 most recent are ranked, best first. To reach the others, add a word or a filter."), "{html}");
+        // Another word reaches it.
+        let found = search(&me, &[("q", "Montenegro returns")]).await;
+        assert_eq!(found["total"], 1, "{found}");
+        assert_eq!(places(&found), vec![page_one.clone()]);
     }
 }
