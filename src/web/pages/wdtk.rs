@@ -1,0 +1,66 @@
+//! The form that links a WhatDoTheyKnow request.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::{done, form_again_or_error, page};
+use crate::error::AppError;
+use crate::tracker::wdtk::{self, LinkInput};
+use crate::web::auth::{Posted, Who};
+use crate::web::extract::with_db;
+use crate::web::state::AppState;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    pub url: String,
+}
+
+fn form_page(state: &AppState, url: &str, errors: Map<String, Value>) -> Value {
+    json!({
+        "title": "Link a WhatDoTheyKnow request",
+        "url": url,
+        "site": state.settings.wdtk_url.trim_end_matches('/'),
+        "errors": errors,
+    })
+}
+
+pub async fn new(state: web::Data<AppState>, who: Who) -> Result<HttpResponse, AppError> {
+    crate::tracker::access::require(&who.caller(), crate::domain::account::Actor::files_requests)?;
+    page(&state, &who, "requests/wdtk", form_page(&state, "", Map::new()))
+}
+
+pub async fn create(state: web::Data<AppState>, posted: Posted<LinkForm>) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let site = super::super::api::wdtk::site(&state)?;
+    let input = LinkInput {
+        url: form.url.clone(),
+    };
+    let result = with_db(&state, move |conn, calendars, today| {
+        wdtk::link(
+            conn,
+            calendars,
+            &site,
+            &caller,
+            today,
+            &input,
+            crate::clock::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(report) => Ok(done(
+            &state,
+            &format!("/requests/{}", report.request_id),
+            "request-saved",
+        )),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "requests/wdtk", async |errors| {
+                Ok(form_page(&state, &form.url, errors))
+            })
+            .await
+        }
+    }
+}
