@@ -40,7 +40,7 @@ pub(super) fn wdtk(command: WdtkCommand, out: &mut impl Write) -> Result<(), Cli
     let mut caller = Caller::user(crate::tracker::sessions::actor_of(&owner), None);
     caller.label = format!("command line, for {}", owner.email);
     let calendars = CalendarStore::load(&mut conn).map_err(app_error)?;
-    let input = crate::tracker::wdtk::LinkInput { url: args.url };
+    let input = crate::tracker::wdtk::WdtkLinkInput { url: args.url };
     let report = crate::tracker::wdtk::link(
         &mut conn,
         &calendars,

@@ -179,7 +179,7 @@ pub fn failed(
 /// An event read from the site, with what it became here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Queryable, Selectable, utoipa::ToSchema)]
 #[diesel(table_name = wdtk_events)]
-pub struct Imported {
+pub struct WdtkImported {
     #[serde(skip)]
     #[schema(ignore)]
     pub id: i32,
@@ -209,7 +209,7 @@ pub struct Imported {
     pub created_at: NaiveDateTime,
 }
 
-pub struct NewImported<'a> {
+pub struct NewWdtkImported<'a> {
     pub request_id: i32,
     pub wdtk_event_id: i64,
     pub event_type: &'a str,
@@ -222,7 +222,7 @@ pub struct NewImported<'a> {
 
 pub fn insert_imported(
     conn: &mut DbConnection,
-    new: &NewImported<'_>,
+    new: &NewWdtkImported<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<i32> {
     diesel::insert_into(wdtk_events::table)
@@ -242,11 +242,11 @@ pub fn insert_imported(
 }
 
 /// The events read for a request, in the order they were first read.
-pub fn imported(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Imported>> {
+pub fn imported(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<WdtkImported>> {
     wdtk_events::table
         .filter(wdtk_events::request_id.eq(request_id))
         .order(wdtk_events::id)
-        .select(Imported::as_select())
+        .select(WdtkImported::as_select())
         .load(conn)
 }
 

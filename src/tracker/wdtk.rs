@@ -19,7 +19,7 @@ use super::request_input::RequestInput;
 use crate::alaveteli::{FetchError, Fetched, Site};
 use crate::db::authorities::{self, Authority, AuthorityValues};
 use crate::db::incoming_messages::{self, NewIncomingMessage};
-use crate::db::wdtk::{self as links, Imported, Link, NewImported, NewLink};
+use crate::db::wdtk::{self as links, Link, NewLink, NewWdtkImported, WdtkImported};
 use crate::db::{self, events, requests, DbConnection};
 use crate::domain::account::Actor;
 use crate::domain::authority::Nation;
@@ -35,7 +35,7 @@ const MAX_BACK_OFF_MINUTES: i64 = 24 * 60;
 
 /// A WhatDoTheyKnow request to link, as a form or an API client sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LinkInput {
+pub struct WdtkLinkInput {
     /// The request's address on WhatDoTheyKnow (…/request/<url_title>), or its number.
     #[serde(default)]
     #[schema(
@@ -47,7 +47,7 @@ pub struct LinkInput {
 
 /// What a linking or a reading did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct SyncReport {
+pub struct WdtkReport {
     /// The request here.
     pub request_id: i32,
     /// Whether the request was created by this call (false: it was linked already).
@@ -83,9 +83,9 @@ pub fn link(
     site: &Site,
     caller: &Caller,
     today: NaiveDate,
-    input: &LinkInput,
+    input: &WdtkLinkInput,
     now: NaiveDateTime,
-) -> Result<SyncReport, AppError> {
+) -> Result<WdtkReport, AppError> {
     let actor = require(caller, Actor::files_requests)?.clone();
     let reference = wdtk::reference(&input.url, site.base_url()).map_err(|m| AppError::invalid("url", m))?;
     // Read before any transaction: the site may take its time, and nothing is locked meanwhile.
@@ -254,7 +254,7 @@ fn merge(
     link: &Link,
     wdtk_request: &WdtkRequest,
     now: NaiveDateTime,
-) -> Result<SyncReport, AppError> {
+) -> Result<WdtkReport, AppError> {
     let request_id = link.request_id;
     let request = super::requests::get(conn, request_id)?;
     if wdtk_request.id != link.wdtk_id {
@@ -263,14 +263,14 @@ fn merge(
             link.base_url, wdtk_request.id, link.wdtk_id
         )));
     }
-    let known: HashMap<i64, Imported> = links::imported(conn, request_id)?
+    let known: HashMap<i64, WdtkImported> = links::imported(conn, request_id)?
         .into_iter()
         .map(|i| (i.wdtk_event_id, i))
         .collect();
-    let mut report = SyncReport {
+    let mut report = WdtkReport {
         request_id,
         wdtk_url: link.page(),
-        ..SyncReport::default()
+        ..WdtkReport::default()
     };
     for planned in wdtk::plan(wdtk_request) {
         if let Some(before) = known.get(&planned.wdtk_event_id) {
@@ -295,7 +295,7 @@ fn merge(
         report.to_classify += usize::from(message_id.is_some());
         links::insert_imported(
             conn,
-            &NewImported {
+            &NewWdtkImported {
                 request_id,
                 wdtk_event_id: planned.wdtk_event_id,
                 event_type: &planned.event_type,
@@ -326,7 +326,7 @@ fn merge(
 }
 
 /// What the site now says differently of an event read before, in words; none if it agrees.
-fn difference(before: &Imported, now: &Planned) -> Option<String> {
+fn difference(before: &WdtkImported, now: &Planned) -> Option<String> {
     let word = now.action.word();
     let same = before.action == word && before.occurred_on == now.date && before.state == now.state;
     (!same).then(|| {
@@ -447,7 +447,7 @@ pub fn refresh(
     today: NaiveDate,
     request_id: i32,
     now: NaiveDateTime,
-) -> Result<SyncReport, AppError> {
+) -> Result<WdtkReport, AppError> {
     if !caller.is_server() {
         super::access::writable(conn, caller, request_id)?;
     }
@@ -464,11 +464,11 @@ pub fn refresh(
                 link.last_modified.as_deref(),
                 now,
             )?;
-            Ok(SyncReport {
+            Ok(WdtkReport {
                 request_id,
                 wdtk_url: link.page(),
                 not_modified: true,
-                ..SyncReport::default()
+                ..WdtkReport::default()
             })
         }),
         Ok(Fetched::Request {
@@ -505,7 +505,7 @@ pub fn refresh(
 
 /// A request's link to WhatDoTheyKnow, with each event read from it, for its page and the API.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LinkView {
+pub struct WdtkLink {
     pub request_id: i32,
     /// Its page on the site.
     pub wdtk_url: String,
@@ -521,7 +521,7 @@ pub struct LinkView {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub problem_at: Option<NaiveDateTime>,
     /// Every event read from the site, in the order first read, with what it became here.
-    pub events: Vec<Imported>,
+    pub events: Vec<WdtkImported>,
 }
 
 /// The request's link, if it has one, for whoever may read the request.
@@ -529,12 +529,12 @@ pub fn of_request(
     conn: &mut DbConnection,
     caller: &Caller,
     request_id: i32,
-) -> Result<Option<LinkView>, AppError> {
+) -> Result<Option<WdtkLink>, AppError> {
     super::access::readable(conn, caller, request_id)?;
     let Some(link) = links::of_request(conn, request_id)? else {
         return Ok(None);
     };
-    Ok(Some(LinkView {
+    Ok(Some(WdtkLink {
         request_id,
         wdtk_url: link.page(),
         wdtk_id: link.wdtk_id,

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
-use crate::tracker::wdtk::{self, LinkInput, LinkView, SyncReport};
+use crate::tracker::wdtk::{self, WdtkLink, WdtkLinkInput, WdtkReport};
 use crate::web::error_response::{ApiError, Problem};
 use crate::web::extract::{with_db, PathId};
 use crate::web::json_body::ApiJson;
@@ -16,16 +16,16 @@ pub(crate) fn site(state: &AppState) -> Result<crate::alaveteli::Site, AppError>
     crate::alaveteli::Site::from_settings(&state.settings).map_err(AppError::Internal)
 }
 
-#[utoipa::path(operation_id = "link_wdtk", summary = "Link a WhatDoTheyKnow request", post, path = "/api/v1/requests/wdtk", tag = "requests", request_body = LinkInput,
+#[utoipa::path(operation_id = "link_wdtk", summary = "Link a WhatDoTheyKnow request", post, path = "/api/v1/requests/wdtk", tag = "requests", request_body = WdtkLinkInput,
     description = "Reads the request from WhatDoTheyKnow (the Alaveteli site `FOI_WDTK_URL` names) and logs it here, owned by the caller: its authority matched by name (or added), its law chosen from the authority (FOISA or EI(S)R for a Scottish one), and every event the site shows, each kept with its WhatDoTheyKnow id. A reply the site does not describe waits for a person to classify it. A request the organisation linked already is read again instead: only what is new is added.",
-    responses((status = 201, description = "Linked: the request was created", body = SyncReport),
-        (status = 200, description = "Linked already: read again, only what is new added", body = SyncReport),
+    responses((status = 201, description = "Linked: the request was created", body = WdtkReport),
+        (status = 200, description = "Linked already: read again, only what is new added", body = WdtkReport),
         Unreadable, BodyTooLarge, FieldsWrong,
         (status = 502, description = "WhatDoTheyKnow did not answer in time, or answered something that is not the request: nothing was changed", body = Problem, content_type = "application/problem+json")))]
 pub async fn link(
     state: web::Data<AppState>,
     caller: Caller,
-    body: ApiJson<LinkInput>,
+    body: ApiJson<WdtkLinkInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.0;
     let site = site(&state)?;
@@ -50,7 +50,7 @@ pub async fn link(
 #[utoipa::path(operation_id = "refresh_wdtk", summary = "Read a linked request from WhatDoTheyKnow again", post, path = "/api/v1/requests/{id}/wdtk/refresh", tag = "requests",
     description = "Adds the events WhatDoTheyKnow shows that were not read before. An event read before that the site now describes otherwise is not changed: the difference is kept for a person to look at. A failed reading changes nothing but the problem shown on the request.",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "What the reading added", body = SyncReport), Unreadable, NoSuchResource,
+    responses((status = 200, description = "What the reading added", body = WdtkReport), Unreadable, NoSuchResource,
         (status = 422, description = "The site's new events do not fit the request's timeline: nothing was changed", body = Problem, content_type = "application/problem+json"),
         (status = 502, description = "WhatDoTheyKnow did not answer in time, or answered something that is not the request: nothing was changed, and the problem is kept on the request", body = Problem, content_type = "application/problem+json")))]
 pub async fn refresh(
@@ -69,7 +69,7 @@ pub async fn refresh(
 #[utoipa::path(operation_id = "read_wdtk", summary = "Show a request's link to WhatDoTheyKnow", get, path = "/api/v1/requests/{id}/wdtk", tag = "requests",
     description = "The request's page on WhatDoTheyKnow, when it was last read and what went wrong if the last reading failed, and every event read from it with what it became here and any difference the site now shows.",
     params(("id" = i32, Path, description = "The request's id")),
-    responses((status = 200, description = "The link", body = LinkView), Unreadable, NoSuchResource))]
+    responses((status = 200, description = "The link", body = WdtkLink), Unreadable, NoSuchResource))]
 pub async fn read(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::{done, form_again_or_error, page};
 use crate::error::AppError;
-use crate::tracker::wdtk::{self, LinkInput};
+use crate::tracker::wdtk::{self, WdtkLinkInput};
 use crate::web::auth::{Posted, Who};
 use crate::web::extract::with_db;
 use crate::web::state::AppState;
@@ -35,7 +35,7 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<LinkForm>) -> Res
     let Posted { form, who } = posted;
     let caller = who.caller();
     let site = super::super::api::wdtk::site(&state)?;
-    let input = LinkInput {
+    let input = WdtkLinkInput {
         url: form.url.clone(),
     };
     let result = with_db(&state, move |conn, calendars, today| {
