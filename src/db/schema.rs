@@ -548,6 +548,7 @@ diesel::table! {
         event_id -> Nullable<Integer>,
         incoming_message_id -> Nullable<Integer>,
         difference -> Nullable<Text>,
+        proposed -> Nullable<Text>,
         difference_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }

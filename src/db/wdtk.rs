@@ -201,6 +201,10 @@ pub struct WdtkImported {
     pub incoming_message_id: Option<i32>,
     /// What a later reading of the site says differently, for a person to look at.
     pub difference: Option<String>,
+    /// What the event would become as the later reading maps it (`domain::wdtk::Planned`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub proposed: Option<String>,
     #[serde(skip)]
     #[schema(ignore)]
     pub difference_at: Option<NaiveDateTime>,
@@ -250,17 +254,49 @@ pub fn imported(conn: &mut DbConnection, request_id: i32) -> QueryResult<Vec<Wdt
         .load(conn)
 }
 
-/// Keeps what a later reading says differently of an event (none: they agree again).
+/// Keeps what a later reading says differently of an event, and what it would make of it
+/// (none: they agree again).
 pub fn set_difference(
     conn: &mut DbConnection,
     id: i32,
-    difference: Option<&str>,
+    difference: Option<(&str, &str)>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(wdtk_events::table.find(id))
         .set((
-            wdtk_events::difference.eq(difference),
+            wdtk_events::difference.eq(difference.map(|d| d.0)),
+            wdtk_events::proposed.eq(difference.map(|d| d.1)),
             wdtk_events::difference_at.eq(difference.map(|_| now)),
+        ))
+        .execute(conn)
+}
+
+/// One event read for a request, by its id on the site.
+pub fn imported_one(
+    conn: &mut DbConnection,
+    request_id: i32,
+    wdtk_event_id: i64,
+) -> QueryResult<Option<WdtkImported>> {
+    wdtk_events::table
+        .filter(wdtk_events::request_id.eq(request_id))
+        .filter(wdtk_events::wdtk_event_id.eq(wdtk_event_id))
+        .select(WdtkImported::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records what an event read before now is here, its difference accepted.
+pub fn accepted(conn: &mut DbConnection, id: i32, new: &NewWdtkImported<'_>) -> QueryResult<usize> {
+    diesel::update(wdtk_events::table.find(id))
+        .set((
+            wdtk_events::state.eq(new.state),
+            wdtk_events::action.eq(new.action),
+            wdtk_events::occurred_on.eq(new.occurred_on),
+            wdtk_events::event_id.eq(new.event_id),
+            wdtk_events::incoming_message_id.eq(new.incoming_message_id),
+            wdtk_events::difference.eq(None::<String>),
+            wdtk_events::proposed.eq(None::<String>),
+            wdtk_events::difference_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
 }

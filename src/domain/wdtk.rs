@@ -220,7 +220,7 @@ pub fn instant(at: DateTime<FixedOffset>) -> (NaiveDateTime, NaiveDate) {
 }
 
 /// What a WhatDoTheyKnow event becomes here.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {
     /// An event on the timeline; a response with its outcome where the requester described it.
@@ -247,7 +247,7 @@ impl Action {
 }
 
 /// One WhatDoTheyKnow event, as it maps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Planned {
     pub wdtk_event_id: i64,
     pub event_type: String,

@@ -106,6 +106,7 @@ pub fn link(
     let base = site.base();
     db::write(conn, |conn| {
         if let Some(existing) = links::find(conn, actor.organisation_id, &base, wdtk_request.id)? {
+            super::access::writable(conn, caller, existing.request_id)?;
             let report = merge(conn, calendars, caller, today, &existing, &wdtk_request, now)?;
             links::fetched(conn, existing.id, etag.as_deref(), last_modified.as_deref(), now)?;
             return Ok(report);
@@ -276,7 +277,10 @@ fn merge(
         if let Some(before) = known.get(&planned.wdtk_event_id) {
             let difference = difference(before, &planned);
             if difference != before.difference {
-                links::set_difference(conn, before.id, difference.as_deref(), now)?;
+                let proposed =
+                    serde_json::to_string(&planned).map_err(|e| AppError::Internal(e.to_string()))?;
+                let kept = difference.as_deref().map(|d| (d, proposed.as_str()));
+                links::set_difference(conn, before.id, kept, now)?;
                 if let Some(difference) = &difference {
                     record(
                         conn,
@@ -435,6 +439,108 @@ fn store(
             Ok((None, Some(id)))
         }
     }
+}
+
+/// Accepts what WhatDoTheyKnow now says of an event read before: the event it became is
+/// replaced by what the site's description now makes of it (or a reply waiting to be
+/// classified is set aside for it), in one transaction, audited. A reply a person has already
+/// classified stands: their event is theirs to change.
+#[allow(clippy::too_many_arguments)]
+pub fn accept(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    request_id: i32,
+    wdtk_event_id: i64,
+    now: NaiveDateTime,
+) -> Result<WdtkImported, AppError> {
+    db::write(conn, |conn| {
+        let request = super::access::writable(conn, caller, request_id)?;
+        let link = links::of_request(conn, request_id)?
+            .ok_or_else(|| AppError::NotFound(format!("WhatDoTheyKnow link of request {request_id}")))?;
+        let before = links::imported_one(conn, request_id, wdtk_event_id)?.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "WhatDoTheyKnow event {wdtk_event_id} of request {request_id}"
+            ))
+        })?;
+        let (Some(difference), Some(proposed)) = (&before.difference, &before.proposed) else {
+            return Err(AppError::conflict(
+                None,
+                "WhatDoTheyKnow says nothing different of this event",
+            ));
+        };
+        let planned: Planned = serde_json::from_str(proposed)
+            .map_err(|e| AppError::Internal(format!("a kept proposal: {e}")))?;
+        if let Some(message_id) = before.incoming_message_id {
+            match incoming_messages::find(conn, message_id)?.map(|m| m.status) {
+                Some(status) if status == "to_classify" => {
+                    incoming_messages::set_status(conn, message_id, "dismissed")?;
+                }
+                Some(status) if status == "classified" => {
+                    return Err(AppError::conflict(
+                        None,
+                        "A person has classified this reply already: the event they recorded stands",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if let Some(event_id) = before.event_id {
+            events::delete(conn, event_id)?;
+        }
+        let (event_id, message_id) = match &planned.action {
+            // The receipt moved (a resend): the received event, dated anew.
+            Action::Record {
+                kind: EventKind::Received,
+                details,
+                ..
+            } => {
+                let event = Event::new(EventKind::Received, planned.date);
+                let id = events::insert(conn, request_id, &event, details, now)?;
+                (Some(id), None)
+            }
+            _ => store(conn, caller, &link, &request, &planned, now)?,
+        };
+        let word = planned.action.word();
+        let new = NewWdtkImported {
+            request_id,
+            wdtk_event_id,
+            event_type: &planned.event_type,
+            state: planned.state.as_deref(),
+            action: &word,
+            occurred_on: planned.date,
+            event_id,
+            incoming_message_id: message_id,
+        };
+        links::accepted(conn, before.id, &new)?;
+        let calendar = calendars.current(conn)?;
+        reindex(conn, &calendar, today, request_id, request.values.regime).map_err(|e| match e {
+            AppError::Invalid(errors) => AppError::conflict(
+                None,
+                format!(
+                    "Accepting this would leave the timeline inconsistent: {}",
+                    errors.first().map(|e| e.message.as_str()).unwrap_or_default()
+                ),
+            ),
+            other => other,
+        })?;
+        super::reminders::replan(conn, &calendar, request_id, today)?;
+        record(
+            conn,
+            caller,
+            Change::new("accept_wdtk_difference", "request", request_id)
+                .before(json!({"wdtk_event_id": wdtk_event_id, "action": before.action,
+                    "state": before.state, "occurred_on": before.occurred_on, "event_id": before.event_id}))
+                .after(
+                    json!({"wdtk_event_id": wdtk_event_id, "action": word, "state": planned.state,
+                    "occurred_on": planned.date, "event_id": event_id, "difference": difference}),
+                ),
+            now,
+        )?;
+        links::imported_one(conn, request_id, wdtk_event_id)?
+            .ok_or_else(|| AppError::Internal("an accepted event vanished".into()))
+    })
 }
 
 /// Reads a linked request again and adds what is new. A reading that fails changes nothing

@@ -22,8 +22,8 @@ CREATE TABLE wdtk_links (
 
 -- Every event of a linked request read from the site, once (so that reading it again adds
 -- nothing), with what it became here: an event, a reply for a person to classify, or nothing.
--- A later reading that says something else of it is kept as a difference for a person; the
--- event it became is never rewritten by the reading itself.
+-- A later reading that says something else of it is kept as a difference for a person to
+-- accept; the event it became is never rewritten by the reading itself.
 CREATE TABLE wdtk_events (
     id INTEGER PRIMARY KEY NOT NULL,
     request_id INTEGER NOT NULL REFERENCES requests (id),
@@ -35,6 +35,8 @@ CREATE TABLE wdtk_events (
     event_id INTEGER REFERENCES events (id) ON DELETE SET NULL,
     incoming_message_id INTEGER REFERENCES incoming_messages (id),
     difference TEXT CHECK (length(difference) <= 2000),
+    -- What the event would become, as the later reading maps it (JSON), for a person to accept.
+    proposed TEXT CHECK (length(proposed) <= 4000),
     difference_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     UNIQUE (request_id, wdtk_event_id)

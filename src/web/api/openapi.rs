@@ -30,6 +30,7 @@ use super::{
         wdtk::link,
         wdtk::refresh,
         wdtk::read,
+        wdtk::accept,
         events::list,
         events::add,
         events::remove_last,

@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
+use crate::db::wdtk::WdtkImported;
 use crate::error::AppError;
 use crate::tracker::audit::Caller;
 use crate::tracker::wdtk::{self, WdtkLink, WdtkLinkInput, WdtkReport};
@@ -81,4 +82,45 @@ pub async fn read(
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// A positive id from the path, as the site numbers its events.
+fn event_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::BadRequest {
+            field: Some("wdtk_event_id".into()),
+            message: format!(
+                "\"{}\" is not an event's number",
+                crate::domain::text::quoted(raw, 40)
+            ),
+        })
+}
+
+#[utoipa::path(operation_id = "accept_wdtk_difference", summary = "Accept what WhatDoTheyKnow now says of an event", post, path = "/api/v1/requests/{id}/wdtk/events/{wdtk_event_id}/accept", tag = "requests",
+    description = "Replaces the event a WhatDoTheyKnow event became here by what the site's description of it now makes of it (a reply still waiting to be classified is set aside), exactly as if it had been read so first; the deadlines follow. A reply a person has classified stands.",
+    params(("id" = i32, Path, description = "The request's id"), ("wdtk_event_id" = i64, Path, description = "The event's id on WhatDoTheyKnow")),
+    responses((status = 200, description = "The event as it now stands", body = WdtkImported), Unreadable, NoSuchResource,
+        (status = 409, description = "There is no difference to accept, a person classified the reply, or the timeline would not hold together: nothing was changed", body = Problem, content_type = "application/problem+json")))]
+pub async fn accept(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (request, event) = path.into_inner();
+    let (request, event) = (crate::web::extract::id(&request)?, event_id(&event)?);
+    let accepted = with_db(&state, move |conn, calendars, today| {
+        wdtk::accept(
+            conn,
+            calendars,
+            &caller,
+            today,
+            request,
+            event,
+            crate::clock::now(),
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(accepted))
 }

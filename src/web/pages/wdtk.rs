@@ -64,3 +64,28 @@ pub async fn create(state: web::Data<AppState>, posted: Posted<LinkForm>) -> Res
         }
     }
 }
+
+/// Accepts what WhatDoTheyKnow now says of an event, from the request's page.
+pub async fn accept(
+    state: web::Data<AppState>,
+    posted: Posted<super::events::Empty>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { who, .. } = posted;
+    let (request, event) = path.into_inner();
+    let id = crate::web::extract::id(&request)?;
+    let event: i64 = event
+        .parse()
+        .ok()
+        .filter(|e| *e > 0)
+        .ok_or_else(|| AppError::NotFound(format!("event {event}")))?;
+    let caller = who.caller();
+    let result = with_db(&state, move |conn, calendars, today| {
+        wdtk::accept(conn, calendars, &caller, today, id, event, crate::clock::now())
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(done(&state, &format!("/requests/{id}#timeline"), "request-saved")),
+        Err(error) => super::events::conflict_again(&state, &who, id, error).await,
+    }
+}

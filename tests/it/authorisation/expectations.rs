@@ -322,9 +322,12 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("get", "/api/v1/requests/{id}/wdtk") => {
             each_kind(|k| case(Request(k), Body::None, reads(k, NOT_FOUND)))
         }
-        ("post", "/api/v1/requests/{id}/wdtk/refresh") => {
-            each_kind(|k| case(Request(k), Body::None, writes(k, NOT_FOUND)))
-        }
+        (
+            "post",
+            "/api/v1/requests/{id}/wdtk/refresh"
+            | "/api/v1/requests/{id}/wdtk/events/{wdtk_event_id}/accept"
+            | "/requests/{id}/wdtk/events/{wdtk_event_id}/accept",
+        ) => each_kind(|k| case(Request(k), Body::None, writes(k, NOT_FOUND))),
         ("get", "/api/v1/requests/{id}" | "/api/v1/requests/{id}/events") => {
             each_kind(|k| case(Request(k), Body::None, reads(k, OK)))
         }
