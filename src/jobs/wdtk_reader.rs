@@ -7,11 +7,13 @@ use std::time::Duration;
 
 use super::scheduler::{blocking, Context};
 
-/// How often the links are looked at for one whose time has come; each is read only once per
-/// `wdtk_poll_seconds`, or after its back-off.
+/// How often the links are looked at for one whose time has come (more often if
+/// `wdtk_poll_seconds` is shorter); each is read only once per `wdtk_poll_seconds`, or after
+/// its back-off.
 const LOOK_EVERY: Duration = Duration::from_secs(300);
 
 pub async fn run(state: Arc<Context>) {
+    let look_every = LOOK_EVERY.min(Duration::from_secs(state.settings.wdtk_poll_seconds.max(1)));
     while !state.shutdown.requested() {
         let read = blocking(&state, |context, conn| {
             let site = crate::alaveteli::Site::from_settings(&context.settings)?;
@@ -30,7 +32,7 @@ pub async fn run(state: Arc<Context>) {
             tracing::error!(%error, "reading WhatDoTheyKnow failed; it runs again at the next tick");
         }
         tokio::select! {
-            () = tokio::time::sleep(LOOK_EVERY) => {}
+            () = tokio::time::sleep(look_every) => {}
             () = state.shutdown.wait() => {}
         }
     }

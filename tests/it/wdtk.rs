@@ -17,16 +17,15 @@ use crate::support::{date, problem, TestApp, TODAY};
 /// What the fake site answers, and what it was asked.
 #[derive(Default)]
 struct SiteState {
-    /// The request's JSON (or anything else), served at /request/<url_title>.json and
-    /// /request/<id>.json.
-    body: String,
-    url_title: String,
-    id: i64,
+    /// What each path answers: a request's JSON (or anything else) at /request/<url_title>.json
+    /// and /request/<id>.json.
+    bodies: std::collections::HashMap<String, String>,
     etag: Option<String>,
     /// How long it waits before answering.
     delay: Duration,
-    /// Each call: its path, User-Agent and If-None-Match.
+    /// Each call: its path, User-Agent and If-None-Match, and when it came.
     asked: Vec<(String, String, Option<String>)>,
+    asked_at: Vec<std::time::Instant>,
 }
 
 struct FakeSite {
@@ -51,13 +50,21 @@ impl FakeSite {
 
     fn serve(&self, request: &Value) {
         let mut state = self.state.lock().unwrap();
-        state.body = request.to_string();
-        state.url_title = request["url_title"].as_str().unwrap().to_string();
-        state.id = request["id"].as_i64().unwrap();
+        let body = request.to_string();
+        state.bodies.insert(
+            format!("/request/{}.json", request["url_title"].as_str().unwrap()),
+            body.clone(),
+        );
+        state
+            .bodies
+            .insert(format!("/request/{}.json", request["id"]), body);
     }
 
+    /// Every request answered with `text` instead.
     fn serve_text(&self, text: &str) {
-        self.state.lock().unwrap().body = text.to_string();
+        for body in self.state.lock().unwrap().bodies.values_mut() {
+            *body = text.to_string();
+        }
     }
 
     fn asked(&self) -> Vec<(String, String, Option<String>)> {
@@ -93,14 +100,13 @@ fn answer(stream: std::net::TcpStream, state: &Mutex<SiteState>) {
     let (delay, status, body, etag) = {
         let mut state = state.lock().unwrap();
         state.asked.push((path.clone(), agent, if_none_match.clone()));
-        let known = [
-            format!("/request/{}.json", state.url_title),
-            format!("/request/{}.json", state.id),
-        ];
-        let (status, body) = match (known.contains(&path), &state.etag) {
-            (true, Some(etag)) if if_none_match.as_ref() == Some(etag) => ("304 Not Modified", String::new()),
-            (true, _) => ("200 OK", state.body.clone()),
-            (false, _) => ("404 Not Found", "{\"error\": \"not found\"}".to_string()),
+        state.asked_at.push(std::time::Instant::now());
+        let (status, body) = match (state.bodies.get(&path), &state.etag) {
+            (Some(_), Some(etag)) if if_none_match.as_ref() == Some(etag) => {
+                ("304 Not Modified", String::new())
+            }
+            (Some(body), _) => ("200 OK", body.clone()),
+            (None, _) => ("404 Not Found", "{\"error\": \"not found\"}".to_string()),
         };
         (state.delay, status, body, state.etag.clone())
     };
@@ -431,6 +437,31 @@ with_site! {
         assert_eq!(events(&app, id).await, expected);
         let page = app.text(&format!("/requests/{id}")).await;
         assert!(page.contains("WhatDoTheyKnow now reads response event 106 as response on 2026-02-09 (not_held)"), "{page}");
+
+        // A person accepts it: the refusal becomes "not held", and the deadlines follow.
+        let response = app
+            .post_json(&format!("/api/v1/requests/{id}/wdtk/events/106/accept"), &json!({}))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let accepted: Value = response.json().await.unwrap();
+        assert_eq!((accepted["state"].clone(), accepted["difference"].clone()), (json!("not_held"), Value::Null));
+        let mut now_expected = before.clone();
+        now_expected.push(("response".into(), "2026-02-09".into(), "not_held".into()));
+        assert_eq!(events(&app, id).await, now_expected);
+        assert_eq!(crate::support::audit_actions(&app, "accept_wdtk_difference").len(), 1);
+        let page = app.text(&format!("/requests/{id}")).await;
+        assert!(!page.contains("WhatDoTheyKnow now reads"), "{page}");
+        // Nothing left to accept: refused, nothing changed.
+        let response = app
+            .post_json(&format!("/api/v1/requests/{id}/wdtk/events/106/accept"), &json!({}))
+            .await;
+        let (status, _, _) = problem(response).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(events(&app, id).await, now_expected);
+        // Read again: the site and the request agree, so nothing is added or different.
+        let response = app.post_json(&format!("/api/v1/requests/{id}/wdtk/refresh"), &json!({})).await;
+        let report: Value = response.json().await.unwrap();
+        assert_eq!((report["added"].clone(), report["differences"].clone()), (json!(0), json!(0)), "{report}");
     }
 
     a_failed_reading_changes_nothing_and_is_reported(app, site) {
@@ -624,4 +655,123 @@ fn the_command_line_imports_from_the_site_foi_wdtk_url_names() {
         text(&nobody.stderr)
     );
     assert_eq!(site.asked().len(), asked);
+}
+
+async fn scheduled_reading(backend: Backend, site: &FakeSite) -> Option<TestApp> {
+    let settings = Settings {
+        today: Some(date(TODAY)),
+        wdtk_url: site.url.clone(),
+        wdtk_timeout_seconds: 2,
+        // Every second instead of every day, so that the test sees several rounds.
+        wdtk_poll_seconds: 1,
+        imap_poll_seconds: 0,
+        ..Settings::default()
+    };
+    TestApp::start_scheduled(backend, settings).await
+}
+
+/// Waits up to 20 seconds for `done`.
+async fn eventually(mut done: impl AsyncFnMut() -> bool) -> bool {
+    for _ in 0..80 {
+        if done().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    false
+}
+
+async fn the_scheduler_keeps_linked_requests_in_step_politely(app: TestApp, site: FakeSite) {
+    let mut first = history();
+    first.truncate(5);
+    site.serve(&wdtk_request(
+        558039,
+        "nrm_outcomes",
+        "Home Office",
+        json!([]),
+        "foi",
+        first.clone(),
+    ));
+    site.serve(&wdtk_request(
+        587648,
+        "support_after_return",
+        "Home Office",
+        json!([]),
+        "foi",
+        history(),
+    ));
+    let (_, a) = link(&app, "558039").await;
+    let (_, b) = link(&app, "587648").await;
+    let (a, b) = (
+        a["request_id"].as_i64().unwrap(),
+        b["request_id"].as_i64().unwrap(),
+    );
+    let linked_at = site.asked().len();
+
+    // A new reply on the site is added by the scheduler alone.
+    first.push(event(
+        106,
+        "response",
+        "2026-02-09T16:00:00.000+00:00",
+        Some("rejected"),
+    ));
+    site.serve(&wdtk_request(
+        558039,
+        "nrm_outcomes",
+        "Home Office",
+        json!([]),
+        "foi",
+        first,
+    ));
+    assert!(
+        eventually(async || events(&app, a).await.len() == 4).await,
+        "the new event was never read"
+    );
+    assert_eq!(
+        events(&app, a).await[3],
+        ("response".into(), "2026-02-09".into(), "refused".into())
+    );
+    assert!(!crate::support::audit_actions(&app, "refresh_wdtk").is_empty());
+
+    // One request a second at most, round after round.
+    assert!(eventually(async || site.asked().len() >= linked_at + 4).await);
+    let times = site.state.lock().unwrap().asked_at[linked_at..].to_vec();
+    for pair in times.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(950),
+            "{:?}",
+            pair[1] - pair[0]
+        );
+    }
+
+    // A site that answers nonsense is reported on the request and left alone for a while.
+    site.serve_text("Service Unavailable");
+    assert!(
+        eventually(async || {
+            app.get_json(&format!("/api/v1/requests/{a}/wdtk")).await["problem"].is_string()
+                && app.get_json(&format!("/api/v1/requests/{b}/wdtk")).await["problem"].is_string()
+        })
+        .await,
+        "the problem was never reported"
+    );
+    let asked = site.asked().len();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(site.asked().len(), asked, "read again before its back-off");
+    assert_eq!(events(&app, a).await.len(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_keeps_linked_requests_in_step_politely_sqlite() {
+    let site = FakeSite::start();
+    let app = scheduled_reading(Backend::Sqlite, &site).await.unwrap();
+    the_scheduler_keeps_linked_requests_in_step_politely(app, site).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_keeps_linked_requests_in_step_politely_postgres() {
+    let site = FakeSite::start();
+    match scheduled_reading(Backend::Postgres, &site).await {
+        Some(app) => the_scheduler_keeps_linked_requests_in_step_politely(app, site).await,
+        None => eprintln!("PostgreSQL not configured (FOI_TEST_POSTGRES_URL): only SQLite ran"),
+    }
 }
