@@ -74,7 +74,9 @@ pub fn reference(input: &str, base: &url::Url) -> Result<Reference, String> {
         u.host_str()
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
     };
-    if host(&pasted) != host(base) || pasted.port_or_known_default() != base.port_or_known_default() {
+    // http:// or https://, with or without www.: the same site; a port only where the site
+    // itself is named with one.
+    if host(&pasted) != host(base) || (base.port().is_some() && pasted.port() != base.port()) {
         return Err(format!(
             "This register reads requests from {}; that address is on another site",
             base.as_str().trim_end_matches('/')
@@ -466,6 +468,10 @@ mod tests {
                 "https://www.whatdotheyknow.com/cy/request/nrm_data/response/123",
                 &base()
             ),
+            title("nrm_data")
+        );
+        assert_eq!(
+            reference("http://www.whatdotheyknow.com/request/nrm_data", &base()),
             title("nrm_data")
         );
         assert_eq!(reference("558039", &base()), Ok(Reference::Number(558039)));
