@@ -160,7 +160,13 @@ pub fn link(
                 wdtk_id: wdtk_request.id,
             },
             now,
-        )?;
+        )
+        // Two people linking the same request at once (on PostgreSQL, where both may look
+        // before either writes): the second is told, and nothing of theirs is written.
+        .map_err(|e| match db::is_unique_violation(&e) {
+            true => AppError::conflict(Some("url"), "This request was linked just now by someone else"),
+            false => AppError::from(e),
+        })?;
         let link = Link {
             id: link_id,
             request_id,
@@ -231,7 +237,16 @@ fn authority_for(
         default_regime: if scottish { Regime::Foisa } else { Regime::Foia },
         nation: if scottish { Nation::Scotland } else { Nation::Uk },
     };
-    let id = authorities::insert(conn, &values, now)?;
+    let id = authorities::insert(conn, &values, now).map_err(|e| match db::is_unique_violation(&e) {
+        true => AppError::conflict(
+            Some("url"),
+            format!(
+                "The authority \"{}\" was added just now: link the request again",
+                values.name
+            ),
+        ),
+        false => AppError::from(e),
+    })?;
     record(
         conn,
         caller,
