@@ -20,6 +20,7 @@ pub struct LinkForm {
 fn form_page(state: &AppState, url: &str, errors: Map<String, Value>) -> Value {
     json!({
         "title": "Link a WhatDoTheyKnow request",
+        "nav": "new",
         "url": url,
         "site": state.settings.wdtk_url.trim_end_matches('/'),
         "errors": errors,
