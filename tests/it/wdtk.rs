@@ -21,6 +21,9 @@ struct SiteState {
     /// and /request/<id>.json.
     bodies: std::collections::HashMap<String, String>,
     etag: Option<String>,
+    last_modified: Option<String>,
+    /// The If-Modified-Since of each call.
+    modified_since: Vec<Option<String>>,
     /// How long it waits before answering.
     delay: Duration,
     /// Each call: its path, User-Agent and If-None-Match, and when it came.
@@ -83,7 +86,7 @@ fn answer(stream: std::net::TcpStream, state: &Mutex<SiteState>) {
         return;
     }
     let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
-    let (mut agent, mut if_none_match) = (String::new(), None);
+    let (mut agent, mut if_none_match, mut modified_since) = (String::new(), None, None);
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
@@ -93,14 +96,16 @@ fn answer(stream: std::net::TcpStream, state: &Mutex<SiteState>) {
             match name.trim().to_ascii_lowercase().as_str() {
                 "user-agent" => agent = value.trim().to_string(),
                 "if-none-match" => if_none_match = Some(value.trim().to_string()),
+                "if-modified-since" => modified_since = Some(value.trim().to_string()),
                 _ => {}
             }
         }
     }
-    let (delay, status, body, etag) = {
+    let (delay, status, body, validators) = {
         let mut state = state.lock().unwrap();
         state.asked.push((path.clone(), agent, if_none_match.clone()));
         state.asked_at.push(std::time::Instant::now());
+        state.modified_since.push(modified_since);
         let (status, body) = match (state.bodies.get(&path), &state.etag) {
             (Some(_), Some(etag)) if if_none_match.as_ref() == Some(etag) => {
                 ("304 Not Modified", String::new())
@@ -108,14 +113,17 @@ fn answer(stream: std::net::TcpStream, state: &Mutex<SiteState>) {
             (Some(body), _) => ("200 OK", body.clone()),
             (None, _) => ("404 Not Found", "{\"error\": \"not found\"}".to_string()),
         };
-        (state.delay, status, body, state.etag.clone())
+        let validators = [("ETag", &state.etag), ("Last-Modified", &state.last_modified)]
+            .into_iter()
+            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name}: {v}\r\n")))
+            .collect::<String>();
+        (state.delay, status, body, validators)
     };
     std::thread::sleep(delay);
-    let etag = etag.map(|e| format!("ETag: {e}\r\n")).unwrap_or_default();
     let mut stream = stream;
     let _ = write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{etag}Connection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{validators}Connection: close\r\n\r\n{body}",
         body.len()
     );
 }
@@ -411,6 +419,7 @@ with_site! {
         events_now.push(event(106, "response", "2026-02-09T16:00:00.000+00:00", Some("rejected")));
         site.serve(&wdtk_request(558039, "nrm_outcomes", "Home Office", json!([]), "foi", events_now.clone()));
         site.state.lock().unwrap().etag = Some("\"v2\"".into());
+        site.state.lock().unwrap().last_modified = Some("Mon, 09 Feb 2026 16:00:00 GMT".into());
         let response = app.post_json(&format!("/api/v1/requests/{id}/wdtk/refresh"), &json!({})).await;
         assert_eq!(response.status(), StatusCode::OK);
         let report: Value = response.json().await.unwrap();
@@ -424,6 +433,8 @@ with_site! {
         let report: Value = response.json().await.unwrap();
         assert_eq!(report["not_modified"], true, "{report}");
         assert_eq!(site.asked().last().unwrap().2.as_deref(), Some("\"v2\""));
+        let modified_since = site.state.lock().unwrap().modified_since.last().cloned().flatten();
+        assert_eq!(modified_since.as_deref(), Some("Mon, 09 Feb 2026 16:00:00 GMT"));
         assert_eq!(events(&app, id).await, expected);
 
         // The requester changes their mind on the site: the refusal is now "not held". The
@@ -507,6 +518,16 @@ with_site! {
         let linked = app.get_json(&format!("/api/v1/requests/{id}/wdtk")).await;
         assert!(linked["problem"].as_str().unwrap().contains("did not answer"), "{linked}");
         assert_eq!(before["events"], app.snapshot()["events"]);
+
+        // An answer over 4 MiB is not read to its end.
+        site.state.lock().unwrap().delay = Duration::ZERO;
+        site.serve_text(&" ".repeat(5 * 1024 * 1024));
+        let response = app.post_json(&format!("/api/v1/requests/{id}/wdtk/refresh"), &json!({})).await;
+        let (status, _, body) = problem(response).await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+        assert!(body["detail"].as_str().unwrap().contains("at most 4194304 are read"), "{body}");
+        assert_eq!(before["events"], app.snapshot()["events"]);
+        site.serve(&wdtk_request(558039, "nrm_outcomes", "Home Office", json!([]), "foi", history()));
 
         // Back again: the reading succeeds and the problem is gone.
         site.state.lock().unwrap().delay = Duration::ZERO;
