@@ -72,6 +72,15 @@ pub struct Settings {
     /// How often `serve` reads each organisation's mailbox for replies, in seconds; 0: never
     /// (read on demand from the inbox page).
     pub imap_poll_seconds: u64,
+    /// The WhatDoTheyKnow (or other Alaveteli) site whose requests are linked and read.
+    pub wdtk_url: String,
+    /// How the site's operators reach whoever runs this register, sent in the User-Agent of
+    /// every reading (default: the address mail is sent from).
+    pub wdtk_contact: Option<String>,
+    /// How long a reading of the site may take.
+    pub wdtk_timeout_seconds: u64,
+    /// How often `serve` reads every linked open request again, in seconds; 0: never.
+    pub wdtk_poll_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +131,10 @@ impl Default for Settings {
             max_upload_bytes: 25 * 1024 * 1024,
             imap_ca_file: None,
             imap_poll_seconds: 300,
+            wdtk_url: "https://www.whatdotheyknow.com".into(),
+            wdtk_contact: None,
+            wdtk_timeout_seconds: 20,
+            wdtk_poll_seconds: 24 * 60 * 60,
         }
     }
 }
@@ -167,6 +180,10 @@ impl Settings {
                 "max_upload_bytes",
                 "imap_ca_file",
                 "imap_poll_seconds",
+                "wdtk_url",
+                "wdtk_contact",
+                "wdtk_timeout_seconds",
+                "wdtk_poll_seconds",
             ]))
             .extract()
             .map_err(|e| e.to_string())

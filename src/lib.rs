@@ -4,6 +4,7 @@
 //! Imports point down only (domain ← db ← tracker ← jobs ← web ← startup ← cli);
 //! `tests/it/layering.rs` keeps it so.
 
+pub mod alaveteli;
 pub mod cli;
 pub mod clock;
 pub mod config;

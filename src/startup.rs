@@ -173,6 +173,7 @@ impl Application {
         settings.bind = address.to_string();
         let timetable =
             crate::jobs::scheduler::Timetable::from_settings(&settings).map_err(StartupError::Settings)?;
+        crate::alaveteli::Site::from_settings(&settings).map_err(StartupError::Settings)?;
         let state = web::Data::new(state(settings)?);
         let scheduler = state
             .settings
@@ -183,6 +184,9 @@ impl Application {
         }
         if state.settings.scheduler && state.settings.imap_poll_seconds > 0 {
             tokio::spawn(crate::jobs::mail_reader::run(jobs_context(&state)));
+        }
+        if state.settings.scheduler && state.settings.wdtk_poll_seconds > 0 {
+            tokio::spawn(crate::jobs::wdtk_reader::run(jobs_context(&state)));
         }
         let https = state.settings.secure_cookies();
         let app_state = state.clone();

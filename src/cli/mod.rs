@@ -10,6 +10,7 @@ mod imports;
 mod index;
 mod remind;
 mod serve;
+mod wdtk;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -72,6 +73,9 @@ pub enum Command {
     /// Create personal API tokens.
     #[command(subcommand)]
     Token(accounts::TokenCommand),
+    /// Link requests made on WhatDoTheyKnow (the site FOI_WDTK_URL names).
+    #[command(subcommand)]
+    Wdtk(wdtk::WdtkCommand),
     /// The server's own: reads a spreadsheet on stdin in a child process under limits.
     #[command(hide = true)]
     ParseSheet(ParseArgs),
@@ -219,6 +223,7 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<(), CliError> {
         Command::Import(args) => dump::import(args, out),
         Command::User(command) => accounts::user(command, out),
         Command::Token(command) => accounts::token(command, out),
+        Command::Wdtk(command) => wdtk::wdtk(command, out),
         Command::ParseSheet(args) => Ok(crate::sandbox::child(
             crate::tracker::untrusted::MAX_INPUT,
             out,

@@ -40,6 +40,7 @@ pub mod responses;
 pub mod search;
 pub mod sessions;
 pub mod sweeps;
+pub mod wdtk;
 
 // Text in lower case, on both backends: for orders and searches that ignore case.
 diesel::define_sql_function!(fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text);

@@ -517,3 +517,42 @@ diesel::allow_tables_to_appear_in_same_query!(
     incoming_messages,
     search_entries,
 );
+
+diesel::table! {
+    wdtk_links (id) {
+        id -> Integer,
+        request_id -> Integer,
+        organisation_id -> Integer,
+        base_url -> Text,
+        url_title -> Text,
+        wdtk_id -> BigInt,
+        etag -> Nullable<Text>,
+        last_modified -> Nullable<Text>,
+        fetched_at -> Nullable<Timestamp>,
+        problem -> Nullable<Text>,
+        problem_at -> Nullable<Timestamp>,
+        failures -> Integer,
+        retry_after -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wdtk_events (id) {
+        id -> Integer,
+        request_id -> Integer,
+        wdtk_event_id -> BigInt,
+        event_type -> Text,
+        state -> Nullable<Text>,
+        action -> Text,
+        occurred_on -> Date,
+        event_id -> Nullable<Integer>,
+        incoming_message_id -> Nullable<Integer>,
+        difference -> Nullable<Text>,
+        proposed -> Nullable<Text>,
+        difference_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+diesel::joinable!(wdtk_links -> requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(wdtk_links, requests);

@@ -49,4 +49,5 @@ pub mod standing;
 pub mod text;
 pub mod timeline;
 pub mod version;
+pub mod wdtk;
 pub mod written;

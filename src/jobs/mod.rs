@@ -7,3 +7,4 @@ pub mod scheduler;
 pub mod shutdown;
 pub mod sweep;
 pub mod text_reader;
+pub mod wdtk_reader;

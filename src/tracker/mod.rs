@@ -46,3 +46,4 @@ pub mod search;
 pub mod sessions;
 pub mod two_factor;
 pub mod untrusted;
+pub mod wdtk;

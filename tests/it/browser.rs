@@ -215,6 +215,7 @@ on_both_backends! {
             ("search", "/search?q=victims".into()),
             ("search-form", "/search".into()),
             ("request-new", "/requests/new".into()),
+            ("request-wdtk", "/requests/wdtk".into()),
             ("remove-last-event", format!("{sent}/events/remove-last")),
             ("my-requests", "/requests?owner=me&open=true&sort=due".into()),
             ("authorities", "/authorities".into()),

@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["domain", "config", "clock", "sandbox", "metrics"],
     // Storage, and what sits beside it.
     &["db", "templates", "telemetry"],
-    &["error", "imap", "mail", "sealing"],
+    &["error", "imap", "mail", "sealing", "alaveteli"],
     // The use cases.
     &["tracker"],
     &["jobs"],

@@ -66,4 +66,5 @@ mod text_rule;
 mod timeline;
 mod two_factor;
 mod upload_limits;
+mod wdtk;
 mod worked_examples;

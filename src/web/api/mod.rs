@@ -19,6 +19,7 @@ pub mod problems;
 pub mod repeats;
 pub mod requests;
 pub mod search;
+pub mod wdtk;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

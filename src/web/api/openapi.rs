@@ -11,7 +11,7 @@ use crate::web::json_body::CREATE_ONLY;
 use super::openapi_bodies::{Examples, ExportRows};
 use super::{
     authorities, calculator, demands, documents, email, events, exemptions, figure_import, history, inbox,
-    letters, problem_types, repeats, requests, search,
+    letters, problem_types, repeats, requests, search, wdtk,
 };
 
 #[derive(OpenApi)]
@@ -27,6 +27,10 @@ use super::{
         requests::read,
         requests::update,
         requests::patch,
+        wdtk::link,
+        wdtk::refresh,
+        wdtk::read,
+        wdtk::accept,
         events::list,
         events::add,
         events::remove_last,

@@ -32,6 +32,7 @@ pub mod search;
 pub mod session;
 pub mod two_factor_reset;
 pub mod users;
+pub mod wdtk;
 
 use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};

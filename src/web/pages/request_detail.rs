@@ -263,7 +263,10 @@ pub async fn show(
                 None => None,
             };
             let forms = classify_form(kind, proposal);
-            Ok(("requests/show", show_page(&detail, forms)))
+            let wdtk = crate::tracker::wdtk::of_request(conn, caller, id)?;
+            let mut page = show_page(&detail, forms);
+            page["wdtk"] = serde_json::json!(wdtk);
+            Ok(("requests/show", page))
         },
     )
     .await

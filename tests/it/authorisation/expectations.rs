@@ -115,6 +115,14 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("get", "/requests") => plain(signed_in(OK)),
         ("get", "/requests.csv") => plain(signed_in(OK)),
         ("get", "/requests/new") => plain(filers(OK)),
+        // Linking reads WhatDoTheyKnow: an address that is not a request's is refused first,
+        // so no site is asked (tests/wdtk.rs links for real, from a site of its own).
+        ("get", "/requests/wdtk") => plain(filers(OK)),
+        ("post", "/requests/wdtk") => vec![case(
+            Nothing,
+            Body::Form(&[("url", "not an address")]),
+            filers(INVALID),
+        )],
         ("post", "/requests") => vec![case(
             Nothing,
             Body::RequestForm(Kind::Foia),
@@ -304,6 +312,22 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
         ("get", "/api/v1/openapi.json" | "/api/v1/problems" | "/api/v1/exemptions") => plain(everyone(OK)),
         ("get", "/api/v1/requests") => plain(signed_in(OK)),
         ("post", "/api/v1/requests") => vec![case(Nothing, Body::RequestJson(Kind::Foia), filers(CREATED))],
+        ("post", "/api/v1/requests/wdtk") => vec![case(
+            Nothing,
+            Body::Json(r#"{"url": "not an address"}"#),
+            filers(INVALID),
+        )],
+        // The fixture's requests are not linked to WhatDoTheyKnow: those who may read (or
+        // change) one learn only that it has no link.
+        ("get", "/api/v1/requests/{id}/wdtk") => {
+            each_kind(|k| case(Request(k), Body::None, reads(k, NOT_FOUND)))
+        }
+        (
+            "post",
+            "/api/v1/requests/{id}/wdtk/refresh"
+            | "/api/v1/requests/{id}/wdtk/events/{wdtk_event_id}/accept"
+            | "/requests/{id}/wdtk/events/{wdtk_event_id}/accept",
+        ) => each_kind(|k| case(Request(k), Body::None, writes(k, NOT_FOUND))),
         ("get", "/api/v1/requests/{id}" | "/api/v1/requests/{id}/events") => {
             each_kind(|k| case(Request(k), Body::None, reads(k, OK)))
         }

@@ -370,6 +370,8 @@ impl Fixtures {
         };
         path.replace("{id}", &id.map(|i| i.to_string()).unwrap_or_default())
             .replace("{event_id}", &event.to_string())
+            // No fixture request is linked to WhatDoTheyKnow: any event number is unknown.
+            .replace("{wdtk_event_id}", "101")
             .replace("{file}", "app.css")
             .replace("{token}", &token)
     }

@@ -1,0 +1,2 @@
+DROP TABLE wdtk_events;
+DROP TABLE wdtk_links;
