@@ -15,9 +15,9 @@ use crate::error::{AppError, FieldError};
 use crate::tracker::input::{text_problem, Shape};
 use crate::web::error_response::ApiError;
 
-/// A JSON body of at most 1 MiB. Not JSON, or anything after the value, is a 400; a string
-/// that breaks the text rule, or a value of the wrong type, is a 422 naming the field, e.g.
-/// `tags[2]`.
+/// A signed-in caller's JSON body of at most 1 MiB. Who is not signed in gets a 401 before a
+/// byte of it is read. Not JSON, or anything after the value, is a 400; a string that breaks
+/// the text rule, or a value of the wrong type, is a 422 naming the field, e.g. `tags[2]`.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
@@ -25,8 +25,22 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     type Future = LocalBoxFuture<'static, Result<ApiJson<T>, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = json_value(req, payload);
+        let body = signed_in_body(req, payload);
         Box::pin(async move { typed(body.await?).map(ApiJson) })
+    }
+}
+
+/// The JSON body of an operation open to everyone (the deadline calculator), read as
+/// [`ApiJson`] reads a signed-in caller's.
+pub struct PublicJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for PublicJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<PublicJson<T>, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = json_value(req, payload);
+        Box::pin(async move { typed(body.await?).map(PublicJson) })
     }
 }
 

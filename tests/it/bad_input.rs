@@ -81,8 +81,7 @@ on_both_backends! {
     async fn bodies_that_cannot_be_read(app) {
         let before = app.snapshot();
         let malformed = app
-            .client
-            .post(app.url("/api/v1/requests"))
+            .request(reqwest::Method::POST, "/api/v1/requests")
             .header("content-type", "application/json")
             .body("{\"title\": ")
             .send()
@@ -92,7 +91,12 @@ on_both_backends! {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
         assert!(answer["detail"].as_str().unwrap().contains("not valid JSON"), "{answer}");
 
-        let not_json = app.client.post(app.url("/api/v1/requests")).body("title=x").send().await.unwrap();
+        let not_json = app
+            .request(reqwest::Method::POST, "/api/v1/requests")
+            .body("title=x")
+            .send()
+            .await
+            .unwrap();
         let (status, _, _) = problem(not_json).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
 

@@ -231,3 +231,58 @@ async fn every_example_is_valid_against_its_schema() {
     broken["sent_on"] = serde_json::json!("1 May 2026");
     assert!(!schema_errors("broken example", &create["schema"], &broken).is_empty());
 }
+
+/// Who is calling is checked before the body is read: a body that would be refused (a NUL in
+/// a string, or not JSON at all) sent with no token, or a wrong one, to any operation that
+/// needs a token is a 401, so nobody learns what the API would make of a body without signing
+/// in, and no body is read for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_without_a_token_is_refused_before_the_body_is_read() {
+    let app = TestApp::start(Backend::Sqlite, TODAY).await.unwrap();
+    let document = app.get_json("/api/v1/openapi.json").await;
+    let anonymous = reqwest::Client::new();
+    let mut checked = 0;
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let content = &operation["requestBody"]["content"];
+            let Some(media) = content
+                .as_object()
+                .and_then(|c| c.keys().find(|k| k.contains("json")))
+            else {
+                continue;
+            };
+            if operation["responses"]["401"].is_null() {
+                continue;
+            }
+            // Every path parameter is a number or a short name; 1 is either.
+            let concrete = path
+                .split('/')
+                .map(|part| if part.starts_with('{') { "1" } else { part })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method: reqwest::Method = method.to_uppercase().parse().unwrap();
+            for (token, body) in [
+                (None, "{\"title\": \"a\\u0000b\"}"),
+                (None, "not json"),
+                (Some("Bearer foi_wrong"), "{\"title\": \"a\\u0000b\"}"),
+            ] {
+                let mut request = anonymous
+                    .request(method.clone(), format!("{}{concrete}", app.address))
+                    .header("Content-Type", media.as_str())
+                    .body(body);
+                if let Some(token) = token {
+                    request = request.header("Authorization", token);
+                }
+                let response = request.send().await.unwrap();
+                assert_eq!(
+                    response.status().as_u16(),
+                    401,
+                    "{method} {path} with {token:?} and {body}: {}",
+                    response.text().await.unwrap()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} operations take a JSON body");
+}
