@@ -616,9 +616,20 @@ pub fn refresh(
         let minutes = (15_i64 << failures.clamp(0, 10)).min(MAX_BACK_OFF_MINUTES);
         let retry_after = now + chrono::Duration::minutes(minutes);
         let problem: String = error.to_string().chars().take(2000).collect();
-        // A write, so that the request's page, kept until a write, shows the problem.
+        // A write, so that the request's page, kept until a write, shows the problem. The
+        // audit trail has each new problem once, not every retry of the same one.
         db::write(conn, |conn| {
-            links::failed(conn, link.id, &problem, failures, retry_after, now)
+            links::failed(conn, link.id, &problem, failures, retry_after, now)?;
+            if link.problem.as_deref() != Some(problem.as_str()) {
+                record(
+                    conn,
+                    caller,
+                    Change::new("wdtk_reading_failed", "request", request_id)
+                        .after(json!({"problem": problem})),
+                    now,
+                )?;
+            }
+            Ok::<(), AppError>(())
         })?;
     }
     outcome

@@ -469,6 +469,16 @@ with_site! {
         let (status, _, _) = problem(response).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(events(&app, id).await, now_expected);
+        // From the page (a second tab still showing the difference): the page again, saying
+        // why, with its WhatDoTheyKnow section.
+        let response = app
+            .post_form(&format!("/requests/{id}/wdtk/events/106/accept"), &[])
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("On WhatDoTheyKnow"), "{page}");
+        assert!(page.contains(&site.page("nrm_outcomes")), "{page}");
+        assert_eq!(events(&app, id).await, now_expected);
         // Read again: the site and the request agree, so nothing is added or different.
         let response = app.post_json(&format!("/api/v1/requests/{id}/wdtk/refresh"), &json!({})).await;
         let report: Value = response.json().await.unwrap();
@@ -527,6 +537,12 @@ with_site! {
         assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
         assert!(body["detail"].as_str().unwrap().contains("at most 4194304 are read"), "{body}");
         assert_eq!(before["events"], app.snapshot()["events"]);
+        // The same problem again (the site still too big) is one entry in the audit trail,
+        // which has each of the three problems.
+        let response = app.post_json(&format!("/api/v1/requests/{id}/wdtk/refresh"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+        let failures = crate::support::audit_actions(&app, "wdtk_reading_failed");
+        assert_eq!(failures.len(), 3, "{failures:?}");
         site.serve(&wdtk_request(558039, "nrm_outcomes", "Home Office", json!([]), "foi", history()));
 
         // Back again: the reading succeeds and the problem is gone.

@@ -60,11 +60,11 @@ pub(super) async fn page_again(
     forms: PageForms,
 ) -> Result<HttpResponse, AppError> {
     let caller = who.caller();
-    let detail = with_db(state, move |conn, calendars, today| {
-        crate::tracker::request_detail::show(conn, calendars, &caller, today, id, crate::clock::now())
+    let page = with_db(state, move |conn, calendars, today| {
+        super::request_detail::whole_page(conn, calendars, &caller, today, id, forms)
     })
     .await?;
-    form_again(state, who, error, "requests/show", show_page(&detail, forms))
+    form_again(state, who, error, "requests/show", page)
 }
 
 /// A change the request's record does not allow (409): its page again, saying why at the top;

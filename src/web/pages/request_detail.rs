@@ -233,6 +233,22 @@ pub struct KindQuery {
     pub reply: String,
 }
 
+/// The request's page with everything on it (its WhatDoTheyKnow link too), as first shown
+/// and as shown again after a refused change.
+pub fn whole_page(
+    conn: &mut crate::db::DbConnection,
+    calendars: &crate::tracker::holidays::CalendarStore,
+    caller: &crate::tracker::audit::Caller,
+    today: chrono::NaiveDate,
+    id: i32,
+    forms: PageForms,
+) -> Result<Value, AppError> {
+    let detail = request_detail::show(conn, calendars, caller, today, id, crate::clock::now())?;
+    let mut page = show_page(&detail, forms);
+    page["wdtk"] = serde_json::json!(crate::tracker::wdtk::of_request(conn, caller, id)?);
+    Ok(page)
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     credentials: Credentials,
@@ -256,17 +272,16 @@ pub async fn show(
         &key,
         auditor,
         move |conn, calendars, caller, today| {
-            let detail = request_detail::show(conn, calendars, caller, today, id, crate::clock::now())?;
             let proposal = match reply {
                 Some(reply) => Some(crate::tracker::inbox::proposal(conn, caller, reply)?)
                     .filter(|p| p.message.request_id == Some(id)),
                 None => None,
             };
             let forms = classify_form(kind, proposal);
-            let wdtk = crate::tracker::wdtk::of_request(conn, caller, id)?;
-            let mut page = show_page(&detail, forms);
-            page["wdtk"] = serde_json::json!(wdtk);
-            Ok(("requests/show", page))
+            Ok((
+                "requests/show",
+                whole_page(conn, calendars, caller, today, id, forms)?,
+            ))
         },
     )
     .await
