@@ -4,7 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::request_detail::{show_page, PageForms};
+use super::request_detail::PageForms;
 use super::{done, errors, form_again, is_form_error, page, see_other};
 use crate::db::events::EventRecord;
 use crate::domain::written;
