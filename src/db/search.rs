@@ -473,6 +473,19 @@ struct Snippet {
 /// costs the same past the bound, and the count of all it found stays exact.
 pub const RANKED_AT_MOST: i64 = 1_000;
 
+/// How many of the latest entries PostgreSQL looks among first, then the next, before all.
+const RECENT_FIRST: [i32; 2] = [4_000, 32_000];
+
+/// What a search found: how many places, and the page's hits, best first.
+#[derive(Debug, Default)]
+pub struct Matches {
+    /// How many places were found: exactly, or at least this many when `at_least`.
+    pub total: i64,
+    /// Whether counting stopped at the most recent places, more than are ranked.
+    pub at_least: bool,
+    pub hits: Vec<Hit>,
+}
+
 /// The entries `query` finds within `filter`: how many in all, and the `limit` best from
 /// `offset` among the [`RANKED_AT_MOST`] most recent, each with its snippet. Only the page's
 /// entries are quoted, since quoting is the costly part.
@@ -482,7 +495,7 @@ pub fn search(
     query: &Query,
     limit: i64,
     offset: i64,
-) -> QueryResult<(i64, Vec<Hit>)> {
+) -> QueryResult<Matches> {
     const COLUMNS: &str = "e.id, e.request_id, e.source, e.source_id, e.part, e.label, e.first_line";
     let access = access_tokens(filter.scope);
     match conn {
@@ -521,7 +534,10 @@ pub fn search(
             .get_result::<Count>(conn)?
             .count;
             if total == 0 || offset >= total.min(RANKED_AT_MOST) {
-                return Ok((total, Vec::new()));
+                return Ok(Matches {
+                    total,
+                    ..Matches::default()
+                });
             }
             sql.extend(visible);
             sql.insert(0, "search_fts MATCH ?".to_string());
@@ -555,7 +571,11 @@ pub fn search(
                     hit.snippet = snippets.get(&hit.id).cloned().unwrap_or_default();
                 }
             }
-            Ok((total, hits))
+            Ok(Matches {
+                total,
+                at_least: false,
+                hits,
+            })
         }
         DbConnection::Postgres(conn) => {
             let mut n = 1;
@@ -573,34 +593,85 @@ pub fn search(
             let (request, values) = conditions(filter, &mut next);
             let join = join_of(filter);
             sql.extend(request);
+            sql.push(format!("e.id > {}", next()));
             let from = format!("FROM search_entries e {join} WHERE {}", sql.join(" AND "));
             let text = query.websearch();
             let (limit_at, offset_at, options_at) = (n + 1, n + 2, n + 3);
             // One pass over the matches, kept (MATERIALIZED: otherwise the planner walks the
             // whole table backwards by id, testing each row, to find the most recent) for
             // counting them and taking the most recent; only those are ranked, and only the
-            // page's entries quoted.
-            let page = diesel::sql_query(format!(
+            // page's entries quoted. Quoting parses all the text it is given, so it is given
+            // the 1,200 characters from a little before the first of the query's words (found
+            // by its stem, which begins most of the word's forms), or the whole part when no
+            // stem is found as it is written (an accent, or a stem that ends in "i").
+            let page_sql = format!(
                 "WITH matched AS MATERIALIZED (SELECT e.id {from}), \
                  newest AS (SELECT id FROM matched ORDER BY id DESC LIMIT {RANKED_AT_MOST}) \
-                 SELECT found.*, ts_headline('foi_search', quoted.body, websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
+                 SELECT found.*, ts_headline('foi_search', \
+                 CASE WHEN first.at IS NULL THEN quoted.body ELSE substr(quoted.body, greatest(1, first.at - 300), 1200) END, \
+                 websearch_to_tsquery('foi_search', $1), ${options_at}) AS snippet \
                  FROM (SELECT {COLUMNS}, ts_rank_cd(e.words, websearch_to_tsquery('foi_search', $1))::float8 AS rank, \
                  (SELECT count(*) FROM matched) AS total \
                  FROM newest JOIN search_entries e ON e.id = newest.id \
                  ORDER BY rank DESC, e.id LIMIT ${limit_at} OFFSET ${offset_at}) found \
                  JOIN search_entries quoted ON quoted.id = found.id \
+                 LEFT JOIN LATERAL (SELECT min(nullif(strpos(lower(quoted.body), stem), 0)) AS at \
+                 FROM unnest(ARRAY(SELECT (regexp_matches(websearch_to_tsquery('foi_search', $1)::text, \
+                 '(?<!!)''((?:[^'']|'''')+)''', 'g'))[1])) stem) first ON true \
                  ORDER BY found.rank DESC, found.id"
-            ))
-            .into_boxed::<diesel::pg::Pg>()
-            .bind::<Text, _>(text.clone());
+            );
+            let options = format!(
+                "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
+            );
+            let (first, last): (Option<i32>, Option<i32>) = search_entries::table
+                .select((
+                    diesel::dsl::min(search_entries::id),
+                    diesel::dsl::max(search_entries::id),
+                ))
+                .first(conn)?;
+            let (Some(first), Some(last)) = (first, last) else {
+                return Ok(Matches::default());
+            };
+            // The most recent entries first: when they alone hold more matches than are
+            // ranked, the matches before them would never be ranked, so they are neither
+            // read nor counted (the total is then a lower bound). A common word costs what
+            // its matches among the latest few thousand entries cost, not all of them; each
+            // look stops counting past what is ranked.
+            let mut after = None;
+            for window in RECENT_FIRST
+                .iter()
+                .map(|w| last - w)
+                .filter(|after| *after >= first)
+            {
+                let count = diesel::sql_query(format!(
+                    "SELECT count(*) AS count FROM (SELECT 1 {from} LIMIT {}) enough",
+                    RANKED_AT_MOST + 1
+                ))
+                .into_boxed::<diesel::pg::Pg>()
+                .bind::<Text, _>(text.clone());
+                let count = match &access {
+                    Some(access) => count.bind::<Text, _>(access.clone()),
+                    None => count,
+                };
+                let enough = bind_all!(count, &values)
+                    .bind::<Integer, _>(window)
+                    .get_result::<Count>(conn)?
+                    .count
+                    > RANKED_AT_MOST;
+                if enough {
+                    after = Some(window);
+                    break;
+                }
+            }
+            let page = diesel::sql_query(page_sql)
+                .into_boxed::<diesel::pg::Pg>()
+                .bind::<Text, _>(text.clone());
             let page = match &access {
                 Some(access) => page.bind::<Text, _>(access.clone()),
                 None => page,
             };
-            let options = format!(
-                "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
-            );
             let rows: Vec<PageRow> = bind_all!(page, &values)
+                .bind::<Integer, _>(after.unwrap_or(0))
                 .bind::<BigInt, _>(limit)
                 .bind::<BigInt, _>(offset)
                 .bind::<Text, _>(options)
@@ -617,20 +688,25 @@ pub fn search(
                         Some(access) => count.bind::<Text, _>(access),
                         None => count,
                     };
-                    bind_all!(count, &values).get_result::<Count>(conn)?.count
+                    bind_all!(count, &values)
+                        .bind::<Integer, _>(after.unwrap_or(0))
+                        .get_result::<Count>(conn)?
+                        .count
                 }
             };
-            let hits: Vec<Hit> = rows.into_iter().map(|row| row.hit).collect();
             // ts_rank_cd is higher for a better match; the page reads best first either way.
-            Ok((
+            let hits = rows
+                .into_iter()
+                .map(|row| Hit {
+                    rank: -row.hit.rank,
+                    ..row.hit
+                })
+                .collect();
+            Ok(Matches {
                 total,
-                hits.into_iter()
-                    .map(|hit| Hit {
-                        rank: -hit.rank,
-                        ..hit
-                    })
-                    .collect(),
-            ))
+                at_least: after.is_some(),
+                hits,
+            })
         }
     }
 }

@@ -138,8 +138,11 @@ pub struct Found {
 /// A page of results.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Results {
-    /// How many places were found, exactly.
+    /// How many places were found: exactly, or when `at_least`, at least this many.
     pub total: i64,
+    /// Whether more places may have been found than `total` says: the most recent held more
+    /// than are ranked, so the older ones were not counted (PostgreSQL; SQLite counts all).
+    pub at_least: bool,
     /// How many of them are ranked, best first, across the pages: all, or when more were
     /// found the most recent 1,000 (narrowing the search reaches the others).
     pub ranked: i64,
@@ -156,7 +159,11 @@ pub fn search(conn: &mut DbConnection, caller: &Caller, input: &SearchInput) -> 
     let actor = require(caller, |_| true)?;
     let (query, mut filter, paging) = input.validate()?;
     filter.scope = access::scope_of(actor);
-    let (total, hits) = index::search(
+    let index::Matches {
+        total,
+        at_least,
+        hits,
+    } = index::search(
         conn,
         &filter,
         &query,
@@ -172,6 +179,7 @@ pub fn search(conn: &mut DbConnection, caller: &Caller, input: &SearchInput) -> 
     let ranked = total.min(index::RANKED_AT_MOST);
     Ok(Results {
         total,
+        at_least,
         ranked,
         page: paging.page,
         pages: paging.pages(ranked),

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use crate::document_text::{bomb, zip_of};
 use crate::support::{image_pdf, pdf, problem, text_pdf, Session};
+use foi_tracker::db::Backend;
 
 /// A Word document whose body is `paragraphs`.
 fn docx(paragraphs: &[&str]) -> Vec<u8> {
@@ -99,6 +100,47 @@ fn places(found: &Value) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// A member's document of many pages, one a body, written as the reader writes a document's
+/// pages (reading thousands of real pages would only make the tests slower): the member and
+/// the document's id.
+async fn document_of_pages(
+    app: &crate::support::TestApp,
+    email: &str,
+    bodies: Vec<String>,
+) -> (Session, i32) {
+    let me = app
+        .member(email, "researcher", crate::support::ORGANISATION)
+        .await;
+    let id = crate::support::home_office_request(app).await;
+    let document = upload(&me, id, "list.pdf", text_pdf(&["A list"])).await;
+    let mut conn = app.connection();
+    let request_id = id as i32;
+    let access = foi_tracker::db::search::access_of(&mut conn, request_id).unwrap();
+    let owner = foi_tracker::db::search::Owner {
+        request_id,
+        access: &access,
+    };
+    let pages: Vec<_> = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(n, body)| foi_tracker::db::search::Part {
+            label: format!("page {}", n + 1),
+            first_line: 0,
+            body,
+        })
+        .collect();
+    let document_id = document["id"].as_i64().unwrap() as i32;
+    foi_tracker::db::search::replace(
+        &mut conn,
+        owner,
+        foi_tracker::db::search::Source::Document,
+        document_id,
+        &pages,
+    )
+    .unwrap();
+    (me, document_id)
 }
 
 fn unmarked(snippet: &Value) -> String {
@@ -337,21 +379,10 @@ on_both_backends! {
 
 on_both_backends! {
     async fn past_a_thousand_places_the_most_recent_are_ranked_and_all_are_counted(app) {
-        let me = app.member("many@coalition.example", "researcher", crate::support::ORGANISATION).await;
-        let id = crate::support::home_office_request(&app).await;
-        let document = upload(&me, id, "list.pdf", text_pdf(&["A list of countries"])).await;
-        // A document of 1,001 pages that name Montenegro, its first page by far the best
-        // match, written as the reader writes a document's pages (reading 1,001 real pages
-        // would only make the test slower).
-        let mut conn = app.connection();
-        let request_id = id as i32;
-        let access = foi_tracker::db::search::access_of(&mut conn, request_id).unwrap();
-        let owner = foi_tracker::db::search::Owner { request_id, access: &access };
-        let page = |n: usize, body: String| foi_tracker::db::search::Part { label: format!("page {n}"), first_line: 0, body };
-        let mut pages = vec![page(1, "Montenegro Montenegro Montenegro: returns to Montenegro".into())];
-        pages.extend((2..=1001).map(|n| page(n, format!("Montenegro among fifty countries, {}", "and others ".repeat(40)))));
-        let document_id = document["id"].as_i64().unwrap() as i32;
-        foi_tracker::db::search::replace(&mut conn, owner, foi_tracker::db::search::Source::Document, document_id, &pages).unwrap();
+        // A document of 1,001 pages that name Montenegro, its first page by far the best match.
+        let mut pages = vec!["Montenegro Montenegro Montenegro: returns to Montenegro".to_string()];
+        pages.extend((2..=1001).map(|_| format!("Montenegro among fifty countries, {}", "and others ".repeat(40))));
+        let (me, document_id) = document_of_pages(&app, "many@coalition.example", pages).await;
 
         let found = search(&me, &[("q", "Montenegro")]).await;
         assert_eq!(found["total"], 1001, "every place is counted: {found}");
@@ -371,5 +402,59 @@ on_both_backends! {
         let found = search(&me, &[("q", "Montenegro returns")]).await;
         assert_eq!(found["total"], 1, "{found}");
         assert_eq!(places(&found), vec![page_one.clone()]);
+    }
+
+    async fn a_word_deep_in_a_long_part_is_quoted_and_marked(app) {
+        // PostgreSQL quotes from a window around the first form of a word found as written;
+        // "policy" is stemmed "polici", which no form here begins with as written, and
+        // "Montenégro" has an accent: both are quoted from the whole text instead.
+        let filler = "The figures are taken from a live operational database. ".repeat(200);
+        let body = format!("{filler}In quarter 2 there were 12 people from Montenegro. {filler}Our policy on Montenégro returns is unchanged. {filler}");
+        let (me, _) = document_of_pages(&app, "deep@coalition.example", vec![body]).await;
+        // (SQLite marks a phrase whole, PostgreSQL word by word.)
+        for (query, words, marked) in [
+            ("Montenegro", "people from Montenegro.", "<mark>Montenegro</mark>"),
+            ("policy", "Our policy on", "<mark>policy</mark>"),
+            ("\"quarter 2\"", "In quarter 2 there", "<mark>quarter"),
+        ] {
+            let found = search(&me, &[("q", query)]).await;
+            let snippet = found["results"][0]["snippet"].as_str().unwrap_or_default();
+            let plain = snippet.replace("<mark>", "").replace("</mark>", "");
+            assert!(plain.contains(words) && snippet.contains(marked), "{query}: {found}");
+        }
+    }
+
+    async fn when_the_latest_places_hold_more_than_are_ranked_postgresql_stops_counting(app) {
+        // 5,001 pages naming Montenegro, the first the best match: more than PostgreSQL's
+        // first look (the latest 4,000 entries) holds.
+        let mut pages = vec!["Montenegro Montenegro Montenegro: returns to Montenegro".to_string()];
+        pages.extend((2..=5001).map(|n| format!("Montenegro among fifty countries, page {n}")));
+        let (me, document_id) = document_of_pages(&app, "many@coalition.example", pages).await;
+
+        let found = search(&me, &[("q", "Montenegro")]).await;
+        let total = found["total"].as_i64().unwrap();
+        let html = me.text("/search?q=Montenegro").await;
+        match app.backend {
+            Backend::Sqlite => {
+                assert_eq!((total, found["at_least"].clone()), (5001, json!(false)), "{found}");
+                assert!(html.contains("5001 places found, page 1 of 50."), "{html}");
+            }
+            Backend::Postgres => {
+                // The latest 4,000 pages were counted, the 1,001 before them not.
+                assert_eq!((total, found["at_least"].clone()), (4000, json!(true)), "{found}");
+                assert!(html.contains("At least 4000 places found, page 1 of 50."), "{html}");
+            }
+        }
+        assert_eq!((found["ranked"].clone(), found["pages"].clone()), (json!(1000), json!(50)), "{found}");
+        // The most recent thousand are the ones ranked, whatever the backend: pages 4,002 to
+        // 5,001, equally good, the oldest first.
+        let oldest_ranked = format!("list.pdf, page 4002 → /documents/{document_id}#page=4002");
+        assert_eq!(places(&found).first(), Some(&oldest_ranked), "{found}");
+        let page_one = format!("list.pdf, page 1 → /documents/{document_id}#page=1");
+        assert!(!places(&found).contains(&page_one), "{found}");
+        // Another word reaches the first page, counted exactly.
+        let found = search(&me, &[("q", "Montenegro returns")]).await;
+        assert_eq!((found["total"].clone(), found["at_least"].clone()), (json!(1), json!(false)), "{found}");
+        assert_eq!(places(&found), vec![page_one]);
     }
 }
