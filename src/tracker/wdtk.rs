@@ -349,18 +349,36 @@ fn difference(before: &WdtkImported, now: &Planned) -> Option<String> {
     let word = now.action.word();
     let same = before.action == word && before.occurred_on == now.date && before.state == now.state;
     (!same).then(|| {
-        let state = |s: &Option<String>| s.clone().unwrap_or_else(|| "not described".into());
-        format!(
-            "WhatDoTheyKnow now reads {} event {} as {} on {} ({}); it was imported as {} on {} ({})",
-            now.event_type,
+        let state = |s: &Option<String>| match s {
+            Some(s) => format!("“{}”", s.replace('_', " ")),
+            None => "not described".into(),
+        };
+        let day = crate::domain::written::date;
+        let mut text = format!(
+            "WhatDoTheyKnow now describes its {} of {} (event {}) as {}",
+            now.event_type.replace('_', " "),
+            day(now.date),
             now.wdtk_event_id,
-            word.replace('_', " "),
-            now.date,
             state(&now.state),
-            before.action.replace('_', " "),
-            before.occurred_on,
-            state(&before.state),
-        )
+        );
+        if before.state != now.state {
+            text.push_str(&format!(", not {}", state(&before.state)));
+        }
+        if before.occurred_on != now.date {
+            text.push_str(&format!(
+                ", and dates it {}, not {}",
+                day(now.date),
+                day(before.occurred_on)
+            ));
+        }
+        if before.action != word {
+            text.push_str(&format!(
+                "; here it would be {}, not {}",
+                word.replace('_', " "),
+                before.action.replace('_', " ")
+            ));
+        }
+        text
     })
 }
 

@@ -447,7 +447,7 @@ with_site! {
         assert_eq!((report["added"].clone(), report["differences"].clone()), (json!(0), json!(1)), "{report}");
         assert_eq!(events(&app, id).await, expected);
         let page = app.text(&format!("/requests/{id}")).await;
-        assert!(page.contains("WhatDoTheyKnow now reads response event 106 as response on 2026-02-09 (not_held)"), "{page}");
+        assert!(page.contains("WhatDoTheyKnow now describes its response of 9 Feb 2026 (event 106) as “not held”, not “rejected”"), "{page}");
 
         // A person accepts it: the refusal becomes "not held", and the deadlines follow.
         let response = app
@@ -461,7 +461,7 @@ with_site! {
         assert_eq!(events(&app, id).await, now_expected);
         assert_eq!(crate::support::audit_actions(&app, "accept_wdtk_difference").len(), 1);
         let page = app.text(&format!("/requests/{id}")).await;
-        assert!(!page.contains("WhatDoTheyKnow now reads"), "{page}");
+        assert!(!page.contains("WhatDoTheyKnow now describes"), "{page}");
         // Nothing left to accept: refused, nothing changed.
         let response = app
             .post_json(&format!("/api/v1/requests/{id}/wdtk/events/106/accept"), &json!({}))
