@@ -623,6 +623,18 @@ pub fn search(
             let options = format!(
                 "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \""
             );
+            // Each query over the matches takes the same values, in the order `from` names
+            // them, the first id looked at last.
+            let bound = |sql: String, after: i32| {
+                let query = diesel::sql_query(sql)
+                    .into_boxed::<diesel::pg::Pg>()
+                    .bind::<Text, _>(text.clone());
+                let query = match &access {
+                    Some(access) => query.bind::<Text, _>(access.clone()),
+                    None => query,
+                };
+                bind_all!(query, &values).bind::<Integer, _>(after)
+            };
             let (first, last): (Option<i32>, Option<i32>) = search_entries::table
                 .select((
                     diesel::dsl::min(search_entries::id),
@@ -643,35 +655,22 @@ pub fn search(
                 .map(|w| last - w)
                 .filter(|after| *after >= first)
             {
-                let count = diesel::sql_query(format!(
-                    "SELECT count(*) AS count FROM (SELECT 1 {from} LIMIT {}) enough",
-                    RANKED_AT_MOST + 1
-                ))
-                .into_boxed::<diesel::pg::Pg>()
-                .bind::<Text, _>(text.clone());
-                let count = match &access {
-                    Some(access) => count.bind::<Text, _>(access.clone()),
-                    None => count,
-                };
-                let enough = bind_all!(count, &values)
-                    .bind::<Integer, _>(window)
-                    .get_result::<Count>(conn)?
-                    .count
+                let enough = bound(
+                    format!(
+                        "SELECT count(*) AS count FROM (SELECT 1 {from} LIMIT {}) enough",
+                        RANKED_AT_MOST + 1
+                    ),
+                    window,
+                )
+                .get_result::<Count>(conn)?
+                .count
                     > RANKED_AT_MOST;
                 if enough {
                     after = Some(window);
                     break;
                 }
             }
-            let page = diesel::sql_query(page_sql)
-                .into_boxed::<diesel::pg::Pg>()
-                .bind::<Text, _>(text.clone());
-            let page = match &access {
-                Some(access) => page.bind::<Text, _>(access.clone()),
-                None => page,
-            };
-            let rows: Vec<PageRow> = bind_all!(page, &values)
-                .bind::<Integer, _>(after.unwrap_or(0))
+            let rows: Vec<PageRow> = bound(page_sql, after.unwrap_or(0))
                 .bind::<BigInt, _>(limit)
                 .bind::<BigInt, _>(offset)
                 .bind::<Text, _>(options)
@@ -681,15 +680,7 @@ pub fn search(
                 None if offset == 0 => 0,
                 // A page past the end counts again.
                 None => {
-                    let count = diesel::sql_query(format!("SELECT count(*) AS count {from}"))
-                        .into_boxed::<diesel::pg::Pg>()
-                        .bind::<Text, _>(text);
-                    let count = match access {
-                        Some(access) => count.bind::<Text, _>(access),
-                        None => count,
-                    };
-                    bind_all!(count, &values)
-                        .bind::<Integer, _>(after.unwrap_or(0))
+                    bound(format!("SELECT count(*) AS count {from}"), after.unwrap_or(0))
                         .get_result::<Count>(conn)?
                         .count
                 }
