@@ -175,6 +175,27 @@ try:
     example("history_requests", "GET", "/api/v1/history/requests?measure=exemption:foia-s40-2")
     example("history_export", "GET", "/api/v1/history/export?dataset=requests")
     example("scorecard", "GET", "/api/v1/scorecard")
+    groups = example("list_authority_groups", "GET", "/api/v1/authority-groups")
+    forces = next(g for g in groups if g["name"] == "Police forces of the United Kingdom")
+    example("create_authority_group", "POST", "/api/v1/authority-groups", {
+        "name": "Home Office and the GLAA", "description": "Immigration and labour exploitation",
+        "authority_ids": [home_office, glaa]}, token=admin)
+    batch = example("create_batch", "POST", "/api/v1/batches", {
+        "title": "Modern slavery referrals by force, 2025", "group_id": forces["id"], "sent_on": "2026-03-30",
+        "body": "Please tell me how many referrals to the National Referral Mechanism your force made in 2025.",
+        "tags": ["police"]})
+    for member, outcome, grounds in zip(batch["members"], ["granted", "refused", "refused"],
+                                        [[], ["foia-s12-1"], ["foia-s12-1"]]):
+        call("POST", f"/api/v1/requests/{member['request_id']}/events",
+             {"kind": "response", "occurred_on": "2026-04-24", "outcome": outcome, "grounds": grounds})
+    example("read_batch", "GET", f"/api/v1/batches/{batch['id']}")
+    example("list_batches", "GET", "/api/v1/batches")
+    example("draft_batch_reviews", "GET", f"/api/v1/batches/{batch['id']}/reviews")
+    example("request_batch_reviews", "POST", f"/api/v1/batches/{batch['id']}/reviews", {"sent_on": "2026-06-01"})
+    drafts = call("POST", "/api/v1/batches", {
+        "title": "Victims arrested, 2025", "authority_ids": [home_office, glaa],
+        "body": "How many people you arrested in 2025 were later recognised as victims of trafficking?"})
+    example("mark_batch_sent", "POST", f"/api/v1/batches/{drafts['id']}/sent", {"sent_on": "2026-05-26"})
 finally:
     server.terminate()
     server.wait()

@@ -77,6 +77,7 @@ fn open_database_watched(
     }
     tracker::authorities::seed(&mut conn, crate::clock::now())?;
     tracker::demands::seed(&mut conn, crate::clock::now())?;
+    tracker::authority_groups::seed(&mut conn, crate::clock::now())?;
     Ok((pool, conn))
 }
 

@@ -62,6 +62,10 @@ pub fn label_of(set: &str, value: &str) -> String {
             .parse::<crate::domain::history::Timeliness>()
             .ok()
             .map(|t| t.label().to_string()),
+        "standing" => value
+            .parse::<crate::domain::batch::Standing>()
+            .ok()
+            .map(|s| s.label().to_string()),
         "appeal_outcome" => value
             .parse::<crate::domain::appeal::AppealOutcome>()
             .ok()

@@ -15,6 +15,8 @@ pub mod accounts;
 pub mod appeals;
 pub mod audit;
 pub mod authorities;
+pub mod authority_groups;
+pub mod batches;
 pub mod deadlines;
 pub mod demands;
 pub mod documents;

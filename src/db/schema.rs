@@ -556,3 +556,56 @@ diesel::table! {
 }
 diesel::joinable!(wdtk_links -> requests (request_id));
 diesel::allow_tables_to_appear_in_same_query!(wdtk_links, requests);
+
+diesel::table! {
+    authority_groups (id) {
+        id -> Integer,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    authority_group_members (group_id, authority_id) {
+        group_id -> Integer,
+        authority_id -> Integer,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> Integer,
+        organisation_id -> Integer,
+        title -> Text,
+        wdtk_url -> Nullable<Text>,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batch_members (request_id) {
+        request_id -> Integer,
+        batch_id -> Integer,
+        authority_id -> Integer,
+    }
+}
+diesel::joinable!(authority_group_members -> authority_groups (group_id));
+diesel::joinable!(authority_group_members -> authorities (authority_id));
+diesel::joinable!(batch_members -> batches (batch_id));
+diesel::joinable!(batch_members -> requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    authority_groups,
+    authority_group_members,
+    batches,
+    batch_members
+);
+diesel::allow_tables_to_appear_in_same_query!(authorities, authority_groups);
+diesel::allow_tables_to_appear_in_same_query!(authorities, authority_group_members);
+diesel::allow_tables_to_appear_in_same_query!(authorities, batches);
+diesel::allow_tables_to_appear_in_same_query!(authorities, batch_members);
+diesel::allow_tables_to_appear_in_same_query!(requests, batches);
+diesel::allow_tables_to_appear_in_same_query!(requests, batch_members);

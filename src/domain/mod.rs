@@ -22,6 +22,7 @@ macro_rules! closed_enum {
 pub mod account;
 pub mod appeal;
 pub mod authority;
+pub mod batch;
 pub mod calendar;
 pub mod csv_cell;
 pub mod demand;

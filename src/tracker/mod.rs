@@ -7,6 +7,8 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
 pub mod authorities;
+pub mod authority_groups;
+pub mod batches;
 pub mod calculator;
 pub mod correspondence;
 pub mod dashboard;

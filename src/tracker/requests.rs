@@ -226,20 +226,7 @@ pub fn send(
     received_on: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let mut f = Fields::new();
-    let sent = f.date("sent_on", "Date sent", sent_on, Some(today));
-    let received = f
-        .optional_date("received_on", "Date received", received_on, Some(today))
-        .or(sent);
-    if let (Some(s), Some(r)) = (sent, received) {
-        if r < s {
-            f.error(
-                "received_on",
-                format!("Date received cannot be before the date sent ({s})"),
-            );
-        }
-    }
-    let (sent, received) = f.finish((sent.unwrap_or(today), received.unwrap_or(today)))?;
+    let (sent, received) = sent_dates(today, sent_on, received_on)?;
     db::write(conn, |conn| {
         let request = writable(conn, caller, id)?;
         mark_sent(
@@ -255,6 +242,29 @@ pub fn send(
         )?;
         Ok(())
     })
+}
+
+/// The date a draft was sent and the date it was received (the day sent if not given), each
+/// checked: neither after today, nor received before it was sent.
+pub(crate) fn sent_dates(
+    today: NaiveDate,
+    sent_on: &str,
+    received_on: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let mut f = Fields::new();
+    let sent = f.date("sent_on", "Date sent", sent_on, Some(today));
+    let received = f
+        .optional_date("received_on", "Date received", received_on, Some(today))
+        .or(sent);
+    if let (Some(s), Some(r)) = (sent, received) {
+        if r < s {
+            f.error(
+                "received_on",
+                format!("Date received cannot be before the date sent ({s})"),
+            );
+        }
+    }
+    f.finish((sent.unwrap_or(today), received.unwrap_or(today)))
 }
 
 /// Inside the caller's transaction: records a draft as sent on `sent` and received on

@@ -41,6 +41,14 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("event-removed", "The last event was removed."),
     ("document-added", "Document added."),
     ("authority-saved", "Authority saved."),
+    ("group-saved", "Group saved."),
+    ("group-deleted", "Group deleted."),
+    ("batch-created", "Batch created: one request to each authority."),
+    ("batch-sent", "Every member not yet sent is recorded as sent."),
+    (
+        "batch-reviews",
+        "An internal review is recorded as asked for on each member's timeline, with its letter.",
+    ),
     ("mailbox-saved", "Mailbox saved."),
 ];
 

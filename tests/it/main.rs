@@ -11,6 +11,7 @@ mod appeals;
 mod audit_trail;
 mod authorisation;
 mod bad_input;
+mod batches;
 mod blobs;
 mod browser;
 mod calendar;

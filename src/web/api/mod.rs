@@ -2,6 +2,8 @@
 //! `application/problem+json` naming the field at fault.
 
 pub mod authorities;
+pub mod authority_groups;
+pub mod batches;
 pub mod calculator;
 pub mod demands;
 pub mod documents;

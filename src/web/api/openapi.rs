@@ -10,8 +10,8 @@ use crate::web::json_body::CREATE_ONLY;
 
 use super::openapi_bodies::{Examples, ExportRows};
 use super::{
-    authorities, calculator, demands, documents, email, events, exemptions, figure_import, history, inbox,
-    letters, problem_types, repeats, requests, search, wdtk,
+    authorities, authority_groups, batches, calculator, demands, documents, email, events, exemptions,
+    figure_import, history, inbox, letters, problem_types, repeats, requests, search, wdtk,
 };
 
 #[derive(OpenApi)]
@@ -68,10 +68,18 @@ use super::{
         figure_import::import,
         repeats::set,
         repeats::skip,
+        batches::list,
+        batches::create,
+        batches::read,
+        batches::mark_sent,
+        batches::reviews,
+        batches::request_reviews,
         authorities::list,
         authorities::create,
         authorities::read,
         authorities::update,
+        authority_groups::list,
+        authority_groups::create,
         calculator::calculate,
         exemptions::list,
         document,
@@ -90,7 +98,8 @@ use super::{
         (name = "search", description = "One search over requests, events and the text of every document"),
         (name = "email", description = "Requests and letters sent by email from the organisation's mailbox, and the replies read from it"),
         (name = "letters", description = "Review requests, complaints and notices of appeal drafted from the record"),
-        (name = "authorities", description = "Public authorities"),
+        (name = "batches", description = "One request sent to many authorities, tracked as one"),
+        (name = "authorities", description = "Public authorities and the groups a batch is sent to"),
         (name = "deadlines", description = "The deadline calculator"),
         (name = "exemptions", description = "The grounds a response may cite, by law"),
         (name = "meta", description = "This document")

@@ -5,6 +5,8 @@ pub mod account_two_factor;
 pub mod assets;
 pub mod audit;
 pub mod authorities;
+pub mod authority_groups;
+pub mod batches;
 pub mod calculator;
 pub mod dashboard;
 pub mod documents;

@@ -215,6 +215,12 @@ pub(super) enum Target {
     Document(Kind),
     /// A new unverified figure for each call, entered by nobody among the callers.
     NewFigure,
+    /// The organisation's batch of one sent request, made once.
+    Batch,
+    /// A group of authorities made for the test.
+    Group,
+    /// A new group of authorities for each call.
+    NewGroup,
 }
 
 /// What is sent.
@@ -252,6 +258,9 @@ pub(super) enum Body {
     Document,
     /// An authority's reply as an email file.
     Email,
+    /// A group of authorities with a name no group has yet.
+    GroupForm,
+    GroupJson,
 }
 
 impl Body {

@@ -38,6 +38,12 @@ pub(super) fn payload(body: &Body, fixtures: &Fixtures, person: &Person) -> Payl
         ]),
         Body::EventJson(Kind::Draft) => Payload::Json(json!({"kind": "received", "occurred_on": "2026-05-01"})),
         Body::EventJson(_) => Payload::Json(json!({"kind": "response", "occurred_on": "2026-05-20"})),
+        Body::GroupForm => form(&[
+            ("name", format!("Fixture group {}", next()).as_str()),
+            ("description", ""),
+            ("authority_ids", home_office.as_str()),
+        ]),
+        Body::GroupJson => Payload::Json(json!({"name": format!("Fixture group {}", next()), "authority_ids": [fixtures.home_office]})),
         Body::NewName => form(&[("name", format!("Renamed NGO {}", next()).as_str())]),
         Body::TwoFactor => {
             let email = person.email.as_deref().unwrap_or("nobody@example.org");

@@ -353,6 +353,70 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             case(NewRequest(k), Body::None, writes(k, removed))
         }),
         ("get", "/api/v1/authorities") => plain(signed_in(OK)),
+        // Batches are read by the coalition, as their sent members are, and acted on by the
+        // filers of their organisation. The fixture's member was sent three days ago: nothing
+        // is left to send and nothing is late or refused, so those who may act are told so.
+        ("get", "/batches" | "/api/v1/batches" | "/api/v1/authority-groups") => plain(signed_in(OK)),
+        ("get", "/batches/new") => plain(filers(OK)),
+        ("post", "/batches") => vec![case(
+            Nothing,
+            Body::Form(&[
+                ("title", "Matrix batch"),
+                ("body", "Asked of one."),
+                ("authority_ids", "1"),
+                ("sent_via", "email"),
+            ]),
+            filers(See("/batches/*")),
+        )],
+        ("post", "/api/v1/batches") => vec![case(
+            Nothing,
+            Body::Json(r#"{"title": "Matrix batch", "body": "Asked of one.", "authority_ids": [1]}"#),
+            filers(CREATED),
+        )],
+        ("get", "/batches/{id}" | "/batches/{id}/members.csv" | "/api/v1/batches/{id}") => {
+            vec![case(Batch, Body::None, signed_in(OK))]
+        }
+        ("post", "/batches/{id}/sent") => vec![case(
+            Batch,
+            Body::Form(&[("sent_on", "2026-05-29")]),
+            writes(Kind::Foia, CONFLICT),
+        )],
+        ("post", "/api/v1/batches/{id}/sent") => vec![case(
+            Batch,
+            Body::Json(r#"{"sent_on": "2026-05-29"}"#),
+            writes(Kind::Foia, CONFLICT),
+        )],
+        ("get", "/batches/{id}/reviews" | "/api/v1/batches/{id}/reviews") => {
+            vec![case(Batch, Body::None, writes(Kind::Foia, OK))]
+        }
+        ("post", "/batches/{id}/reviews") => vec![case(
+            Batch,
+            Body::Form(&[("sent_on", "2026-06-01")]),
+            writes(Kind::Foia, CONFLICT),
+        )],
+        ("post", "/api/v1/batches/{id}/reviews") => vec![case(
+            Batch,
+            Body::Json(r#"{"sent_on": "2026-06-01"}"#),
+            writes(Kind::Foia, CONFLICT),
+        )],
+        ("get", "/admin/groups" | "/admin/groups/new") => plain(admins(OK)),
+        ("post", "/admin/groups") => vec![case(
+            Nothing,
+            Body::GroupForm,
+            admins(See("/admin/groups#group-*")),
+        )],
+        ("post", "/api/v1/authority-groups") => vec![case(Nothing, Body::GroupJson, admins(CREATED))],
+        ("get", "/admin/groups/{id}/edit") => vec![case(Group, Body::None, admins(OK))],
+        ("post", "/admin/groups/{id}") => {
+            vec![case(
+                Group,
+                Body::GroupForm,
+                admins(See("/admin/groups#group-{id}")),
+            )]
+        }
+        ("post", "/admin/groups/{id}/delete") => {
+            vec![case(NewGroup, Body::None, admins(See("/admin/groups")))]
+        }
         ("get", "/scorecard" | "/api/v1/scorecard" | "/api/v1/indicators") => plain(everyone(OK)),
         // The placeholder itself names no indicator (tests/scorecard.rs reads real ones).
         ("get", "/scorecard/{indicator}" | "/api/v1/indicators/{indicator}") => plain(everyone(NOT_FOUND)),

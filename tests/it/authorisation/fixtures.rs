@@ -129,6 +129,8 @@ pub(super) struct Fixtures {
     pub(super) authority: i64,
     pub(super) bystander: i64,
     pub(super) bystanders_token: i64,
+    pub(super) batch: i64,
+    pub(super) group: i64,
 }
 
 pub(super) fn request_json(home_office: i64, kind: Kind) -> Value {
@@ -218,6 +220,23 @@ fn closed_mailbox(app: &TestApp) {
     foi_tracker::db::mailboxes::save(&mut conn, &row).unwrap();
 }
 
+/// A group of one authority, made by the command line.
+fn new_group(app: &TestApp, authority: i64) -> i64 {
+    let input = foi_tracker::tracker::authority_groups::GroupInput {
+        name: format!("Matrix group {}", next()),
+        description: String::new(),
+        authority_ids: vec![authority as i32],
+    };
+    let group = foi_tracker::tracker::authority_groups::create(
+        &mut app.connection(),
+        &Caller::command_line(),
+        &input,
+        now(),
+    )
+    .unwrap();
+    i64::from(group.id)
+}
+
 /// The secret at the end of a link.
 pub(super) fn secret_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
@@ -250,7 +269,16 @@ impl Fixtures {
             .map(|&(kind, request)| (kind, fixture_document(app, request)))
             .collect();
         closed_mailbox(app);
+        let batch = app.post_json("/api/v1/batches", &json!({
+            "title": "Fixture batch", "body": "Please provide the number of potential victims detained in 2026 Q1.",
+            "authority_ids": [home_office], "sent_on": "2026-05-29",
+        })).await;
+        assert_eq!(batch.status(), StatusCode::CREATED);
+        let batch = batch.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let group = new_group(app, home_office);
         Fixtures {
+            batch,
+            group,
             home_office,
             requests,
             documents,
@@ -295,6 +323,9 @@ impl Fixtures {
                     .unwrap(),
                 )
             }
+            Target::Batch => self.batch,
+            Target::Group => self.group,
+            Target::NewGroup => new_group(app, self.home_office),
             Target::NewFigure => {
                 let figure = foi_tracker::db::figures::FigureEntry {
                     indicator_id: "D1.1".into(),

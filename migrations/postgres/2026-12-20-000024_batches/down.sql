@@ -1,0 +1,4 @@
+DROP TABLE batch_members;
+DROP TABLE batches;
+DROP TABLE authority_group_members;
+DROP TABLE authority_groups;
