@@ -87,6 +87,21 @@ pub fn members(conn: &mut DbConnection, batch_ids: &[i32]) -> QueryResult<Vec<(i
         .load(conn)
 }
 
+/// (request, batch) of those of the requests that belong to a batch.
+pub fn of_requests(conn: &mut DbConnection, request_ids: &[i32]) -> QueryResult<Vec<(i32, i32)>> {
+    let mut rows = Vec::new();
+    // Well under both backends' limits on bound parameters.
+    for chunk in request_ids.chunks(5_000) {
+        rows.extend(
+            batch_members::table
+                .filter(batch_members::request_id.eq_any(chunk))
+                .select((batch_members::request_id, batch_members::batch_id))
+                .load::<(i32, i32)>(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
 /// The batch a request belongs to, if any.
 pub fn of_request(conn: &mut DbConnection, request_id: i32) -> QueryResult<Option<i32>> {
     batch_members::table

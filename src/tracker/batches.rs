@@ -26,6 +26,7 @@ use crate::domain::letter::{Letter, LetterKind};
 use crate::domain::regime::Regime;
 use crate::domain::response::Outcome;
 use crate::domain::timeline::Status;
+use crate::domain::version::Expected;
 use crate::error::AppError;
 
 /// At most this many authorities in one batch: every police force of the UK is 45.
@@ -60,6 +61,10 @@ pub struct BatchInput {
     pub tags: Vec<String>,
     /// The batch request on WhatDoTheyKnow, if it was sent there as one.
     pub wdtk_url: Option<String>,
+    /// The indicators every member asks for, over which periods: the scorecard counts the
+    /// batch's answers to each.
+    #[serde(default)]
+    pub indicators: Vec<super::demands::LinkInput>,
 }
 
 /// The authority a member went to.
@@ -154,6 +159,9 @@ pub fn create(
                 tags: input.tags.clone(),
             };
             let request_id = super::requests::create(conn, calendars, caller, today, &request, now)?;
+            if !input.indicators.is_empty() {
+                super::demands::link(conn, caller, request_id, &input.indicators, &Expected::Any, now)?;
+            }
             batches::add_member(conn, id, request_id, *authority_id)?;
             members.push(request_id);
         }
@@ -432,6 +440,80 @@ pub fn mark_sent(
         batches::touch(conn, batch.id, now)?;
         Ok(sent_ids)
     })
+}
+
+/// What sending a batch by email did: the members sent, and those that could not go, with why.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EmailRun {
+    pub sent: Vec<super::correspondence::SentEmail>,
+    pub not_sent: Vec<NotSent>,
+}
+
+/// A member that could not be sent by email, and why (no FOI address, say).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NotSent {
+    pub request_id: i32,
+    pub authority: String,
+    pub reason: String,
+}
+
+/// Sends every member not yet sent by email from the organisation's mailbox, one message a
+/// member, each recorded as sent today as its own request's change once its server took it.
+/// Each member goes as a request sent on its own does (claimed, handed over, recorded), so a
+/// second run, or one after a crash, sends only those still unsent; a member that cannot go
+/// (its authority has no FOI address, the server refused it) is said and the others go.
+pub fn send_by_email(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    settings: &crate::config::Settings,
+    caller: &Caller,
+    today: NaiveDate,
+    id: i32,
+    now: NaiveDateTime,
+) -> Result<EmailRun, AppError> {
+    let (_, requests) = changeable(conn, caller, id)?;
+    let drafts: Vec<i32> = requests
+        .iter()
+        .filter(|r| r.status == Status::Draft)
+        .map(|r| r.id)
+        .collect();
+    if drafts.is_empty() {
+        return Err(AppError::conflict(
+            None,
+            "Every member of this batch has been sent already",
+        ));
+    }
+    let names = crate::db::requests::authority_names(
+        conn,
+        &requests.iter().map(|r| r.values.authority_id).collect::<Vec<_>>(),
+    )?;
+    let mut run = EmailRun {
+        sent: Vec::new(),
+        not_sent: Vec::new(),
+    };
+    for request in requests.iter().filter(|r| drafts.contains(&r.id)) {
+        match super::correspondence::send_request(conn, calendars, settings, caller, today, request.id, now) {
+            Ok(sent) => run.sent.push(sent),
+            // Without a mailbox nothing can go: said once, for the batch.
+            Err(AppError::Conflict { message, .. })
+                if message.starts_with("Your organisation has no mailbox") =>
+            {
+                return Err(AppError::conflict(None, message));
+            }
+            Err(error @ (AppError::Conflict { .. } | AppError::Upstream(_) | AppError::Invalid(_))) => {
+                run.not_sent.push(NotSent {
+                    request_id: request.id,
+                    authority: names
+                        .get(&request.values.authority_id)
+                        .map(|n| n.0.clone())
+                        .unwrap_or_default(),
+                    reason: error.to_string(),
+                })
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(run)
 }
 
 /// A member's internal review letter, drafted from its record.

@@ -526,5 +526,62 @@ pub fn load(
         ids.push(id);
     }
     figures(conn, &caller, &ids, now)?;
+    police_batch(conn, calendars, &caller, today, now)?;
     Ok(demos.len())
+}
+
+/// The same question to every police force of the UK, received 30 working days ago: most
+/// forces have answered (releasing, refusing on cost, or not holding it), some only
+/// acknowledged it, some said nothing; Police Scotland refused under FOISA, late.
+fn police_batch(
+    conn: &mut DbConnection,
+    calendars: &CalendarStore,
+    caller: &Caller,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(group) = db::authority_groups::find_by_name(conn, "Police forces of the United Kingdom")? else {
+        return Ok(());
+    };
+    let calendar = calendars.current(conn)?;
+    let after = |from: NaiveDate, n: u32| {
+        calendar
+            .add_working_days(CalendarKind::Foia, from, n)
+            .unwrap_or(from)
+    };
+    let sent = calendar
+        .subtract_working_days(CalendarKind::Foia, today, 30)
+        .unwrap_or(today);
+    let input = super::batches::BatchInput {
+        title: "Modern slavery referrals by police force, 2025".into(),
+        body: "Please tell me, for 2025, how many referrals to the National Referral Mechanism your force made as a first responder, and how many of the people referred were arrested or charged in connection with the exploitation they reported.".into(),
+        group_id: Some(group.id),
+        sent_via: Some("email".into()),
+        sent_on: Some(sent.to_string()),
+        tags: vec!["police".into(), "nrm".into()],
+        ..Default::default()
+    };
+    let id = super::batches::create(conn, calendars, caller, today, &input, now)?;
+    let batch = super::batches::read(conn, caller, today, id)?;
+    for (i, member) in batch.members.iter().enumerate() {
+        let scotland = member.authority.name == "Police Scotland";
+        let (kind, on, outcome) = match i % 9 {
+            _ if scotland => ("response", after(sent, 24), "refused foisa-s12-1"),
+            0..=3 => ("response", after(sent, 12), "granted"),
+            4 | 5 => ("response", after(sent, 18), "refused foia-s12-1"),
+            6 => ("response", after(sent, 15), "not_held"),
+            7 => ("acknowledged", after(sent, 1), ""),
+            _ => continue,
+        };
+        let mut words = outcome.split_whitespace();
+        let event = EventInput {
+            kind: kind.into(),
+            occurred_on: on.to_string(),
+            outcome: words.next().map(str::to_string),
+            grounds: words.map(str::to_string).collect(),
+            ..EventInput::default()
+        };
+        events::add(conn, calendars, caller, today, member.request_id, &event, now)?;
+    }
+    Ok(())
 }

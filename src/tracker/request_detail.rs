@@ -21,6 +21,8 @@ use crate::error::AppError;
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestDetail {
     pub request: Request,
+    /// The batch it was sent in, if it was one of many.
+    pub batch: Option<BatchRef>,
     pub authority: Authority,
     pub tags: Vec<String>,
     pub events: Vec<EventRecord>,
@@ -52,6 +54,13 @@ pub struct RequestDetail {
 }
 
 /// Another request that the authority might aggregate with this one for the cost limit.
+/// The batch a request belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchRef {
+    pub id: i32,
+    pub title: String,
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Related {
     pub id: i32,
@@ -90,7 +99,15 @@ pub fn show(
     let indicators = crate::db::demands::links_of(conn, id)?;
     let (repeats, repeat_of, skipped) = crate::db::repeats::repeat_state(conn, id)?;
     let aggregation = request.values.regime.aggregation();
+    let batch = match crate::db::batches::of_request(conn, id)? {
+        Some(batch) => crate::db::batches::find(conn, batch)?.map(|b| BatchRef {
+            id: b.id,
+            title: b.title,
+        }),
+        None => None,
+    };
     Ok(RequestDetail {
+        batch,
         request,
         authority,
         tags,

@@ -200,6 +200,65 @@ pub struct IndicatorView {
     /// Figures entered and not yet verified.
     pub unverified: Vec<Figure>,
     pub asks: Vec<AskView>,
+    /// The asks of each batch (one question to many authorities) and period, counted.
+    pub batches: Vec<BatchAsks>,
+}
+
+/// How the authorities one batch asked for an indicator over one period have answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BatchAsks {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The authorities asked.
+    pub authorities: i64,
+    /// Their latest answers released all or part of it.
+    pub released: i64,
+    /// Refused, or neither confirmed nor denied.
+    pub refused: i64,
+    pub not_held: i64,
+    /// Answered otherwise (accessible elsewhere, withdrawn by the authority).
+    pub other: i64,
+    /// No answer yet, within time.
+    pub awaiting: i64,
+    /// No answer, and overdue.
+    pub overdue: i64,
+    /// Withdrawn by the coalition or lapsed before an answer.
+    pub withdrawn_or_lapsed: i64,
+}
+
+/// The asks of batch members, counted by batch and period, in the order first asked.
+fn batch_asks(asks: &[(Option<i32>, &AskView)]) -> Vec<BatchAsks> {
+    let mut groups: Vec<((i32, NaiveDate, NaiveDate), BatchAsks)> = Vec::new();
+    for (batch, ask) in asks {
+        let Some(batch) = batch else { continue };
+        let key = (*batch, ask.from, ask.to);
+        let at = match groups.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                groups.push((
+                    key,
+                    BatchAsks {
+                        from: ask.from,
+                        to: ask.to,
+                        ..BatchAsks::default()
+                    },
+                ));
+                groups.len() - 1
+            }
+        };
+        let counts = &mut groups[at].1;
+        counts.authorities += 1;
+        match ask.outcome {
+            Some(Outcome::Granted | Outcome::PartlyGranted) => counts.released += 1,
+            Some(Outcome::Refused | Outcome::NeitherConfirmNorDeny) => counts.refused += 1,
+            Some(Outcome::NotHeld) => counts.not_held += 1,
+            Some(_) => counts.other += 1,
+            None if ask.withdrawn_or_lapsed => counts.withdrawn_or_lapsed += 1,
+            None if ask.overdue => counts.overdue += 1,
+            None => counts.awaiting += 1,
+        }
+    }
+    groups.into_iter().map(|(_, counts)| counts).collect()
 }
 
 /// Public: one indicator of the petition with everything known of it.
@@ -218,6 +277,11 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
     let asked = demands::asks_for(conn, id)?;
     let answers = answers(conn)?;
     let late = demands::overdue_asking(conn, today)?;
+    let asked_ids: Vec<i32> = asked.iter().map(|a| a.0).collect();
+    let batch_of: std::collections::HashMap<i32, i32> = crate::db::batches::of_requests(conn, &asked_ids)?
+        .into_iter()
+        .collect();
+    let in_batch: Vec<Option<i32>> = asked.iter().map(|a| batch_of.get(&a.0).copied()).collect();
     let asks: Vec<AskView> = asked
         .into_iter()
         .map(|(request, authority, from, to, status)| {
@@ -280,7 +344,9 @@ pub fn indicator(conn: &mut DbConnection, today: NaiveDate, id: &str) -> Result<
             (true, false, false) => breakdowns.push(f),
         }
     }
+    let batches = batch_asks(&in_batch.into_iter().zip(asks.iter()).collect::<Vec<_>>());
     Ok(IndicatorView {
+        batches,
         coverage: scorecard::coverage(&cells),
         coverage_in_part: scorecard::coverage_in_part(&cells),
         indicator,

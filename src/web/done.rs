@@ -46,6 +46,10 @@ pub const MESSAGES: &[(&str, &str)] = &[
     ("batch-created", "Batch created: one request to each authority."),
     ("batch-sent", "Every member not yet sent is recorded as sent."),
     (
+        "batch-emailed",
+        "Every member not yet sent went by email, each recorded as sent today.",
+    ),
+    (
         "batch-reviews",
         "An internal review is recorded as asked for on each member's timeline, with its letter.",
     ),

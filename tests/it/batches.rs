@@ -74,6 +74,7 @@ on_both_backends! {
             "title": "Modern slavery referrals by force, 2025",
             "body": "Please tell me how many referrals to the National Referral Mechanism your force made in 2025.",
             "group_id": forces["id"], "sent_on": "2026-03-30", "tags": ["police"],
+            "indicators": [{"indicator_id": "D1.1", "from": "2025-01-01", "to": "2025-12-31"}],
         })).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         let location = response.headers()["location"].to_str().unwrap().to_string();
@@ -136,6 +137,15 @@ on_both_backends! {
         assert_eq!((t["acknowledged"].as_i64(), t["with_figures"].as_i64()), (Some(4), Some(1)));
         let scotland = member(&batch, "Police Scotland");
         assert_eq!((scotland["standing"].as_str(), scotland["timeliness"].as_str(), scotland["grounds"].clone()), (Some("refused"), Some("late"), json!(["FOISA s.12(1)"])));
+        // The scorecard, public: the batch's 45 answers for the year asked, counted.
+        let public = crate::support::browser().get(app.url("/api/v1/indicators/D1.1")).send().await.unwrap();
+        let indicator: Value = public.json().await.unwrap();
+        assert_eq!(indicator["batches"], json!([{
+            "from": "2025-01-01", "to": "2025-12-31", "authorities": 45, "released": 20, "refused": 10,
+            "not_held": 3, "other": 0, "awaiting": 0, "overdue": 12, "withdrawn_or_lapsed": 0,
+        }]));
+        let page = crate::support::page_text(&crate::support::browser(), app.url("/scorecard/D1.1")).await;
+        assert!(page.contains("Asked of many authorities at once") && page.contains("12 overdue"), "{page}");
         let listed = app.get_json("/api/v1/batches").await;
         assert_eq!(listed[0]["totals"]["summary"], t["summary"]);
 
@@ -262,5 +272,49 @@ on_both_backends! {
         let groups = admin.text("/admin/groups").await;
         assert!(groups.contains(UK_FORCES) && groups.contains("Gwent"), "{groups}");
         let _ = ORGANISATION;
+    }
+
+    async fn a_batch_goes_by_email_one_message_an_authority_and_none_twice(app) {
+        let server = crate::support::smtp::SmtpServer::start();
+        crate::email_sending::set_mailbox_with(&app, &server.url(), &[]).await;
+        let home_office = app.authority("Home Office").await;
+        let ukvi = app.authority("Home Office: UK Visas and Immigration").await;
+        let scotland = app.authority("Police Scotland").await;
+        let created = app.post_json("/api/v1/batches", &json!({
+            "title": "Victims returned, 2025", "body": "How many confirmed victims were returned in 2025?",
+            "authority_ids": [home_office, ukvi, scotland],
+        })).await;
+        let batch: Value = created.json().await.unwrap();
+        let id = batch["id"].as_i64().unwrap();
+
+        let response = app.post_json(&format!("/api/v1/batches/{id}/email"), &json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let run: Value = response.json().await.unwrap();
+        assert_eq!(run["sent"].as_array().unwrap().len(), 2, "{run}");
+        assert_eq!(run["not_sent"].as_array().unwrap().len(), 1, "{run}");
+        assert_eq!(run["not_sent"][0]["authority"], "Police Scotland");
+        assert_eq!(run["not_sent"][0]["reason"], "Police Scotland has no FOI email address: add it on the authority's page first");
+        let received = server.wait_for(2);
+        assert_eq!(received.len(), 2);
+        assert!(received.iter().all(|m| m.rcpt_to.contains("foirequests@homeoffice.gov.uk") && m.subject == "Freedom of Information request: Victims returned, 2025"), "{received:?}");
+        // Two reply addresses, one a request: each answer is filed with its own member.
+        assert_ne!(received[0].reply_to, received[1].reply_to);
+
+        let batch = app.get_json(&format!("/api/v1/batches/{id}")).await;
+        assert_eq!(batch["totals"]["sent"], 2);
+        assert_eq!(member(&batch, "Home Office")["sent_on"], crate::support::TODAY);
+        assert_eq!(audited(&app, "send", "request").len(), 2, "each sent member audited as its own");
+
+        // Again: the two sent are not sent twice; Police Scotland is still said.
+        let again: Value = app.post_json(&format!("/api/v1/batches/{id}/email"), &json!({})).await.json().await.unwrap();
+        assert_eq!((again["sent"].as_array().unwrap().len(), again["not_sent"].as_array().unwrap().len()), (0, 1), "{again}");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(server.messages().len(), 2, "nothing sent twice");
+
+        // The page says which could not go, beside the batch.
+        let page = app.post_form(&format!("/batches/{id}/email"), &[]).await;
+        assert_eq!(page.status(), StatusCode::OK);
+        let text = page.text().await.unwrap();
+        assert!(text.contains("0 sent by email; these could not go") && text.contains("Police Scotland has no FOI email address"), "{text}");
     }
 }

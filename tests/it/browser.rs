@@ -201,8 +201,24 @@ on_both_backends! {
         sign_in(&browser, &coordinator.0, &coordinator.1).await;
         browser.goto(&app.url("/requests")).await;
         let sent = row_link(&browser, "/requests/", false).await;
+        // The demonstration's drafts are older than its batch's 45 requests, on a later page.
+        browser.goto(&app.url("/requests?status=draft")).await;
         let draft = row_link(&browser, "/requests/", true).await;
+        // The demonstration's batch to every police force of the UK: its totals read as a
+        // person reads them, at both widths below.
+        browser.goto(&app.url("/batches")).await;
+        let batch = browser
+            .eval("return document.querySelector('a[href^=\"/batches/\"]:not([href$=\"/new\"])').getAttribute('href')")
+            .await;
+        let batch = batch.as_str().expect("the batches page lists the demonstration's batch").to_string();
+        browser.goto(&app.url(&batch)).await;
+        let text = browser.text().await;
+        assert!(text.contains("of 45 answered") && text.contains("refused under FOIA s.12(1)") && text.contains("Police Scotland"), "{text}");
         let coordinator_pages: Vec<(&str, String)> = vec![
+            ("batches", "/batches".into()),
+            ("batch", batch.clone()),
+            ("batch-new", "/batches/new".into()),
+            ("batch-reviews", format!("{batch}/reviews")),
             ("dashboard", "/".into()),
             ("requests", "/requests".into()),
             ("requests-filtered", "/requests?regime=foia&q=victims".into()),
@@ -256,6 +272,8 @@ on_both_backends! {
             ("holidays", "/admin/holidays".into()),
             ("mailbox", "/admin/mailbox".into()),
             ("indicators", "/admin/indicators".into()),
+            ("groups", "/admin/groups".into()),
+            ("group-new", "/admin/groups/new".into()),
             ("indicator-new", "/admin/indicators/new".into()),
             ("indicator-edit", "/admin/indicators/D1.1/edit".into()),
             ("audit", "/audit".into()),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
 use super::{create_once, idempotency, page_answer};
 use crate::tracker::audit::Caller;
-use crate::tracker::batches::{self, BatchInput, BatchSummary, BatchView, ReviewDraft};
+use crate::tracker::batches::{self, BatchInput, BatchSummary, BatchView, EmailRun, ReviewDraft};
 use crate::tracker::idempotency::Answer;
 use crate::tracker::letters::SentLetter;
 use crate::tracker::paging::{Page, PageQuery, Paging};
@@ -169,4 +169,30 @@ pub async fn request_reviews(
     })
     .await?;
     Ok(HttpResponse::Ok().json(sent))
+}
+
+#[utoipa::path(operation_id = "email_batch", summary = "Send every member not yet sent by email, one message a member", post, path = "/api/v1/batches/{id}/email", tag = "batches",
+    params(("id" = i32, Path, description = "The batch's id")),
+    responses((status = 200, description = "The members sent (each recorded as sent today, its message kept) and those that could not go, with why", body = EmailRun),
+        Unreadable, NoSuchResource,
+        (status = 409, description = "No mailbox to send from, or every member sent already", body = Problem, content_type = "application/problem+json")))]
+pub async fn email(
+    state: web::Data<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<HttpResponse, ApiError> {
+    let settings = state.settings.clone();
+    let run = with_db(&state, move |conn, calendars, today| {
+        batches::send_by_email(
+            conn,
+            calendars,
+            &settings,
+            &caller,
+            today,
+            id,
+            crate::clock::now(),
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(run))
 }

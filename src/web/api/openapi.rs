@@ -74,6 +74,7 @@ use super::{
         batches::mark_sent,
         batches::reviews,
         batches::request_reviews,
+        batches::email,
         authorities::list,
         authorities::create,
         authorities::read,

@@ -173,13 +173,9 @@ pub async fn update(
     save(state, posted, Some(id)).await
 }
 
-/// Nothing to send but the form's token.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Nothing {}
-
 pub async fn delete(
     state: web::Data<AppState>,
-    posted: Posted<Nothing>,
+    posted: Posted<super::events::Empty>,
     PathId(id): PathId,
 ) -> Result<HttpResponse, AppError> {
     let caller = posted.who.caller();

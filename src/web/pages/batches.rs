@@ -48,6 +48,9 @@ pub struct BatchForm {
     pub tags: String,
     #[serde(default)]
     pub wdtk_url: String,
+    /// One a line: "D1.1 2025-01-01 2025-12-31".
+    #[serde(default)]
+    pub indicators: String,
 }
 
 impl BatchForm {
@@ -72,6 +75,7 @@ impl BatchForm {
             received_on: some(&self.received_on),
             tags: self.tags.split(',').map(str::to_string).collect(),
             wdtk_url: some(&self.wdtk_url),
+            indicators: super::indicators::link_lines(&self.indicators),
         })
     }
 }
@@ -157,7 +161,7 @@ fn show_data(view: &BatchView, sent: &SentForm, sent_errors: Map<String, Value>)
     let drafts = view.totals.drafts;
     json!({
         "title": view.title, "nav": "batches", "batch": view,
-        "drafts": drafts, "sent_form": sent, "sent_errors": sent_errors,
+        "drafts": drafts, "sent_form": sent, "sent_errors": sent_errors, "email_run": null,
     })
 }
 
@@ -288,5 +292,49 @@ pub async fn request_reviews(
             })
             .await
         }
+    }
+}
+
+/// Sends every member not yet sent by email: back to the batch when all went, else the batch
+/// again saying which could not go and why.
+pub async fn email(
+    state: web::Data<AppState>,
+    posted: Posted<super::events::Empty>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    let who = posted.who;
+    let caller = who.caller();
+    let settings = state.settings.clone();
+    let result = with_db(&state, move |conn, calendars, today| {
+        let run = batches::send_by_email(
+            conn,
+            calendars,
+            &settings,
+            &caller,
+            today,
+            id,
+            crate::clock::now(),
+        );
+        Ok((run, batches::read(conn, &caller, today, id)?))
+    })
+    .await?;
+    match result {
+        (Ok(run), _) if run.not_sent.is_empty() => {
+            Ok(done(&state, &format!("/batches/{id}"), "batch-emailed"))
+        }
+        (Ok(run), view) => {
+            let mut data = show_data(&view, &SentForm::default(), Map::new());
+            data["email_sent"] = json!(run.sent.len());
+            data["email_run"] = json!(run);
+            page(&state, &who, "batches/show", data)
+        }
+        (Err(error), view) if is_form_error(&error) => form_again(
+            &state,
+            &who,
+            &error,
+            "batches/show",
+            show_data(&view, &SentForm::default(), errors(&error)),
+        ),
+        (Err(error), _) => Err(error),
     }
 }

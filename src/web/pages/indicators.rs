@@ -23,27 +23,29 @@ pub struct IndicatorsForm {
 
 /// The request's indicators from the page's textarea; the page again, each error naming its
 /// line, when one is wrong.
-pub async fn link(
-    state: web::Data<AppState>,
-    posted: Posted<IndicatorsForm>,
-    PathId(id): PathId,
-) -> Result<HttpResponse, AppError> {
-    use crate::tracker::demands::LinkInput;
-    let Posted { form, who } = posted;
-    let lines: Vec<LinkInput> = form
-        .lines
-        .lines()
+/// The indicators a form names, one a line: "D1.1 2025-01-01 2025-12-31".
+pub fn link_lines(text: &str) -> Vec<crate::tracker::demands::LinkInput> {
+    text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .map(|l| {
             let mut words = l.split_whitespace().map(str::to_string);
-            LinkInput {
+            crate::tracker::demands::LinkInput {
                 indicator_id: words.next().unwrap_or_default(),
                 from: words.next().unwrap_or_default(),
                 to: words.next().unwrap_or_default(),
             }
         })
-        .collect();
+        .collect()
+}
+
+pub async fn link(
+    state: web::Data<AppState>,
+    posted: Posted<IndicatorsForm>,
+    PathId(id): PathId,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let lines = link_lines(&form.lines);
     let caller = who.caller();
     let result = with_db(&state, move |conn, _, _| {
         demands::link(conn, &caller, id, &lines, &Expected::Any, crate::clock::now())

@@ -386,6 +386,9 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             Body::Json(r#"{"sent_on": "2026-05-29"}"#),
             writes(Kind::Foia, CONFLICT),
         )],
+        ("post", "/batches/{id}/email" | "/api/v1/batches/{id}/email") => {
+            vec![case(Batch, Body::None, writes(Kind::Foia, CONFLICT))]
+        }
         ("get", "/batches/{id}/reviews" | "/api/v1/batches/{id}/reviews") => {
             vec![case(Batch, Body::None, writes(Kind::Foia, OK))]
         }
