@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod authorities;
 pub mod authority_groups;
+pub mod batch_wdtk;
 pub mod batches;
 pub mod calculator;
 pub mod correspondence;

@@ -266,6 +266,50 @@ macro_rules! with_site {
 }
 
 with_site! {
+    a_batch_made_on_whatdotheyknow_is_brought_in_with_each_request_linked(app, site) {
+        let sent = |id: i64| vec![event(id, "sent", "2026-03-30T10:00:00.000+00:00", None)];
+        let mut kent = wdtk_request(9001, "referrals_kent", "Kent Police", json!([]), "foi", sent(901));
+        kent["info_request_events"].as_array_mut().unwrap().push(event(902, "response", "2026-04-20T09:00:00.000+00:00", Some("successful")));
+        let scotland = wdtk_request(9002, "referrals_scotland", "Police Scotland", json!([["scotland", null]]), "foi", sent(911));
+        site.serve(&kent);
+        site.serve(&scotland);
+        let batch_page = format!("{}/info_request_batch/77", site.url);
+
+        // A line that is no request's address: refused before the site is asked anything.
+        let before = site.asked().len();
+        let (status, fields, _) = problem(app.post_json("/api/v1/batches/wdtk", &json!({
+            "title": "Referrals by force", "wdtk_url": batch_page, "requests": [site.page("referrals_kent"), "https://example.org/elsewhere"],
+        })).await).await;
+        assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["requests".to_string()]));
+        assert_eq!(site.asked().len(), before);
+
+        let response = app.post_json("/api/v1/batches/wdtk", &json!({
+            "title": "Referrals by force", "wdtk_url": batch_page,
+            "requests": [site.page("referrals_kent"), site.page("referrals_scotland")],
+        })).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let batch: Value = response.json().await.unwrap();
+        assert_eq!(batch["wdtk_url"], json!(batch_page));
+        assert_eq!(batch["totals"]["summary"], "1 of 2 answered, 1 overdue");
+        let members = batch["members"].as_array().unwrap();
+        let scottish = members.iter().find(|m| m["authority"]["name"] == "Police Scotland").unwrap();
+        // Received Monday 30 March: FOISA's 20 Scottish working days end on 28 April.
+        assert_eq!((scottish["regime"].as_str(), scottish["response_due"].as_str()), (Some("foisa"), Some("2026-04-28")));
+        let kent_member = members.iter().find(|m| m["authority"]["name"] == "Kent Police").unwrap();
+        assert_eq!(kent_member["standing"], "released");
+        // Each member is a linked request, kept in step like any other.
+        let linked = app.get_json(&format!("/api/v1/requests/{}/wdtk", kent_member["request_id"])).await;
+        assert_eq!((linked["wdtk_id"].as_i64(), linked["events"].as_array().unwrap().len()), (Some(9001), 2), "{linked}");
+
+        // Brought in again: its requests are in a batch already.
+        let (status, fields, _) = problem(app.post_json("/api/v1/batches/wdtk", &json!({
+            "title": "Again", "wdtk_url": batch_page, "requests": [site.page("referrals_kent")],
+        })).await).await;
+        assert_eq!((status, fields), (StatusCode::CONFLICT, vec!["requests".to_string()]));
+        let page = app.text(&format!("/batches/{}", batch["id"])).await;
+        assert!(page.contains("Sent on WhatDoTheyKnow as a batch") && page.contains("info_request_batch/77"), "{page}");
+    }
+
     a_whole_history_imports_with_its_events_and_exact_deadlines(app, site) {
         site.serve(&wdtk_request(558039, "nrm_outcomes", "Home Office", json!([]), "foi", history()));
         let (status, report) = link(&app, &site.page("nrm_outcomes")).await;

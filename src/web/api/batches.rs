@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::problems::{BodyTooLarge, FieldsWrong, NoSuchResource, Unreadable};
 use super::{create_once, idempotency, page_answer};
 use crate::tracker::audit::Caller;
+use crate::tracker::batch_wdtk::WdtkBatchInput;
 use crate::tracker::batches::{self, BatchInput, BatchSummary, BatchView, EmailRun, ReviewDraft};
 use crate::tracker::idempotency::Answer;
 use crate::tracker::letters::SentLetter;
@@ -195,4 +196,32 @@ pub async fn email(
     })
     .await?;
     Ok(HttpResponse::Ok().json(run))
+}
+
+#[utoipa::path(operation_id = "link_wdtk_batch", summary = "Bring in a batch request made on WhatDoTheyKnow", post, path = "/api/v1/batches/wdtk", tag = "batches", request_body = WdtkBatchInput,
+    responses((status = 201, description = "Each of its requests linked (read with its events, and kept in step), and the batch made of them", body = BatchView),
+        Unreadable, BodyTooLarge, FieldsWrong,
+        (status = 409, description = "One of the requests is in a batch already", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "WhatDoTheyKnow could not be read; the requests read before stay linked", body = Problem, content_type = "application/problem+json")))]
+pub async fn link_wdtk(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<WdtkBatchInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.0;
+    let site = super::wdtk::site(&state)?;
+    let view = with_db(&state, move |conn, calendars, today| {
+        let id = crate::tracker::batch_wdtk::link(
+            conn,
+            calendars,
+            &site,
+            &caller,
+            today,
+            &input,
+            crate::clock::now(),
+        )?;
+        batches::read(conn, &caller, today, id)
+    })
+    .await?;
+    Ok(super::created(format!("/api/v1/batches/{}", view.id), &view))
 }

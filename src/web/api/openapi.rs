@@ -75,6 +75,7 @@ use super::{
         batches::reviews,
         batches::request_reviews,
         batches::email,
+        batches::link_wdtk,
         authorities::list,
         authorities::create,
         authorities::read,

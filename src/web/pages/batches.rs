@@ -80,11 +80,35 @@ impl BatchForm {
     }
 }
 
+/// The form that brings in a batch made on WhatDoTheyKnow, as a browser sends it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WdtkBatchForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub wdtk_url: String,
+    /// One address a line.
+    #[serde(default)]
+    pub requests: String,
+}
+
 async fn form_page(
     state: &web::Data<AppState>,
     who: &Who,
     form: &BatchForm,
     errors: Map<String, Value>,
+) -> Result<Value, AppError> {
+    form_pages(state, who, form, errors, &WdtkBatchForm::default(), Map::new()).await
+}
+
+/// The page's two forms: a batch asked here, and one made on WhatDoTheyKnow.
+async fn form_pages(
+    state: &web::Data<AppState>,
+    who: &Who,
+    form: &BatchForm,
+    errors: Map<String, Value>,
+    wdtk_form: &WdtkBatchForm,
+    wdtk_errors: Map<String, Value>,
 ) -> Result<Value, AppError> {
     let caller = who.caller();
     let (authorities, groups) = with_db(state, move |conn, _, _| {
@@ -112,6 +136,7 @@ async fn form_page(
         "title": "New batch", "nav": "batches", "form": form, "errors": errors,
         "authorities": authorities, "groups": groups,
         "sent_vias": options::<SentVia>(SentVia::label),
+        "wdtk_form": wdtk_form, "wdtk_errors": wdtk_errors,
     }))
 }
 
@@ -336,5 +361,40 @@ pub async fn email(
             show_data(&view, &SentForm::default(), errors(&error)),
         ),
         (Err(error), _) => Err(error),
+    }
+}
+
+pub async fn link_wdtk(
+    state: web::Data<AppState>,
+    posted: Posted<WdtkBatchForm>,
+) -> Result<HttpResponse, AppError> {
+    let Posted { form, who } = posted;
+    let caller = who.caller();
+    let site = super::super::api::wdtk::site(&state)?;
+    let input = crate::tracker::batch_wdtk::WdtkBatchInput {
+        title: form.title.clone(),
+        wdtk_url: form.wdtk_url.clone(),
+        requests: form.requests.lines().map(str::to_string).collect(),
+    };
+    let result = with_db(&state, move |conn, calendars, today| {
+        crate::tracker::batch_wdtk::link(
+            conn,
+            calendars,
+            &site,
+            &caller,
+            today,
+            &input,
+            crate::clock::now(),
+        )
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(done(&state, &format!("/batches/{id}"), "batch-created")),
+        Err(error) => {
+            form_again_or_error(&state, &who, error, "batches/form", async |errors| {
+                form_pages(&state, &who, &BatchForm::default(), Map::new(), &form, errors).await
+            })
+            .await
+        }
     }
 }

@@ -373,6 +373,24 @@ pub(super) fn expectations(method: &str, path: &str) -> Vec<Case> {
             Body::Json(r#"{"title": "Matrix batch", "body": "Asked of one.", "authority_ids": [1]}"#),
             filers(CREATED),
         )],
+        // Bringing in a WhatDoTheyKnow batch reads the site: an address that is no batch's is
+        // refused first, so no site is asked (tests/wdtk.rs brings one in, from a site of its own).
+        ("post", "/batches/wdtk") => vec![case(
+            Nothing,
+            Body::Form(&[
+                ("title", "Matrix batch"),
+                ("wdtk_url", "not an address"),
+                ("requests", "not an address"),
+            ]),
+            filers(INVALID),
+        )],
+        ("post", "/api/v1/batches/wdtk") => vec![case(
+            Nothing,
+            Body::Json(
+                r#"{"title": "Matrix batch", "wdtk_url": "not an address", "requests": ["not an address"]}"#,
+            ),
+            filers(INVALID),
+        )],
         ("get", "/batches/{id}" | "/batches/{id}/members.csv" | "/api/v1/batches/{id}") => {
             vec![case(Batch, Body::None, signed_in(OK))]
         }
