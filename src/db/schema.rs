@@ -609,3 +609,7 @@ diesel::allow_tables_to_appear_in_same_query!(authorities, batches);
 diesel::allow_tables_to_appear_in_same_query!(authorities, batch_members);
 diesel::allow_tables_to_appear_in_same_query!(requests, batches);
 diesel::allow_tables_to_appear_in_same_query!(requests, batch_members);
+diesel::allow_tables_to_appear_in_same_query!(batch_members, audit_entries);
+diesel::allow_tables_to_appear_in_same_query!(batch_members, events);
+diesel::allow_tables_to_appear_in_same_query!(batch_members, documents);
+diesel::allow_tables_to_appear_in_same_query!(batch_members, figures);

@@ -203,6 +203,14 @@ on_both_backends! {
         assert_eq!(stranger.get(&format!("/api/v1/batches/{id}")).await.status(), StatusCode::NOT_FOUND);
         assert_eq!(stranger.get_json("/api/v1/batches").await, json!([]));
 
+        // Nor of its trail: another organisation's administrator finds no entry of it, its own
+        // finds it.
+        let other_admin = app.member("admin@other.example", "admin", "Other NGO").await;
+        let trail = other_admin.text("/audit?entity=batch").await;
+        assert!(!trail.contains("Trafficking victims arrested"), "{trail}");
+        let own_trail = app.admin().await.text("/audit?entity=batch").await;
+        assert!(own_trail.contains("Trafficking victims arrested"), "{own_trail}");
+
         // A bad date changes nothing.
         let (status, fields, _) = problem(app.post_json(&format!("/api/v1/batches/{id}/sent"), &json!({"sent_on": "2026-13-01"})).await).await;
         assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec!["sent_on".to_string()]));
@@ -253,6 +261,9 @@ on_both_backends! {
         let scotland = app.authority("Police Scotland").await;
         let psni = app.authority("Police Service of Northern Ireland").await;
         let home_office = app.authority("Home Office").await;
+        // An earlier request of the coalition's to the Home Office, which the Home Office may
+        // add to its member of the batch for the cost limit.
+        let earlier = app.create_request(json!({"title": "Detention, 2024", "body": "How many victims did you detain in 2024?", "authority_id": home_office, "sent_on": "2026-05-20"})).await["id"].as_i64().unwrap();
         let form = app.post_form("/batches", &[
             ("title", "Detention of victims, 2025"), ("body", "How many victims did you detain in 2025?"),
             ("group_id", ""), ("authority_ids", &scotland.to_string()), ("authority_ids", &psni.to_string()),
@@ -268,6 +279,17 @@ on_both_backends! {
         let page = app.text(&location).await;
         assert!(page.contains("0 of 3 answered") && !page.contains("Mark all sent"), "{page}");
         assert!(page.contains("Tue 23 Jun 2026"), "{page}");
+        // The cost-limit warning works per authority, as before: the Home Office's member is
+        // warned of the earlier request to it, and of no other member of the batch.
+        let batch = app.get_json(&format!("/api/v1{location}")).await;
+        let home_office_member = member(&batch, "Home Office")["request_id"].as_i64().unwrap();
+        let request = app.get_json(&format!("/api/v1/requests/{home_office_member}")).await;
+        let related: Vec<i64> = request["related"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert_eq!(related, vec![earlier], "{}", request["related"]);
+        for other in ["Police Scotland", "Police Service of Northern Ireland"] {
+            let id = member(&batch, other)["request_id"].as_i64().unwrap();
+            assert_eq!(app.get_json(&format!("/api/v1/requests/{id}")).await["related"], json!([]), "{other}");
+        }
         let admin = app.admin().await;
         let groups = admin.text("/admin/groups").await;
         assert!(groups.contains(UK_FORCES) && groups.contains("Gwent"), "{groups}");
