@@ -187,6 +187,15 @@ fn validate(
     let mut f = Fields::new();
     let title = f.text("title", "Title", &input.title, MAX_TITLE);
     let wdtk_url = f.optional_url("wdtk_url", "WhatDoTheyKnow batch", input.wdtk_url.as_deref());
+    // Counted before anything is done with them: a body of a hundred thousand ids is refused
+    // as it stands, not deduplicated first.
+    if input.authority_ids.len() > MAX_MEMBERS {
+        f.error(
+            "authority_ids",
+            format!("A batch goes to at most {MAX_MEMBERS} authorities"),
+        );
+        return f.finish((title, wdtk_url, Vec::new()));
+    }
     let mut ids = Vec::new();
     if let Some(group) = input.group_id {
         match authority_groups::find(conn, group)? {

@@ -247,6 +247,7 @@ on_both_backends! {
             (json!({"title": "Nothing", "body": "Of an authority that is not.", "authority_ids": [999]}), "authority_ids"),
             (json!({"title": "", "body": "No title.", "authority_ids": [1]}), "title"),
             (json!({"title": "Bad date", "body": "Sent in the future.", "authority_ids": [1, 2], "sent_on": "2027-01-01"}), "sent_on"),
+            (json!({"title": "Everyone", "body": "Asked of a hundred thousand.", "authority_ids": (1..100_000).collect::<Vec<i32>>()}), "authority_ids"),
         ] {
             let (status, fields, _) = problem(app.post_json("/api/v1/batches", &body).await).await;
             assert_eq!((status, fields), (StatusCode::UNPROCESSABLE_ENTITY, vec![field.to_string()]), "{body}");
