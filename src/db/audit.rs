@@ -181,16 +181,18 @@ fn filtered(filter: &AuditFilter) -> audit_entries::BoxedQuery<'_, Backend> {
             .filter(not(audit_entries::entity
                 .eq("figure")
                 .and(audit_entries::entity_id.eq_any(hidden_figures))));
-        // A batch is seen through its members: one none of whose requests the reader may see
-        // (another organisation's drafts) is not in their trail either.
+        // A batch's entry names all its members: one with any request the reader may not see
+        // (another organisation's drafts, not all sent) is not in their trail.
         use super::schema::batch_members;
-        let seen_requests = requests::table.filter(seen_by(organisation)).select(requests::id);
-        let seen_batches = batch_members::table
-            .filter(batch_members::request_id.eq_any(seen_requests))
+        let unseen_requests = requests::table
+            .filter(not(seen_by(organisation)))
+            .select(requests::id);
+        let unseen_batches = batch_members::table
+            .filter(batch_members::request_id.eq_any(unseen_requests))
             .select(batch_members::batch_id.nullable());
         query = query.filter(not(audit_entries::entity
             .eq("batch")
-            .and(not(audit_entries::entity_id.eq_any(seen_batches)))));
+            .and(audit_entries::entity_id.eq_any(unseen_batches))));
     }
     query
 }

@@ -121,14 +121,15 @@ pub fn figures_of(conn: &mut DbConnection, request_ids: &[i32]) -> QueryResult<V
     Ok(rows.into_iter().filter_map(|(id, n)| Some((id?, n))).collect())
 }
 
-/// The day each of the requests was first acknowledged, of those that were.
-pub fn acknowledged(
+/// The day of the first event of `kind` of each of the requests, of those that have one.
+pub fn first_of(
     conn: &mut DbConnection,
     request_ids: &[i32],
+    kind: EventKind,
 ) -> QueryResult<Vec<(i32, chrono::NaiveDate)>> {
     let rows: Vec<(i32, Option<chrono::NaiveDate>)> = events::table
         .filter(events::request_id.eq_any(request_ids))
-        .filter(events::kind.eq(EventKind::Acknowledged.to_string()))
+        .filter(events::kind.eq(kind.to_string()))
         .group_by(events::request_id)
         .select((events::request_id, diesel::dsl::min(events::occurred_on)))
         .load(conn)?;

@@ -12,6 +12,8 @@ use super::response::Outcome;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MemberFacts {
     pub sent: bool,
+    /// Withdrawn by us, lapsed or closed.
+    pub ended: bool,
     pub acknowledged: bool,
     /// The day of its first response, if it has had one.
     pub answered_on: Option<NaiveDate>,
@@ -76,6 +78,10 @@ impl MemberFacts {
                 Some(Outcome::NotHeld) => Standing::NotHeld,
                 _ => Standing::OtherAnswer,
             };
+        }
+        // Ended unanswered, it is owed nothing more, whether or not it ended after its date.
+        if self.ended {
+            return Standing::Ended;
         }
         match self.timeliness {
             Some(Timeliness::Late) => Standing::Overdue,
@@ -263,6 +269,23 @@ mod tests {
             t.summary,
             "5 of 8 answered, 2 refused under FOIA s.12(1), 1 refused under FOIA s.31(1)(a), 1 overdue, 1 not sent"
         );
+    }
+
+    #[test]
+    fn withdrawn_after_its_date_is_ended_not_overdue_and_an_answer_without_outcome_is_answered() {
+        let withdrawn = MemberFacts {
+            ended: true,
+            ..unanswered(Timeliness::Late)
+        };
+        let no_outcome = MemberFacts {
+            outcome: None,
+            ..answered(Outcome::Granted, Timeliness::Late, &[])
+        };
+        assert_eq!(withdrawn.standing(), Standing::Ended);
+        assert_eq!(no_outcome.standing(), Standing::OtherAnswer);
+        let t = totals(&[withdrawn, no_outcome]);
+        assert_eq!((t.answered, t.answered_late, t.overdue), (1, 1, 0));
+        assert_eq!(t.summary, "1 of 2 answered");
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::domain::history::{Standing as Lateness, Timeliness};
 use crate::domain::letter::{Letter, LetterKind};
 use crate::domain::regime::Regime;
 use crate::domain::response::Outcome;
-use crate::domain::timeline::Status;
+use crate::domain::timeline::{EventKind, Status};
 use crate::domain::version::Expected;
 use crate::error::AppError;
 
@@ -89,6 +89,8 @@ pub struct Member {
     pub acknowledged_on: Option<NaiveDate>,
     pub response_due: Option<NaiveDate>,
     pub answered_on: Option<NaiveDate>,
+    /// When an internal review of it was first asked for, if one was.
+    pub review_asked_on: Option<NaiveDate>,
     /// Whether it was, or is being, answered in time (none for a draft).
     pub timeliness: Option<Timeliness>,
     pub outcome: Option<Outcome>,
@@ -236,6 +238,13 @@ fn validate(
     f.finish((title, wdtk_url, ids))
 }
 
+/// Whether a member is shown to `actor`: one they may read, unless reading it is itself
+/// recorded (an auditor's view of a subject access request, which a member edited into one
+/// would be), which only its own page does.
+fn shown(actor: &Actor, request: &Request) -> bool {
+    access_to(actor, request) != Access::None && !actor.view_is_audited(request.values.regime)
+}
+
 /// The batch and its members' requests the caller may see; not found if they may see none.
 fn visible(
     conn: &mut DbConnection,
@@ -251,7 +260,7 @@ fn visible(
         .collect();
     let requests: Vec<Request> = crate::db::requests::find_many(conn, &ids)?
         .into_iter()
-        .filter(|r| access_to(actor, r) != Access::None)
+        .filter(|r| shown(actor, r))
         .collect();
     if requests.is_empty() {
         return Err(not_found());
@@ -270,7 +279,14 @@ fn members_of(
     let authority_ids: Vec<i32> = requests.iter().map(|r| r.values.authority_id).collect();
     let names = crate::db::requests::authority_names(conn, &authority_ids)?;
     let facts = crate::db::history::stored_facts(conn, &ids)?;
-    let acknowledged: HashMap<i32, NaiveDate> = batches::acknowledged(conn, &ids)?.into_iter().collect();
+    let first = |conn: &mut DbConnection, kind| -> Result<HashMap<i32, NaiveDate>, AppError> {
+        Ok(batches::first_of(conn, &ids, kind)?.into_iter().collect())
+    };
+    let acknowledged = first(conn, EventKind::Acknowledged)?;
+    // Answered is any response, its outcome recorded or not (the history's facts keep only
+    // those with one).
+    let answered = first(conn, EventKind::Response)?;
+    let reviewed = first(conn, EventKind::InternalReviewRequested)?;
     let figures: HashMap<i32, i64> = batches::figures_of(conn, &ids)?.into_iter().collect();
     let mut members: Vec<(Member, MemberFacts)> = requests
         .iter()
@@ -295,8 +311,9 @@ fn members_of(
                 .collect();
             let member_facts = MemberFacts {
                 sent,
+                ended: matches!(r.status, Status::Withdrawn | Status::Lapsed | Status::Closed),
                 acknowledged: acknowledged.contains_key(&r.id),
-                answered_on: stored.first_response_on,
+                answered_on: answered.get(&r.id).copied(),
                 timeliness,
                 outcome: stored.first_outcome,
                 grounds: grounds.clone(),
@@ -307,7 +324,8 @@ fn members_of(
                 .iter()
                 .map(|g| crate::domain::exemptions::find(g).map_or_else(|| g.clone(), |e| e.citation.clone()))
                 .collect();
-            cited.dedup();
+            let mut seen = std::collections::HashSet::new();
+            cited.retain(|c| seen.insert(c.clone()));
             let member = Member {
                 request_id: r.id,
                 authority: MemberAuthority {
@@ -322,7 +340,8 @@ fn members_of(
                 received_on: stored.received_on,
                 acknowledged_on: acknowledged.get(&r.id).copied(),
                 response_due: stored.response_due,
-                answered_on: stored.first_response_on,
+                answered_on: member_facts.answered_on,
+                review_asked_on: reviewed.get(&r.id).copied(),
                 timeliness,
                 outcome: stored.first_outcome,
                 grounds: cited,
@@ -370,7 +389,7 @@ pub fn list(
     let request_ids: Vec<i32> = membership.iter().map(|(_, r)| *r).collect();
     let requests: HashMap<i32, Request> = crate::db::requests::find_many(conn, &request_ids)?
         .into_iter()
-        .filter(|r| access_to(actor, r) != Access::None)
+        .filter(|r| shown(actor, r))
         .map(|r| (r.id, r))
         .collect();
     let visible: Vec<Request> = requests.values().cloned().collect();
@@ -568,7 +587,9 @@ pub fn reviews(
     let view = read(conn, caller, today, id)?;
     let mut drafts = Vec::new();
     // Those whose review is asked for already, or who went further, are past this step.
-    let open = |m: &&Member| matches!(m.status, Status::AwaitingResponse | Status::Responded);
+    let open = |m: &&Member| {
+        m.review_asked_on.is_none() && matches!(m.status, Status::AwaitingResponse | Status::Responded)
+    };
     for member in view.members.iter().filter(open) {
         let Some(reason) = review_reason(member) else {
             continue;

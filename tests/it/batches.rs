@@ -183,6 +183,13 @@ on_both_backends! {
         let (status, _, _) = problem(app.post_json(&format!("/api/v1/batches/{}/reviews", batch["id"]), &json!({"sent_on": "2026-06-01"})).await).await;
         assert_eq!(status, StatusCode::CONFLICT);
         assert_eq!(audited(&app, "create", "event").len(), events_before + 22);
+        // Its review answered, Police Scotland's request stands "responded" again, still
+        // refused at first: a review was asked of it already, so none is drafted again.
+        let review = app.post_json(&format!("/api/v1/requests/{}/events", scotland["request_id"]), &json!({"kind": "internal_review_response", "occurred_on": "2026-06-01", "outcome": "upheld"})).await;
+        assert_eq!(review.status(), StatusCode::CREATED, "{}", review.text().await.unwrap());
+        assert_eq!(app.get_json(&format!("/api/v1/batches/{}/reviews", batch["id"])).await, json!([]));
+        let (status, _, _) = problem(app.post_json(&format!("/api/v1/batches/{}/reviews", batch["id"]), &json!({"sent_on": "2026-06-01"})).await).await;
+        assert_eq!(status, StatusCode::CONFLICT);
     }
 
     async fn a_batch_of_drafts_is_marked_sent_at_once_each_request_audited(app) {
