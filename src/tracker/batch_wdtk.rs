@@ -56,7 +56,8 @@ pub fn link(
     let title = f.text("title", "Title", &input.title, MAX_TITLE);
     let wdtk_url = f.text("wdtk_url", "WhatDoTheyKnow batch", &input.wdtk_url, 500);
     let web_address = wdtk_url.starts_with("https://") || wdtk_url.starts_with("http://");
-    if !wdtk_url.is_empty() && !(web_address && wdtk_url.contains("/info_request_batch/")) {
+    let batch_page = web_address && wdtk_url.contains("/info_request_batch/");
+    if !wdtk_url.is_empty() && !batch_page {
         f.error(
             "wdtk_url",
             "Paste the address of the batch's page on WhatDoTheyKnow (…/info_request_batch/…)",
