@@ -103,7 +103,7 @@ fn validate(conn: &mut DbConnection, input: &GroupInput) -> Result<(String, Stri
 }
 
 /// The first of `ids` that is no authority's.
-pub(crate) fn missing_authority(conn: &mut DbConnection, ids: &[i32]) -> Result<Option<i32>, AppError> {
+fn missing_authority(conn: &mut DbConnection, ids: &[i32]) -> Result<Option<i32>, AppError> {
     let known: std::collections::HashSet<i32> = authorities::list(conn)?.into_iter().map(|a| a.id).collect();
     Ok(ids.iter().copied().find(|id| !known.contains(id)))
 }

@@ -11,7 +11,6 @@ use serde_json::json;
 
 use super::access::{access_to, require};
 use super::audit::{record, Caller, Change};
-use super::authority_groups::missing_authority;
 use super::holidays::CalendarStore;
 use super::input::Fields;
 use super::letters::{self, LetterInput, SentLetter};
@@ -220,18 +219,20 @@ fn validate(
             "authority_ids",
             format!("A batch goes to at most {MAX_MEMBERS} authorities"),
         );
-    } else if let Some(missing) = missing_authority(conn, &ids)? {
-        f.error("authority_ids", format!("There is no authority {missing}"));
     } else {
-        let subject_access: Vec<String> = authorities::list(conn)?
-            .into_iter()
-            .filter(|a| ids.contains(&a.id) && a.values.default_regime == Regime::Sar)
-            .map(|a| a.values.name)
-            .collect();
-        if let Some(name) = subject_access.first() {
+        // The register read once, for both checks.
+        let known: HashMap<i32, _> = authorities::list(conn)?.into_iter().map(|a| (a.id, a)).collect();
+        let chosen: Vec<_> = ids.iter().map(|id| (*id, known.get(id))).collect();
+        if let Some((missing, _)) = chosen.iter().find(|(_, a)| a.is_none()) {
+            f.error("authority_ids", format!("There is no authority {missing}"));
+        } else if let Some(a) = chosen
+            .iter()
+            .filter_map(|(_, a)| *a)
+            .find(|a| a.values.default_regime == Regime::Sar)
+        {
             f.error(
                 "authority_ids",
-                format!("{name} takes subject access requests: a batch asks every authority for information, not anyone's personal data"),
+                format!("{} takes subject access requests: a batch asks every authority for information, not anyone's personal data", a.values.name),
             );
         }
     }
@@ -362,7 +363,18 @@ pub fn read(
     id: i32,
 ) -> Result<BatchView, AppError> {
     let (batch, requests, writable) = visible(conn, caller, id)?;
-    let members = members_of(conn, &requests, today)?;
+    view_of(conn, batch, &requests, writable, today)
+}
+
+/// The batch's view from its members the viewer may see, already loaded.
+fn view_of(
+    conn: &mut DbConnection,
+    batch: Batch,
+    requests: &[Request],
+    writable: bool,
+    today: NaiveDate,
+) -> Result<BatchView, AppError> {
+    let members = members_of(conn, requests, today)?;
     let facts: Vec<MemberFacts> = members.iter().map(|(_, f)| f.clone()).collect();
     Ok(BatchView {
         id: batch.id,
@@ -583,8 +595,8 @@ pub fn reviews(
     id: i32,
     now: NaiveDateTime,
 ) -> Result<(BatchView, Vec<ReviewDraft>), AppError> {
-    changeable(conn, caller, id)?;
-    let view = read(conn, caller, today, id)?;
+    let (batch, requests) = changeable(conn, caller, id)?;
+    let view = view_of(conn, batch, &requests, true, today)?;
     let mut drafts = Vec::new();
     // Those whose review is asked for already, or who went further, are past this step.
     let open = |m: &&Member| {

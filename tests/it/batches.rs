@@ -2,7 +2,7 @@
 //! under its own law with its own exact deadline; the totals after a mix of answers; the
 //! actions on every member at once, audited per request; the page and its CSV. Both backends.
 
-use crate::support::{problem, TestApp, ORGANISATION};
+use crate::support::{problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -301,7 +301,6 @@ on_both_backends! {
         let admin = app.admin().await;
         let groups = admin.text("/admin/groups").await;
         assert!(groups.contains(UK_FORCES) && groups.contains("Gwent"), "{groups}");
-        let _ = ORGANISATION;
     }
 
     async fn a_batch_goes_by_email_one_message_an_authority_and_none_twice(app) {
